@@ -1,0 +1,38 @@
+package io.tusk.engine;
+
+import static java.util.Objects.requireNonNull;
+
+/** Error codes of {@link TuskException}; the code is stable, the message is for people. */
+public enum ErrorCode
+{
+    INVALID_ARGUMENT(1, ErrorType.USER),
+    USER_TASK_FAILED(2, ErrorType.USER),
+    NOT_SERIALIZABLE(3, ErrorType.USER),
+    EMPTY_DATASET(4, ErrorType.USER),
+    OUTPUT_EXISTS(5, ErrorType.USER),
+    CONTEXT_CLOSED(6, ErrorType.USER),
+    JOB_CANCELLED(7, ErrorType.USER),
+    INTERNAL_ERROR(100, ErrorType.INTERNAL),
+    EXCEEDED_MEMORY(200, ErrorType.INSUFFICIENT_RESOURCES),
+    IO_ERROR(300, ErrorType.EXTERNAL),
+    MISSING_PROVIDER(301, ErrorType.EXTERNAL);
+
+    private final int code;
+    private final ErrorType type;
+
+    ErrorCode(int code, ErrorType type)
+    {
+        this.code = code;
+        this.type = requireNonNull(type, "type is null");
+    }
+
+    public int code()
+    {
+        return code;
+    }
+
+    public ErrorType type()
+    {
+        return type;
+    }
+}

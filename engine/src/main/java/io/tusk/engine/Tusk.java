@@ -1,0 +1,339 @@
+package io.tusk.engine;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.tusk.engine.backend.LocalBackend;
+import io.tusk.engine.dataset.Accumulator;
+import io.tusk.engine.dataset.Broadcast;
+import io.tusk.engine.dataset.CollectionAccumulator;
+import io.tusk.engine.dataset.Dataset;
+import io.tusk.engine.dataset.LongAccumulator;
+import io.tusk.engine.io.FileFormatProvider;
+import io.tusk.engine.memory.MemoryManager;
+import io.tusk.engine.plan.CollectionSource;
+import io.tusk.engine.plan.DatasetNode;
+import io.tusk.engine.plan.ShuffledNode;
+import io.tusk.engine.plan.Source;
+import io.tusk.engine.plan.SourceNode;
+import io.tusk.engine.scheduler.DagScheduler;
+import io.tusk.engine.scheduler.PartitionAction;
+import io.tusk.engine.serde.KryoSerde;
+import io.tusk.engine.serde.Serde;
+import io.tusk.engine.shuffle.LocalShuffleService;
+import io.tusk.engine.shuffle.SpillDirectory;
+import io.tusk.engine.storage.BlockId;
+import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.StorageLevel;
+import io.tusk.engine.task.ExecutorEnv;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.lang.ref.Cleaner;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.tusk.engine.TuskException.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The entry point of the dataset API: a context that creates datasets and runs their jobs, here in
+ * this process on {@code N} worker threads ({@code local[N]}). Thread-safe: several threads may run
+ * actions at once. Close it to stop the workers and delete spill and cache files.
+ *
+ * <pre>{@code
+ * try (Tusk tusk = Tusk.local()) {
+ *     Map<String, Long> counts = tusk.textFile("in.txt")
+ *             .flatMap(line -> Arrays.asList(line.split(" ")).iterator())
+ *             .mapToPair(word -> Pair.of(word, 1L))
+ *             .reduceByKey(Long::sum)
+ *             .collectAsMap();
+ * }
+ * }</pre>
+ */
+public final class Tusk
+        implements AutoCloseable
+{
+    private static final Logger LOG = LogManager.getLogger(Tusk.class);
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final TuskConfig config;
+    private final KryoSerde serde;
+    private final MemoryManager memoryManager;
+    private final SpillDirectory spillDirectory;
+    private final LocalShuffleService shuffleService;
+    private final BlockStore blockStore;
+    private final LocalBackend backend;
+    private final DagScheduler scheduler;
+    private final AtomicInteger nextDatasetId = new AtomicInteger();
+    private final AtomicInteger nextShuffleId = new AtomicInteger();
+    private final AtomicLong nextAccumulatorId = new AtomicLong();
+    private final Map<Long, Accumulator<?>> accumulators = new ConcurrentHashMap<>();
+    private final Map<Integer, Persisted> persisted = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Tusk(TuskConfig config)
+    {
+        this.config = requireNonNull(config, "config is null");
+        Serializer<Object> refuse = new DriverOnlySerializer();
+        this.serde = new KryoSerde(Tusk.class.getClassLoader(), Map.of(Tusk.class, refuse, Dataset.class, refuse));
+        this.memoryManager = new MemoryManager(config.memoryBudget());
+        this.spillDirectory = new SpillDirectory(config.localDir());
+        this.shuffleService = new LocalShuffleService();
+        this.blockStore = new BlockStore(memoryManager, spillDirectory, serde);
+        ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffleService, blockStore, spillDirectory, config.pageSize());
+        this.backend = new LocalBackend(config.threads(), env);
+        this.scheduler = new DagScheduler(backend, shuffleService, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators);
+        LOG.debug("Tusk local[{}], memory budget {} bytes, spill directory {}", config.threads(), config.memoryBudget(), spillDirectory.root());
+    }
+
+    /** A context on all cores with default settings (and {@code tusk.*} system properties). */
+    public static Tusk local()
+    {
+        return create(TuskConfig.defaults());
+    }
+
+    /** A context with {@code threads} worker threads. */
+    public static Tusk local(int threads)
+    {
+        return create(TuskConfig.defaults().withThreads(threads));
+    }
+
+    /** A context for a master string: {@code local}, {@code local[N]}, {@code local[*]}. */
+    public static Tusk create(String master)
+    {
+        return create(TuskConfig.defaults().withThreads(TuskConfig.parseMaster(master)));
+    }
+
+    public static Tusk create(TuskConfig config)
+    {
+        return new Tusk(config);
+    }
+
+    public TuskConfig config()
+    {
+        return config;
+    }
+
+    /** Number of partitions used when none is given: the number of worker threads. */
+    public int defaultParallelism()
+    {
+        return config.threads();
+    }
+
+    public Serde serde()
+    {
+        return serde;
+    }
+
+    /** The memory budget shared by shuffle buffers and the cache; for monitoring and tests. */
+    public MemoryManager memoryManager()
+    {
+        return memoryManager;
+    }
+
+    /** The directory of this context's spill and cache files; for monitoring and tests. */
+    public SpillDirectory spillDirectory()
+    {
+        return spillDirectory;
+    }
+
+    public BlockStore blockStore()
+    {
+        return blockStore;
+    }
+
+    // sources
+
+    public <T> Dataset<T> parallelize(List<T> data)
+    {
+        return parallelize(data, defaultParallelism());
+    }
+
+    public <T> Dataset<T> parallelize(List<T> data, int slices)
+    {
+        requireNonNull(data, "data is null");
+        return fromSource(new CollectionSource(data, slices), "parallelize");
+    }
+
+    /** Lines of text files (a file, directory or glob, on any Hadoop file system); needs tusk-io-formats. */
+    public Dataset<String> textFile(String path)
+    {
+        return textFile(path, defaultParallelism());
+    }
+
+    public Dataset<String> textFile(String path, int minPartitions)
+    {
+        requireNonNull(path, "path is null");
+        return fromSource(fileFormats().textFile(path, minPartitions, config.properties()), "textFile " + path);
+    }
+
+    /** A dataset read from any {@link Source}. */
+    public <T> Dataset<T> fromSource(Source source, String name)
+    {
+        checkOpen();
+        return new Dataset<>(this, new SourceNode(newDatasetId(), name, source));
+    }
+
+    // shared variables
+
+    public <T> Broadcast<T> broadcast(T value)
+    {
+        checkOpen();
+        return Broadcast.create(value, serde);
+    }
+
+    public LongAccumulator longAccumulator(String name)
+    {
+        return register(new LongAccumulator(nextAccumulatorId.getAndIncrement(), name));
+    }
+
+    public <T> CollectionAccumulator<T> collectionAccumulator(String name)
+    {
+        return register(new CollectionAccumulator<>(nextAccumulatorId.getAndIncrement(), name));
+    }
+
+    /** Registers a custom accumulator so that task updates reach it. */
+    public <A extends Accumulator<?>> A register(A accumulator)
+    {
+        accumulators.put(accumulator.id(), accumulator);
+        return accumulator;
+    }
+
+    // for datasets
+
+    /** Runs {@code action} on every partition of {@code node}; results in partition order. */
+    public <R> List<R> runJob(DatasetNode node, PartitionAction<R> action, String description)
+    {
+        checkOpen();
+        return scheduler.runJob(node, action, storageLevels(), description);
+    }
+
+    public <R> List<R> runJob(DatasetNode node, int[] partitions, PartitionAction<R> action, String description)
+    {
+        checkOpen();
+        return scheduler.runJob(node, partitions, action, storageLevels(), description);
+    }
+
+    public String explain(DatasetNode node)
+    {
+        return scheduler.explain(node, persisted::containsKey);
+    }
+
+    public int newDatasetId()
+    {
+        return nextDatasetId.getAndIncrement();
+    }
+
+    public int newShuffleId()
+    {
+        return nextShuffleId.getAndIncrement();
+    }
+
+    /** Deletes the shuffle's output once no dataset can read it any more. */
+    public void registerShuffle(ShuffledNode node)
+    {
+        int shuffleId = node.dependency().shuffleId();
+        LocalShuffleService service = shuffleService;
+        CLEANER.register(node, () -> service.remove(shuffleId));
+    }
+
+    public void persist(DatasetNode node, StorageLevel level)
+    {
+        Persisted previous = persisted.putIfAbsent(node.id(), new Persisted(level, node.partitions()));
+        checkArgument(previous == null || previous.level == level,
+                "Dataset %s is already persisted at %s; unpersist it before choosing %s", node.id(), previous == null ? null : previous.level, level);
+    }
+
+    public void unpersist(DatasetNode node)
+    {
+        persisted.remove(node.id());
+        blockStore.removeDataset(node.id());
+    }
+
+    public FileFormatProvider fileFormats()
+    {
+        return ServiceLoader.load(FileFormatProvider.class, Tusk.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new TuskException(ErrorCode.MISSING_PROVIDER,
+                        "Reading and writing files needs the tusk-io-formats module on the classpath"));
+    }
+
+    private Map<Integer, StorageLevel> storageLevels()
+    {
+        Map<Integer, StorageLevel> levels = new java.util.HashMap<>();
+        persisted.forEach((id, entry) -> levels.put(id, entry.level));
+        return levels;
+    }
+
+    private boolean fullyCached(int datasetId)
+    {
+        Persisted entry = persisted.get(datasetId);
+        if (entry == null) {
+            return false;
+        }
+        for (int partition = 0; partition < entry.partitions; partition++) {
+            if (!blockStore.contains(new BlockId(datasetId, partition))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void mergeAccumulators(Map<Long, Object> updates)
+    {
+        updates.forEach((id, value) -> {
+            Accumulator<?> accumulator = accumulators.get(id);
+            if (accumulator != null) {
+                accumulator.merge(value);
+            }
+        });
+    }
+
+    private void checkOpen()
+    {
+        if (closed) {
+            throw new TuskException(ErrorCode.CONTEXT_CLOSED, "This Tusk context is closed; create a new one");
+        }
+    }
+
+    /** Stops the scheduler and workers, frees memory and deletes spill and cache files. */
+    @Override
+    public void close()
+    {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.close();
+        backend.close();
+        shuffleService.close();
+        blockStore.close();
+        spillDirectory.close();
+    }
+
+    private record Persisted(StorageLevel level, int partitions) {}
+
+    /** Fails the serialization of driver-only objects captured by a function. */
+    private static final class DriverOnlySerializer
+            extends Serializer<Object>
+    {
+        @Override
+        public void write(Kryo kryo, Output output, Object object)
+        {
+            throw new TuskException(ErrorCode.NOT_SERIALIZABLE, "A function captured a " + object.getClass().getSimpleName()
+                    + ", which exists only on the driver and cannot be used inside tasks; compute what the function needs before the transformation, "
+                    + "or pass it as a broadcast variable");
+        }
+
+        @Override
+        public Object read(Kryo kryo, Input input, Class<?> type)
+        {
+            throw new UnsupportedOperationException("driver-only object in serialized data");
+        }
+    }
+}

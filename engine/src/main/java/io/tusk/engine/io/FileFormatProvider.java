@@ -1,0 +1,24 @@
+package io.tusk.engine.io;
+
+import io.tusk.engine.plan.Source;
+
+import java.util.Map;
+
+/**
+ * Reads and writes files for the dataset API. Found with {@link java.util.ServiceLoader}; Tusk's
+ * implementation is in {@code tusk-io-formats} and goes through Hadoop's {@code FileSystem}, so any
+ * scheme Hadoop knows ({@code file://}, {@code hdfs://}) works.
+ */
+public interface FileFormatProvider
+{
+    /**
+     * Lines of the text files at {@code path} (a file, a directory or a glob), in at least
+     * {@code minPartitions} splits; compressed files are decompressed by extension.
+     *
+     * @param settings file system settings from the Tusk configuration
+     */
+    Source textFile(String path, int minPartitions, Map<String, String> settings);
+
+    /** Writes records as lines ({@code toString()}) into {@code part-NNNNN} files under {@code path}. */
+    OutputJob textOutput(String path, Map<String, String> settings);
+}

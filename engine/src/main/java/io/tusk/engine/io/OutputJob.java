@@ -1,0 +1,46 @@
+package io.tusk.engine.io;
+
+import io.tusk.engine.task.TaskAttemptId;
+
+import java.io.IOException;
+
+/**
+ * The commit protocol of one write: the driver sets the job up, each task attempt writes into
+ * private files and commits them, and the driver commits the job (making all output visible at
+ * once) or aborts it (leaving nothing behind). Travels to tasks through the serde.
+ */
+public interface OutputJob
+{
+    /** On the driver, before any task. Fails if the output already exists. */
+    void setupJob()
+            throws IOException;
+
+    /** On a task: a writer for this attempt's output. */
+    TaskOutput openTask(TaskAttemptId attemptId)
+            throws IOException;
+
+    /** On the driver, after every task committed. */
+    void commitJob()
+            throws IOException;
+
+    /** On the driver, after a failure: removes everything the job wrote. */
+    void abortJob()
+            throws IOException;
+
+    /** A description for plans and errors, such as the output path. */
+    String describe();
+
+    /** One attempt's output. Confined to the task's thread. */
+    interface TaskOutput
+    {
+        void write(Object record)
+                throws IOException;
+
+        /** Makes this attempt's output the task's output. */
+        void commit()
+                throws IOException;
+
+        /** Discards this attempt's output. */
+        void abort();
+    }
+}

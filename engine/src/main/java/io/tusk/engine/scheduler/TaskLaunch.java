@@ -1,0 +1,24 @@
+package io.tusk.engine.scheduler;
+
+import io.tusk.engine.storage.StorageLevel;
+import io.tusk.engine.task.TaskAttemptId;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One attempt handed to a backend: its id, the stage's serialized {@link Task}, the levels of the
+ * persisted datasets (by id) when the job started, and where it would best run.
+ */
+public record TaskLaunch(TaskAttemptId attemptId, byte[] taskBinary, Map<Integer, StorageLevel> storageLevels, List<String> preferredHosts)
+{
+    public TaskLaunch
+    {
+        requireNonNull(attemptId, "attemptId is null");
+        requireNonNull(taskBinary, "taskBinary is null");
+        storageLevels = Map.copyOf(storageLevels);
+        preferredHosts = List.copyOf(preferredHosts);
+    }
+}

@@ -1,0 +1,59 @@
+package io.tusk.engine.scheduler;
+
+import io.tusk.engine.plan.ShuffledNode;
+import io.tusk.engine.shuffle.MapOutput;
+import io.tusk.engine.task.ExecutorEnv;
+import io.tusk.engine.task.TaskContext;
+import io.tusk.engine.task.UserCodeException;
+
+/**
+ * Runs one attempt inside an executor: deserializes the stage's task, computes the partition and
+ * reports the outcome. Map output is registered with the shuffle service only when the attempt
+ * succeeds; a failed attempt's buffers and spill files are released by the context's completion hooks.
+ */
+public final class TaskRunner
+{
+    private final ExecutorEnv env;
+
+    public TaskRunner(ExecutorEnv env)
+    {
+        this.env = env;
+    }
+
+    public void run(TaskLaunch launch, TaskListener listener)
+    {
+        byte[] result;
+        TaskContext context = null;
+        try {
+            context = new TaskContext(launch.attemptId(), env, launch.storageLevels());
+            // attached first: accumulators in the task register with the context as they are read
+            context.attach();
+            Task task = (Task) env.serde().deserialize(launch.taskBinary());
+            int partition = launch.attemptId().partition();
+            Object value = null;
+            if (task instanceof Task.ShuffleMapTask map) {
+                MapOutput output = ShuffledNode.writeMapOutput(map.dependency(), map.parent(), partition, context);
+                env.shuffleService().register(map.dependency().shuffleId(), partition, output);
+            }
+            else if (task instanceof Task.ResultTask resultTask) {
+                value = resultTask.action().apply(partition, resultTask.node().iterator(partition, context), context);
+            }
+            result = env.serde().serialize(new TaskResult(value, context.accumulatorUpdates()));
+        }
+        catch (Throwable e) {
+            if (context != null) {
+                context.complete();
+                context.detach();
+            }
+            if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
+                listener.failed(launch.attemptId(), e);
+                throw (Error) e;
+            }
+            listener.failed(launch.attemptId(), UserCodeException.unwrap(e));
+            return;
+        }
+        context.complete();
+        context.detach();
+        listener.succeeded(launch.attemptId(), result);
+    }
+}

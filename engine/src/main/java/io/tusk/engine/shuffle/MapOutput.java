@@ -1,0 +1,154 @@
+package io.tusk.engine.shuffle;
+
+import io.tusk.engine.memory.MemoryConsumer;
+import io.tusk.engine.memory.MemoryManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The output of one map task: sorted runs in memory and on disk, each with one segment per reduce
+ * partition. Memory runs are spilled to disk when the memory manager asks for memory. Thread-safe.
+ */
+public final class MapOutput
+        implements MemoryConsumer
+{
+    private final String name;
+    private final int partitions;
+    private final MemoryManager memoryManager;
+    private final SpillDirectory spillDirectory;
+    private final long records;
+    private final List<SpillFile> files;
+    private PagedRecords memoryRun;
+    private int[] memoryRunStarts;
+    private boolean deleted;
+
+    MapOutput(String name, int partitions, MemoryManager memoryManager, SpillDirectory spillDirectory,
+            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts)
+    {
+        this.name = requireNonNull(name, "name is null");
+        this.partitions = partitions;
+        this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
+        this.spillDirectory = requireNonNull(spillDirectory, "spillDirectory is null");
+        this.files = new ArrayList<>(files);
+        this.memoryRun = memoryRun;
+        this.memoryRunStarts = memoryRunStarts;
+        long count = memoryRun == null ? 0 : memoryRun.count();
+        for (SpillFile file : files) {
+            count += file.records();
+        }
+        this.records = count;
+    }
+
+    public int partitions()
+    {
+        return partitions;
+    }
+
+    public long records()
+    {
+        return records;
+    }
+
+    public synchronized int fileCount()
+    {
+        return files.size();
+    }
+
+    public synchronized boolean inMemory()
+    {
+        return memoryRun != null;
+    }
+
+    /** Opens one cursor per run over the records of {@code partition}; the caller closes them. */
+    public synchronized List<RecordCursor> open(int partition)
+            throws IOException
+    {
+        if (deleted) {
+            throw new IllegalStateException("map output " + name + " was deleted");
+        }
+        List<RecordCursor> cursors = new ArrayList<>(files.size() + 1);
+        try {
+            for (SpillFile file : files) {
+                cursors.add(file.cursor(partition));
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            for (RecordCursor cursor : cursors) {
+                cursor.close();
+            }
+            throw e;
+        }
+        if (memoryRun != null && memoryRunStarts[partition] < memoryRunStarts[partition + 1]) {
+            cursors.add(memoryRun.cursor(memoryRunStarts[partition], memoryRunStarts[partition + 1]));
+        }
+        return cursors;
+    }
+
+    @Override
+    public String memoryOwnerName()
+    {
+        return name;
+    }
+
+    /** Writes the memory run to disk. Readers that already opened it keep reading the pages. */
+    @Override
+    public synchronized long spill(long bytes)
+    {
+        if (memoryRun == null || deleted) {
+            return 0;
+        }
+        try {
+            files.add(writeRun(memoryRun, memoryRunStarts, partitions, spillDirectory));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot spill shuffle output " + name + " to " + spillDirectory.root(), e);
+        }
+        memoryRun = null;
+        memoryRunStarts = null;
+        return memoryManager.releaseAll(this);
+    }
+
+    /** Releases the memory and deletes the files of this output. */
+    public synchronized void delete()
+    {
+        if (deleted) {
+            return;
+        }
+        deleted = true;
+        memoryManager.unregisterSpillable(this);
+        memoryRun = null;
+        memoryRunStarts = null;
+        memoryManager.releaseAll(this);
+        for (SpillFile file : files) {
+            file.delete();
+        }
+        files.clear();
+    }
+
+    static SpillFile writeRun(PagedRecords run, int[] starts, int partitions, SpillDirectory directory)
+            throws IOException
+    {
+        try (SpillFile.Writer writer = new SpillFile.Writer(directory.newFile("shuffle"), partitions)) {
+            for (int partition = 0; partition < partitions; partition++) {
+                writer.startPartition(partition);
+                RecordCursor cursor = run.cursor(starts[partition], starts[partition + 1]);
+                while (cursor.next()) {
+                    writer.add(cursor.prefix(), cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(),
+                            cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
+                }
+            }
+            return writer.finish();
+        }
+    }
+
+    @Override
+    public synchronized String toString()
+    {
+        return name + "{records=" + records + ", files=" + files.size() + ", inMemory=" + (memoryRun != null) + "}";
+    }
+}

@@ -1,0 +1,148 @@
+package io.tusk.engine.shuffle;
+
+import java.io.IOException;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Merges sorted cursors into one sorted cursor with a binary heap. Closing it closes the inputs.
+ * Confined to one thread.
+ */
+public final class MergingCursor
+        implements RecordCursor
+{
+    private final SortOrder order;
+    private final RecordCursor[] all;
+    private final RecordCursor[] heap;
+    private int size;
+    private RecordCursor current;
+    private boolean started;
+
+    public MergingCursor(SortOrder order, List<RecordCursor> inputs)
+    {
+        this.order = requireNonNull(order, "order is null");
+        this.all = inputs.toArray(new RecordCursor[0]);
+        this.heap = new RecordCursor[all.length];
+    }
+
+    @Override
+    public boolean next()
+            throws IOException
+    {
+        if (!started) {
+            started = true;
+            for (RecordCursor input : all) {
+                if (input.next()) {
+                    heap[size++] = input;
+                }
+            }
+            for (int i = size / 2 - 1; i >= 0; i--) {
+                siftDown(i);
+            }
+        }
+        else if (current != null) {
+            if (current.next()) {
+                siftDown(0);
+            }
+            else {
+                heap[0] = heap[--size];
+                heap[size] = null;
+                if (size > 0) {
+                    siftDown(0);
+                }
+            }
+        }
+        if (size == 0) {
+            current = null;
+            return false;
+        }
+        current = heap[0];
+        return true;
+    }
+
+    private void siftDown(int i)
+    {
+        RecordCursor moving = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && order.compare(heap[child + 1], heap[child]) < 0) {
+                child++;
+            }
+            if (order.compare(heap[child], moving) >= 0) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = moving;
+    }
+
+    @Override
+    public int prefix()
+    {
+        return current.prefix();
+    }
+
+    @Override
+    public byte[] keyBuffer()
+    {
+        return current.keyBuffer();
+    }
+
+    @Override
+    public int keyOffset()
+    {
+        return current.keyOffset();
+    }
+
+    @Override
+    public int keyLength()
+    {
+        return current.keyLength();
+    }
+
+    @Override
+    public byte[] valueBuffer()
+    {
+        return current.valueBuffer();
+    }
+
+    @Override
+    public int valueOffset()
+    {
+        return current.valueOffset();
+    }
+
+    @Override
+    public int valueLength()
+    {
+        return current.valueLength();
+    }
+
+    @Override
+    public void close()
+            throws IOException
+    {
+        IOException failure = null;
+        for (RecordCursor input : all) {
+            try {
+                input.close();
+            }
+            catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+                else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

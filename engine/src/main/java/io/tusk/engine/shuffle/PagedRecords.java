@@ -1,0 +1,306 @@
+package io.tusk.engine.shuffle;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Serialized records in large byte pages plus an index of two longs per record:
+ * {@code (partition << 32 | prefix)} and {@code (page << 32 | offset)}. A record in a page is
+ * {@code [key length][value length][key][value]}; a record never straddles pages.
+ * <p>
+ * Holds no memory accounting of its own: the owner acquires memory before handing in pages or a
+ * larger index. Confined to one thread while written; read-only and safe to share once sorted.
+ */
+final class PagedRecords
+{
+    static final int RECORD_OVERHEAD = 8;
+    static final int INDEX_BYTES_PER_RECORD = 16;
+
+    private final List<byte[]> pages = new ArrayList<>();
+    private byte[] current;
+    private int currentPosition;
+    private long[] index = new long[0];
+    private int count;
+    private long pageBytes;
+
+    int count()
+    {
+        return count;
+    }
+
+    long memoryBytes()
+    {
+        return pageBytes + (long) index.length * Long.BYTES;
+    }
+
+    boolean isEmpty()
+    {
+        return count == 0;
+    }
+
+    boolean pageHasRoom(int recordSize)
+    {
+        return current != null && current.length - currentPosition >= recordSize;
+    }
+
+    boolean indexHasRoom()
+    {
+        return (count + 1) * 2 <= index.length;
+    }
+
+    int indexCapacity()
+    {
+        return index.length / 2;
+    }
+
+    void addPage(byte[] page)
+    {
+        pages.add(page);
+        current = page;
+        currentPosition = 0;
+        pageBytes += page.length;
+    }
+
+    void growIndex(int recordCapacity)
+    {
+        long[] grown = new long[recordCapacity * 2];
+        System.arraycopy(index, 0, grown, 0, count * 2);
+        index = grown;
+    }
+
+    void append(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
+    {
+        byte[] page = current;
+        int position = currentPosition;
+        ByteArrays.putInt(page, position, keyLength);
+        ByteArrays.putInt(page, position + 4, valueLength);
+        System.arraycopy(key, keyOffset, page, position + RECORD_OVERHEAD, keyLength);
+        System.arraycopy(value, valueOffset, page, position + RECORD_OVERHEAD + keyLength, valueLength);
+        currentPosition = position + RECORD_OVERHEAD + keyLength + valueLength;
+        int slot = count * 2;
+        index[slot] = ((long) partition << 32) | (prefix & 0xFFFF_FFFFL);
+        index[slot + 1] = ((long) (pages.size() - 1) << 32) | position;
+        count++;
+    }
+
+    int partition(int record)
+    {
+        return (int) (index[record * 2] >>> 32);
+    }
+
+    int prefix(int record)
+    {
+        return (int) index[record * 2];
+    }
+
+    byte[] page(int record)
+    {
+        return pages.get((int) (index[record * 2 + 1] >>> 32));
+    }
+
+    int offset(int record)
+    {
+        return (int) index[record * 2 + 1];
+    }
+
+    /** Sorts the index by partition, then by {@code order}. */
+    void sort(SortOrder order)
+    {
+        new IndexSorter(order).sort(0, count);
+    }
+
+    /**
+     * After {@link #sort}: the first record of each partition, with {@code result[partitions]} equal
+     * to the record count.
+     */
+    int[] partitionStarts(int partitions)
+    {
+        int[] starts = new int[partitions + 1];
+        int record = 0;
+        for (int partition = 0; partition < partitions; partition++) {
+            starts[partition] = record;
+            while (record < count && partition(record) == partition) {
+                record++;
+            }
+        }
+        starts[partitions] = count;
+        return starts;
+    }
+
+    /** A cursor over records {@code [from, to)} in index order. */
+    RecordCursor cursor(int from, int to)
+    {
+        return new Cursor(from, to);
+    }
+
+    private final class Cursor
+            implements RecordCursor
+    {
+        private final int to;
+        private int record;
+        private byte[] page;
+        private int offset;
+
+        Cursor(int from, int to)
+        {
+            this.record = from - 1;
+            this.to = to;
+        }
+
+        @Override
+        public boolean next()
+        {
+            if (record + 1 >= to) {
+                record = to;
+                return false;
+            }
+            record++;
+            page = page(record);
+            offset = offset(record);
+            return true;
+        }
+
+        @Override
+        public int prefix()
+        {
+            return PagedRecords.this.prefix(record);
+        }
+
+        @Override
+        public byte[] keyBuffer()
+        {
+            return page;
+        }
+
+        @Override
+        public int keyOffset()
+        {
+            return offset + RECORD_OVERHEAD;
+        }
+
+        @Override
+        public int keyLength()
+        {
+            return ByteArrays.getInt(page, offset);
+        }
+
+        @Override
+        public byte[] valueBuffer()
+        {
+            return page;
+        }
+
+        @Override
+        public int valueOffset()
+        {
+            return offset + RECORD_OVERHEAD + ByteArrays.getInt(page, offset);
+        }
+
+        @Override
+        public int valueLength()
+        {
+            return ByteArrays.getInt(page, offset + 4);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Three-way quicksort of the index pairs, with insertion sort for short ranges. */
+    private final class IndexSorter
+    {
+        private final SortOrder order;
+
+        IndexSorter(SortOrder order)
+        {
+            this.order = order;
+        }
+
+        void sort(int from, int to)
+        {
+            while (to - from > 16) {
+                int pivot = medianOfThree(from, from + (to - from) / 2, to - 1);
+                swap(from, pivot);
+                // invariant: [from, lt) < pivot, [lt, i) == pivot, (gt, to) > pivot; pivot record kept at lt
+                int lt = from;
+                int gt = to - 1;
+                int i = from + 1;
+                while (i <= gt) {
+                    int c = compare(i, lt);
+                    if (c < 0) {
+                        swap(lt, i);
+                        lt++;
+                        i++;
+                    }
+                    else if (c > 0) {
+                        swap(i, gt);
+                        gt--;
+                    }
+                    else {
+                        i++;
+                    }
+                }
+                // recurse into the smaller side, loop on the larger
+                if (lt - from < to - gt - 1) {
+                    sort(from, lt);
+                    from = gt + 1;
+                }
+                else {
+                    sort(gt + 1, to);
+                    to = lt;
+                }
+            }
+            for (int i = from + 1; i < to; i++) {
+                for (int j = i; j > from && compare(j - 1, j) > 0; j--) {
+                    swap(j - 1, j);
+                }
+            }
+        }
+
+        private int medianOfThree(int a, int b, int c)
+        {
+            if (compare(a, b) < 0) {
+                if (compare(b, c) < 0) {
+                    return b;
+                }
+                return compare(a, c) < 0 ? c : a;
+            }
+            if (compare(a, c) < 0) {
+                return a;
+            }
+            return compare(b, c) < 0 ? c : b;
+        }
+
+        private int compare(int left, int right)
+        {
+            long leftKey = index[left * 2];
+            long rightKey = index[right * 2];
+            int leftPartition = (int) (leftKey >>> 32);
+            int rightPartition = (int) (rightKey >>> 32);
+            if (leftPartition != rightPartition) {
+                return Integer.compare(leftPartition, rightPartition);
+            }
+            if (!order.isSorted()) {
+                return Integer.compareUnsigned((int) leftKey, (int) rightKey);
+            }
+            byte[] leftPage = page(left);
+            int leftOffset = offset(left);
+            byte[] rightPage = page(right);
+            int rightOffset = offset(right);
+            return order.compare((int) leftKey, leftPage, leftOffset + RECORD_OVERHEAD, ByteArrays.getInt(leftPage, leftOffset),
+                    (int) rightKey, rightPage, rightOffset + RECORD_OVERHEAD, ByteArrays.getInt(rightPage, rightOffset));
+        }
+
+        private void swap(int left, int right)
+        {
+            int l = left * 2;
+            int r = right * 2;
+            long key = index[l];
+            long pointer = index[l + 1];
+            index[l] = index[r];
+            index[l + 1] = index[r + 1];
+            index[r] = key;
+            index[r + 1] = pointer;
+        }
+    }
+}

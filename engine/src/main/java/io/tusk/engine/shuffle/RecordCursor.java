@@ -1,0 +1,40 @@
+package io.tusk.engine.shuffle;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * A forward-only cursor over serialized shuffle records (prefix, key bytes, value bytes). The
+ * buffers returned for the current record are valid until the next call to {@link #next()}; the
+ * caller must not modify them. Confined to one thread.
+ */
+public interface RecordCursor
+        extends Closeable
+{
+    /** Advances to the next record; false at the end. */
+    boolean next()
+            throws IOException;
+
+    int prefix();
+
+    byte[] keyBuffer();
+
+    int keyOffset();
+
+    int keyLength();
+
+    byte[] valueBuffer();
+
+    int valueOffset();
+
+    int valueLength();
+
+    @Override
+    void close()
+            throws IOException;
+
+    static RecordCursor empty()
+    {
+        return EmptyCursor.INSTANCE;
+    }
+}

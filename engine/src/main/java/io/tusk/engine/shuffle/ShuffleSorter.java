@@ -1,0 +1,240 @@
+package io.tusk.engine.shuffle;
+
+import io.tusk.engine.memory.MemoryConsumer;
+import io.tusk.engine.memory.MemoryManager;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.tusk.engine.TuskException.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The map side of a shuffle for one task attempt: serialized records go into pages granted by the
+ * memory manager; when no more memory is granted, the buffer is sorted by partition and
+ * {@link SortOrder}, combined, and spilled to a local file as one sorted run. {@link #finish()} sorts
+ * and combines what is left and hands everything over as a {@link MapOutput}; {@link #close()}
+ * without {@code finish} (a failed attempt) releases the memory and deletes the spills.
+ * <p>
+ * Confined to the task's thread: other consumers never ask a sorter to spill.
+ */
+public final class ShuffleSorter
+        implements MemoryConsumer, AutoCloseable
+{
+    private static final int MIN_INDEX_CAPACITY = 4096;
+
+    private final String name;
+    private final int partitions;
+    private final SortOrder order;
+    private final ShuffleCombiner combiner;
+    private final MemoryManager memoryManager;
+    private final SpillDirectory spillDirectory;
+    private final int pageSize;
+    private final List<SpillFile> spills = new ArrayList<>();
+    private PagedRecords buffer = new PagedRecords();
+    private long spilledRecords;
+    private boolean done;
+
+    /**
+     * @param combiner combines records before each spill and at the end; null for none
+     */
+    public ShuffleSorter(String name, int partitions, SortOrder order, ShuffleCombiner combiner,
+            MemoryManager memoryManager, SpillDirectory spillDirectory, int pageSize)
+    {
+        checkArgument(partitions > 0, "partitions must be positive: %s", partitions);
+        checkArgument(pageSize >= 1024, "pageSize is too small: %s", pageSize);
+        this.name = requireNonNull(name, "name is null");
+        this.partitions = partitions;
+        this.order = requireNonNull(order, "order is null");
+        this.combiner = combiner;
+        this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
+        this.spillDirectory = requireNonNull(spillDirectory, "spillDirectory is null");
+        this.pageSize = pageSize;
+    }
+
+    @Override
+    public String memoryOwnerName()
+    {
+        return name;
+    }
+
+    public void add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
+            throws IOException
+    {
+        int size = PagedRecords.RECORD_OVERHEAD + keyLength + valueLength;
+        ensureRoom(buffer, size, true);
+        buffer.append(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+    }
+
+    /** Records written to spill files so far, counting a record again each time it is spilled. */
+    public long spilledRecords()
+    {
+        return spilledRecords;
+    }
+
+    public int spillCount()
+    {
+        return spills.size();
+    }
+
+    /**
+     * Makes room for one record in {@code records}, spilling the buffer if memory is short and
+     * {@code mayspill}; returns false when there is no memory and spilling is not allowed.
+     */
+    private boolean ensureRoom(PagedRecords records, int recordSize, boolean maySpill)
+            throws IOException
+    {
+        if (!records.indexHasRoom()) {
+            int capacity = Math.max(MIN_INDEX_CAPACITY, records.indexCapacity() * 2);
+            long bytes = (long) (capacity - records.indexCapacity()) * PagedRecords.INDEX_BYTES_PER_RECORD;
+            if (!acquire(records, bytes)) {
+                if (!maySpill) {
+                    return false;
+                }
+                spill();
+                return ensureRoom(buffer, recordSize, true);
+            }
+            records.growIndex(capacity);
+        }
+        if (!records.pageHasRoom(recordSize)) {
+            int length = Math.max(pageSize, recordSize);
+            if (!acquire(records, length)) {
+                if (!maySpill) {
+                    return false;
+                }
+                spill();
+                return ensureRoom(buffer, recordSize, true);
+            }
+            records.addPage(new byte[length]);
+        }
+        return true;
+    }
+
+    private boolean acquire(PagedRecords records, long bytes)
+    {
+        if (memoryManager.tryAcquire(this, bytes)) {
+            return true;
+        }
+        if (records.isEmpty() && records == buffer) {
+            // nothing left to spill: take the minimum needed to make progress
+            memoryManager.forceAcquire(this, bytes);
+            return true;
+        }
+        return false;
+    }
+
+    private void spill()
+            throws IOException
+    {
+        PagedRecords full = buffer;
+        full.sort(order);
+        int[] starts = full.partitionStarts(partitions);
+        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("spill"), partitions)) {
+            for (int partition = 0; partition < partitions; partition++) {
+                writer.startPartition(partition);
+                copy(partition, full.cursor(starts[partition], starts[partition + 1]), writer);
+            }
+            SpillFile file = writer.finish();
+            spills.add(file);
+            spilledRecords += file.records();
+        }
+        buffer = new PagedRecords();
+        memoryManager.release(this, full.memoryBytes());
+    }
+
+    private void copy(int partition, RecordCursor cursor, RecordSink sink)
+            throws IOException
+    {
+        if (combiner != null) {
+            combiner.combine(partition, cursor, sink);
+            return;
+        }
+        while (cursor.next()) {
+            sink.add(cursor.prefix(), cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(),
+                    cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
+        }
+    }
+
+    /** Sorts and combines what is buffered and returns all runs as the task's output. */
+    public MapOutput finish()
+            throws IOException
+    {
+        checkArgument(!done, "sorter %s already finished", name);
+        PagedRecords run = null;
+        int[] starts = null;
+        if (!buffer.isEmpty()) {
+            buffer.sort(order);
+            starts = buffer.partitionStarts(partitions);
+            run = buffer;
+            if (combiner != null) {
+                PagedRecords combined = combineInMemory(buffer, starts);
+                if (combined == null) {
+                    spill();
+                    run = null;
+                }
+                else {
+                    memoryManager.release(this, buffer.memoryBytes());
+                    run = combined;
+                    starts = combined.partitionStarts(partitions);
+                }
+            }
+        }
+        buffer = new PagedRecords();
+        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts);
+        memoryManager.transfer(this, output, memoryManager.usedBy(this));
+        if (run != null) {
+            memoryManager.registerSpillable(output);
+        }
+        done = true;
+        return output;
+    }
+
+    /** Combines into new pages; null (with the new pages released) if memory ran out. */
+    private PagedRecords combineInMemory(PagedRecords source, int[] starts)
+            throws IOException
+    {
+        PagedRecords combined = new PagedRecords();
+        try {
+            for (int partition = 0; partition < partitions; partition++) {
+                int target = partition;
+                combiner.combine(partition, source.cursor(starts[partition], starts[partition + 1]),
+                        (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
+                            if (!ensureRoom(combined, PagedRecords.RECORD_OVERHEAD + keyLength + valueLength, false)) {
+                                throw new OutOfBudget();
+                            }
+                            combined.append(target, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+                        });
+            }
+            return combined;
+        }
+        catch (OutOfBudget e) {
+            memoryManager.release(this, combined.memoryBytes());
+            return null;
+        }
+    }
+
+    /** Releases the memory and, unless finished, deletes the spill files of this attempt. */
+    @Override
+    public void close()
+    {
+        buffer = new PagedRecords();
+        if (!done) {
+            done = true;
+            for (SpillFile spill : spills) {
+                spill.delete();
+            }
+            spills.clear();
+            memoryManager.releaseAll(this);
+        }
+    }
+
+    private static final class OutOfBudget
+            extends RuntimeException
+    {
+        OutOfBudget()
+        {
+            super(null, null, false, false);
+        }
+    }
+}

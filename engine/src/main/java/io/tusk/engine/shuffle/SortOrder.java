@@ -1,0 +1,53 @@
+package io.tusk.engine.shuffle;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How a shuffle orders its records within a partition: first by a 32-bit prefix compared unsigned,
+ * then, if the order is total, by a {@link RawComparator} on the key bytes.
+ * <p>
+ * A hashed order ({@link #hashed()}) uses the key's hash as prefix and nothing else: equal keys are
+ * then in one run of equal prefixes, possibly interleaved with other keys of the same hash, which
+ * consumers group with {@code equals}. A sorted order must use a prefix consistent with its
+ * comparator: if two prefixes differ, the comparator orders the keys as the prefixes do.
+ * Confined to one thread when the comparator is.
+ */
+public final class SortOrder
+{
+    private final RawComparator keyComparator;
+
+    private SortOrder(RawComparator keyComparator)
+    {
+        this.keyComparator = keyComparator;
+    }
+
+    public static SortOrder hashed()
+    {
+        return new SortOrder(null);
+    }
+
+    public static SortOrder sorted(RawComparator keyComparator)
+    {
+        return new SortOrder(requireNonNull(keyComparator, "keyComparator is null"));
+    }
+
+    public boolean isSorted()
+    {
+        return keyComparator != null;
+    }
+
+    public int compare(int leftPrefix, byte[] left, int leftOffset, int leftLength, int rightPrefix, byte[] right, int rightOffset, int rightLength)
+    {
+        int result = Integer.compareUnsigned(leftPrefix, rightPrefix);
+        if (result != 0 || keyComparator == null) {
+            return result;
+        }
+        return keyComparator.compare(left, leftOffset, leftLength, right, rightOffset, rightLength);
+    }
+
+    public int compare(RecordCursor left, RecordCursor right)
+    {
+        return compare(left.prefix(), left.keyBuffer(), left.keyOffset(), left.keyLength(),
+                right.prefix(), right.keyBuffer(), right.keyOffset(), right.keyLength());
+    }
+}

@@ -1,0 +1,231 @@
+package io.tusk.engine.shuffle;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A sorted run on local disk: partition segments one after another, each record
+ * {@code [prefix][key length][value length][key][value]}. Immutable once written; any number of
+ * cursors may read it concurrently. The file is deleted by {@link #delete()}.
+ */
+final class SpillFile
+{
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private final Path path;
+    /** Byte offset of each partition's segment; {@code offsets[partitions]} is the file length. */
+    private final long[] offsets;
+    private final long records;
+
+    private SpillFile(Path path, long[] offsets, long records)
+    {
+        this.path = requireNonNull(path, "path is null");
+        this.offsets = offsets;
+        this.records = records;
+    }
+
+    Path path()
+    {
+        return path;
+    }
+
+    long records()
+    {
+        return records;
+    }
+
+    long bytes()
+    {
+        return offsets[offsets.length - 1];
+    }
+
+    RecordCursor cursor(int partition)
+            throws IOException
+    {
+        long start = offsets[partition];
+        long length = offsets[partition + 1] - start;
+        if (length == 0) {
+            return RecordCursor.empty();
+        }
+        return new Cursor(path, start, length);
+    }
+
+    void delete()
+    {
+        try {
+            Files.deleteIfExists(path);
+        }
+        catch (IOException ignored) {
+            // the spill directory is removed as a whole when the engine closes
+        }
+    }
+
+    /** Writes partitions in increasing order; records within a partition must come sorted. */
+    static final class Writer
+            implements RecordSink, AutoCloseable
+    {
+        private final Path path;
+        private final long[] offsets;
+        private final DataOutputStream out;
+        private int partition = -1;
+        private long position;
+        private long records;
+        private boolean finished;
+
+        Writer(Path path, int partitions)
+                throws IOException
+        {
+            this.path = requireNonNull(path, "path is null");
+            this.offsets = new long[partitions + 1];
+            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE_NEW), BUFFER_SIZE));
+        }
+
+        /** Starts the segment of {@code next}; earlier partitions without records get empty segments. */
+        void startPartition(int next)
+        {
+            while (partition < next) {
+                partition++;
+                offsets[partition] = position;
+            }
+        }
+
+        @Override
+        public void add(int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
+                throws IOException
+        {
+            out.writeInt(prefix);
+            out.writeInt(keyLength);
+            out.writeInt(valueLength);
+            out.write(key, keyOffset, keyLength);
+            out.write(value, valueOffset, valueLength);
+            position += 12L + keyLength + valueLength;
+            records++;
+        }
+
+        SpillFile finish()
+                throws IOException
+        {
+            startPartition(offsets.length - 1);
+            out.close();
+            finished = true;
+            return new SpillFile(path, offsets, records);
+        }
+
+        /** Closes and, unless finished, deletes the partial file. */
+        @Override
+        public void close()
+                throws IOException
+        {
+            if (!finished) {
+                out.close();
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static final class Cursor
+            implements RecordCursor
+    {
+        private final FileChannel channel;
+        private final DataInputStream in;
+        private long remaining;
+        private byte[] buffer = new byte[256];
+        private int prefix;
+        private int keyLength;
+        private int valueLength;
+
+        Cursor(Path path, long start, long length)
+                throws IOException
+        {
+            this.channel = FileChannel.open(path, StandardOpenOption.READ);
+            channel.position(start);
+            InputStream stream = Channels.newInputStream(channel);
+            this.in = new DataInputStream(new BufferedInputStream(stream, (int) Math.min(BUFFER_SIZE, Math.max(length, 512))));
+            this.remaining = length;
+        }
+
+        @Override
+        public boolean next()
+                throws IOException
+        {
+            if (remaining <= 0) {
+                return false;
+            }
+            prefix = in.readInt();
+            keyLength = in.readInt();
+            valueLength = in.readInt();
+            int size = keyLength + valueLength;
+            if (size > buffer.length) {
+                buffer = new byte[Math.max(size, buffer.length * 2)];
+            }
+            in.readFully(buffer, 0, size);
+            remaining -= 12L + size;
+            if (remaining < 0) {
+                throw new EOFException("spill segment overrun");
+            }
+            return true;
+        }
+
+        @Override
+        public int prefix()
+        {
+            return prefix;
+        }
+
+        @Override
+        public byte[] keyBuffer()
+        {
+            return buffer;
+        }
+
+        @Override
+        public int keyOffset()
+        {
+            return 0;
+        }
+
+        @Override
+        public int keyLength()
+        {
+            return keyLength;
+        }
+
+        @Override
+        public byte[] valueBuffer()
+        {
+            return buffer;
+        }
+
+        @Override
+        public int valueOffset()
+        {
+            return keyLength;
+        }
+
+        @Override
+        public int valueLength()
+        {
+            return valueLength;
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            in.close();
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,479 @@
+package io.tusk.engine.storage;
+
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.tusk.engine.memory.MemoryConsumer;
+import io.tusk.engine.memory.MemoryManager;
+import io.tusk.engine.serde.Serde;
+import io.tusk.engine.serde.SerdeSession;
+import io.tusk.engine.shuffle.SpillDirectory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Cached partitions of persisted datasets, in memory (as objects or serialized) or on local disk,
+ * with least-recently-used eviction when the memory manager asks for memory. An evicted partition
+ * either moves to disk (levels with disk) or is dropped and recomputed from lineage on next use.
+ * <p>
+ * Memory of object blocks is an estimate (sampled serialized size times {@link #OBJECT_OVERHEAD});
+ * serialized blocks are accounted exactly. Thread-safe; disk writes of evictions happen under the
+ * store's lock.
+ */
+public final class BlockStore
+        implements MemoryConsumer, AutoCloseable
+{
+    private static final Logger LOG = LogManager.getLogger(BlockStore.class);
+    /** Heap bytes of a record as objects per byte of it serialized, for estimates. */
+    static final int OBJECT_OVERHEAD = 3;
+    private static final int SAMPLE_EVERY = 32;
+    private static final long RESERVE_STEP = 256 * 1024;
+
+    private final MemoryManager memoryManager;
+    private final SpillDirectory directory;
+    private final Serde serde;
+    /** Access-ordered: the first entry is the least recently used. */
+    private final LinkedHashMap<BlockId, Block> blocks = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<BlockId, StorageLevel> levels = new java.util.HashMap<>();
+    private long evictions;
+
+    public BlockStore(MemoryManager memoryManager, SpillDirectory directory, Serde serde)
+    {
+        this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
+        this.directory = requireNonNull(directory, "directory is null");
+        this.serde = requireNonNull(serde, "serde is null");
+        memoryManager.registerSpillable(this);
+    }
+
+    @Override
+    public String memoryOwnerName()
+    {
+        return "block store";
+    }
+
+    /** The cached records of a block, if it is cached. */
+    public Optional<Iterator<Object>> get(BlockId id)
+    {
+        Block block;
+        synchronized (this) {
+            block = blocks.get(id);
+        }
+        if (block == null) {
+            return Optional.empty();
+        }
+        return Optional.of(block.iterator());
+    }
+
+    /**
+     * The cached records of the block, or, if it is not cached, the records of {@code compute},
+     * cached at {@code level} as far as memory allows. A partition that does not fit in memory and may
+     * not go to disk is returned uncached.
+     */
+    public Iterator<Object> getOrCompute(BlockId id, StorageLevel level, Supplier<Iterator<?>> compute)
+    {
+        Optional<Iterator<Object>> cached = get(id);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        @SuppressWarnings("unchecked")
+        Iterator<Object> records = (Iterator<Object>) compute.get();
+        if (level.useMemory()) {
+            Reservation reservation = new Reservation(id);
+            Block block = level.serialized() ? unrollSerialized(records, reservation) : unrollObjects(records, reservation);
+            if (block.complete()) {
+                store(id, level, block, reservation);
+                return block.iterator();
+            }
+            reservation.releaseAll();
+            records = block.iteratorThen(records);
+            if (!level.useDisk()) {
+                LOG.debug("{} does not fit in memory; not cached", id);
+                return records;
+            }
+        }
+        Block disk = writeToDisk(id, records);
+        store(id, level, disk, null);
+        return disk.iterator();
+    }
+
+    public synchronized boolean contains(BlockId id)
+    {
+        return blocks.containsKey(id);
+    }
+
+    public synchronized long evictions()
+    {
+        return evictions;
+    }
+
+    /** Drops every block of a dataset. */
+    public void removeDataset(int datasetId)
+    {
+        List<Block> removed = new ArrayList<>();
+        synchronized (this) {
+            Iterator<Map.Entry<BlockId, Block>> entries = blocks.entrySet().iterator();
+            while (entries.hasNext()) {
+                Map.Entry<BlockId, Block> entry = entries.next();
+                if (entry.getKey().datasetId() == datasetId) {
+                    removed.add(entry.getValue());
+                    levels.remove(entry.getKey());
+                    entries.remove();
+                }
+            }
+        }
+        removed.forEach(this::free);
+    }
+
+    @Override
+    public long spill(long bytes)
+    {
+        long freed = 0;
+        synchronized (this) {
+            Iterator<Map.Entry<BlockId, Block>> entries = blocks.entrySet().iterator();
+            List<Map.Entry<BlockId, Block>> toDisk = new ArrayList<>();
+            while (freed < bytes && entries.hasNext()) {
+                Map.Entry<BlockId, Block> entry = entries.next();
+                Block block = entry.getValue();
+                if (block.memoryBytes() == 0) {
+                    continue;
+                }
+                entries.remove();
+                evictions++;
+                freed += block.memoryBytes();
+                free(block);
+                StorageLevel level = levels.get(entry.getKey());
+                if (level != null && level.useDisk()) {
+                    toDisk.add(entry);
+                }
+                else {
+                    levels.remove(entry.getKey());
+                }
+            }
+            for (Map.Entry<BlockId, Block> entry : toDisk) {
+                blocks.put(entry.getKey(), writeToDisk(entry.getKey(), entry.getValue().iterator()));
+            }
+        }
+        return freed;
+    }
+
+    @Override
+    public void close()
+    {
+        memoryManager.unregisterSpillable(this);
+        List<Block> all;
+        synchronized (this) {
+            all = new ArrayList<>(blocks.values());
+            blocks.clear();
+            levels.clear();
+        }
+        all.forEach(this::free);
+    }
+
+    private void store(BlockId id, StorageLevel level, Block block, Reservation reservation)
+    {
+        Block previous;
+        synchronized (this) {
+            previous = blocks.put(id, block);
+            levels.put(id, level);
+        }
+        if (reservation != null) {
+            reservation.trimTo(block.memoryBytes());
+        }
+        if (previous != null) {
+            free(previous);
+        }
+    }
+
+    private void free(Block block)
+    {
+        if (block.memoryBytes() > 0) {
+            memoryManager.release(this, block.memoryBytes());
+        }
+        if (block instanceof DiskBlock disk) {
+            try {
+                Files.deleteIfExists(disk.path);
+            }
+            catch (IOException e) {
+                LOG.warn("Cannot delete block file {}", disk.path, e);
+            }
+        }
+    }
+
+    private Block unrollObjects(Iterator<Object> records, Reservation reservation)
+    {
+        List<Object> values = new ArrayList<>();
+        long sampledBytes = 0;
+        int samples = 0;
+        try (SerdeSession session = serde.openSession(); Output output = new Output(1024, -1)) {
+            while (records.hasNext()) {
+                Object value = records.next();
+                values.add(value);
+                if (values.size() % SAMPLE_EVERY == 1) {
+                    output.reset();
+                    session.write(output, value);
+                    sampledBytes += output.position();
+                    samples++;
+                    long estimate = 64 + values.size() * (8 + OBJECT_OVERHEAD * sampledBytes / samples);
+                    if (!reservation.reserve(estimate)) {
+                        return new ObjectBlock(values, 0, false);
+                    }
+                }
+            }
+        }
+        long estimate = samples == 0 ? 64 : 64 + values.size() * (8 + OBJECT_OVERHEAD * sampledBytes / samples);
+        if (!reservation.reserve(estimate)) {
+            return new ObjectBlock(values, 0, false);
+        }
+        return new ObjectBlock(values, estimate, true);
+    }
+
+    private Block unrollSerialized(Iterator<Object> records, Reservation reservation)
+    {
+        List<Object> pending = new ArrayList<>();
+        try (SerdeSession session = serde.openSession(); Output output = new Output(4096, -1)) {
+            int count = 0;
+            while (records.hasNext()) {
+                Object value = records.next();
+                session.write(output, value);
+                count++;
+                if (!reservation.reserve(output.position())) {
+                    // give back what was serialized, as objects, followed by the rest
+                    pending.addAll(readAll(session, output.getBuffer(), output.position(), count));
+                    return new ObjectBlock(pending, 0, false);
+                }
+            }
+            return new SerializedBlock(output.toBytes(), count, serde);
+        }
+    }
+
+    private static List<Object> readAll(SerdeSession session, byte[] bytes, int length, int count)
+    {
+        Input input = new Input(bytes, 0, length);
+        List<Object> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(session.read(input));
+        }
+        return values;
+    }
+
+    private DiskBlock writeToDisk(BlockId id, Iterator<?> records)
+    {
+        Path path = directory.newFile("block-" + id);
+        int count = 0;
+        try (SerdeSession session = serde.openSession();
+                OutputStream stream = new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024);
+                Output output = new Output(stream, 64 * 1024)) {
+            while (records.hasNext()) {
+                session.write(output, records.next());
+                count++;
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot write cached block " + id + " to " + path, e);
+        }
+        return new DiskBlock(path, count, serde);
+    }
+
+    /** Memory reserved for a block being unrolled. */
+    private final class Reservation
+    {
+        private final BlockId id;
+        private long reserved;
+
+        Reservation(BlockId id)
+        {
+            this.id = id;
+        }
+
+        boolean reserve(long total)
+        {
+            if (total <= reserved) {
+                return true;
+            }
+            long step = Math.max(total - reserved, Math.min(RESERVE_STEP, reserved));
+            if (!memoryManager.tryAcquire(BlockStore.this, step)) {
+                // make room among our own blocks, least recently used first
+                spill(step);
+                if (!memoryManager.tryAcquire(BlockStore.this, step)) {
+                    return false;
+                }
+            }
+            reserved += step;
+            return true;
+        }
+
+        void trimTo(long bytes)
+        {
+            if (reserved > bytes) {
+                memoryManager.release(BlockStore.this, reserved - bytes);
+                reserved = bytes;
+            }
+        }
+
+        void releaseAll()
+        {
+            trimTo(0);
+        }
+
+        @Override
+        public String toString()
+        {
+            return id + " reserved " + reserved;
+        }
+    }
+
+    private sealed interface Block
+            permits ObjectBlock, SerializedBlock, DiskBlock
+    {
+        Iterator<Object> iterator();
+
+        long memoryBytes();
+
+        /** False for a partial unroll that ran out of memory. */
+        default boolean complete()
+        {
+            return true;
+        }
+
+        /** The records of this partial block followed by the rest of the partition. */
+        default Iterator<Object> iteratorThen(Iterator<Object> rest)
+        {
+            Iterator<Object> first = iterator();
+            return new Iterator<>()
+            {
+                @Override
+                public boolean hasNext()
+                {
+                    return first.hasNext() || rest.hasNext();
+                }
+
+                @Override
+                public Object next()
+                {
+                    return first.hasNext() ? first.next() : rest.next();
+                }
+            };
+        }
+    }
+
+    private record ObjectBlock(List<Object> values, long memoryBytes, boolean complete)
+            implements Block
+    {
+        @Override
+        public Iterator<Object> iterator()
+        {
+            return Collections.unmodifiableList(values).iterator();
+        }
+    }
+
+    private record SerializedBlock(byte[] bytes, int count, Serde serde)
+            implements Block
+    {
+        @Override
+        public long memoryBytes()
+        {
+            return bytes.length;
+        }
+
+        @Override
+        public Iterator<Object> iterator()
+        {
+            Input input = new Input(bytes);
+            return new CountingIterator(count, serde, input, null);
+        }
+    }
+
+    private record DiskBlock(Path path, int count, Serde serde)
+            implements Block
+    {
+        @Override
+        public long memoryBytes()
+        {
+            return 0;
+        }
+
+        @Override
+        public Iterator<Object> iterator()
+        {
+            try {
+                InputStream stream = new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
+                return new CountingIterator(count, serde, new Input(stream, 64 * 1024), stream);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot read cached block " + path, e);
+            }
+        }
+    }
+
+    /** Reads {@code count} records, closing the stream (if any) after the last. */
+    private static final class CountingIterator
+            implements Iterator<Object>
+    {
+        private final SerdeSession session;
+        private final Input input;
+        private final InputStream stream;
+        private int remaining;
+
+        CountingIterator(int count, Serde serde, Input input, InputStream stream)
+        {
+            this.remaining = count;
+            this.session = serde.openSession();
+            this.input = input;
+            this.stream = stream;
+            if (count == 0) {
+                finish();
+            }
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            return remaining > 0;
+        }
+
+        @Override
+        public Object next()
+        {
+            if (remaining <= 0) {
+                throw new NoSuchElementException();
+            }
+            Object value = session.read(input);
+            if (--remaining == 0) {
+                finish();
+            }
+            return value;
+        }
+
+        private void finish()
+        {
+            session.close();
+            if (stream != null) {
+                try {
+                    stream.close();
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+}
