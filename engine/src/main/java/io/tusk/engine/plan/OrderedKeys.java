@@ -53,31 +53,31 @@ public final class OrderedKeys
         }
         else if (key instanceof Integer value) {
             output.writeByte(INT);
-            output.writeInt(value ^ Integer.MIN_VALUE);
+            writeInt(output, value ^ Integer.MIN_VALUE);
         }
         else if (key instanceof Long value) {
             output.writeByte(LONG);
-            output.writeLong(value ^ Long.MIN_VALUE);
+            writeLong(output, value ^ Long.MIN_VALUE);
         }
         else if (key instanceof String value) {
             output.writeByte(STRING);
             int length = value.length();
             for (int i = 0; i < length; i++) {
-                output.writeChar(value.charAt(i));
+                writeChar(output, value.charAt(i));
             }
         }
         else if (key instanceof Double value) {
             output.writeByte(DOUBLE);
-            output.writeLong(sortableBits(Double.doubleToLongBits(value)));
+            writeLong(output, sortableBits(Double.doubleToLongBits(value)));
         }
         else if (key instanceof Float value) {
             output.writeByte(FLOAT);
             int bits = Float.floatToIntBits(value);
-            output.writeInt(bits < 0 ? ~bits : bits ^ Integer.MIN_VALUE);
+            writeInt(output, bits < 0 ? ~bits : bits ^ Integer.MIN_VALUE);
         }
         else if (key instanceof Short value) {
             output.writeByte(SHORT);
-            output.writeShort(value ^ Short.MIN_VALUE);
+            writeChar(output, (char) (value ^ Short.MIN_VALUE));
         }
         else if (key instanceof Byte value) {
             output.writeByte(BYTE);
@@ -89,12 +89,34 @@ public final class OrderedKeys
         }
         else if (key instanceof Character value) {
             output.writeByte(CHAR);
-            output.writeChar(value);
+            writeChar(output, value);
         }
         else {
             output.writeByte(OTHER);
             session.write(output, key);
         }
+    }
+
+    // Kryo's Output writes little-endian; order-preserving encodings need big-endian
+
+    private static void writeInt(Output output, int value)
+    {
+        output.writeByte(value >>> 24);
+        output.writeByte(value >>> 16);
+        output.writeByte(value >>> 8);
+        output.writeByte(value);
+    }
+
+    private static void writeLong(Output output, long value)
+    {
+        writeInt(output, (int) (value >>> 32));
+        writeInt(output, (int) value);
+    }
+
+    private static void writeChar(Output output, char value)
+    {
+        output.writeByte(value >>> 8);
+        output.writeByte(value);
     }
 
     private static long sortableBits(long bits)

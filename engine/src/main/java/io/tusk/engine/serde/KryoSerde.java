@@ -70,7 +70,7 @@ public final class KryoSerde
         kryo.setReferences(references);
         kryo.setClassLoader(classLoader);
         kryo.setInstantiatorStrategy(new com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
+        kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer());
         serializers.forEach((type, serializer) -> kryo.addDefaultSerializer(type, serializer));
         return kryo;
     }

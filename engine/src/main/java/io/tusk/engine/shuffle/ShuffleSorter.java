@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 public final class ShuffleSorter
         implements MemoryConsumer, AutoCloseable
 {
-    private static final int MIN_INDEX_CAPACITY = 4096;
+    private static final int MIN_INDEX_CAPACITY = 256;
 
     private final String name;
     private final int partitions;

@@ -146,6 +146,16 @@ public final class BlockStore
     @Override
     public long spill(long bytes)
     {
+        return evict(bytes, -1);
+    }
+
+    /**
+     * Evicts least recently used blocks until {@code bytes} are freed, skipping blocks of
+     * {@code protectedDataset}: a dataset being cached never evicts its own partitions, so a scan
+     * over a dataset larger than memory keeps what fits instead of cycling through it.
+     */
+    private long evict(long bytes, int protectedDataset)
+    {
         long freed = 0;
         synchronized (this) {
             Iterator<Map.Entry<BlockId, Block>> entries = blocks.entrySet().iterator();
@@ -153,7 +163,7 @@ public final class BlockStore
             while (freed < bytes && entries.hasNext()) {
                 Map.Entry<BlockId, Block> entry = entries.next();
                 Block block = entry.getValue();
-                if (block.memoryBytes() == 0) {
+                if (block.memoryBytes() == 0 || entry.getKey().datasetId() == protectedDataset) {
                     continue;
                 }
                 entries.remove();
@@ -311,8 +321,8 @@ public final class BlockStore
             }
             long step = Math.max(total - reserved, Math.min(RESERVE_STEP, reserved));
             if (!memoryManager.tryAcquire(BlockStore.this, step)) {
-                // make room among our own blocks, least recently used first
-                spill(step);
+                // make room among other datasets' blocks, least recently used first
+                evict(step, id.datasetId());
                 if (!memoryManager.tryAcquire(BlockStore.this, step)) {
                     return false;
                 }

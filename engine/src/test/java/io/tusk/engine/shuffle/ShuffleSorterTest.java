@@ -1,0 +1,203 @@
+package io.tusk.engine.shuffle;
+
+import io.tusk.engine.memory.MemoryManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ShuffleSorterTest
+{
+    private static final SortOrder BY_BYTES = SortOrder.sorted(RawComparator::compareBytes);
+
+    @TempDir
+    Path temp;
+    private SpillDirectory directory;
+    private MemoryManager memory;
+
+    @BeforeEach
+    void setUp()
+    {
+        directory = new SpillDirectory(temp);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        directory.close();
+    }
+
+    @Test
+    void sortsByPartitionThenKeyInMemory()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        ShuffleSorter sorter = new ShuffleSorter("test", 3, BY_BYTES, null, memory, directory, 4096);
+        Random random = new Random(1);
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            int key = random.nextInt(1_000_000);
+            keys.add(key);
+            add(sorter, key % 3, key, i);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(output.inMemory()).isTrue();
+        assertThat(output.fileCount()).isZero();
+        assertThat(output.records()).isEqualTo(5_000);
+        for (int partition = 0; partition < 3; partition++) {
+            int target = partition;
+            List<Integer> expected = keys.stream().filter(key -> key % 3 == target).sorted().toList();
+            assertThat(readKeys(output, partition)).containsExactlyElementsOf(expected);
+        }
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void spillsSortedRunsWhenMemoryRunsOutAndMergesThem()
+            throws IOException
+    {
+        memory = new MemoryManager(64 * 1024);
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, null, memory, directory, 4096);
+        List<Integer> keys = new ArrayList<>();
+        Random random = new Random(2);
+        for (int i = 0; i < 20_000; i++) {
+            int key = random.nextInt(Integer.MAX_VALUE);
+            keys.add(key);
+            add(sorter, key % 2, key, i);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(sorter.spillCount()).isGreaterThan(1);
+        assertThat(output.records()).isEqualTo(20_000);
+        for (int partition = 0; partition < 2; partition++) {
+            int target = partition;
+            List<Integer> expected = keys.stream().filter(key -> key % 2 == target).sorted().toList();
+            assertThat(readKeys(output, partition)).containsExactlyElementsOf(expected);
+        }
+        assertThat(memory.used()).isLessThanOrEqualTo(memory.budget());
+        output.delete();
+        assertThat(directory.fileCount()).isZero();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void combinesBeforeSpillingAndAtTheEnd()
+            throws IOException
+    {
+        memory = new MemoryManager(32 * 1024);
+        ShuffleCombiner sumByKey = (partition, input, sink) -> {
+            byte[] key = null;
+            long sum = 0;
+            while (input.next()) {
+                byte[] current = java.util.Arrays.copyOfRange(input.keyBuffer(), input.keyOffset(), input.keyOffset() + input.keyLength());
+                if (key != null && !java.util.Arrays.equals(key, current)) {
+                    emit(sink, key, sum);
+                    sum = 0;
+                }
+                key = current;
+                sum += ByteBuffer.wrap(input.valueBuffer(), input.valueOffset(), input.valueLength()).getLong();
+            }
+            if (key != null) {
+                emit(sink, key, sum);
+            }
+        };
+        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, sumByKey, memory, directory, 4096);
+        for (int i = 0; i < 30_000; i++) {
+            add(sorter, 0, i % 10, 1);
+        }
+        MapOutput output = sorter.finish();
+
+        List<Long> sums = new ArrayList<>();
+        List<Integer> keys = new ArrayList<>();
+        try (RecordCursor cursor = new MergingCursor(BY_BYTES, output.open(0))) {
+            while (cursor.next()) {
+                keys.add(ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), 4).getInt());
+                sums.add(ByteBuffer.wrap(cursor.valueBuffer(), cursor.valueOffset(), 8).getLong());
+            }
+        }
+        // every run holds each key at most once; all runs together hold every record once
+        assertThat(sums.stream().mapToLong(Long::longValue).sum()).isEqualTo(30_000);
+        assertThat(keys.size()).isLessThanOrEqualTo(10 * (sorter.spillCount() + 1));
+        assertThat(keys).isSorted();
+        output.delete();
+    }
+
+    @Test
+    void closeWithoutFinishDeletesSpillsAndReleasesMemory()
+            throws IOException
+    {
+        memory = new MemoryManager(16 * 1024);
+        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, null, memory, directory, 4096);
+        for (int i = 0; i < 10_000; i++) {
+            add(sorter, 0, i, i);
+        }
+        assertThat(directory.fileCount()).isGreaterThan(0);
+
+        sorter.close();
+
+        assertThat(directory.fileCount()).isZero();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void retainedOutputSpillsWhenAnotherConsumerNeedsMemory()
+            throws IOException
+    {
+        memory = new MemoryManager(256 * 1024);
+        ShuffleSorter first = new ShuffleSorter("first", 1, BY_BYTES, null, memory, directory, 4096);
+        for (int i = 0; i < 5_000; i++) {
+            add(first, 0, i, i);
+        }
+        MapOutput output = first.finish();
+        assertThat(output.inMemory()).isTrue();
+        long held = memory.used();
+
+        boolean granted = memory.tryAcquire(() -> "other", memory.budget() - 1024);
+
+        assertThat(granted).isTrue();
+        assertThat(output.inMemory()).isFalse();
+        assertThat(output.fileCount()).isEqualTo(1);
+        assertThat(held).isGreaterThan(0);
+        assertThat(readKeys(output, 0)).hasSize(5_000).isSorted();
+        output.delete();
+    }
+
+    private static void add(ShuffleSorter sorter, int partition, int key, long value)
+            throws IOException
+    {
+        byte[] keyBytes = ByteBuffer.allocate(4).putInt(key).array();
+        byte[] valueBytes = ByteBuffer.allocate(8).putLong(value).array();
+        int prefix = key;
+        sorter.add(partition, prefix, keyBytes, 0, 4, valueBytes, 0, 8);
+    }
+
+    private static void emit(RecordSink sink, byte[] key, long sum)
+            throws IOException
+    {
+        byte[] value = ByteBuffer.allocate(8).putLong(sum).array();
+        sink.add(ByteBuffer.wrap(key).getInt(), key, 0, key.length, value, 0, 8);
+    }
+
+    private static List<Integer> readKeys(MapOutput output, int partition)
+            throws IOException
+    {
+        List<Integer> keys = new ArrayList<>();
+        try (RecordCursor cursor = new MergingCursor(BY_BYTES, output.open(partition))) {
+            while (cursor.next()) {
+                keys.add(ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength()).getInt());
+            }
+        }
+        return keys;
+    }
+}

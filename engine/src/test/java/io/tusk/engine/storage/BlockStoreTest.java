@@ -1,0 +1,119 @@
+package io.tusk.engine.storage;
+
+import io.tusk.engine.memory.MemoryManager;
+import io.tusk.engine.serde.KryoSerde;
+import io.tusk.engine.shuffle.SpillDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BlockStoreTest
+{
+    @TempDir
+    Path temp;
+    private SpillDirectory directory;
+    private MemoryManager memory;
+    private BlockStore store;
+    private final AtomicInteger computations = new AtomicInteger();
+
+    @BeforeEach
+    void setUp()
+    {
+        directory = new SpillDirectory(temp);
+        memory = new MemoryManager(1 << 20);
+        store = new BlockStore(memory, directory, new KryoSerde());
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        store.close();
+        assertThat(memory.used()).isZero();
+        directory.close();
+    }
+
+    @Test
+    void cachedBlockIsComputedOnce()
+    {
+        BlockId id = new BlockId(1, 0);
+        assertThat(drain(store.getOrCompute(id, StorageLevel.MEMORY_ONLY, () -> records(100)))).hasSize(100);
+        assertThat(drain(store.getOrCompute(id, StorageLevel.MEMORY_ONLY, () -> records(100)))).hasSize(100);
+        assertThat(computations).hasValue(1);
+        assertThat(memory.usedBy(store)).isPositive();
+    }
+
+    @Test
+    void leastRecentlyUsedBlockIsEvictedAndRecomputed()
+    {
+        // blocks of three datasets, each about a third of the budget
+        BlockId a = new BlockId(1, 0);
+        BlockId b = new BlockId(2, 0);
+        BlockId c = new BlockId(3, 0);
+        int records = 13_000;
+        drain(store.getOrCompute(a, StorageLevel.MEMORY_ONLY_SER, () -> records(records)));
+        drain(store.getOrCompute(b, StorageLevel.MEMORY_ONLY_SER, () -> records(records)));
+        drain(store.getOrCompute(a, StorageLevel.MEMORY_ONLY_SER, () -> records(records)));
+        drain(store.getOrCompute(c, StorageLevel.MEMORY_ONLY_SER, () -> records(records)));
+        drain(store.getOrCompute(c, StorageLevel.MEMORY_ONLY_SER, () -> records(records)));
+        assertThat(computations).hasValue(3);
+
+        assertThat(store.contains(b)).as("b was least recently used").isFalse();
+        assertThat(store.contains(a)).isTrue();
+        assertThat(store.evictions()).isPositive();
+
+        assertThat(drain(store.getOrCompute(b, StorageLevel.MEMORY_ONLY_SER, () -> records(records)))).hasSize(records);
+        assertThat(computations).hasValue(4);
+        assertThat(memory.used()).isLessThanOrEqualTo(memory.budget());
+    }
+
+    @Test
+    void partitionThatDoesNotFitIsReturnedUncached()
+    {
+        BlockId id = new BlockId(4, 0);
+        List<Object> values = drain(store.getOrCompute(id, StorageLevel.MEMORY_ONLY, () -> records(200_000)));
+        assertThat(values).hasSize(200_000);
+        assertThat(values.get(199_999)).isEqualTo("record-199999-padding-padding");
+        assertThat(store.contains(id)).isFalse();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void memoryAndDiskLevelFallsBackToDisk()
+    {
+        BlockId id = new BlockId(3, 0);
+        assertThat(drain(store.getOrCompute(id, StorageLevel.MEMORY_AND_DISK, () -> records(200_000)))).hasSize(200_000);
+        assertThat(store.contains(id)).isTrue();
+        assertThat(directory.fileCount()).isEqualTo(1);
+        assertThat(drain(store.getOrCompute(id, StorageLevel.MEMORY_AND_DISK, () -> records(200_000)))).hasSize(200_000);
+        assertThat(computations).hasValue(1);
+
+        store.removeDataset(3);
+        assertThat(directory.fileCount()).isZero();
+    }
+
+    private Iterator<?> records(int count)
+    {
+        computations.incrementAndGet();
+        List<String> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add("record-" + i + "-padding-padding");
+        }
+        return values.iterator();
+    }
+
+    private static List<Object> drain(Iterator<Object> iterator)
+    {
+        List<Object> values = new ArrayList<>();
+        iterator.forEachRemaining(values::add);
+        return values;
+    }
+}
