@@ -1,0 +1,24 @@
+package io.tusk.io;
+
+import io.tusk.engine.io.FileFormatProvider;
+import io.tusk.engine.io.OutputJob;
+import io.tusk.engine.plan.Source;
+
+import java.util.Map;
+
+/** Files through Hadoop's {@code FileSystem}: any scheme Hadoop knows, {@code file://} and {@code hdfs://} included. */
+public final class HadoopFileFormats
+        implements FileFormatProvider
+{
+    @Override
+    public Source textFile(String path, int minPartitions, Map<String, String> settings)
+    {
+        return new TextFileSource(path, FileSplitter.split(path, minPartitions, HadoopConfigurations.from(settings)), settings);
+    }
+
+    @Override
+    public OutputJob textOutput(String path, Map<String, String> settings)
+    {
+        return new TextOutputJob(path, settings);
+    }
+}

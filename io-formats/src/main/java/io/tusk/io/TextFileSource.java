@@ -1,0 +1,153 @@
+package io.tusk.io;
+
+import io.tusk.engine.plan.Source;
+import io.tusk.engine.task.TaskContext;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.util.LineReader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Lines of text files, one partition per {@link FileSplit}, read with Hadoop's line semantics: a
+ * split that does not start a file skips its first (partial) line, and every split reads past its
+ * end to finish its last line. Lines end at {@code \n}, {@code \r} or {@code \r\n} and are decoded
+ * as UTF-8.
+ */
+public final class TextFileSource
+        implements Source
+{
+    private final String path;
+    private final List<FileSplit> splits;
+    private final Map<String, String> settings;
+
+    public TextFileSource(String path, List<FileSplit> splits, Map<String, String> settings)
+    {
+        this.path = requireNonNull(path, "path is null");
+        this.splits = List.copyOf(splits);
+        this.settings = Map.copyOf(settings);
+    }
+
+    public List<FileSplit> splits()
+    {
+        return splits;
+    }
+
+    @Override
+    public int partitions()
+    {
+        return splits.size();
+    }
+
+    @Override
+    public Iterator<?> read(int partition, TaskContext context)
+            throws IOException
+    {
+        LineIterator lines = new LineIterator(splits.get(partition), HadoopConfigurations.from(settings));
+        context.closeOnCompletion(lines);
+        return lines;
+    }
+
+    @Override
+    public List<String> preferredHosts(int partition)
+    {
+        return splits.get(partition).hosts();
+    }
+
+    @Override
+    public String describe()
+    {
+        return "textFile " + path + " (" + splits.size() + " splits)";
+    }
+
+    private static final class LineIterator
+            implements Iterator<String>, AutoCloseable
+    {
+        private final InputStream stream;
+        private final LineReader reader;
+        private final Text line = new Text();
+        private final long end;
+        private final boolean compressed;
+        private long position;
+        private String next;
+        private boolean done;
+
+        LineIterator(FileSplit split, Configuration configuration)
+                throws IOException
+        {
+            Path file = new Path(split.path());
+            FileSystem fs = file.getFileSystem(configuration);
+            FSDataInputStream in = fs.open(file);
+            CompressionCodec codec = new CompressionCodecFactory(configuration).getCodec(file);
+            this.compressed = codec != null;
+            this.stream = compressed ? codec.createInputStream(in) : in;
+            if (!compressed && split.start() > 0) {
+                in.seek(split.start());
+            }
+            this.reader = new LineReader(stream, configuration);
+            this.position = split.start();
+            this.end = compressed ? Long.MAX_VALUE : split.start() + split.length();
+            if (!compressed && split.start() > 0) {
+                position += reader.readLine(line);
+            }
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            if (next != null) {
+                return true;
+            }
+            if (done) {
+                return false;
+            }
+            try {
+                int read = position <= end ? reader.readLine(line) : 0;
+                if (read == 0) {
+                    close();
+                    return false;
+                }
+                position += read;
+                next = line.toString();
+                return true;
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String next()
+        {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            String value = next;
+            next = null;
+            return value;
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            if (!done) {
+                done = true;
+                stream.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.tusk.io;
+
+import io.tusk.engine.ErrorCode;
+import io.tusk.engine.TuskException;
+import io.tusk.engine.io.OutputJob;
+import io.tusk.engine.task.TaskAttemptId;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes records as lines into {@code part-NNNNN} files with a two-level commit, as Hadoop's
+ * {@code FileOutputCommitter} (algorithm 1) does: an attempt writes under
+ * {@code _temporary/0/_temporary/<attempt>/}, task commit renames that to
+ * {@code _temporary/0/<task>/}, job commit moves the committed files into the output directory and
+ * writes {@code _SUCCESS}. Job abort deletes the output directory, which the job created, so a
+ * failed job leaves nothing behind.
+ */
+public final class TextOutputJob
+        implements OutputJob
+{
+    static final String SUCCESS = "_SUCCESS";
+    private static final String TEMPORARY = "_temporary";
+
+    private final String path;
+    private final Map<String, String> settings;
+
+    public TextOutputJob(String path, Map<String, String> settings)
+    {
+        this.path = requireNonNull(path, "path is null");
+        this.settings = Map.copyOf(settings);
+    }
+
+    private Path output()
+    {
+        return new Path(path);
+    }
+
+    private FileSystem fileSystem()
+            throws IOException
+    {
+        return output().getFileSystem(HadoopConfigurations.from(settings));
+    }
+
+    private Path jobAttemptDirectory()
+    {
+        return new Path(new Path(output(), TEMPORARY), "0");
+    }
+
+    @Override
+    public void setupJob()
+            throws IOException
+    {
+        FileSystem fs = fileSystem();
+        if (fs.exists(output())) {
+            throw new TuskException(ErrorCode.OUTPUT_EXISTS,
+                    "Output directory " + fs.makeQualified(output()) + " already exists; delete it or choose another path");
+        }
+        if (!fs.mkdirs(jobAttemptDirectory())) {
+            throw new IOException("Cannot create " + jobAttemptDirectory());
+        }
+    }
+
+    @Override
+    public TaskOutput openTask(TaskAttemptId attemptId)
+            throws IOException
+    {
+        FileSystem fs = fileSystem();
+        String fileName = String.format("part-%05d", attemptId.partition());
+        Path attemptDirectory = new Path(new Path(jobAttemptDirectory(), TEMPORARY), "attempt_" + attemptId);
+        Path taskDirectory = new Path(jobAttemptDirectory(), String.format("task_%05d", attemptId.partition()));
+        Path file = new Path(attemptDirectory, fileName);
+        Writer writer = new BufferedWriter(new OutputStreamWriter(fs.create(file, false), StandardCharsets.UTF_8), 64 * 1024);
+        return new LineOutput(fs, writer, attemptDirectory, taskDirectory);
+    }
+
+    @Override
+    public void commitJob()
+            throws IOException
+    {
+        FileSystem fs = fileSystem();
+        FileStatus[] tasks = fs.listStatus(jobAttemptDirectory(), child -> child.getName().startsWith("task_"));
+        for (FileStatus task : tasks) {
+            for (FileStatus file : fs.listStatus(task.getPath())) {
+                Path target = new Path(output(), file.getPath().getName());
+                if (!fs.rename(file.getPath(), target)) {
+                    throw new IOException("Cannot move " + file.getPath() + " to " + target);
+                }
+            }
+        }
+        fs.delete(new Path(output(), TEMPORARY), true);
+        fs.create(new Path(output(), SUCCESS), false).close();
+    }
+
+    @Override
+    public void abortJob()
+            throws IOException
+    {
+        fileSystem().delete(output(), true);
+    }
+
+    @Override
+    public String describe()
+    {
+        return path;
+    }
+
+    private static final class LineOutput
+            implements TaskOutput
+    {
+        private final FileSystem fs;
+        private final Writer writer;
+        private final Path attemptDirectory;
+        private final Path taskDirectory;
+        private boolean closed;
+
+        LineOutput(FileSystem fs, Writer writer, Path attemptDirectory, Path taskDirectory)
+        {
+            this.fs = fs;
+            this.writer = writer;
+            this.attemptDirectory = attemptDirectory;
+            this.taskDirectory = taskDirectory;
+        }
+
+        @Override
+        public void write(Object record)
+                throws IOException
+        {
+            writer.write(String.valueOf(record));
+            writer.write('\n');
+        }
+
+        @Override
+        public void commit()
+                throws IOException
+        {
+            closeWriter();
+            if (fs.exists(taskDirectory)) {
+                // another attempt of this task committed first
+                fs.delete(attemptDirectory, true);
+                return;
+            }
+            if (!fs.rename(attemptDirectory, taskDirectory)) {
+                throw new IOException("Cannot commit task output " + attemptDirectory + " to " + taskDirectory);
+            }
+        }
+
+        @Override
+        public void abort()
+        {
+            try {
+                closeWriter();
+            }
+            catch (IOException ignored) {
+                // the attempt's files are deleted below
+            }
+            try {
+                fs.delete(attemptDirectory, true);
+            }
+            catch (IOException ignored) {
+                // job abort or commit removes _temporary
+            }
+        }
+
+        private void closeWriter()
+                throws IOException
+        {
+            if (!closed) {
+                closed = true;
+                writer.close();
+            }
+        }
+    }
+}
