@@ -39,18 +39,86 @@ final class DatasetShuffleWriter
                 env.spillDirectory(),
                 env.pageSize());
         context.closeOnCompletion(sorter);
-        Output keyOutput = new Output(256, -1);
-        Output valueOutput = new Output(256, -1);
-        while (records.hasNext()) {
-            Object record = records.next();
-            if (!(record instanceof Pair<?, ?> pair)) {
-                throw new IllegalArgumentException("A shuffle needs key-value records (Pair), got " + (record == null ? "null" : record.getClass().getName()));
+        RecordWriter writer = new RecordWriter(sorter, keys, partitioner, session);
+        if (aggregator != null && !keys.sorted()) {
+            // combine in a hash map; entries go to the sorter when memory runs out and at the end
+            HashCombiner combiner = new HashCombiner(context.attemptId() + ".combine_" + dependency.shuffleId(), aggregator, env.memoryManager(), session);
+            context.closeOnCompletion(combiner::close);
+            HashCombiner.Flush flush = new HashCombiner.Flush()
+            {
+                @Override
+                public void entry(Object key, Object combined)
+                        throws IOException
+                {
+                    writer.write(key, combined);
+                }
+
+                @Override
+                public void done()
+                        throws IOException
+                {
+                    // the map was full: free the memory its entries now take in the sorter
+                    sorter.spillNow();
+                }
+            };
+            while (records.hasNext()) {
+                Pair<?, ?> pair = pair(records.next());
+                combiner.add(pair.key(), pair.value(), flush);
             }
-            Object key = pair.key();
+            combiner.flush(new HashCombiner.Flush()
+            {
+                @Override
+                public void entry(Object key, Object combined)
+                        throws IOException
+                {
+                    writer.write(key, combined);
+                }
+
+                @Override
+                public void done() {}
+            });
+            return sorter.finish();
+        }
+        while (records.hasNext()) {
+            Pair<?, ?> pair = pair(records.next());
             Object value = pair.value();
             if (aggregator != null) {
                 value = createCombiner(aggregator, value);
             }
+            writer.write(pair.key(), value);
+        }
+        return sorter.finish();
+    }
+
+    private static Pair<?, ?> pair(Object record)
+    {
+        if (!(record instanceof Pair<?, ?> pair)) {
+            throw new IllegalArgumentException("A shuffle needs key-value records (Pair), got " + (record == null ? "null" : record.getClass().getName()));
+        }
+        return pair;
+    }
+
+    /** Serializes a record, partitions it and adds it to the sorter. */
+    private static final class RecordWriter
+    {
+        private final ShuffleSorter sorter;
+        private final ShuffleKeys keys;
+        private final Partitioner partitioner;
+        private final SerdeSession session;
+        private final Output keyOutput = new Output(256, -1);
+        private final Output valueOutput = new Output(256, -1);
+
+        RecordWriter(ShuffleSorter sorter, ShuffleKeys keys, Partitioner partitioner, SerdeSession session)
+        {
+            this.sorter = sorter;
+            this.keys = keys;
+            this.partitioner = partitioner;
+            this.session = session;
+        }
+
+        void write(Object key, Object value)
+                throws IOException
+        {
             int partition = partitioner.partition(key);
             keyOutput.reset();
             keys.write(session, keyOutput, key);
@@ -58,15 +126,8 @@ final class DatasetShuffleWriter
             session.write(valueOutput, value);
             byte[] keyBytes = keyOutput.getBuffer();
             int keyLength = keyOutput.position();
-            add(sorter, partition, keys.prefix(key, keyBytes, 0, keyLength), keyBytes, keyLength, valueOutput);
+            sorter.add(partition, keys.prefix(key, keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueOutput.getBuffer(), 0, valueOutput.position());
         }
-        return sorter.finish();
-    }
-
-    private static void add(ShuffleSorter sorter, int partition, int prefix, byte[] key, int keyLength, Output value)
-            throws IOException
-    {
-        sorter.add(partition, prefix, key, 0, keyLength, value.getBuffer(), 0, value.position());
     }
 
     private static Object createCombiner(Aggregator aggregator, Object value)

@@ -124,6 +124,15 @@ public final class ShuffleSorter
         return false;
     }
 
+    /** Spills what is buffered now, if anything, to free memory for the caller. */
+    public void spillNow()
+            throws IOException
+    {
+        if (!buffer.isEmpty()) {
+            spill();
+        }
+    }
+
     private void spill()
             throws IOException
     {
