@@ -75,6 +75,7 @@ public final class Tusk
     private final AtomicLong nextAccumulatorId = new AtomicLong();
     private final Map<Long, Accumulator<?>> accumulators = new ConcurrentHashMap<>();
     private final Map<Integer, Persisted> persisted = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> broadcasts = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private Tusk(TuskConfig config)
@@ -182,10 +183,15 @@ public final class Tusk
 
     // shared variables
 
+    /** Ships {@code value} once to the executors; it is freed when the returned object is unreachable or the context closes. */
     public <T> Broadcast<T> broadcast(T value)
     {
         checkOpen();
-        return Broadcast.create(value, serde);
+        Broadcast<T> broadcast = Broadcast.create(value, serde);
+        long id = broadcast.id();
+        broadcasts.add(id);
+        CLEANER.register(broadcast, () -> Broadcast.destroy(id));
+        return broadcast;
     }
 
     public LongAccumulator longAccumulator(String name)
@@ -314,6 +320,8 @@ public final class Tusk
         shuffleService.close();
         blockStore.close();
         spillDirectory.close();
+        broadcasts.forEach(Broadcast::destroy);
+        broadcasts.clear();
     }
 
     private record Persisted(StorageLevel level, int partitions) {}

@@ -64,6 +64,12 @@ public final class Broadcast<T>
     /** Frees the shipped value; tasks that use this broadcast afterwards fail. */
     public void destroy()
     {
+        destroy(id);
+    }
+
+    /** Frees the shipped value of broadcast {@code id}. */
+    public static void destroy(long id)
+    {
         SHIPPED.remove(id);
     }
 

@@ -127,6 +127,9 @@ public final class MemoryManager
     /** Moves {@code bytes} held by {@code from} to {@code to}, for a hand-over of buffers. */
     public synchronized void transfer(MemoryConsumer from, MemoryConsumer to, long bytes)
     {
+        if (bytes == 0) {
+            return;
+        }
         release(from, bytes);
         used += bytes;
         usedByOwner.merge(to, bytes, Long::sum);

@@ -33,6 +33,7 @@ final class CombiningReader
     private final SerdeSession session;
     private final boolean valuesAreCombiners;
     private final SortOrder order;
+    private final Output scratch = new Output(256, -1);
 
     /**
      * @param valuesAreCombiners whether the run holds combiners (map-side combined) or plain values
@@ -51,11 +52,15 @@ final class CombiningReader
             throws IOException
     {
         Groups groups = new Groups(input);
-        Output value = new Output(256, -1);
         while (groups.next()) {
-            value.reset();
-            session.write(value, groups.value);
-            output.add(groups.prefix, groups.keyBytes, 0, groups.keyLength, value.getBuffer(), 0, value.position());
+            if (!groups.valueRead && valuesAreCombiners) {
+                // a key with one record: its bytes are already the combiner's
+                output.add(groups.prefix, groups.keyBytes, 0, groups.keyLength, groups.valueBytes, 0, groups.valueLength);
+                continue;
+            }
+            scratch.reset();
+            session.write(scratch, groups.value());
+            output.add(groups.prefix, groups.keyBytes, 0, groups.keyLength, scratch.getBuffer(), 0, scratch.position());
         }
     }
 
@@ -93,14 +98,19 @@ final class CombiningReader
                     throw new NoSuchElementException();
                 }
                 ready = false;
-                return new Pair<>(groups.key(), groups.value);
+                return new Pair<>(groups.key(), groups.value());
             }
         };
     }
 
     private Object first(RecordCursor cursor)
     {
-        Object value = session.read(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
+        return first(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
+    }
+
+    private Object first(byte[] buffer, int offset, int length)
+    {
+        Object value = session.read(buffer, offset, length);
         if (valuesAreCombiners) {
             return value;
         }
@@ -179,11 +189,24 @@ final class CombiningReader
         int keyLength;
         Object keyObject;
         boolean keyRead;
-        Object value;
+        /** The first value's bytes, deserialized only when a second record of the key arrives. */
+        byte[] valueBytes = new byte[64];
+        int valueLength;
+        boolean valueRead;
+        private Object value;
 
         Groups(RecordCursor input)
         {
             this.input = input;
+        }
+
+        Object value()
+        {
+            if (!valueRead) {
+                value = first(valueBytes, 0, valueLength);
+                valueRead = true;
+            }
+            return value;
         }
 
         Object key()
@@ -206,6 +229,7 @@ final class CombiningReader
                 keyObject = waiting.key;
                 keyRead = true;
                 value = waiting.value;
+                valueRead = true;
                 return true;
             }
             if (!positioned) {
@@ -222,7 +246,13 @@ final class CombiningReader
             }
             System.arraycopy(input.keyBuffer(), input.keyOffset(), keyBytes, 0, keyLength);
             keyRead = false;
-            value = first(input);
+            valueLength = input.valueLength();
+            if (valueBytes.length < valueLength || valueBytes.length > 4096) {
+                valueBytes = new byte[Math.max(64, valueLength)];
+            }
+            System.arraycopy(input.valueBuffer(), input.valueOffset(), valueBytes, 0, valueLength);
+            valueRead = false;
+            value = null;
             Map<Object, Group> others = null;
             while (input.next()) {
                 if (input.prefix() != prefix) {
@@ -235,17 +265,17 @@ final class CombiningReader
                         positioned = true;
                         break;
                     }
-                    value = merge(value, input);
+                    value = merge(value(), input);
                     continue;
                 }
                 if (sameBytes) {
-                    value = merge(value, input);
+                    value = merge(value(), input);
                     continue;
                 }
                 // a hashed run with a key whose bytes differ: it may still be equal
                 Object key = keys.read(session, input.keyBuffer(), input.keyOffset(), input.keyLength());
                 if (key == null ? key() == null : key.equals(key())) {
-                    value = merge(value, input);
+                    value = merge(value(), input);
                     continue;
                 }
                 if (others == null) {

@@ -42,7 +42,8 @@ final class DatasetShuffleWriter
         RecordWriter writer = new RecordWriter(sorter, keys, partitioner, session);
         if (aggregator != null && !keys.sorted()) {
             // combine in a hash map; entries go to the sorter when memory runs out and at the end
-            HashCombiner combiner = new HashCombiner(context.attemptId() + ".combine_" + dependency.shuffleId(), aggregator, env.memoryManager(), session);
+            HashCombiner combiner = new HashCombiner(context.attemptId() + ".combine_" + dependency.shuffleId(), aggregator, env.memoryManager(), session,
+                    4L * env.pageSize());
             context.closeOnCompletion(combiner::close);
             HashCombiner.Flush flush = new HashCombiner.Flush()
             {
@@ -119,14 +120,24 @@ final class DatasetShuffleWriter
         void write(Object key, Object value)
                 throws IOException
         {
-            int partition = partitioner.partition(key);
+            int partition;
+            int prefix;
             keyOutput.reset();
             keys.write(session, keyOutput, key);
-            valueOutput.reset();
-            session.write(valueOutput, value);
             byte[] keyBytes = keyOutput.getBuffer();
             int keyLength = keyOutput.position();
-            sorter.add(partition, keys.prefix(key, keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueOutput.getBuffer(), 0, valueOutput.position());
+            if (keys instanceof HashedKeys && partitioner instanceof HashPartitioner hash) {
+                // one hashCode() for both
+                prefix = key == null ? 0 : key.hashCode();
+                partition = key == null ? 0 : Math.floorMod(prefix, hash.partitions());
+            }
+            else {
+                partition = partitioner.partition(key);
+                prefix = keys.prefix(key, keyBytes, 0, keyLength);
+            }
+            valueOutput.reset();
+            session.write(valueOutput, value);
+            sorter.add(partition, prefix, keyBytes, 0, keyLength, valueOutput.getBuffer(), 0, valueOutput.position());
         }
     }
 

@@ -18,7 +18,8 @@ final class HashCombiner
         implements MemoryConsumer
 {
     private static final Object NULL_KEY = new Object();
-    private static final int SAMPLE_EVERY = 256;
+    private static final int CHECK_EVERY = 256;
+    private static final int MAX_SAMPLE_INTERVAL = 4096;
     private static final long RESERVE_STEP = 1 << 20;
     private static final int ENTRY_OVERHEAD = 48;
     private static final int OBJECT_OVERHEAD = 3;
@@ -27,11 +28,15 @@ final class HashCombiner
     private final Aggregator aggregator;
     private final MemoryManager memoryManager;
     private final SerdeSession session;
+    private final long minimumBytes;
     private final Output sample = new Output(256, -1);
     private Object[] table = new Object[2 * 1024];
     private int size;
-    private long sampledBytes;
-    private int samples;
+    private long updates;
+    private long nextSample = 1;
+    private int sampleInterval = 1;
+    /** Moving average of the serialized size of an entry, from recently added or updated entries. */
+    private double entryBytes;
     private long reserved;
 
     /** Receives the entries of the map when it is full and at the end. */
@@ -45,8 +50,13 @@ final class HashCombiner
                 throws Exception;
     }
 
-    HashCombiner(String name, Aggregator aggregator, MemoryManager memoryManager, SerdeSession session)
+    /**
+     * @param minimumBytes memory the map may always hold, even beyond the budget, so that a task
+     * short of memory still flushes in reasonably large batches
+     */
+    HashCombiner(String name, Aggregator aggregator, MemoryManager memoryManager, SerdeSession session, long minimumBytes)
     {
+        this.minimumBytes = minimumBytes;
         this.name = requireNonNull(name, "name is null");
         this.aggregator = requireNonNull(aggregator, "aggregator is null");
         this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
@@ -73,6 +83,7 @@ final class HashCombiner
             }
             if (existing == stored || existing.equals(stored)) {
                 table[2 * slot + 1] = aggregator.mergeValue().apply(table[2 * slot + 1], value);
+                updated(key, table[2 * slot + 1], flush);
                 return;
             }
             slot = (slot + 1) & mask;
@@ -80,17 +91,26 @@ final class HashCombiner
         table[2 * slot] = stored;
         table[2 * slot + 1] = aggregator.createCombiner().apply(value);
         size++;
-        if (size % SAMPLE_EVERY == 1) {
-            sample.reset();
-            session.write(sample, key);
-            session.write(sample, table[2 * slot + 1]);
-            sampledBytes += sample.position();
-            samples++;
-        }
         if (size * 10L > (table.length >> 1) * 7L) {
             grow();
         }
-        if (size % SAMPLE_EVERY == 0 && !reserve(estimate())) {
+        updated(key, table[2 * slot + 1], flush);
+    }
+
+    /** Samples entry sizes at growing intervals (combiners may grow as they merge) and checks the budget. */
+    private void updated(Object key, Object combiner, Flush flush)
+            throws Exception
+    {
+        updates++;
+        if (updates == nextSample) {
+            sample.reset();
+            session.write(sample, key);
+            session.write(sample, combiner);
+            entryBytes = entryBytes == 0 ? sample.position() : 0.8 * entryBytes + 0.2 * sample.position();
+            sampleInterval = Math.min(MAX_SAMPLE_INTERVAL, sampleInterval * 2);
+            nextSample = updates + sampleInterval;
+        }
+        if (updates % CHECK_EVERY == 0 && !reserve(estimate())) {
             flush(flush);
         }
     }
@@ -123,8 +143,8 @@ final class HashCombiner
 
     private long estimate()
     {
-        long perEntry = ENTRY_OVERHEAD + (samples == 0 ? 0 : OBJECT_OVERHEAD * sampledBytes / samples);
-        return size * perEntry + (long) table.length * 8;
+        double perEntry = ENTRY_OVERHEAD + OBJECT_OVERHEAD * entryBytes;
+        return (long) (size * perEntry) + (long) table.length * 8;
     }
 
     private boolean reserve(long bytes)
@@ -134,7 +154,10 @@ final class HashCombiner
         }
         long step = Math.max(bytes - reserved, RESERVE_STEP);
         if (!memoryManager.tryAcquire(this, step)) {
-            return false;
+            if (reserved + step > minimumBytes) {
+                return false;
+            }
+            memoryManager.forceAcquire(this, step);
         }
         reserved += step;
         return true;

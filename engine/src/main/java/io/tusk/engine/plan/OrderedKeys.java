@@ -191,10 +191,9 @@ public final class OrderedKeys
     @Override
     public SortOrder order(SerdeSession session)
     {
-        RawComparator raw = (left, leftOffset, leftLength, right, rightOffset, rightLength) -> {
-            int result = compareKeys(session, left, leftOffset, leftLength, right, rightOffset, rightLength);
-            return ascending ? result : -result;
-        };
+        RawComparator raw = ascending
+                ? (left, leftOffset, leftLength, right, rightOffset, rightLength) -> compareKeys(session, left, leftOffset, leftLength, right, rightOffset, rightLength)
+                : (left, leftOffset, leftLength, right, rightOffset, rightLength) -> compareKeys(session, right, rightOffset, rightLength, left, leftOffset, leftLength);
         return SortOrder.sorted(raw);
     }
 

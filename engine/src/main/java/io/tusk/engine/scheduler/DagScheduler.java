@@ -108,8 +108,11 @@ public final class DagScheduler
     public <R> List<R> runJob(DatasetNode node, int[] partitions, PartitionAction<R> action, Map<Integer, StorageLevel> storageLevels, String description)
     {
         requireNonNull(node, "node is null");
+        java.util.BitSet seen = new java.util.BitSet();
         for (int partition : partitions) {
             checkArgument(partition >= 0 && partition < node.partitions(), "partition %s out of range [0, %s)", partition, node.partitions());
+            checkArgument(!seen.get(partition), "partition %s listed twice", partition);
+            seen.set(partition);
         }
         requireNonNull(action, "action is null");
         if (stopped) {

@@ -15,12 +15,13 @@ public final class LocalShuffleService
 {
     private final Map<Integer, Map<Integer, MapOutput>> shuffles = new ConcurrentHashMap<>();
 
+    /** The first output registered for a map wins; a later one (from a concurrent job) is deleted. */
     @Override
     public void register(int shuffleId, int mapIndex, MapOutput output)
     {
-        MapOutput previous = shuffles.computeIfAbsent(shuffleId, id -> new ConcurrentHashMap<>()).put(mapIndex, output);
-        if (previous != null && previous != output) {
-            previous.delete();
+        MapOutput existing = shuffles.computeIfAbsent(shuffleId, id -> new ConcurrentHashMap<>()).putIfAbsent(mapIndex, output);
+        if (existing != null && existing != output) {
+            output.delete();
         }
     }
 

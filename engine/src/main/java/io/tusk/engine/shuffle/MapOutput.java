@@ -110,6 +110,7 @@ public final class MapOutput
         }
         memoryRun = null;
         memoryRunStarts = null;
+        memoryManager.unregisterSpillable(this);
         return memoryManager.releaseAll(this);
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 public interface ShuffleService
         extends AutoCloseable
 {
-    /** Registers the committed output of map {@code mapIndex}; an earlier output of the same map is deleted. */
+    /** Registers the committed output of map {@code mapIndex}; if the map already has output, the new one is deleted. */
     void register(int shuffleId, int mapIndex, MapOutput output);
 
     /** The maps among {@code [0, maps)} of the shuffle that have no registered output. */

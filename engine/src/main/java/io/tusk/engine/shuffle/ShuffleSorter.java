@@ -23,6 +23,8 @@ public final class ShuffleSorter
         implements MemoryConsumer, AutoCloseable
 {
     private static final int MIN_INDEX_CAPACITY = 256;
+    /** More sorted runs than this are merged into one file when the task finishes. */
+    static final int MAX_RUNS = 8;
 
     private final String name;
     private final int partitions;
@@ -190,6 +192,12 @@ public final class ShuffleSorter
             }
         }
         buffer = new PagedRecords();
+        if (spills.size() + (run == null ? 0 : 1) > MAX_RUNS) {
+            mergeRuns(run, starts);
+            memoryManager.releaseAll(this);
+            run = null;
+            starts = null;
+        }
         MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts);
         memoryManager.transfer(this, output, memoryManager.usedBy(this));
         if (run != null) {
@@ -197,6 +205,35 @@ public final class ShuffleSorter
         }
         done = true;
         return output;
+    }
+
+    /** Merges all runs (combining them) into one spill file, so that readers open few files. */
+    private void mergeRuns(PagedRecords run, int[] starts)
+            throws IOException
+    {
+        List<SpillFile> inputs = List.copyOf(spills);
+        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("merged"), partitions)) {
+            for (int partition = 0; partition < partitions; partition++) {
+                writer.startPartition(partition);
+                List<RecordCursor> cursors = new ArrayList<>();
+                for (SpillFile input : inputs) {
+                    cursors.add(input.cursor(partition));
+                }
+                if (run != null) {
+                    cursors.add(run.cursor(starts[partition], starts[partition + 1]));
+                }
+                try (MergingCursor merged = new MergingCursor(order, cursors)) {
+                    copy(partition, merged, writer);
+                }
+            }
+            SpillFile file = writer.finish();
+            spilledRecords += file.records();
+            spills.clear();
+            spills.add(file);
+        }
+        for (SpillFile input : inputs) {
+            input.delete();
+        }
     }
 
     /** Combines into new pages; null (with the new pages released) if memory ran out. */

@@ -79,6 +79,7 @@ final class SpillFile
         private final Path path;
         private final long[] offsets;
         private final DataOutputStream out;
+        private final byte[] header = new byte[12];
         private int partition = -1;
         private long position;
         private long records;
@@ -105,9 +106,10 @@ final class SpillFile
         public void add(int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
                 throws IOException
         {
-            out.writeInt(prefix);
-            out.writeInt(keyLength);
-            out.writeInt(valueLength);
+            ByteArrays.putInt(header, 0, prefix);
+            ByteArrays.putInt(header, 4, keyLength);
+            ByteArrays.putInt(header, 8, valueLength);
+            out.write(header, 0, 12);
             out.write(key, keyOffset, keyLength);
             out.write(value, valueOffset, valueLength);
             position += 12L + keyLength + valueLength;
@@ -141,6 +143,7 @@ final class SpillFile
         private final FileChannel channel;
         private final DataInputStream in;
         private long remaining;
+        private final byte[] header = new byte[12];
         private byte[] buffer = new byte[256];
         private int prefix;
         private int keyLength;
@@ -163,9 +166,10 @@ final class SpillFile
             if (remaining <= 0) {
                 return false;
             }
-            prefix = in.readInt();
-            keyLength = in.readInt();
-            valueLength = in.readInt();
+            in.readFully(header, 0, 12);
+            prefix = ByteArrays.getInt(header, 0);
+            keyLength = ByteArrays.getInt(header, 4);
+            valueLength = ByteArrays.getInt(header, 8);
             int size = keyLength + valueLength;
             if (size > buffer.length) {
                 buffer = new byte[Math.max(size, buffer.length * 2)];

@@ -7,6 +7,7 @@ import io.tusk.engine.memory.MemoryManager;
 import io.tusk.engine.serde.Serde;
 import io.tusk.engine.serde.SerdeSession;
 import io.tusk.engine.shuffle.SpillDirectory;
+import io.tusk.engine.task.TaskContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -98,7 +99,14 @@ public final class BlockStore
         Iterator<Object> records = (Iterator<Object>) compute.get();
         if (level.useMemory()) {
             Reservation reservation = new Reservation(id);
-            Block block = level.serialized() ? unrollSerialized(records, reservation) : unrollObjects(records, reservation);
+            Block block;
+            try {
+                block = level.serialized() ? unrollSerialized(records, reservation) : unrollObjects(records, reservation);
+            }
+            catch (RuntimeException | Error e) {
+                reservation.releaseAll();
+                throw e;
+            }
             if (block.complete()) {
                 store(id, level, block, reservation);
                 return block.iterator();
@@ -157,9 +165,9 @@ public final class BlockStore
     private long evict(long bytes, int protectedDataset)
     {
         long freed = 0;
+        List<Map.Entry<BlockId, Block>> toDisk = new ArrayList<>();
         synchronized (this) {
             Iterator<Map.Entry<BlockId, Block>> entries = blocks.entrySet().iterator();
-            List<Map.Entry<BlockId, Block>> toDisk = new ArrayList<>();
             while (freed < bytes && entries.hasNext()) {
                 Map.Entry<BlockId, Block> entry = entries.next();
                 Block block = entry.getValue();
@@ -178,8 +186,19 @@ public final class BlockStore
                     levels.remove(entry.getKey());
                 }
             }
-            for (Map.Entry<BlockId, Block> entry : toDisk) {
-                blocks.put(entry.getKey(), writeToDisk(entry.getKey(), entry.getValue().iterator()));
+        }
+        // outside the lock: a reader meanwhile finds no block and recomputes it
+        for (Map.Entry<BlockId, Block> entry : toDisk) {
+            DiskBlock disk = writeToDisk(entry.getKey(), entry.getValue().iterator());
+            boolean stored = false;
+            synchronized (this) {
+                if (levels.containsKey(entry.getKey()) && !blocks.containsKey(entry.getKey())) {
+                    blocks.put(entry.getKey(), disk);
+                    stored = true;
+                }
+            }
+            if (!stored) {
+                free(disk);
             }
         }
         return freed;
@@ -452,6 +471,10 @@ public final class BlockStore
             if (count == 0) {
                 finish();
             }
+            else {
+                // a task that stops reading early (take, first) still closes the file
+                TaskContext.current().ifPresent(context -> context.closeOnCompletion(this::finish));
+            }
         }
 
         @Override
@@ -473,8 +496,14 @@ public final class BlockStore
             return value;
         }
 
+        private boolean finished;
+
         private void finish()
         {
+            if (finished) {
+                return;
+            }
+            finished = true;
             session.close();
             if (stream != null) {
                 try {

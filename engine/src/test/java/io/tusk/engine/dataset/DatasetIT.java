@@ -254,6 +254,28 @@ class DatasetIT
     }
 
     @Test
+    void growingCombinersAreMeasuredAndFlushed()
+    {
+        tusk.close();
+        long budget = 4 << 20;
+        tusk = TestingTusk.create(temp, 2, budget);
+
+        Map<Integer, Integer> sizes = tusk.parallelize(range(4), 4)
+                .flatMap(seed -> IntStream.range(0, 100_000).mapToObj(i -> Pair.of(i % 10, new ArrayList<>(List.of(seed * 100_000 + i)))).iterator())
+                .mapToPair(pair -> pair)
+                .reduceByKey((left, right) -> {
+                    left.addAll(right);
+                    return left;
+                })
+                .mapValues(List::size)
+                .collectAsMap();
+
+        assertThat(sizes).hasSize(10).allSatisfy((key, size) -> assertThat(size).isEqualTo(40_000));
+        long slack = 4L * tusk.config().pageSize() + (1 << 20);
+        assertThat(tusk.memoryManager().peak()).as("combiner growth was accounted").isGreaterThan(budget / 2).isLessThanOrEqualTo(budget + 2 * slack);
+    }
+
+    @Test
     void sortOfOneMillionRandomKeysIsGloballyOrdered()
     {
         PairDataset<Long, Integer> sorted = tusk.parallelize(range(4), 4)

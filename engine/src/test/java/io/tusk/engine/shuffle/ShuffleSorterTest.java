@@ -78,7 +78,10 @@ class ShuffleSorterTest
         }
         MapOutput output = sorter.finish();
 
-        assertThat(sorter.spillCount()).isGreaterThan(1);
+        assertThat(sorter.spillCount()).as("runs merged into one file at the end").isEqualTo(1);
+        assertThat(sorter.spilledRecords()).as("records spilled in many runs, then merged").isGreaterThan(20_000);
+        assertThat(output.fileCount()).isEqualTo(1);
+        assertThat(directory.fileCount()).isEqualTo(1);
         assertThat(output.records()).isEqualTo(20_000);
         for (int partition = 0; partition < 2; partition++) {
             int target = partition;

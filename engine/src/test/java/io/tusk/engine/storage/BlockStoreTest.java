@@ -100,6 +100,36 @@ class BlockStoreTest
         assertThat(directory.fileCount()).isZero();
     }
 
+    @Test
+    void failureWhileCachingReleasesTheReservation()
+    {
+        BlockId id = new BlockId(5, 0);
+        Iterator<String> failing = new Iterator<>()
+        {
+            private int produced;
+
+            @Override
+            public boolean hasNext()
+            {
+                return true;
+            }
+
+            @Override
+            public String next()
+            {
+                if (++produced == 50_000) {
+                    throw new IllegalStateException("source failed");
+                }
+                return "value-" + produced;
+            }
+        };
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> drain(store.getOrCompute(id, StorageLevel.MEMORY_ONLY_SER, () -> failing)))
+                .hasMessage("source failed");
+        assertThat(memory.used()).isZero();
+        assertThat(store.contains(id)).isFalse();
+    }
+
     private Iterator<?> records(int count)
     {
         computations.incrementAndGet();
