@@ -196,12 +196,24 @@ public final class Tusk
 
     public LongAccumulator longAccumulator(String name)
     {
-        return register(new LongAccumulator(nextAccumulatorId.getAndIncrement(), name));
+        return register(new LongAccumulator(newAccumulatorId(), name));
+    }
+
+    /** An id for a custom accumulator, to {@link #register} it. */
+    public long newAccumulatorId()
+    {
+        return nextAccumulatorId.getAndIncrement();
+    }
+
+    /** Stops delivering task updates to an accumulator that is no longer needed. */
+    public void unregister(Accumulator<?> accumulator)
+    {
+        accumulators.remove(accumulator.id());
     }
 
     public <T> CollectionAccumulator<T> collectionAccumulator(String name)
     {
-        return register(new CollectionAccumulator<>(nextAccumulatorId.getAndIncrement(), name));
+        return register(new CollectionAccumulator<>(newAccumulatorId(), name));
     }
 
     /** Registers a custom accumulator so that task updates reach it. */
@@ -224,6 +236,15 @@ public final class Tusk
     {
         checkOpen();
         return scheduler.runJob(node, partitions, action, storageLevels(), description);
+    }
+
+    /** Runs {@code action} on every partition of {@code node}, telling {@code listener} how attempts start and end. */
+    public <R> List<R> runJob(DatasetNode node, PartitionAction<R> action, String description, io.tusk.engine.scheduler.JobListener listener)
+    {
+        checkOpen();
+        int[] partitions = new int[node.partitions()];
+        java.util.Arrays.setAll(partitions, partition -> partition);
+        return scheduler.runJob(node, partitions, action, storageLevels(), description, listener);
     }
 
     public String explain(DatasetNode node)

@@ -16,13 +16,22 @@ public final class ShuffleDependency
     private final ShuffleKeys keys;
     private final Aggregator aggregator;
     private final boolean mapSideCombine;
+    private final ShuffleWriter writer;
+
+    public ShuffleDependency(int shuffleId, DatasetNode parent, Partitioner partitioner, ShuffleKeys keys, Aggregator aggregator, boolean mapSideCombine)
+    {
+        this(shuffleId, parent, partitioner, keys, aggregator, mapSideCombine, ShuffleWriter.PAIRS);
+    }
 
     /**
      * @param aggregator how values of a key are combined; null to keep every value
      * @param mapSideCombine whether map outputs hold combiners instead of values
+     * @param writer runs the map side
      */
-    public ShuffleDependency(int shuffleId, DatasetNode parent, Partitioner partitioner, ShuffleKeys keys, Aggregator aggregator, boolean mapSideCombine)
+    public ShuffleDependency(int shuffleId, DatasetNode parent, Partitioner partitioner, ShuffleKeys keys, Aggregator aggregator, boolean mapSideCombine,
+            ShuffleWriter writer)
     {
+        this.writer = requireNonNull(writer, "writer is null");
         this.shuffleId = shuffleId;
         this.parent = requireNonNull(parent, "parent is null");
         this.maps = parent.partitions();
@@ -67,6 +76,11 @@ public final class ShuffleDependency
     public boolean mapSideCombine()
     {
         return mapSideCombine;
+    }
+
+    public ShuffleWriter writer()
+    {
+        return writer;
     }
 
     public String describe()

@@ -18,11 +18,18 @@ public final class ShuffledNode
         extends DatasetNode
 {
     private final ShuffleDependency dependency;
+    private final ShuffleReader reader;
 
     public ShuffledNode(int id, String name, ShuffleDependency dependency)
     {
+        this(id, name, dependency, ShuffleReader.PAIRS);
+    }
+
+    public ShuffledNode(int id, String name, ShuffleDependency dependency, ShuffleReader reader)
+    {
         super(id, name);
         this.dependency = requireNonNull(dependency, "dependency is null");
+        this.reader = requireNonNull(reader, "reader is null");
     }
 
     public ShuffleDependency dependency()
@@ -48,18 +55,16 @@ public final class ShuffledNode
     {
         SerdeSession session = context.env().serde().openSession();
         context.closeOnCompletion(session);
-        ShuffleKeys keys = dependency.keys();
-        RecordCursor cursor = context.env().shuffleService().open(dependency.shuffleId(), dependency.maps(), partition, keys.order(session));
+        RecordCursor cursor = context.env().shuffleService().open(dependency.shuffleId(), dependency.maps(), partition, dependency.keys().order(session));
         context.closeOnCompletion(cursor);
-        CombiningReader reader = new CombiningReader(keys, dependency.aggregator(), session, dependency.mapSideCombine());
-        return reader.pairs(cursor);
+        return reader.read(dependency, cursor, context);
     }
 
     /** Runs the map side for one partition of the parent: writes it into the shuffle. */
     public static MapOutput writeMapOutput(ShuffleDependency dependency, DatasetNode parent, int partition, TaskContext context)
             throws Exception
     {
-        return DatasetShuffleWriter.write(dependency, parent.iterator(partition, context), context);
+        return dependency.writer().write(dependency, parent, partition, context);
     }
 
     @Override

@@ -107,6 +107,14 @@ public final class DagScheduler
     /** Like {@link #runJob(DatasetNode, PartitionAction, Map, String)} for some partitions only; results in the given order. */
     public <R> List<R> runJob(DatasetNode node, int[] partitions, PartitionAction<R> action, Map<Integer, StorageLevel> storageLevels, String description)
     {
+        return runJob(node, partitions, action, storageLevels, description, JobListener.NONE);
+    }
+
+    /** Like {@link #runJob(DatasetNode, int[], PartitionAction, Map, String)}, telling {@code listener} about attempts. */
+    public <R> List<R> runJob(DatasetNode node, int[] partitions, PartitionAction<R> action, Map<Integer, StorageLevel> storageLevels, String description,
+            JobListener listener)
+    {
+        requireNonNull(listener, "listener is null");
         requireNonNull(node, "node is null");
         java.util.BitSet seen = new java.util.BitSet();
         for (int partition : partitions) {
@@ -120,7 +128,7 @@ public final class DagScheduler
         }
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
         int jobId = nextJobId.getAndIncrement();
-        post(() -> submitJob(new Job(jobId, node, partitions.clone(), action, Map.copyOf(storageLevels), description, future)));
+        post(() -> submitJob(new Job(jobId, node, partitions.clone(), action, Map.copyOf(storageLevels), description, listener, future)));
         while (true) {
             try {
                 @SuppressWarnings("unchecked")
@@ -249,6 +257,7 @@ public final class DagScheduler
     private void launch(Job job, StageRun stage, int partition, int attempt)
     {
         TaskAttemptId attemptId = new TaskAttemptId(job.id, stage.stage.id(), partition, attempt);
+        notify(() -> job.listener.taskLaunched(attemptId, stage.stage.isMapStage()));
         backend.launch(new TaskLaunch(attemptId, stage.binary, job.storageLevels, stage.stage.node().preferredHosts(partition)), new TaskListener()
         {
             @Override
@@ -285,6 +294,7 @@ public final class DagScheduler
         }
         stage.done.add(id.partition());
         accumulatorSink.accept(result.accumulatorUpdates());
+        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), null));
         if (!stage.stage.isMapStage()) {
             job.results[job.resultIndex.get(id.partition())] = result.value();
         }
@@ -319,6 +329,7 @@ public final class DagScheduler
             return;
         }
         int failures = stage.failures.merge(id.partition(), 1, Integer::sum);
+        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), cause));
         if (failures < maxAttempts && !(cause instanceof TuskException tusk && tusk.errorCode() == ErrorCode.NOT_SERIALIZABLE)) {
             LOG.warn("Task {} ({}) failed, retrying: {}", id, stage.stage.node().name(), cause.toString());
             launch(job, stage, id.partition(), id.attempt() + 1);
@@ -327,6 +338,16 @@ public final class DagScheduler
         String message = String.format("Task failed %d time%s, giving up: stage %d (%s), partition %d, attempt %d (%s): %s",
                 failures, failures == 1 ? "" : "s", id.stage(), stage.stage.node().name(), id.partition(), id.attempt(), id, cause);
         failJob(job.id, new TuskException(ErrorCode.USER_TASK_FAILED, message, cause));
+    }
+
+    private static void notify(Runnable call)
+    {
+        try {
+            call.run();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Job listener failed", e);
+        }
     }
 
     private void finishJob(Job job)
@@ -374,14 +395,17 @@ public final class DagScheduler
         final PartitionAction<?> action;
         final Map<Integer, StorageLevel> storageLevels;
         final String description;
+        final JobListener listener;
         final CompletableFuture<List<Object>> future;
         final Object[] results;
         final Map<Integer, StageRun> byStageId = new HashMap<>();
         StageRun resultStage;
         boolean finished;
 
-        Job(int id, DatasetNode node, int[] partitions, PartitionAction<?> action, Map<Integer, StorageLevel> storageLevels, String description, CompletableFuture<List<Object>> future)
+        Job(int id, DatasetNode node, int[] partitions, PartitionAction<?> action, Map<Integer, StorageLevel> storageLevels, String description, JobListener listener,
+                CompletableFuture<List<Object>> future)
         {
+            this.listener = listener;
             this.id = id;
             this.node = node;
             this.partitions = partitions;

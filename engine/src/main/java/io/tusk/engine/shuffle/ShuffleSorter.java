@@ -158,7 +158,11 @@ public final class ShuffleSorter
             throws IOException
     {
         if (combiner != null) {
-            combiner.combine(partition, cursor, sink);
+            // the combiner runs on partitions that have records only
+            LookaheadCursor lookahead = new LookaheadCursor(cursor);
+            if (lookahead.hasRecords()) {
+                combiner.combine(partition, lookahead, sink);
+            }
             return;
         }
         while (cursor.next()) {
@@ -244,6 +248,9 @@ public final class ShuffleSorter
         try {
             for (int partition = 0; partition < partitions; partition++) {
                 int target = partition;
+                if (starts[partition] == starts[partition + 1]) {
+                    continue;
+                }
                 combiner.combine(partition, source.cursor(starts[partition], starts[partition + 1]),
                         (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
                             if (!ensureRoom(combined, PagedRecords.RECORD_OVERHEAD + keyLength + valueLength, false)) {

@@ -1,0 +1,18 @@
+package io.tusk.engine.scheduler;
+
+import io.tusk.engine.task.TaskAttemptId;
+
+/**
+ * Hears how a job's task attempts start and end, for progress reporting. Called on the scheduler's
+ * event loop: implementations must be quick, must not block and must not call the scheduler.
+ */
+public interface JobListener
+{
+    JobListener NONE = new JobListener() {};
+
+    /** @param mapStage whether the attempt belongs to a shuffle map stage rather than the result stage */
+    default void taskLaunched(TaskAttemptId attempt, boolean mapStage) {}
+
+    /** @param failure null when the attempt succeeded */
+    default void taskEnded(TaskAttemptId attempt, boolean mapStage, Throwable failure) {}
+}

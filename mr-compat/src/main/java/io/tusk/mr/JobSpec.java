@@ -1,0 +1,153 @@
+package io.tusk.mr;
+
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataInputBuffer;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.serializer.Deserializer;
+import org.apache.hadoop.io.serializer.SerializationFactory;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskID;
+import org.apache.hadoop.mapreduce.TaskType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What every task of a MapReduce job needs: the job's configuration (in Hadoop's own serialized
+ * form), where its splits are, and how many maps and reduces it has. Immutable; travels to tasks
+ * through the engine's serde. The configuration is read once per process and task attempts get
+ * localized copies.
+ */
+final class JobSpec
+{
+    private final String jobId;
+    private final byte[] configuration;
+    private final List<SplitRef> splits;
+    private final int reduces;
+    private transient volatile JobConf jobConf;
+
+    /** Where a split is stored in {@code job.split}, and the hosts that hold its data. */
+    record SplitRef(String file, long offset, List<String> hosts) {}
+
+    JobSpec(JobID jobId, JobConf conf, List<SplitRef> splits)
+    {
+        this.jobId = jobId.toString();
+        this.configuration = write(conf);
+        this.splits = List.copyOf(splits);
+        this.reduces = conf.getNumReduceTasks();
+    }
+
+    JobID jobId()
+    {
+        return JobID.forName(jobId);
+    }
+
+    int maps()
+    {
+        return splits.size();
+    }
+
+    int reduces()
+    {
+        return reduces;
+    }
+
+    List<String> hosts(int map)
+    {
+        return splits.get(map).hosts();
+    }
+
+    /** The job's configuration as submitted; do not modify it, copy it with {@link #taskConf}. */
+    JobConf jobConf()
+    {
+        JobConf conf = jobConf;
+        if (conf == null) {
+            conf = new JobConf(false);
+            DataInputBuffer in = new DataInputBuffer();
+            in.reset(configuration, configuration.length);
+            try {
+                conf.readFields(in);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the configuration of " + jobId, e);
+            }
+            conf.setClassLoader(JobClassLoaders.get(jobId));
+            jobConf = conf;
+        }
+        return conf;
+    }
+
+    TaskAttemptID attemptId(TaskType type, int partition, int attempt)
+    {
+        return new TaskAttemptID(new TaskID(jobId(), type, partition), attempt);
+    }
+
+    /** A copy of the job's configuration with the keys Hadoop localizes for each task. */
+    JobConf taskConf(TaskAttemptID attempt)
+    {
+        JobConf conf = new JobConf(jobConf());
+        conf.setClassLoader(jobConf().getClassLoader());
+        conf.set("mapreduce.task.id", attempt.getTaskID().toString());
+        conf.set("mapreduce.task.attempt.id", attempt.toString());
+        conf.setBoolean("mapreduce.task.ismap", attempt.getTaskType() == TaskType.MAP);
+        conf.setInt("mapreduce.task.partition", attempt.getTaskID().getId());
+        conf.set("mapreduce.job.id", jobId);
+        return conf;
+    }
+
+    /** The split of map {@code map}, deserialized with the job's serialization. */
+    @SuppressWarnings("unchecked")
+    <T> T split(int map, JobConf conf)
+            throws IOException
+    {
+        SplitRef ref = splits.get(map);
+        Path file = new Path(ref.file());
+        FileSystem fs = file.getFileSystem(conf);
+        try (FSDataInputStream in = fs.open(file)) {
+            in.seek(ref.offset());
+            String className = Text.readString(in);
+            Class<T> type;
+            try {
+                type = (Class<T>) conf.getClassByName(className);
+            }
+            catch (ClassNotFoundException e) {
+                throw new IOException("Split class " + className + " not found", e);
+            }
+            Deserializer<T> deserializer = new SerializationFactory(conf).getDeserializer(type);
+            if (deserializer == null) {
+                throw new IOException("No deserializer for split class " + className + "; check io.serializations");
+            }
+            deserializer.open(in);
+            T split = deserializer.deserialize(null);
+            deserializer.close();
+            return split;
+        }
+    }
+
+    private static byte[] write(JobConf conf)
+    {
+        DataOutputBuffer out = new DataOutputBuffer();
+        try {
+            conf.write(out);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Arrays.copyOf(out.getData(), out.getLength());
+    }
+
+    @Override
+    public String toString()
+    {
+        return jobId + " (" + splits.size() + " maps, " + reduces + " reduces)";
+    }
+}

@@ -1,0 +1,410 @@
+package io.tusk.mr;
+
+import io.tusk.engine.shuffle.MapOutput;
+import io.tusk.engine.shuffle.ShuffleSorter;
+import io.tusk.engine.task.ExecutorEnv;
+import io.tusk.engine.task.TaskContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.serializer.SerializationFactory;
+import org.apache.hadoop.io.serializer.Serializer;
+import org.apache.hadoop.mapred.Counters;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapred.MapRunnable;
+import org.apache.hadoop.mapred.OutputCollector;
+import org.apache.hadoop.mapreduce.InputFormat;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.MapContext;
+import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.OutputFormat;
+import org.apache.hadoop.mapreduce.Partitioner;
+import org.apache.hadoop.mapreduce.RecordReader;
+import org.apache.hadoop.mapreduce.RecordWriter;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCounter;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.lib.map.WrappedMapper;
+import org.apache.hadoop.mapreduce.task.MapContextImpl;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.hadoop.util.ReflectionUtils;
+
+import java.io.IOException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One attempt of a map task, for both APIs: reads its split with the job's input format, runs the
+ * job's mapper (or the old API's {@code MapRunnable}) and either serializes each output record into
+ * the engine's shuffle sorter at once ({@link #runWithShuffle}) or, in a map-only job, writes it
+ * with the job's output format and commits ({@link #runMapOnly}). Confined to the task's thread.
+ */
+final class MapTask
+{
+    private final JobSpec spec;
+    private final int partition;
+    private final TaskAttemptID attemptId;
+    private final JobConf conf;
+    private final TaskReporter reporter;
+    private final TaskContext context;
+
+    MapTask(JobSpec spec, int partition, TaskContext context, Counters counters)
+    {
+        this.spec = requireNonNull(spec, "spec is null");
+        this.partition = partition;
+        this.context = requireNonNull(context, "context is null");
+        this.attemptId = spec.attemptId(TaskType.MAP, partition, context.attemptNumber());
+        this.conf = spec.taskConf(attemptId);
+        this.reporter = new TaskReporter(counters, null);
+    }
+
+    /** Runs the mapper, writing its output into the shuffle; returns the sorted map output. */
+    MapOutput runWithShuffle()
+            throws Exception
+    {
+        TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), conf.getUseNewMapper(), reporter);
+        ExecutorEnv env = context.env();
+        ShuffleSorter sorter = new ShuffleSorter(
+                attemptId.toString(),
+                spec.reduces(),
+                io.tusk.engine.shuffle.SortOrder.sorted(conf.getOutputKeyComparator()::compare),
+                CombinerRunner.create(conf, attemptId, reporter),
+                env.memoryManager(),
+                env.spillDirectory(),
+                env.pageSize());
+        context.closeOnCompletion(sorter);
+        ShuffleCollector collector = new ShuffleCollector(sorter);
+        if (conf.getUseNewMapper()) {
+            runNewMapper(collector);
+        }
+        else {
+            runOldMapper(collector::collect);
+        }
+        MapOutput output = sorter.finish();
+        reporter.getCounter(TaskCounter.SPILLED_RECORDS).increment(sorter.spilledRecords());
+        committer.commit();
+        return output;
+    }
+
+    /** Runs the mapper of a map-only job, writing through the job's output format, and commits. */
+    void runMapOnly()
+            throws Exception
+    {
+        boolean newApi = conf.getUseNewMapper();
+        TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
+        try {
+            if (newApi) {
+                runNewMapperDirect(committer);
+            }
+            else {
+                String name = String.format("part-%05d", partition);
+                org.apache.hadoop.mapred.RecordWriter<Object, Object> writer = conf.getOutputFormat().getRecordWriter(FileSystem.get(conf), conf, name, reporter);
+                try {
+                    runOldMapper((key, value) -> {
+                        reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS).increment(1);
+                        writer.write(key, value);
+                    });
+                }
+                finally {
+                    writer.close(reporter);
+                }
+            }
+            committer.commit();
+        }
+        catch (Exception | Error e) {
+            committer.abort();
+            throw e;
+        }
+    }
+
+    private void runNewMapper(ShuffleCollector collector)
+            throws Exception
+    {
+        TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
+        Mapper<Object, Object, Object, Object> mapper = newMapper(taskContext);
+        InputSplit split = spec.split(partition, conf);
+        RecordReader<Object, Object> reader = countingReader(taskContext, split);
+        RecordWriter<Object, Object> writer = new RecordWriter<>()
+        {
+            @Override
+            public void write(Object key, Object value)
+                    throws IOException
+            {
+                collector.collect(key, value);
+            }
+
+            @Override
+            public void close(TaskAttemptContext context) {}
+        };
+        runMapper(mapper, reader, writer, split, null);
+    }
+
+    private void runNewMapperDirect(TaskCommitter committer)
+            throws Exception
+    {
+        TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
+        Mapper<Object, Object, Object, Object> mapper = newMapper(taskContext);
+        InputSplit split = spec.split(partition, conf);
+        RecordReader<Object, Object> reader = countingReader(taskContext, split);
+        @SuppressWarnings("unchecked")
+        OutputFormat<Object, Object> outputFormat = (OutputFormat<Object, Object>) committer.newOutputFormat();
+        RecordWriter<Object, Object> out = outputFormat.getRecordWriter(taskContext);
+        RecordWriter<Object, Object> writer = new RecordWriter<>()
+        {
+            @Override
+            public void write(Object key, Object value)
+                    throws IOException, InterruptedException
+            {
+                reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS).increment(1);
+                out.write(key, value);
+            }
+
+            @Override
+            public void close(TaskAttemptContext context)
+                    throws IOException, InterruptedException
+            {
+                out.close(context);
+            }
+        };
+        runMapper(mapper, reader, writer, split, committer.committer());
+    }
+
+    private void runMapper(Mapper<Object, Object, Object, Object> mapper, RecordReader<Object, Object> reader, RecordWriter<Object, Object> writer,
+            InputSplit split, org.apache.hadoop.mapreduce.OutputCommitter committer)
+            throws Exception
+    {
+        MapContext<Object, Object, Object, Object> mapContext = new MapContextImpl<>(conf, attemptId, reader, writer, committer, reporter, split);
+        Mapper<Object, Object, Object, Object>.Context mapperContext = new WrappedMapper<Object, Object, Object, Object>().getMapContext(mapContext);
+        try {
+            reader.initialize(split, mapperContext);
+            mapper.run(mapperContext);
+            reader.close();
+            writer.close(mapperContext);
+        }
+        finally {
+            closeQuietly(reader);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Mapper<Object, Object, Object, Object> newMapper(TaskAttemptContext taskContext)
+            throws ClassNotFoundException
+    {
+        return (Mapper<Object, Object, Object, Object>) ReflectionUtils.newInstance(taskContext.getMapperClass(), conf);
+    }
+
+    @SuppressWarnings("unchecked")
+    private RecordReader<Object, Object> countingReader(TaskAttemptContext taskContext, InputSplit split)
+            throws IOException, InterruptedException, ClassNotFoundException
+    {
+        InputFormat<Object, Object> inputFormat = (InputFormat<Object, Object>) ReflectionUtils.newInstance(taskContext.getInputFormatClass(), conf);
+        RecordReader<Object, Object> real = inputFormat.createRecordReader(split, taskContext);
+        org.apache.hadoop.mapreduce.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
+        return new RecordReader<>()
+        {
+            @Override
+            public void initialize(InputSplit split, TaskAttemptContext context)
+                    throws IOException, InterruptedException
+            {
+                real.initialize(split, context);
+            }
+
+            @Override
+            public boolean nextKeyValue()
+                    throws IOException, InterruptedException
+            {
+                boolean next = real.nextKeyValue();
+                if (next) {
+                    inputRecords.increment(1);
+                }
+                return next;
+            }
+
+            @Override
+            public Object getCurrentKey()
+                    throws IOException, InterruptedException
+            {
+                return real.getCurrentKey();
+            }
+
+            @Override
+            public Object getCurrentValue()
+                    throws IOException, InterruptedException
+            {
+                return real.getCurrentValue();
+            }
+
+            @Override
+            public float getProgress()
+                    throws IOException, InterruptedException
+            {
+                return real.getProgress();
+            }
+
+            @Override
+            public void close()
+                    throws IOException
+            {
+                real.close();
+            }
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void runOldMapper(OutputCollector<Object, Object> output)
+            throws Exception
+    {
+        org.apache.hadoop.mapred.InputSplit split = spec.split(partition, conf);
+        if (split instanceof org.apache.hadoop.mapred.FileSplit fileSplit) {
+            conf.set("mapreduce.map.input.file", fileSplit.getPath().toString());
+            conf.setLong("mapreduce.map.input.start", fileSplit.getStart());
+            conf.setLong("mapreduce.map.input.length", fileSplit.getLength());
+        }
+        TaskReporter splitReporter = new TaskReporter(reporter.counters(), split);
+        org.apache.hadoop.mapred.RecordReader real = conf.getInputFormat().getRecordReader(split, conf, splitReporter);
+        org.apache.hadoop.mapred.Counters.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
+        org.apache.hadoop.mapred.RecordReader<Object, Object> reader = new org.apache.hadoop.mapred.RecordReader<>()
+        {
+            @Override
+            public boolean next(Object key, Object value)
+                    throws IOException
+            {
+                boolean next = real.next(key, value);
+                if (next) {
+                    inputRecords.increment(1);
+                }
+                return next;
+            }
+
+            @Override
+            public Object createKey()
+            {
+                return real.createKey();
+            }
+
+            @Override
+            public Object createValue()
+            {
+                return real.createValue();
+            }
+
+            @Override
+            public long getPos()
+                    throws IOException
+            {
+                return real.getPos();
+            }
+
+            @Override
+            public void close()
+                    throws IOException
+            {
+                real.close();
+            }
+
+            @Override
+            public float getProgress()
+                    throws IOException
+            {
+                return real.getProgress();
+            }
+        };
+        MapRunnable<Object, Object, Object, Object> runner = ReflectionUtils.newInstance(conf.getMapRunnerClass(), conf);
+        try {
+            runner.run(reader, output, splitReporter);
+        }
+        finally {
+            closeQuietly(reader);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable)
+    {
+        try {
+            closeable.close();
+        }
+        catch (IOException | RuntimeException ignored) {
+            // already failing or already closed
+        }
+    }
+
+    /**
+     * Serializes map output into the sorter as it is collected: exact class check, partition, key
+     * and value bytes with the job's serialization.
+     */
+    private final class ShuffleCollector
+    {
+        private final ShuffleSorter sorter;
+        private final Class<?> keyClass = conf.getMapOutputKeyClass();
+        private final Class<?> valueClass = conf.getMapOutputValueClass();
+        private final int partitions = spec.reduces();
+        private final Partitioner<Object, Object> newPartitioner;
+        private final org.apache.hadoop.mapred.Partitioner<Object, Object> oldPartitioner;
+        private final DataOutputBuffer keyBuffer = new DataOutputBuffer();
+        private final DataOutputBuffer valueBuffer = new DataOutputBuffer();
+        private final Serializer<Object> keySerializer;
+        private final Serializer<Object> valueSerializer;
+        private final org.apache.hadoop.mapreduce.Counter outputRecords = reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS);
+        private final org.apache.hadoop.mapreduce.Counter outputBytes = reporter.getCounter(TaskCounter.MAP_OUTPUT_BYTES);
+
+        @SuppressWarnings("unchecked")
+        ShuffleCollector(ShuffleSorter sorter)
+                throws IOException, ClassNotFoundException
+        {
+            this.sorter = sorter;
+            SerializationFactory serialization = new SerializationFactory(conf);
+            this.keySerializer = (Serializer<Object>) serialization.getSerializer(keyClass);
+            this.valueSerializer = (Serializer<Object>) serialization.getSerializer(valueClass);
+            if (keySerializer == null || valueSerializer == null) {
+                throw new IOException("No serializer for map output " + (keySerializer == null ? keyClass : valueClass) + "; check io.serializations");
+            }
+            keySerializer.open(keyBuffer);
+            valueSerializer.open(valueBuffer);
+            if (partitions > 1) {
+                if (conf.getUseNewMapper()) {
+                    newPartitioner = (Partitioner<Object, Object>) ReflectionUtils.newInstance(new TaskAttemptContextImpl(conf, attemptId).getPartitionerClass(), conf);
+                    oldPartitioner = null;
+                }
+                else {
+                    oldPartitioner = ReflectionUtils.newInstance(conf.getPartitionerClass(), conf);
+                    newPartitioner = null;
+                }
+            }
+            else {
+                newPartitioner = null;
+                oldPartitioner = null;
+            }
+        }
+
+        void collect(Object key, Object value)
+                throws IOException
+        {
+            if (key.getClass() != keyClass) {
+                throw new IOException("Type mismatch in key from map: expected " + keyClass.getName() + ", received " + key.getClass().getName());
+            }
+            if (value.getClass() != valueClass) {
+                throw new IOException("Type mismatch in value from map: expected " + valueClass.getName() + ", received " + value.getClass().getName());
+            }
+            int target;
+            if (newPartitioner != null) {
+                target = newPartitioner.getPartition(key, value, partitions);
+            }
+            else if (oldPartitioner != null) {
+                target = oldPartitioner.getPartition(key, value, partitions);
+            }
+            else {
+                target = partitions - 1;
+            }
+            if (target < 0 || target >= partitions) {
+                throw new IOException("Illegal partition for " + key + " (" + target + ")");
+            }
+            keyBuffer.reset();
+            keySerializer.serialize(key);
+            valueBuffer.reset();
+            valueSerializer.serialize(value);
+            sorter.add(target, 0, keyBuffer.getData(), 0, keyBuffer.getLength(), valueBuffer.getData(), 0, valueBuffer.getLength());
+            outputRecords.increment(1);
+            outputBytes.increment(keyBuffer.getLength() + valueBuffer.getLength());
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.tusk.mr;
+
+import io.tusk.engine.Tusk;
+import io.tusk.engine.TuskConfig;
+import org.apache.hadoop.conf.Configuration;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The engine that runs this process's MapReduce jobs: one shared Tusk context, created with the
+ * {@code tusk.*} settings of the first job's configuration (and system properties), so that jobs
+ * share worker threads, memory and cached data. Closed when the process exits. Thread-safe.
+ */
+final class MrEngine
+{
+    private static Tusk tusk;
+
+    private MrEngine() {}
+
+    static synchronized Tusk get(Configuration conf)
+    {
+        if (tusk == null) {
+            Map<String, String> properties = new LinkedHashMap<>();
+            System.getProperties().forEach((key, value) -> {
+                if (key.toString().startsWith("tusk.")) {
+                    properties.put(key.toString(), value.toString());
+                }
+            });
+            for (Map.Entry<String, String> entry : conf) {
+                if (entry.getKey().startsWith("tusk.")) {
+                    properties.put(entry.getKey(), entry.getValue());
+                }
+            }
+            Tusk created = Tusk.create(TuskConfig.fromProperties(properties));
+            Runtime.getRuntime().addShutdownHook(new Thread(created::close, "tusk-shutdown"));
+            tusk = created;
+        }
+        return tusk;
+    }
+}

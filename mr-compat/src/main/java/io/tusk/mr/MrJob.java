@@ -1,0 +1,294 @@
+package io.tusk.mr;
+
+import io.tusk.engine.Tusk;
+import io.tusk.engine.TuskException;
+import io.tusk.engine.plan.DatasetNode;
+import io.tusk.engine.plan.ShuffleDependency;
+import io.tusk.engine.plan.ShuffledNode;
+import io.tusk.engine.plan.SourceNode;
+import io.tusk.engine.scheduler.JobListener;
+import io.tusk.engine.scheduler.PartitionAction;
+import io.tusk.engine.task.TaskAttemptId;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.JobCounter;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobPriority;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.OutputCommitter;
+import org.apache.hadoop.mapreduce.OutputFormat;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCompletionEvent;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.split.JobSplit;
+import org.apache.hadoop.mapreduce.split.SplitMetaInfoReader;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.hadoop.util.StringUtils;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A submitted MapReduce job, run on the engine by its own driver thread: the job committer's
+ * {@code setupJob}, the map tasks (a shuffle map stage, or the result stage of a map-only job),
+ * the reduce tasks (the result stage), then {@code commitJob} — or {@code abortJob} when a task has
+ * failed all its attempts or the job is killed. Status, counters and task completion events are
+ * kept for the client. Thread-safe.
+ */
+final class MrJob
+{
+    private static final Logger LOG = LogManager.getLogger(MrJob.class);
+
+    private final JobID jobId;
+    private final JobConf conf;
+    private final Path submitDir;
+    private final JobSpec spec;
+    private final Tusk tusk;
+    private final CountersAccumulator counters;
+    private final Thread driver;
+
+    // guarded by this
+    private JobStatus.State state = JobStatus.State.RUNNING;
+    private float setupProgress;
+    private float cleanupProgress;
+    private int completedMaps;
+    private int completedReduces;
+    private final Map<JobCounter, Long> jobCounters = new HashMap<>();
+    private final List<TaskCompletionEvent> events = new ArrayList<>();
+    private final Map<TaskAttemptID, String> diagnostics = new HashMap<>();
+    private String failureInfo = "";
+    private boolean killed;
+
+    MrJob(JobID jobId, Path submitDir, Tusk tusk, ClassLoader classLoader)
+            throws IOException
+    {
+        this.jobId = requireNonNull(jobId, "jobId is null");
+        this.submitDir = requireNonNull(submitDir, "submitDir is null");
+        this.tusk = requireNonNull(tusk, "tusk is null");
+        JobClassLoaders.register(jobId.toString(), classLoader);
+        this.conf = new JobConf(new Path(submitDir, "job.xml"));
+        conf.setClassLoader(classLoader);
+        FileSystem fs = submitDir.getFileSystem(conf);
+        JobSplit.TaskSplitMetaInfo[] splits = SplitMetaInfoReader.readSplitMetaInfo(jobId, fs, conf, submitDir);
+        List<JobSpec.SplitRef> refs = new ArrayList<>(splits.length);
+        for (JobSplit.TaskSplitMetaInfo split : splits) {
+            refs.add(new JobSpec.SplitRef(split.getSplitIndex().getSplitLocation(), split.getSplitIndex().getStartOffset(), Arrays.asList(split.getLocations())));
+        }
+        this.spec = new JobSpec(jobId, conf, refs);
+        this.counters = tusk.register(new CountersAccumulator(tusk.newAccumulatorId(), jobId + " counters"));
+        this.driver = new Thread(this::run, "tusk-mr-" + jobId);
+        driver.setDaemon(true);
+        driver.setContextClassLoader(classLoader);
+    }
+
+    void start()
+    {
+        driver.start();
+    }
+
+    JobID id()
+    {
+        return jobId;
+    }
+
+    synchronized JobStatus status()
+    {
+        float mapProgress = spec.maps() == 0 ? 1f : (float) completedMaps / spec.maps();
+        float reduceProgress = spec.reduces() == 0 ? 1f : (float) completedReduces / spec.reduces();
+        org.apache.hadoop.mapred.JobStatus status = org.apache.hadoop.mapred.JobStatus.downgrade(new JobStatus(jobId, setupProgress, mapProgress,
+                reduceProgress, cleanupProgress, state, JobPriority.DEFAULT, conf.getUser(), conf.getJobName(), new Path(submitDir, "job.xml").toString(),
+                "http://localhost:8080/"));
+        status.setFailureInfo(failureInfo);
+        return status;
+    }
+
+    Counters counters()
+    {
+        org.apache.hadoop.mapred.Counters snapshot = counters.snapshot();
+        synchronized (this) {
+            jobCounters.forEach((counter, value) -> snapshot.findCounter(counter).setValue(value));
+        }
+        return new Counters(snapshot);
+    }
+
+    synchronized TaskCompletionEvent[] events(int from, int max)
+    {
+        if (from >= events.size()) {
+            return TaskCompletionEvent.EMPTY_ARRAY;
+        }
+        return events.subList(from, Math.min(events.size(), from + max)).toArray(new TaskCompletionEvent[0]);
+    }
+
+    synchronized String[] diagnostics(TaskAttemptID attempt)
+    {
+        String text = diagnostics.get(attempt);
+        return text == null ? new String[0] : new String[] {text};
+    }
+
+    synchronized int runningMaps()
+    {
+        return state == JobStatus.State.RUNNING ? spec.maps() - completedMaps : 0;
+    }
+
+    synchronized int runningReduces()
+    {
+        return state == JobStatus.State.RUNNING ? spec.reduces() - completedReduces : 0;
+    }
+
+    void kill()
+    {
+        synchronized (this) {
+            if (state != JobStatus.State.RUNNING) {
+                return;
+            }
+            killed = true;
+        }
+        driver.interrupt();
+    }
+
+    private void run()
+    {
+        org.apache.hadoop.mapred.JobContextImpl jobContext = new org.apache.hadoop.mapred.JobContextImpl(conf, jobId);
+        OutputCommitter committer = null;
+        try {
+            committer = jobCommitter();
+            committer.setupJob(jobContext);
+            synchronized (this) {
+                setupProgress = 1;
+            }
+            runTasks();
+            committer.commitJob(jobContext);
+            finish(JobStatus.State.SUCCEEDED, "");
+        }
+        catch (Throwable failure) {
+            boolean wasKilled;
+            synchronized (this) {
+                wasKilled = killed;
+            }
+            if (committer != null) {
+                try {
+                    committer.abortJob(jobContext, JobStatus.State.FAILED);
+                }
+                catch (IOException | RuntimeException e) {
+                    LOG.warn("Error cleaning up job {}", jobId, e);
+                }
+            }
+            if (!wasKilled) {
+                LOG.warn("Job {} failed", jobId, failure);
+            }
+            finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, wasKilled ? "Job killed" : failureInfo(failure));
+        }
+        finally {
+            tusk.unregister(counters);
+            JobClassLoaders.remove(jobId.toString());
+            try {
+                submitDir.getFileSystem(conf).delete(submitDir, true);
+            }
+            catch (IOException e) {
+                LOG.debug("Cannot delete {}", submitDir, e);
+            }
+        }
+    }
+
+    private synchronized void finish(JobStatus.State finalState, String info)
+    {
+        cleanupProgress = 1;
+        failureInfo = info;
+        state = finalState;
+    }
+
+    private String failureInfo(Throwable failure)
+    {
+        synchronized (this) {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                TaskCompletionEvent event = events.get(i);
+                if (event.getStatus() == TaskCompletionEvent.Status.FAILED) {
+                    String cause = failure instanceof TuskException && failure.getCause() != null ? failure.getCause().toString() : failure.toString();
+                    return "Task failed " + event.getTaskAttemptId().getTaskID() + " (last attempt " + event.getTaskAttemptId() + "): " + cause
+                            + "\nJob failed as tasks failed. failedMaps:" + jobCounters.getOrDefault(JobCounter.NUM_FAILED_MAPS, 0L)
+                            + " failedReduces:" + jobCounters.getOrDefault(JobCounter.NUM_FAILED_REDUCES, 0L);
+                }
+            }
+        }
+        return failure instanceof TuskException ? failure.getMessage() : StringUtils.stringifyException(failure);
+    }
+
+    private OutputCommitter jobCommitter()
+            throws IOException, InterruptedException, ClassNotFoundException
+    {
+        if (conf.getNumReduceTasks() == 0 ? conf.getUseNewMapper() : conf.getUseNewReducer()) {
+            TaskAttemptContextImpl context = new TaskAttemptContextImpl(conf, new TaskAttemptID(jobId.getJtIdentifier(), jobId.getId(), TaskType.MAP, 0, 0));
+            OutputFormat<?, ?> outputFormat = ReflectionUtils.newInstance(context.getOutputFormatClass(), conf);
+            return outputFormat.getOutputCommitter(context);
+        }
+        return conf.getOutputCommitter();
+    }
+
+    private void runTasks()
+    {
+        SourceNode splits = new SourceNode(tusk.newDatasetId(), "splits of " + jobId, new SplitSource(spec));
+        DatasetNode last;
+        PartitionAction<Void> action;
+        if (spec.reduces() == 0) {
+            last = splits;
+            action = new TaskActions.MapOnly(spec, counters);
+        }
+        else {
+            ShuffleDependency shuffle = new ShuffleDependency(tusk.newShuffleId(), splits, new TaskPartitions(spec.reduces()), new MrShuffleKeys(spec),
+                    null, false, new MapTaskWriter(spec, counters));
+            ShuffledNode shuffled = new ShuffledNode(tusk.newDatasetId(), "shuffle of " + jobId, shuffle, new CursorReader());
+            tusk.registerShuffle(shuffled);
+            last = shuffled;
+            action = new TaskActions.Reduce(spec, counters);
+        }
+        tusk.runJob(last, action, jobId.toString(), new Listener());
+    }
+
+    /** Turns engine attempts into MapReduce progress, counters and task completion events. */
+    private final class Listener
+            implements JobListener
+    {
+        @Override
+        public void taskLaunched(TaskAttemptId attempt, boolean mapStage)
+        {
+            boolean map = mapStage || spec.reduces() == 0;
+            synchronized (MrJob.this) {
+                jobCounters.merge(map ? JobCounter.TOTAL_LAUNCHED_MAPS : JobCounter.TOTAL_LAUNCHED_REDUCES, 1L, Long::sum);
+            }
+        }
+
+        @Override
+        public void taskEnded(TaskAttemptId attempt, boolean mapStage, Throwable failure)
+        {
+            boolean map = mapStage || spec.reduces() == 0;
+            TaskAttemptID attemptId = spec.attemptId(map ? TaskType.MAP : TaskType.REDUCE, attempt.partition(), attempt.attempt());
+            synchronized (MrJob.this) {
+                TaskCompletionEvent.Status status = failure == null ? TaskCompletionEvent.Status.SUCCEEDED : TaskCompletionEvent.Status.FAILED;
+                events.add(new TaskCompletionEvent(events.size(), attemptId, attempt.partition(), map, status, "http://localhost:8080/"));
+                if (failure == null) {
+                    if (map) {
+                        completedMaps++;
+                    }
+                    else {
+                        completedReduces++;
+                    }
+                }
+                else {
+                    diagnostics.put(attemptId, "Error: " + StringUtils.stringifyException(failure));
+                    jobCounters.merge(map ? JobCounter.NUM_FAILED_MAPS : JobCounter.NUM_FAILED_REDUCES, 1L, Long::sum);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.tusk.mr;
+
+import io.tusk.engine.shuffle.RecordCursor;
+import io.tusk.engine.task.TaskContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.io.RawComparator;
+import org.apache.hadoop.io.serializer.SerializationFactory;
+import org.apache.hadoop.mapred.Counters;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapred.OutputCollector;
+import org.apache.hadoop.mapreduce.Counter;
+import org.apache.hadoop.mapreduce.OutputFormat;
+import org.apache.hadoop.mapreduce.RecordWriter;
+import org.apache.hadoop.mapreduce.Reducer;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCounter;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.lib.reduce.WrappedReducer;
+import org.apache.hadoop.mapreduce.task.ReduceContextImpl;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.hadoop.util.ReflectionUtils;
+
+import java.io.IOException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One attempt of a reduce task, for both APIs: reads the partition merged from all map outputs in
+ * sort order, groups adjacent keys with the grouping comparator, runs the job's reducer, writes
+ * with the job's output format and commits. Confined to the task's thread.
+ */
+final class ReduceTask
+{
+    private final JobSpec spec;
+    private final int partition;
+    private final TaskAttemptID attemptId;
+    private final JobConf conf;
+    private final TaskReporter reporter;
+
+    ReduceTask(JobSpec spec, int partition, TaskContext context, Counters counters)
+    {
+        this.spec = requireNonNull(spec, "spec is null");
+        this.partition = partition;
+        this.attemptId = spec.attemptId(TaskType.REDUCE, partition, context.attemptNumber());
+        this.conf = spec.taskConf(attemptId);
+        conf.setInt("mapreduce.job.maps", spec.maps());
+        this.reporter = new TaskReporter(counters, null);
+    }
+
+    void run(RecordCursor input)
+            throws Exception
+    {
+        boolean newApi = conf.getUseNewReducer();
+        TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
+        try {
+            if (newApi) {
+                runNewReducer(input, committer);
+            }
+            else {
+                runOldReducer(input);
+            }
+            committer.commit();
+        }
+        catch (Exception | Error e) {
+            committer.abort();
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runNewReducer(RecordCursor input, TaskCommitter committer)
+            throws Exception
+    {
+        TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
+        Reducer<Object, Object, Object, Object> reducer = (Reducer<Object, Object, Object, Object>) ReflectionUtils.newInstance(taskContext.getReducerClass(), conf);
+        OutputFormat<Object, Object> outputFormat = (OutputFormat<Object, Object>) committer.newOutputFormat();
+        RecordWriter<Object, Object> out = outputFormat.getRecordWriter(taskContext);
+        Counter outputRecords = reporter.getCounter(TaskCounter.REDUCE_OUTPUT_RECORDS);
+        RecordWriter<Object, Object> writer = new RecordWriter<>()
+        {
+            @Override
+            public void write(Object key, Object value)
+                    throws IOException, InterruptedException
+            {
+                out.write(key, value);
+                outputRecords.increment(1);
+            }
+
+            @Override
+            public void close(TaskAttemptContext context)
+                    throws IOException, InterruptedException
+            {
+                out.close(context);
+            }
+        };
+        ReduceContextImpl<Object, Object, Object, Object> reduceContext = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
+                reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS), reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS),
+                writer, committer.committer(), reporter, (RawComparator<Object>) conf.getOutputValueGroupingComparator(),
+                (Class<Object>) conf.getMapOutputKeyClass(), (Class<Object>) conf.getMapOutputValueClass());
+        Reducer<Object, Object, Object, Object>.Context reducerContext = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(reduceContext);
+        try {
+            reducer.run(reducerContext);
+        }
+        finally {
+            writer.close(reducerContext);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runOldReducer(RecordCursor input)
+            throws IOException
+    {
+        org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> reducer = ReflectionUtils.newInstance(conf.getReducerClass(), conf);
+        org.apache.hadoop.mapred.RecordWriter<Object, Object> out = conf.getOutputFormat()
+                .getRecordWriter(FileSystem.get(conf), conf, String.format("part-%05d", partition), reporter);
+        Counter outputRecords = reporter.getCounter(TaskCounter.REDUCE_OUTPUT_RECORDS);
+        OutputCollector<Object, Object> collector = (key, value) -> {
+            out.write(key, value);
+            outputRecords.increment(1);
+        };
+        SerializationFactory serialization = new SerializationFactory(conf);
+        OldApiGroups groups = new OldApiGroups(input, conf.getOutputValueGroupingComparator(),
+                serialization.getDeserializer((Class<Object>) conf.getMapOutputKeyClass()),
+                serialization.getDeserializer((Class<Object>) conf.getMapOutputValueClass()),
+                reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS));
+        Counter inputGroups = reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS);
+        try {
+            while (groups.nextGroup()) {
+                inputGroups.increment(1);
+                reducer.reduce(groups.key(), groups, collector, reporter);
+            }
+            reducer.close();
+        }
+        finally {
+            out.close(reporter);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.tusk.mr;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.Job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the same job on Hadoop's LocalJobRunner and on Tusk and compares what they wrote, byte for
+ * byte: the same files (part files, {@code _SUCCESS}) with the same contents.
+ */
+final class Differential
+{
+    /** Builds a job that reads {@code input} and writes {@code output}. */
+    interface JobFactory
+    {
+        Job create(Configuration conf, Path input, Path output)
+                throws Exception;
+    }
+
+    private Differential() {}
+
+    static Configuration conf(String framework)
+    {
+        Configuration conf = new Configuration();
+        conf.set("mapreduce.framework.name", framework);
+        conf.set("fs.defaultFS", "file:///");
+        conf.setInt("tusk.task.maxattempts", 4);
+        return conf;
+    }
+
+    /** Runs the job on both and asserts equal output; returns the Tusk job for further checks. */
+    static Job runBoth(Path work, Path input, JobFactory factory)
+            throws Exception
+    {
+        Path hadoopOut = work.resolve("out-local");
+        Path tuskOut = work.resolve("out-tusk");
+        Job hadoop = factory.create(conf("local"), input, hadoopOut);
+        assertThat(hadoop.waitForCompletion(false)).as("job succeeds on LocalJobRunner").isTrue();
+        Job tusk = factory.create(conf("tusk"), input, tuskOut);
+        assertThat(tusk.waitForCompletion(false)).as("job succeeds on Tusk").isTrue();
+        assertSameOutput(hadoopOut, tuskOut);
+        return tusk;
+    }
+
+    static void assertSameOutput(Path expected, Path actual)
+            throws IOException
+    {
+        Map<String, byte[]> expectedFiles = files(expected);
+        Map<String, byte[]> actualFiles = files(actual);
+        assertThat(actualFiles.keySet()).as("files written").containsExactlyElementsOf(expectedFiles.keySet());
+        for (String name : expectedFiles.keySet()) {
+            assertThat(new String(actualFiles.get(name), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .as("contents of %s", name)
+                    .isEqualTo(new String(expectedFiles.get(name), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** The visible files of an output directory (no checksum files), with their bytes. */
+    static Map<String, byte[]> files(Path directory)
+            throws IOException
+    {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                String name = directory.relativize(path).toString();
+                if (!path.getFileName().toString().endsWith(".crc")) {
+                    files.put(name, Files.readAllBytes(path));
+                }
+            }
+        }
+        return files;
+    }
+
+    static void writeLines(Path file, List<String> lines)
+            throws IOException
+    {
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines);
+    }
+}

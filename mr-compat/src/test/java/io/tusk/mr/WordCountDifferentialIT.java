@@ -1,0 +1,62 @@
+package io.tusk.mr;
+
+import org.apache.hadoop.examples.WordCount;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.TaskCounter;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The examples' word count classes, configured as WordCount's driver does, on both runners. */
+class WordCountDifferentialIT
+{
+    @TempDir
+    java.nio.file.Path work;
+
+    @Test
+    void wordCountWithCombinerAndTwoReducers()
+            throws Exception
+    {
+        java.nio.file.Path input = work.resolve("in");
+        Random random = new Random(3);
+        for (int file = 0; file < 3; file++) {
+            List<String> lines = new ArrayList<>();
+            for (int line = 0; line < 2_000; line++) {
+                StringBuilder text = new StringBuilder();
+                for (int word = 0; word < 8; word++) {
+                    text.append(word == 0 ? "" : " ").append("w").append(random.nextInt(500));
+                }
+                lines.add(text.toString());
+            }
+            Differential.writeLines(input.resolve("part" + file + ".txt"), lines);
+        }
+
+        Job tusk = Differential.runBoth(work, input, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "word count");
+            job.setJarByClass(WordCount.class);
+            job.setMapperClass(WordCount.TokenizerMapper.class);
+            job.setCombinerClass(WordCount.IntSumReducer.class);
+            job.setReducerClass(WordCount.IntSumReducer.class);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(IntWritable.class);
+            job.setNumReduceTasks(2);
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+
+        assertThat(tusk.getCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(6_000);
+        assertThat(tusk.getCounters().findCounter(TaskCounter.MAP_OUTPUT_RECORDS).getValue()).isEqualTo(48_000);
+        assertThat(tusk.getCounters().findCounter(TaskCounter.REDUCE_OUTPUT_RECORDS).getValue()).isEqualTo(500);
+    }
+}
