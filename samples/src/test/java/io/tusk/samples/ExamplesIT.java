@@ -1,0 +1,226 @@
+package io.tusk.samples;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hadoop's example jobs ({@code hadoop-mapreduce-examples}, unmodified) run through
+ * {@code bin/tusk jar} and through Hadoop's own {@code RunJar} on the LocalJobRunner, each in its
+ * own process: the same exit code and byte-identical output files.
+ */
+class ExamplesIT
+{
+    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+    private static final Path EXAMPLES = Path.of("target/lib/hadoop-mapreduce-examples-3.4.2.jar").toAbsolutePath();
+
+    @TempDir
+    static Path shared;
+    private static Path text;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void writeInput()
+            throws IOException
+    {
+        text = shared.resolve("text");
+        Files.createDirectories(text);
+        Random random = new Random(11);
+        String[] vocabulary = {"tusk", "ivory", "herd", "river", "the", "a", "elephant", "savanna", "memory", "trunk", "dust", "rain"};
+        for (int file = 0; file < 3; file++) {
+            List<String> lines = new ArrayList<>();
+            for (int line = 0; line < 3_000; line++) {
+                StringBuilder builder = new StringBuilder();
+                int words = 1 + random.nextInt(12);
+                for (int word = 0; word < words; word++) {
+                    builder.append(word == 0 ? "" : " ").append(vocabulary[random.nextInt(vocabulary.length)]);
+                    if (random.nextInt(10) == 0) {
+                        builder.append(random.nextInt(100));
+                    }
+                }
+                lines.add(builder.toString());
+            }
+            Files.write(text.resolve("part-" + file + ".txt"), lines);
+        }
+    }
+
+    @Test
+    void wordcount()
+            throws Exception
+    {
+        assertSameAsHadoop("wordcount", List.of(), List.of(text.toString()));
+    }
+
+    @Test
+    void wordcountWithThreeReducers()
+            throws Exception
+    {
+        assertSameAsHadoop("wordcount", List.of("-D", "mapreduce.job.reduces=3"), List.of(text.toString()));
+    }
+
+    @Test
+    void grep()
+            throws Exception
+    {
+        assertSameAsHadoop("grep", List.of(), List.of(text.toString(), "OUT", "t[a-z]+k"));
+    }
+
+    @Test
+    void wordmean()
+            throws Exception
+    {
+        assertSameAsHadoop("wordmean", List.of(), List.of(text.toString()));
+    }
+
+    @Test
+    void wordmedian()
+            throws Exception
+    {
+        assertSameAsHadoop("wordmedian", List.of(), List.of(text.toString()));
+    }
+
+    @Test
+    void wordstandarddeviation()
+            throws Exception
+    {
+        assertSameAsHadoop("wordstandarddeviation", List.of(), List.of(text.toString()));
+    }
+
+    @Test
+    void secondarysort()
+            throws Exception
+    {
+        Path input = work.resolve("pairs");
+        Files.createDirectories(input);
+        Random random = new Random(5);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            lines.add(random.nextInt(50) + " " + random.nextInt(1000));
+        }
+        Files.write(input.resolve("pairs.txt"), lines);
+        assertSameAsHadoop("secondarysort", List.of(), List.of(input.toString()));
+    }
+
+    @Test
+    void multifilewc()
+            throws Exception
+    {
+        assertSameAsHadoop("multifilewc", List.of(), List.of(text.toString()));
+    }
+
+    @Test
+    void aggregatewordcount()
+            throws Exception
+    {
+        assertSameAsHadoop("aggregatewordcount", List.of(), List.of(text.toString(), "OUT", "1", "textinputformat"));
+    }
+
+    @Test
+    void aggregatewordhist()
+            throws Exception
+    {
+        assertSameAsHadoop("aggregatewordhist", List.of(), List.of(text.toString(), "OUT", "1", "textinputformat"));
+    }
+
+    /**
+     * Runs {@code program} on both; {@code args} are the program's arguments where the output
+     * directory is {@code OUT} (or, when absent, appended last).
+     */
+    private void assertSameAsHadoop(String program, List<String> genericOptions, List<String> args)
+            throws Exception
+    {
+        Run hadoop = run(program, genericOptions, args, work.resolve("hadoop"), true);
+        Run tusk = run(program, genericOptions, args, work.resolve("tusk"), false);
+
+        assertThat(tusk.exitCode).as("exit code (Tusk output:%n%s)", tusk.log).isEqualTo(hadoop.exitCode).isZero();
+        assertThat(hadoop.log).as("Hadoop ran on the LocalJobRunner").contains("job_local");
+        assertThat(tusk.log).as("Tusk ran the jobs").contains("job_tusk").doesNotContain("job_local");
+        Map<String, String> expected = files(hadoop.output);
+        assertThat(expected).as("Hadoop wrote output").isNotEmpty();
+        assertThat(files(tusk.output)).isEqualTo(expected);
+    }
+
+    private record Run(int exitCode, Path output, String log) {}
+
+    private static Run run(String program, List<String> genericOptions, List<String> args, Path directory, boolean hadoop)
+            throws Exception
+    {
+        Files.createDirectories(directory);
+        Path output = directory.resolve("out");
+        List<String> command = new ArrayList<>();
+        if (hadoop) {
+            command.addAll(List.of(javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    "-Dlog4j2.configurationFile=" + HOME.resolve("conf/log4j2.xml"), "org.apache.hadoop.util.RunJar"));
+        }
+        else {
+            command.add(HOME.resolve("bin/tusk").toString());
+            command.add("jar");
+        }
+        command.add(EXAMPLES.toString());
+        command.add(program);
+        if (hadoop) {
+            command.addAll(List.of("-D", "mapreduce.framework.name=local"));
+        }
+        command.addAll(genericOptions);
+        boolean placed = false;
+        for (String arg : args) {
+            if (arg.equals("OUT")) {
+                command.add(output.toString());
+                placed = true;
+            }
+            else {
+                command.add(arg);
+            }
+        }
+        if (!placed) {
+            command.add(output.toString());
+        }
+        Path log = directory.resolve("log.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("TUSK_HEAP", "512m");
+        Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Run(process.exitValue(), output, Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static String javaBinary()
+    {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Map<String, String> files(Path directory)
+            throws IOException
+    {
+        Map<String, String> files = new TreeMap<>();
+        if (!Files.isDirectory(directory)) {
+            return files;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                if (!path.getFileName().toString().endsWith(".crc")) {
+                    files.put(directory.relativize(path).toString(), Files.readString(path, StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        return files;
+    }
+}
