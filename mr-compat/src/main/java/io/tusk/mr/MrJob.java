@@ -57,6 +57,7 @@ final class MrJob
     private final Tusk tusk;
     private final CountersAccumulator counters;
     private final Thread driver;
+    private final CacheLocalizer cache;
 
     // guarded by this
     private JobStatus.State state = JobStatus.State.RUNNING;
@@ -76,8 +77,12 @@ final class MrJob
         this.jobId = requireNonNull(jobId, "jobId is null");
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
-        JobClassLoaders.register(jobId.toString(), classLoader);
         this.conf = new JobConf(new Path(submitDir, "job.xml"));
+        this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.config().localDir());
+        if (!cache.classpath().isEmpty()) {
+            classLoader = new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), classLoader);
+        }
+        JobClassLoaders.register(jobId.toString(), classLoader);
         conf.setClassLoader(classLoader);
         FileSystem fs = submitDir.getFileSystem(conf);
         JobSplit.TaskSplitMetaInfo[] splits = SplitMetaInfoReader.readSplitMetaInfo(jobId, fs, conf, submitDir);
@@ -190,6 +195,7 @@ final class MrJob
             finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, wasKilled ? "Job killed" : failureInfo(failure));
         }
         finally {
+            cache.close();
             tusk.unregister(counters);
             JobClassLoaders.remove(jobId.toString());
             try {

@@ -138,6 +138,83 @@ class ExamplesIT
         assertSameAsHadoop("aggregatewordhist", List.of(), List.of(text.toString(), "OUT", "1", "textinputformat"));
     }
 
+    @Test
+    void pi()
+            throws Exception
+    {
+        Run hadoop = run("pi", List.of(), List.of("3", "2000"), work.resolve("hadoop"), true, false);
+        Run tusk = run("pi", List.of(), List.of("3", "2000"), work.resolve("tusk"), false, false);
+
+        assertThat(tusk.exitCode).as("exit code (Tusk output:%n%s)", tusk.log).isEqualTo(hadoop.exitCode).isZero();
+        assertThat(estimate(tusk.log)).isEqualTo(estimate(hadoop.log)).startsWith("Estimated value of Pi is 3.1");
+    }
+
+    @Test
+    void sortOfRandomWriterOutput()
+            throws Exception
+    {
+        Path random = work.resolve("random");
+        Run writer = run("randomwriter", List.of("-D", "mapreduce.randomwriter.bytespermap=300000", "-D", "mapreduce.randomwriter.mapsperhost=2"),
+                List.of(random.toString()), work.resolve("writer"), false);
+        assertThat(writer.exitCode).as("randomwriter on Tusk:%n%s", writer.log).isZero();
+
+        assertSameAsHadoop("sort", List.of(), List.of("-r", "2", random.toString(), "OUT"));
+    }
+
+    @Test
+    void teragenTerasortTeravalidate()
+            throws Exception
+    {
+        Path generated = work.resolve("teragen");
+        Run teragen = run("teragen", List.of("-D", "mapreduce.job.maps=2"), List.of("20000", generated.toString()), work.resolve("gen"), false, false);
+        assertThat(teragen.exitCode).as("teragen on Tusk:%n%s", teragen.log).isZero();
+
+        Run hadoopSort = run("terasort", List.of("-D", "mapreduce.job.reduces=2"), List.of(generated.toString()), work.resolve("hadoop-sort"), true);
+        Run tuskSort = run("terasort", List.of("-D", "mapreduce.job.reduces=2"), List.of(generated.toString()), work.resolve("tusk-sort"), false);
+        assertThat(tuskSort.exitCode).as("terasort on Tusk:%n%s", tuskSort.log).isEqualTo(hadoopSort.exitCode).isZero();
+        assertThat(files(tuskSort.output)).isEqualTo(files(hadoopSort.output));
+
+        Run hadoopValidate = run("teravalidate", List.of(), List.of(hadoopSort.output.toString(), "OUT"), work.resolve("hadoop-validate"), true);
+        Run tuskValidate = run("teravalidate", List.of(), List.of(tuskSort.output.toString(), "OUT"), work.resolve("tusk-validate"), false);
+        assertThat(tuskValidate.exitCode).as("teravalidate on Tusk:%n%s", tuskValidate.log).isEqualTo(hadoopValidate.exitCode).isZero();
+        Map<String, String> report = files(tuskValidate.output);
+        assertThat(report).isEqualTo(files(hadoopValidate.output));
+        assertThat(String.join("", report.values())).contains("checksum").doesNotContain("error");
+    }
+
+    @Test
+    void join()
+            throws Exception
+    {
+        Path left = work.resolve("left");
+        Path right = work.resolve("right");
+        List<String> leftLines = new ArrayList<>();
+        List<String> rightLines = new ArrayList<>();
+        for (int key = 0; key < 2_000; key++) {
+            String name = String.format("k%05d", key);
+            if (key % 3 != 0) {
+                leftLines.add(name + "\tleft" + key);
+            }
+            if (key % 2 == 0) {
+                rightLines.add(name + "\tright" + key);
+            }
+        }
+        Files.createDirectories(left);
+        Files.createDirectories(right);
+        Files.write(left.resolve("part-00000"), leftLines);
+        Files.write(right.resolve("part-00000"), rightLines);
+
+        // join sizes its reduces from the cluster (0.9 x slots); give both the same count
+        assertSameAsHadoop("join", List.of(), List.of("-r", "1", "-inFormat", "org.apache.hadoop.mapreduce.lib.input.KeyValueTextInputFormat",
+                "-outFormat", "org.apache.hadoop.mapreduce.lib.output.TextOutputFormat", "-outKey", "org.apache.hadoop.io.Text",
+                "-joinOp", "inner", left.toString(), right.toString(), "OUT"));
+    }
+
+    private static String estimate(String log)
+    {
+        return log.lines().filter(line -> line.startsWith("Estimated value of Pi is")).findFirst().orElse("no estimate printed:\n" + log);
+    }
+
     /**
      * Runs {@code program} on both; {@code args} are the program's arguments where the output
      * directory is {@code OUT} (or, when absent, appended last).
@@ -159,6 +236,13 @@ class ExamplesIT
     private record Run(int exitCode, Path output, String log) {}
 
     private static Run run(String program, List<String> genericOptions, List<String> args, Path directory, boolean hadoop)
+            throws Exception
+    {
+        return run(program, genericOptions, args, directory, hadoop, true);
+    }
+
+    /** @param appendOutput whether to append the output directory when {@code args} has no {@code OUT} */
+    private static Run run(String program, List<String> genericOptions, List<String> args, Path directory, boolean hadoop, boolean appendOutput)
             throws Exception
     {
         Files.createDirectories(directory);
@@ -188,7 +272,7 @@ class ExamplesIT
                 command.add(arg);
             }
         }
-        if (!placed) {
+        if (!placed && appendOutput) {
             command.add(output.toString());
         }
         Path log = directory.resolve("log.txt");
@@ -202,11 +286,41 @@ class ExamplesIT
         return new Run(process.exitValue(), output, Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    private static String contents(Path path)
+            throws IOException
+    {
+        byte[] bytes = Files.readAllBytes(path);
+        if (bytes.length < 3 || bytes[0] != 'S' || bytes[1] != 'E' || bytes[2] != 'Q') {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        StringBuilder records = new StringBuilder();
+        try (org.apache.hadoop.io.SequenceFile.Reader reader = new org.apache.hadoop.io.SequenceFile.Reader(conf,
+                org.apache.hadoop.io.SequenceFile.Reader.file(new org.apache.hadoop.fs.Path(path.toUri())))) {
+            records.append(reader.getKeyClassName()).append(' ').append(reader.getValueClassName()).append('\n');
+            org.apache.hadoop.io.DataOutputBuffer key = new org.apache.hadoop.io.DataOutputBuffer();
+            org.apache.hadoop.io.SequenceFile.ValueBytes value = reader.createValueBytes();
+            org.apache.hadoop.io.DataOutputBuffer valueBytes = new org.apache.hadoop.io.DataOutputBuffer();
+            while (reader.nextRaw(key, value) != -1) {
+                valueBytes.reset();
+                value.writeUncompressedBytes(valueBytes);
+                records.append(java.util.HexFormat.of().formatHex(key.getData(), 0, key.getLength())).append('\t')
+                        .append(java.util.HexFormat.of().formatHex(valueBytes.getData(), 0, valueBytes.getLength())).append('\n');
+                key.reset();
+            }
+        }
+        return records.toString();
+    }
+
     private static String javaBinary()
     {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * The visible files of an output directory with their contents; SequenceFiles as their records,
+     * since every SequenceFile has a random sync marker.
+     */
     private static Map<String, String> files(Path directory)
             throws IOException
     {
@@ -217,7 +331,7 @@ class ExamplesIT
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : paths.filter(Files::isRegularFile).toList()) {
                 if (!path.getFileName().toString().endsWith(".crc")) {
-                    files.put(directory.relativize(path).toString(), Files.readString(path, StandardCharsets.ISO_8859_1));
+                    files.put(directory.relativize(path).toString(), contents(path));
                 }
             }
         }
