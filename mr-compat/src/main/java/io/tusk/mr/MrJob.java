@@ -67,7 +67,7 @@ final class MrJob
     private int completedReduces;
     private final Map<JobCounter, Long> jobCounters = new HashMap<>();
     private final List<TaskCompletionEvent> events = new ArrayList<>();
-    private final Map<TaskAttemptID, String> diagnostics = new HashMap<>();
+    private final Map<String, String> diagnostics = new HashMap<>();
     private String failureInfo = "";
     private boolean killed;
 
@@ -137,7 +137,7 @@ final class MrJob
 
     synchronized String[] diagnostics(TaskAttemptID attempt)
     {
-        String text = diagnostics.get(attempt);
+        String text = diagnostics.get(attempt.toString());
         return text == null ? new String[0] : new String[] {text};
     }
 
@@ -291,7 +291,7 @@ final class MrJob
                     }
                 }
                 else {
-                    diagnostics.put(attemptId, "Error: " + StringUtils.stringifyException(failure));
+                    diagnostics.put(attemptId.toString(), "Error: " + StringUtils.stringifyException(failure));
                     jobCounters.merge(map ? JobCounter.NUM_FAILED_MAPS : JobCounter.NUM_FAILED_REDUCES, 1L, Long::sum);
                 }
             }

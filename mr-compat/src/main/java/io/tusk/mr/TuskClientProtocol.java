@@ -46,7 +46,8 @@ public final class TuskClientProtocol
         implements ClientProtocol
 {
     private static final AtomicInteger NEXT_JOB = new AtomicInteger();
-    private static final Map<JobID, MrJob> JOBS = new ConcurrentHashMap<>();
+    /** By job id string: clients hand in both API's JobID classes, which are never equal to each other. */
+    private static final Map<String, MrJob> JOBS = new ConcurrentHashMap<>();
     private static final String JOB_PREFIX = "tusk" + new Random().nextInt(Integer.MAX_VALUE);
 
     private final Configuration conf;
@@ -77,7 +78,7 @@ public final class TuskClientProtocol
             loader = context;
         }
         MrJob job = new MrJob(jobId, new Path(jobSubmitDir), tusk(), loader);
-        JOBS.put(jobId, job);
+        JOBS.put(jobId.toString(), job);
         job.start();
         return job.status();
     }
@@ -117,7 +118,7 @@ public final class TuskClientProtocol
     @Override
     public void killJob(JobID jobId)
     {
-        MrJob job = JOBS.get(jobId);
+        MrJob job = JOBS.get(jobId.toString());
         if (job != null) {
             job.kill();
         }
@@ -138,14 +139,14 @@ public final class TuskClientProtocol
     @Override
     public JobStatus getJobStatus(JobID jobId)
     {
-        MrJob job = JOBS.get(jobId);
+        MrJob job = JOBS.get(jobId.toString());
         return job == null ? null : job.status();
     }
 
     @Override
     public Counters getJobCounters(JobID jobId)
     {
-        MrJob job = JOBS.get(jobId);
+        MrJob job = JOBS.get(jobId.toString());
         return job == null ? null : job.counters();
     }
 
@@ -175,14 +176,14 @@ public final class TuskClientProtocol
     @Override
     public TaskCompletionEvent[] getTaskCompletionEvents(JobID jobId, int fromEventId, int maxEvents)
     {
-        MrJob job = JOBS.get(jobId);
+        MrJob job = JOBS.get(jobId.toString());
         return job == null ? TaskCompletionEvent.EMPTY_ARRAY : job.events(fromEventId, maxEvents);
     }
 
     @Override
     public String[] getTaskDiagnostics(TaskAttemptID taskId)
     {
-        MrJob job = JOBS.get(taskId.getJobID());
+        MrJob job = JOBS.get(taskId.getJobID().toString());
         return job == null ? new String[0] : job.diagnostics(taskId);
     }
 

@@ -34,6 +34,8 @@ final class Differential
         conf.set("mapreduce.framework.name", framework);
         conf.set("fs.defaultFS", "file:///");
         conf.setInt("tusk.task.maxattempts", 4);
+        // LocalJobRunner jobs finish in about a second; Hadoop polls every 5 seconds by default
+        conf.setInt("mapreduce.client.completion.pollinterval", 50);
         return conf;
     }
 

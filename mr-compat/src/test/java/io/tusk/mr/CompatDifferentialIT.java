@@ -1,0 +1,460 @@
+package io.tusk.mr;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.GzipCodec;
+import org.apache.hadoop.mapred.FileAlreadyExistsException;
+import org.apache.hadoop.mapred.JobClient;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.lib.chain.ChainMapper;
+import org.apache.hadoop.mapreduce.lib.chain.ChainReducer;
+import org.apache.hadoop.mapreduce.lib.input.CombineTextInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.KeyValueTextInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.MultipleInputs;
+import org.apache.hadoop.mapreduce.lib.input.NLineInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.hadoop.mapreduce.lib.jobcontrol.ControlledJob;
+import org.apache.hadoop.mapreduce.lib.jobcontrol.JobControl;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+import org.apache.hadoop.mapreduce.lib.output.LazyOutputFormat;
+import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
+import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
+import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
+import org.apache.hadoop.mapreduce.lib.partition.InputSampler;
+import org.apache.hadoop.mapreduce.lib.partition.TotalOrderPartitioner;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Jobs written for the tests, one per point of the compatibility contract, run on Hadoop's
+ * LocalJobRunner and on Tusk with their outputs compared byte for byte; where the local runner
+ * cannot do something (retries), Tusk's result is checked against the expected one.
+ */
+class CompatDifferentialIT
+{
+    @TempDir
+    java.nio.file.Path work;
+    private java.nio.file.Path text;
+
+    @BeforeEach
+    void writeText()
+            throws IOException
+    {
+        text = work.resolve("text");
+        Random random = new Random(17);
+        for (int file = 0; file < 3; file++) {
+            List<String> lines = new ArrayList<>();
+            for (int line = 0; line < 400; line++) {
+                StringBuilder builder = new StringBuilder();
+                int words = random.nextInt(7);
+                for (int word = 0; word < words; word++) {
+                    builder.append(word == 0 ? "" : " ").append((char) ('a' + random.nextInt(6))).append(random.nextInt(30));
+                }
+                lines.add(builder.toString());
+            }
+            Differential.writeLines(text.resolve("part" + file + ".txt"), lines);
+        }
+    }
+
+    private static Job wordCount(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
+            throws IOException
+    {
+        Job job = Job.getInstance(conf, "word count");
+        job.setMapperClass(TestJobs.WordMapper.class);
+        job.setCombinerClass(TestJobs.SumReducer.class);
+        job.setReducerClass(TestJobs.SumReducer.class);
+        job.setOutputKeyClass(Text.class);
+        job.setOutputValueClass(IntWritable.class);
+        FileInputFormat.addInputPath(job, new Path(in.toString()));
+        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+        return job;
+    }
+
+    @Test
+    void countersReachTheDriver()
+            throws Exception
+    {
+        Job tusk = Differential.runBoth(work, text, CompatDifferentialIT::wordCount);
+
+        assertThat(tusk.getCounters().findCounter(TestJobs.Records.LINES).getValue()).isEqualTo(1_200);
+        assertThat(tusk.getCounters().findCounter("dynamic", "empty lines").getValue()).isPositive();
+        assertThat(tusk.getCounters().getGroup(TestJobs.Records.class.getName()).size()).isEqualTo(1);
+    }
+
+    @Test
+    void oldApiJobWithCombinerThroughJobClient()
+            throws Exception
+    {
+        java.nio.file.Path local = work.resolve("old-local");
+        java.nio.file.Path tusk = work.resolve("old-tusk");
+        for (String framework : List.of("local", "tusk")) {
+            JobConf conf = new JobConf(Differential.conf(framework));
+            conf.setJobName("old word count");
+            conf.setMapperClass(TestJobs.OldWordMapper.class);
+            conf.setCombinerClass(TestJobs.OldSumReducer.class);
+            conf.setReducerClass(TestJobs.OldSumReducer.class);
+            conf.setOutputKeyClass(Text.class);
+            conf.setOutputValueClass(IntWritable.class);
+            conf.setNumReduceTasks(2);
+            org.apache.hadoop.mapred.FileInputFormat.addInputPath(conf, new Path(text.toString()));
+            org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(conf, new Path((framework.equals("local") ? local : tusk).toString()));
+            assertThat(JobClient.runJob(conf).isSuccessful()).isTrue();
+        }
+        Differential.assertSameOutput(local, tusk);
+        assertThat(Differential.files(tusk)).containsKeys("part-00000", "part-00001", "_SUCCESS");
+    }
+
+    @Test
+    void secondarySortSeesTheKeyChangeAsValuesAreRead()
+            throws Exception
+    {
+        java.nio.file.Path pairs = work.resolve("pairs");
+        Random random = new Random(23);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            lines.add(random.nextInt(40) + " " + random.nextInt(500));
+        }
+        Differential.writeLines(pairs.resolve("pairs.txt"), lines);
+
+        Differential.runBoth(work, pairs, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "secondary sort");
+            job.setMapperClass(TestJobs.PairMapper.class);
+            job.setReducerClass(TestJobs.KeyTrackingReducer.class);
+            job.setPartitionerClass(TestJobs.FirstPartitioner.class);
+            job.setGroupingComparatorClass(TestJobs.FirstGrouping.class);
+            job.setMapOutputKeyClass(TestJobs.PairKey.class);
+            job.setMapOutputValueClass(IntWritable.class);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(Text.class);
+            job.setNumReduceTasks(3);
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+    }
+
+    @Test
+    void mapOnlyJobsNameFilesByApi()
+            throws Exception
+    {
+        Job tusk = Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "map only");
+            job.setMapperClass(Mapper.class);
+            job.setNumReduceTasks(0);
+            job.setOutputKeyClass(LongWritable.class);
+            job.setOutputValueClass(Text.class);
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+        assertThat(Differential.files(work.resolve("out-tusk"))).containsKeys("part-m-00000", "part-m-00001", "part-m-00002");
+        assertThat(tusk.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_RECORDS).getValue()).isEqualTo(1_200);
+    }
+
+    @Test
+    void oldApiMapOnlyJob()
+            throws Exception
+    {
+        java.nio.file.Path local = work.resolve("old-local");
+        java.nio.file.Path tusk = work.resolve("old-tusk");
+        for (String framework : List.of("local", "tusk")) {
+            JobConf conf = new JobConf(Differential.conf(framework));
+            conf.setMapperClass(org.apache.hadoop.mapred.lib.IdentityMapper.class);
+            conf.setNumReduceTasks(0);
+            conf.setOutputKeyClass(LongWritable.class);
+            conf.setOutputValueClass(Text.class);
+            org.apache.hadoop.mapred.FileInputFormat.addInputPath(conf, new Path(text.toString()));
+            org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(conf, new Path((framework.equals("local") ? local : tusk).toString()));
+            JobClient.runJob(conf);
+        }
+        Differential.assertSameOutput(local, tusk);
+        assertThat(Differential.files(tusk)).containsKeys("part-00000", "part-00001", "part-00002");
+    }
+
+    @Test
+    void multipleOutputsAndLazyOutput()
+            throws Exception
+    {
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = wordCount(conf, in, out);
+            job.getConfiguration().unset("mapreduce.job.combine.class");
+            job.setReducerClass(TestJobs.MultipleOutputsReducer.class);
+            job.setNumReduceTasks(4);
+            MultipleOutputs.addNamedOutput(job, "letters", TextOutputFormat.class, Text.class, IntWritable.class);
+            LazyOutputFormat.setOutputFormatClass(job, TextOutputFormat.class);
+            return job;
+        });
+        assertThat(Differential.files(work.resolve("out-tusk")).keySet()).anyMatch(name -> name.startsWith("letter-a-r-"));
+    }
+
+    @Test
+    void multipleInputsNLineAndKeyValueInputs()
+            throws Exception
+    {
+        java.nio.file.Path keyValues = work.resolve("kv");
+        Differential.writeLines(keyValues.resolve("kv.txt"), List.of("a1\tx", "b2\ty", "a1\tz"));
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "multiple inputs");
+            MultipleInputs.addInputPath(job, new Path(in.toString()), NLineInputFormat.class, TestJobs.WordMapper.class);
+            MultipleInputs.addInputPath(job, new Path(keyValues.toString()), KeyValueTextInputFormat.class, KeyValueWordMapper.class);
+            NLineInputFormat.setNumLinesPerSplit(job, 150);
+            job.setReducerClass(TestJobs.SumReducer.class);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(IntWritable.class);
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+    }
+
+    public static class KeyValueWordMapper
+            extends Mapper<Text, Text, Text, IntWritable>
+    {
+        @Override
+        protected void map(Text key, Text value, Context context)
+                throws IOException, InterruptedException
+        {
+            context.write(key, new IntWritable(100));
+        }
+    }
+
+    @Test
+    void combineFileInputAndCompressedSequenceFileOutput()
+            throws Exception
+    {
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = wordCount(conf, in, out);
+            job.setInputFormatClass(CombineTextInputFormat.class);
+            CombineTextInputFormat.setMaxInputSplitSize(job, 4096);
+            job.setOutputFormatClass(TextOutputFormat.class);
+            FileOutputFormat.setCompressOutput(job, true);
+            FileOutputFormat.setOutputCompressorClass(job, GzipCodec.class);
+            return job;
+        });
+        assertThat(Differential.files(work.resolve("out-tusk"))).containsKey("part-r-00000.gz");
+    }
+
+    @Test
+    void totalOrderPartitionerOverSequenceFiles()
+            throws Exception
+    {
+        java.nio.file.Path sequence = work.resolve("seq");
+        Job writer = wordCount(Differential.conf("tusk"), text, sequence);
+        writer.setOutputFormatClass(SequenceFileOutputFormat.class);
+        assertThat(writer.waitForCompletion(false)).isTrue();
+
+        Differential.runBoth(work, sequence, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "total order");
+            job.setInputFormatClass(SequenceFileInputFormat.class);
+            job.setMapperClass(Mapper.class);
+            job.setNumReduceTasks(3);
+            job.setMapOutputKeyClass(Text.class);
+            job.setMapOutputValueClass(IntWritable.class);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(IntWritable.class);
+            job.setPartitionerClass(TotalOrderPartitioner.class);
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            Path partitions = new Path(out.getParent().resolve(out.getFileName() + "-partitions").toString());
+            TotalOrderPartitioner.setPartitionFile(job.getConfiguration(), partitions);
+            InputSampler.writePartitionFile(job, new InputSampler.SplitSampler<Text, IntWritable>(1000, 3));
+            return job;
+        });
+    }
+
+    @Test
+    void chainMapperAndChainReducer()
+            throws Exception
+    {
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "chain");
+            ChainMapper.addMapper(job, TestJobs.WordMapper.class, LongWritable.class, Text.class, Text.class, IntWritable.class, new Configuration(false));
+            ChainMapper.addMapper(job, Mapper.class, Text.class, IntWritable.class, Text.class, IntWritable.class, new Configuration(false));
+            ChainReducer.setReducer(job, TestJobs.SumReducer.class, Text.class, IntWritable.class, Text.class, IntWritable.class, new Configuration(false));
+            ChainReducer.addMapper(job, Mapper.class, Text.class, IntWritable.class, Text.class, IntWritable.class, new Configuration(false));
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+    }
+
+    @Test
+    void jobControlRunsDependentJobs()
+            throws Exception
+    {
+        for (String framework : List.of("local", "tusk")) {
+            java.nio.file.Path first = work.resolve(framework + "-first");
+            java.nio.file.Path second = work.resolve(framework + "-second");
+            Job count = wordCount(Differential.conf(framework), text, first);
+            Job mapOnly = Job.getInstance(Differential.conf(framework), "second");
+            mapOnly.setMapperClass(Mapper.class);
+            mapOnly.setNumReduceTasks(0);
+            mapOnly.setInputFormatClass(KeyValueTextInputFormat.class);
+            mapOnly.setOutputKeyClass(Text.class);
+            mapOnly.setOutputValueClass(Text.class);
+            FileInputFormat.addInputPath(mapOnly, new Path(first.toString()));
+            FileOutputFormat.setOutputPath(mapOnly, new Path(second.toString()));
+            ControlledJob controlledFirst = new ControlledJob(count, null);
+            ControlledJob controlledSecond = new ControlledJob(mapOnly, List.of(controlledFirst));
+            JobControl control = new JobControl("chain of two");
+            control.addJob(controlledFirst);
+            control.addJob(controlledSecond);
+            Thread runner = new Thread(control);
+            runner.start();
+            while (!control.allFinished()) {
+                Thread.sleep(50);
+            }
+            control.stop();
+            assertThat(control.getFailedJobList()).as("failed jobs on %s", framework).isEmpty();
+        }
+        Differential.assertSameOutput(work.resolve("local-second"), work.resolve("tusk-second"));
+    }
+
+    @Test
+    void taskLocalizedConfiguration()
+            throws Exception
+    {
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "localized");
+            job.setMapperClass(TestJobs.TaskConfMapper.class);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(Text.class);
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+    }
+
+    @Test
+    void cacheFileIsLinkedIntoTheWorkingDirectory()
+            throws Exception
+    {
+        java.nio.file.Path dictionary = work.resolve("words.txt");
+        Files.write(dictionary, List.of("a1", "b2", "c3"));
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "cache");
+            job.setMapperClass(TestJobs.CacheMapper.class);
+            job.setNumReduceTasks(1);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(Text.class);
+            job.addCacheFile(new java.net.URI(dictionary.toUri() + "#dictionary"));
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+        assertThat(java.nio.file.Path.of("dictionary")).as("link removed after the job").doesNotExist();
+    }
+
+    @Test
+    void existingOutputFailsAtSubmitAsInHadoop()
+            throws Exception
+    {
+        java.nio.file.Path out = work.resolve("exists");
+        Files.createDirectories(out);
+        for (String framework : List.of("local", "tusk")) {
+            Job job = wordCount(Differential.conf(framework), text, out);
+            assertThatThrownBy(() -> job.waitForCompletion(false))
+                    .isInstanceOf(FileAlreadyExistsException.class)
+                    .hasMessageContaining("already exists");
+        }
+    }
+
+    @Test
+    void failingTaskFailsTheJobAndLeavesNoOutput()
+            throws Exception
+    {
+        Differential.writeLines(work.resolve("bad/bad.txt"), List.of("fine", "boom", "fine"));
+        for (String framework : List.of("local", "tusk")) {
+            java.nio.file.Path out = work.resolve("failed-" + framework);
+            Job job = wordCount(Differential.conf(framework), work.resolve("bad"), out);
+            job.setMapperClass(TestJobs.FailingMapper.class);
+            job.getConfiguration().unset("mapreduce.job.combine.class");
+            assertThat(job.waitForCompletion(false)).as("job on %s", framework).isFalse();
+            assertThat(out.resolve("_SUCCESS")).doesNotExist();
+            if (Files.exists(out)) {
+                try (var files = Files.list(out)) {
+                    assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("part-"));
+                }
+            }
+        }
+        Job tusk = wordCount(Differential.conf("tusk"), work.resolve("bad"), work.resolve("failed-again"));
+        tusk.setMapperClass(TestJobs.FailingMapper.class);
+        tusk.getConfiguration().unset("mapreduce.job.combine.class");
+        tusk.getConfiguration().setInt("tusk.task.maxattempts", 4);
+        assertThat(tusk.waitForCompletion(false)).isFalse();
+        assertThat(tusk.getStatus().getFailureInfo()).contains("cannot map the line boom").contains("_m_000000");
+        var events = tusk.getTaskCompletionEvents(0, 100);
+        assertThat(events).hasSize(4).allSatisfy(event -> assertThat(event.getStatus()).isEqualTo(org.apache.hadoop.mapreduce.TaskCompletionEvent.Status.FAILED));
+        assertThat(tusk.getTaskDiagnostics(events[3].getTaskAttemptId())[0]).contains("IllegalStateException: cannot map the line boom");
+    }
+
+    @Test
+    void oldApiFailedJobThrowsJobFailed()
+    {
+        JobConf conf = new JobConf(Differential.conf("tusk"));
+        conf.setMapperClass(ThrowingOldMapper.class);
+        conf.setNumReduceTasks(0);
+        org.apache.hadoop.mapred.FileInputFormat.addInputPath(conf, new Path(text.toString()));
+        org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(conf, new Path(work.resolve("old-failed").toString()));
+
+        assertThatThrownBy(() -> JobClient.runJob(conf)).isInstanceOf(IOException.class).hasMessage("Job failed!");
+    }
+
+    public static class ThrowingOldMapper
+            extends org.apache.hadoop.mapred.MapReduceBase
+            implements org.apache.hadoop.mapred.Mapper<LongWritable, Text, LongWritable, Text>
+    {
+        @Override
+        public void map(LongWritable key, Text value, org.apache.hadoop.mapred.OutputCollector<LongWritable, Text> output, org.apache.hadoop.mapred.Reporter reporter)
+        {
+            throw new IllegalStateException("old mapper fails");
+        }
+    }
+
+    @Test
+    void failedFirstAttemptsAreRetriedOnTusk()
+            throws Exception
+    {
+        java.nio.file.Path out = work.resolve("retried");
+        Job job = wordCount(Differential.conf("tusk"), text, out);
+        job.setMapperClass(TestJobs.FlakyMapper.class);
+        job.getConfiguration().unset("mapreduce.job.combine.class");
+
+        assertThat(job.waitForCompletion(false)).isTrue();
+        assertThat(job.getCounters().findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_MAPS).getValue()).isEqualTo(3);
+        assertThat(job.getCounters().findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue()).isEqualTo(6);
+        assertThat(job.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue())
+                .as("failed attempts do not count").isEqualTo(1_200);
+        assertThat(out.resolve("_SUCCESS")).exists();
+    }
+
+    @Test
+    void typeMismatchInMapOutputIsReported()
+            throws Exception
+    {
+        Job job = wordCount(Differential.conf("tusk"), text, work.resolve("mismatch"));
+        job.setMapperClass(TestJobs.WrongKeyMapper.class);
+        job.getConfiguration().unset("mapreduce.job.combine.class");
+        job.getConfiguration().setInt("tusk.task.maxattempts", 1);
+
+        assertThat(job.waitForCompletion(false)).isFalse();
+        assertThat(job.getStatus().getFailureInfo())
+                .contains("Type mismatch in key from map: expected org.apache.hadoop.io.Text, received org.apache.hadoop.io.IntWritable");
+    }
+}

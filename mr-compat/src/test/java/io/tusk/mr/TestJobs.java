@@ -1,0 +1,341 @@
+package io.tusk.mr;
+
+import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.WritableComparable;
+import org.apache.hadoop.io.WritableComparator;
+import org.apache.hadoop.mapred.MapReduceBase;
+import org.apache.hadoop.mapred.OutputCollector;
+import org.apache.hadoop.mapred.Reporter;
+import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.Partitioner;
+import org.apache.hadoop.mapreduce.Reducer;
+import org.apache.hadoop.mapreduce.lib.output.MultipleOutputs;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.StringTokenizer;
+
+/** Mappers, reducers and comparators of the differential tests, in both APIs. */
+final class TestJobs
+{
+    private TestJobs() {}
+
+    enum Records
+    {
+        LINES, EMPTY_LINES
+    }
+
+    /** Counts words; counts lines with a user enum counter and a dynamic counter. */
+    public static class WordMapper
+            extends Mapper<LongWritable, Text, Text, IntWritable>
+    {
+        private final Text word = new Text();
+        private final IntWritable one = new IntWritable(1);
+
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            context.getCounter(Records.LINES).increment(1);
+            if (line.getLength() == 0) {
+                context.getCounter("dynamic", "empty lines").increment(1);
+            }
+            StringTokenizer tokens = new StringTokenizer(line.toString());
+            while (tokens.hasMoreTokens()) {
+                word.set(tokens.nextToken());
+                context.write(word, one);
+            }
+        }
+    }
+
+    public static class SumReducer
+            extends Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        private final IntWritable sum = new IntWritable();
+
+        @Override
+        protected void reduce(Text key, Iterable<IntWritable> values, Context context)
+                throws IOException, InterruptedException
+        {
+            int total = 0;
+            for (IntWritable value : values) {
+                total += value.get();
+            }
+            sum.set(total);
+            context.write(key, sum);
+        }
+    }
+
+    /** Old API word count. */
+    public static class OldWordMapper
+            extends MapReduceBase
+            implements org.apache.hadoop.mapred.Mapper<LongWritable, Text, Text, IntWritable>
+    {
+        private final Text word = new Text();
+        private final IntWritable one = new IntWritable(1);
+
+        @Override
+        public void map(LongWritable offset, Text line, OutputCollector<Text, IntWritable> output, Reporter reporter)
+                throws IOException
+        {
+            StringTokenizer tokens = new StringTokenizer(line.toString());
+            while (tokens.hasMoreTokens()) {
+                word.set(tokens.nextToken());
+                output.collect(word, one);
+            }
+        }
+    }
+
+    /** Old API sum, also usable as combiner; writes the group's key as it stands after reading the values. */
+    public static class OldSumReducer
+            extends MapReduceBase
+            implements org.apache.hadoop.mapred.Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        @Override
+        public void reduce(Text key, Iterator<IntWritable> values, OutputCollector<Text, IntWritable> output, Reporter reporter)
+                throws IOException
+        {
+            int total = 0;
+            while (values.hasNext()) {
+                total += values.next().get();
+            }
+            output.collect(key, new IntWritable(total));
+        }
+    }
+
+    /** A composite key: natural part and secondary part, sorted by both, grouped by the first. */
+    public static class PairKey
+            implements WritableComparable<PairKey>
+    {
+        int first;
+        int second;
+
+        public PairKey() {}
+
+        PairKey(int first, int second)
+        {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(DataOutput out)
+                throws IOException
+        {
+            out.writeInt(first);
+            out.writeInt(second);
+        }
+
+        @Override
+        public void readFields(DataInput in)
+                throws IOException
+        {
+            first = in.readInt();
+            second = in.readInt();
+        }
+
+        @Override
+        public int compareTo(PairKey other)
+        {
+            int result = Integer.compare(first, other.first);
+            return result != 0 ? result : Integer.compare(second, other.second);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return first * 157 + second;
+        }
+
+        @Override
+        public boolean equals(Object other)
+        {
+            return other instanceof PairKey key && key.first == first && key.second == second;
+        }
+
+        @Override
+        public String toString()
+        {
+            return first + "," + second;
+        }
+    }
+
+    public static class FirstPartitioner
+            extends Partitioner<PairKey, IntWritable>
+    {
+        @Override
+        public int getPartition(PairKey key, IntWritable value, int partitions)
+        {
+            return Math.abs(key.first * 127) % partitions;
+        }
+    }
+
+    public static class FirstGrouping
+            extends WritableComparator
+    {
+        public FirstGrouping()
+        {
+            super(PairKey.class, true);
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public int compare(WritableComparable left, WritableComparable right)
+        {
+            return Integer.compare(((PairKey) left).first, ((PairKey) right).first);
+        }
+    }
+
+    /** Parses "a b" lines into (a,b) keys with value b. */
+    public static class PairMapper
+            extends Mapper<LongWritable, Text, PairKey, IntWritable>
+    {
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            String[] parts = line.toString().split(" ");
+            int first = Integer.parseInt(parts[0]);
+            int second = Integer.parseInt(parts[1]);
+            context.write(new PairKey(first, second), new IntWritable(second));
+        }
+    }
+
+    /** Writes, for each value, the key as it is at that moment: the key changes as values are read. */
+    public static class KeyTrackingReducer
+            extends Reducer<PairKey, IntWritable, Text, Text>
+    {
+        @Override
+        protected void reduce(PairKey key, Iterable<IntWritable> values, Context context)
+                throws IOException, InterruptedException
+        {
+            StringBuilder seen = new StringBuilder();
+            for (IntWritable value : values) {
+                seen.append(key).append('=').append(value.get()).append(' ');
+            }
+            context.write(new Text(Integer.toString(key.first)), new Text(seen.toString().trim()));
+        }
+    }
+
+    /** Writes word counts to named outputs by first letter through MultipleOutputs. */
+    public static class MultipleOutputsReducer
+            extends Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        private MultipleOutputs<Text, IntWritable> outputs;
+
+        @Override
+        protected void setup(Context context)
+        {
+            outputs = new MultipleOutputs<>(context);
+        }
+
+        @Override
+        protected void reduce(Text key, Iterable<IntWritable> values, Context context)
+                throws IOException, InterruptedException
+        {
+            int total = 0;
+            for (IntWritable value : values) {
+                total += value.get();
+            }
+            outputs.write("letters", key, new IntWritable(total), "letter-" + key.toString().charAt(0));
+            context.write(key, new IntWritable(total));
+        }
+
+        @Override
+        protected void cleanup(Context context)
+                throws IOException, InterruptedException
+        {
+            outputs.close();
+        }
+    }
+
+    /** Writes the task's localized configuration next to each record. */
+    public static class TaskConfMapper
+            extends Mapper<LongWritable, Text, Text, Text>
+    {
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            if (offset.get() == 0) {
+                var conf = context.getConfiguration();
+                context.write(new Text("partition " + conf.get("mapreduce.task.partition")), new Text("ismap " + conf.get("mapreduce.task.ismap")
+                        + " attempt-suffix " + conf.get("mapreduce.task.attempt.id").replaceAll(".*_m_", "m_")));
+            }
+        }
+    }
+
+    /** Fails every attempt on the line "boom". */
+    public static class FailingMapper
+            extends Mapper<LongWritable, Text, Text, IntWritable>
+    {
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            if (line.toString().equals("boom")) {
+                throw new IllegalStateException("cannot map the line boom");
+            }
+            context.write(line, new IntWritable(1));
+        }
+    }
+
+    /** Fails the first attempt of every map task only; Hadoop's local runner cannot retry. */
+    public static class FlakyMapper
+            extends Mapper<LongWritable, Text, Text, IntWritable>
+    {
+        @Override
+        protected void setup(Context context)
+        {
+            if (context.getTaskAttemptID().getId() == 0) {
+                throw new IllegalStateException("first attempt fails");
+            }
+        }
+
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            context.write(line, new IntWritable(1));
+        }
+    }
+
+    /** Emits IntWritable keys although the job declares Text: a type mismatch. */
+    public static class WrongKeyMapper
+            extends Mapper<LongWritable, Text, Object, IntWritable>
+    {
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            context.write(new IntWritable(1), new IntWritable(1));
+        }
+    }
+
+    /** Reads the cache file linked as "dictionary" by relative path and tags each word. */
+    public static class CacheMapper
+            extends Mapper<LongWritable, Text, Text, Text>
+    {
+        private java.util.Set<String> dictionary;
+
+        @Override
+        protected void setup(Context context)
+                throws IOException
+        {
+            dictionary = new java.util.HashSet<>(java.nio.file.Files.readAllLines(java.nio.file.Path.of("dictionary")));
+        }
+
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            for (String word : line.toString().split(" ")) {
+                context.write(new Text(word), new Text(dictionary.contains(word) ? "known" : "unknown"));
+            }
+        }
+    }
+}
