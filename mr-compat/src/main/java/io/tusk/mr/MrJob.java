@@ -266,6 +266,13 @@ final class MrJob
             implements JobListener
     {
         @Override
+        public int maxAttempts(boolean mapStage, int defaultAttempts)
+        {
+            boolean map = mapStage || spec.reduces() == 0;
+            return map ? conf.getMaxMapAttempts() : conf.getMaxReduceAttempts();
+        }
+
+        @Override
         public void taskLaunched(TaskAttemptId attempt, boolean mapStage)
         {
             boolean map = mapStage || spec.reduces() == 0;

@@ -396,12 +396,12 @@ class CompatDifferentialIT
         Job tusk = wordCount(Differential.conf("tusk"), work.resolve("bad"), work.resolve("failed-again"));
         tusk.setMapperClass(TestJobs.FailingMapper.class);
         tusk.getConfiguration().unset("mapreduce.job.combine.class");
-        tusk.getConfiguration().setInt("tusk.task.maxattempts", 4);
+        tusk.getConfiguration().setInt("mapreduce.map.maxattempts", 3);
         assertThat(tusk.waitForCompletion(false)).isFalse();
         assertThat(tusk.getStatus().getFailureInfo()).contains("cannot map the line boom").contains("_m_000000");
         var events = tusk.getTaskCompletionEvents(0, 100);
-        assertThat(events).hasSize(4).allSatisfy(event -> assertThat(event.getStatus()).isEqualTo(org.apache.hadoop.mapreduce.TaskCompletionEvent.Status.FAILED));
-        assertThat(tusk.getTaskDiagnostics(events[3].getTaskAttemptId())[0]).contains("IllegalStateException: cannot map the line boom");
+        assertThat(events).as("mapreduce.map.maxattempts attempts").hasSize(3).allSatisfy(event -> assertThat(event.getStatus()).isEqualTo(org.apache.hadoop.mapreduce.TaskCompletionEvent.Status.FAILED));
+        assertThat(tusk.getTaskDiagnostics(events[2].getTaskAttemptId())[0]).contains("IllegalStateException: cannot map the line boom");
     }
 
     @Test
@@ -451,7 +451,7 @@ class CompatDifferentialIT
         Job job = wordCount(Differential.conf("tusk"), text, work.resolve("mismatch"));
         job.setMapperClass(TestJobs.WrongKeyMapper.class);
         job.getConfiguration().unset("mapreduce.job.combine.class");
-        job.getConfiguration().setInt("tusk.task.maxattempts", 1);
+        job.getConfiguration().setInt("mapreduce.map.maxattempts", 1);
 
         assertThat(job.waitForCompletion(false)).isFalse();
         assertThat(job.getStatus().getFailureInfo())

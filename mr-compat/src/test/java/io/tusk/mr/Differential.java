@@ -33,7 +33,6 @@ final class Differential
         Configuration conf = new Configuration();
         conf.set("mapreduce.framework.name", framework);
         conf.set("fs.defaultFS", "file:///");
-        conf.setInt("tusk.task.maxattempts", 4);
         // LocalJobRunner jobs finish in about a second; Hadoop polls every 5 seconds by default
         conf.setInt("mapreduce.client.completion.pollinterval", 50);
         return conf;

@@ -330,7 +330,8 @@ public final class DagScheduler
         }
         int failures = stage.failures.merge(id.partition(), 1, Integer::sum);
         notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), cause));
-        if (failures < maxAttempts && !(cause instanceof TuskException tusk && tusk.errorCode() == ErrorCode.NOT_SERIALIZABLE)) {
+        int allowed = Math.max(1, job.listener.maxAttempts(stage.stage.isMapStage(), maxAttempts));
+        if (failures < allowed && !(cause instanceof TuskException tusk && tusk.errorCode() == ErrorCode.NOT_SERIALIZABLE)) {
             LOG.warn("Task {} ({}) failed, retrying: {}", id, stage.stage.node().name(), cause.toString());
             launch(job, stage, id.partition(), id.attempt() + 1);
             return;

@@ -15,4 +15,13 @@ public interface JobListener
 
     /** @param failure null when the attempt succeeded */
     default void taskEnded(TaskAttemptId attempt, boolean mapStage, Throwable failure) {}
+
+    /**
+     * How many attempts a task of this job may make before the job fails; {@code defaultAttempts}
+     * (the engine's setting) unless the job has its own limits, as MapReduce jobs do.
+     */
+    default int maxAttempts(boolean mapStage, int defaultAttempts)
+    {
+        return defaultAttempts;
+    }
 }
