@@ -40,10 +40,12 @@ abstract class CombinerRunner
     protected final Counter inputRecords;
     private final Counter outputRecords;
     private final SerializationFactory serialization;
+    private final KeyPrefix prefix;
 
     @SuppressWarnings("unchecked")
-    private CombinerRunner(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter)
+    private CombinerRunner(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
     {
+        this.prefix = prefix;
         this.conf = conf;
         this.attemptId = attemptId;
         this.reporter = reporter;
@@ -54,14 +56,18 @@ abstract class CombinerRunner
         this.serialization = new SerializationFactory(conf);
     }
 
-    /** The job's combiner, or null if it has none. */
-    static ShuffleCombiner create(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter)
+    /**
+     * The job's combiner, or null if it has none.
+     *
+     * @param prefix the sort prefix of the keys the combiner writes back, the map side's
+     */
+    static ShuffleCombiner create(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
     {
         if (conf.getCombinerClass() != null) {
-            return new Old(conf, attemptId, reporter);
+            return new Old(conf, attemptId, reporter, prefix);
         }
         if (conf.getClass("mapreduce.job.combine.class", null, Reducer.class) != null) {
-            return new New(conf, attemptId, reporter);
+            return new New(conf, attemptId, reporter, prefix);
         }
         return null;
     }
@@ -85,7 +91,8 @@ abstract class CombinerRunner
             keySerializer.serialize(key);
             valueBuffer.reset();
             valueSerializer.serialize(value);
-            sink.add(0, keyBuffer.getData(), 0, keyBuffer.getLength(), valueBuffer.getData(), 0, valueBuffer.getLength());
+            sink.add(prefix.prefix(keyBuffer.getData(), 0, keyBuffer.getLength()), keyBuffer.getData(), 0, keyBuffer.getLength(),
+                    valueBuffer.getData(), 0, valueBuffer.getLength());
             outputRecords.increment(1);
         };
     }
@@ -98,9 +105,9 @@ abstract class CombinerRunner
     private static final class Old
             extends CombinerRunner
     {
-        Old(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter)
+        Old(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
         {
-            super(conf, attemptId, reporter);
+            super(conf, attemptId, reporter, prefix);
         }
 
         @Override
@@ -126,9 +133,9 @@ abstract class CombinerRunner
     private static final class New
             extends CombinerRunner
     {
-        New(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter)
+        New(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
         {
-            super(conf, attemptId, reporter);
+            super(conf, attemptId, reporter, prefix);
         }
 
         @Override
@@ -150,10 +157,13 @@ abstract class CombinerRunner
                 @Override
                 public void close(TaskAttemptContext context) {}
             };
+            // a plain counter per run: the task's counters are synchronized, and this one is per record
+            Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
             try {
                 ReduceContextImpl<Object, Object, Object, Object> context = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
-                        null, inputRecords, writer, null, reporter, (RawComparator<Object>) conf.getCombinerKeyGroupingComparator(), keyClass, valueClass);
+                        null, records, writer, null, reporter, (RawComparator<Object>) conf.getCombinerKeyGroupingComparator(), keyClass, valueClass);
                 combiner.run(new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context));
+                inputRecords.increment(records.getValue());
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -64,22 +64,25 @@ final class MapTask
     {
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), conf.getUseNewMapper(), reporter);
         ExecutorEnv env = context.env();
+        org.apache.hadoop.io.RawComparator<?> comparator = conf.getOutputKeyComparator();
+        KeyPrefix prefix = KeyPrefix.of(comparator);
         ShuffleSorter sorter = new ShuffleSorter(
                 attemptId.toString(),
                 spec.reduces(),
-                io.tusk.engine.shuffle.SortOrder.sorted(conf.getOutputKeyComparator()::compare),
-                CombinerRunner.create(conf, attemptId, reporter),
+                io.tusk.engine.shuffle.SortOrder.sorted(comparator::compare),
+                CombinerRunner.create(conf, attemptId, reporter, prefix),
                 env.memoryManager(),
                 env.spillDirectory(),
                 env.pageSize());
         context.closeOnCompletion(sorter);
-        ShuffleCollector collector = new ShuffleCollector(sorter);
+        ShuffleCollector collector = new ShuffleCollector(sorter, prefix);
         if (conf.getUseNewMapper()) {
             runNewMapper(collector);
         }
         else {
             runOldMapper(collector::collect);
         }
+        collector.flushCounters();
         MapOutput output = sorter.finish();
         reporter.getCounter(TaskCounter.SPILLED_RECORDS).increment(sorter.spilledRecords());
         committer.commit();
@@ -335,6 +338,7 @@ final class MapTask
     private final class ShuffleCollector
     {
         private final ShuffleSorter sorter;
+        private final KeyPrefix prefix;
         private final Class<?> keyClass = conf.getMapOutputKeyClass();
         private final Class<?> valueClass = conf.getMapOutputValueClass();
         private final int partitions = spec.reduces();
@@ -344,14 +348,16 @@ final class MapTask
         private final DataOutputBuffer valueBuffer = new DataOutputBuffer();
         private final Serializer<Object> keySerializer;
         private final Serializer<Object> valueSerializer;
-        private final org.apache.hadoop.mapreduce.Counter outputRecords = reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS);
-        private final org.apache.hadoop.mapreduce.Counter outputBytes = reporter.getCounter(TaskCounter.MAP_OUTPUT_BYTES);
+        // counted here and added to the task's (synchronized) counters once at the end
+        private long outputRecords;
+        private long outputBytes;
 
         @SuppressWarnings("unchecked")
-        ShuffleCollector(ShuffleSorter sorter)
+        ShuffleCollector(ShuffleSorter sorter, KeyPrefix prefix)
                 throws IOException, ClassNotFoundException
         {
             this.sorter = sorter;
+            this.prefix = prefix;
             SerializationFactory serialization = new SerializationFactory(conf);
             this.keySerializer = (Serializer<Object>) serialization.getSerializer(keyClass);
             this.valueSerializer = (Serializer<Object>) serialization.getSerializer(valueClass);
@@ -402,9 +408,19 @@ final class MapTask
             keySerializer.serialize(key);
             valueBuffer.reset();
             valueSerializer.serialize(value);
-            sorter.add(target, 0, keyBuffer.getData(), 0, keyBuffer.getLength(), valueBuffer.getData(), 0, valueBuffer.getLength());
-            outputRecords.increment(1);
-            outputBytes.increment(keyBuffer.getLength() + valueBuffer.getLength());
+            byte[] keyBytes = keyBuffer.getData();
+            int keyLength = keyBuffer.getLength();
+            sorter.add(target, prefix.prefix(keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueBuffer.getData(), 0, valueBuffer.getLength());
+            outputRecords++;
+            outputBytes += keyLength + valueBuffer.getLength();
+        }
+
+        void flushCounters()
+        {
+            reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS).increment(outputRecords);
+            reporter.getCounter(TaskCounter.MAP_OUTPUT_BYTES).increment(outputBytes);
+            outputRecords = 0;
+            outputBytes = 0;
         }
     }
 }

@@ -94,8 +94,11 @@ final class ReduceTask
                 out.close(context);
             }
         };
+        // plain counters per record, added to the task's synchronized counters at the end
+        Counter groups = new org.apache.hadoop.mapreduce.counters.GenericCounter();
+        Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
         ReduceContextImpl<Object, Object, Object, Object> reduceContext = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
-                reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS), reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS),
+                groups, records,
                 writer, committer.committer(), reporter, (RawComparator<Object>) conf.getOutputValueGroupingComparator(),
                 (Class<Object>) conf.getMapOutputKeyClass(), (Class<Object>) conf.getMapOutputValueClass());
         Reducer<Object, Object, Object, Object>.Context reducerContext = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(reduceContext);
@@ -104,6 +107,8 @@ final class ReduceTask
         }
         finally {
             writer.close(reducerContext);
+            reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS).increment(groups.getValue());
+            reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS).increment(records.getValue());
         }
     }
 

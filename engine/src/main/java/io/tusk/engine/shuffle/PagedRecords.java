@@ -15,6 +15,7 @@ final class PagedRecords
 {
     static final int RECORD_OVERHEAD = 8;
     static final int INDEX_BYTES_PER_RECORD = 16;
+    private static final int RADIX_THRESHOLD = 4096;
 
     private final List<byte[]> pages = new ArrayList<>();
     private byte[] current;
@@ -106,7 +107,78 @@ final class PagedRecords
     /** Sorts the index by partition, then by {@code order}. */
     void sort(SortOrder order)
     {
-        new IndexSorter(order).sort(0, count);
+        sort(order, null);
+    }
+
+    /**
+     * Sorts the index by partition, then by {@code order}. With a scratch array of at least the
+     * index's length, a radix sort on (partition, prefix) runs first and the comparator only orders
+     * records with equal prefixes; without, a quicksort compares everything.
+     */
+    void sort(SortOrder order, long[] scratch)
+    {
+        IndexSorter sorter = new IndexSorter(order);
+        if (scratch == null || count < RADIX_THRESHOLD) {
+            sorter.sort(0, count);
+            return;
+        }
+        radixSort(scratch);
+        if (!order.isSorted()) {
+            return;
+        }
+        int start = 0;
+        while (start < count) {
+            long key = index[start * 2];
+            int end = start + 1;
+            while (end < count && index[end * 2] == key) {
+                end++;
+            }
+            if (end - start > 1) {
+                sorter.sort(start, end);
+            }
+            start = end;
+        }
+    }
+
+    /** Bytes of scratch space {@link #sort(SortOrder, long[])} needs for a radix sort. */
+    long radixScratchLongs()
+    {
+        return (long) count * 2;
+    }
+
+    /** Stable least-significant-digit radix sort of the index by its 64-bit (partition, prefix) key, 16 bits a pass. */
+    private void radixSort(long[] scratch)
+    {
+        long[] source = index;
+        long[] target = scratch;
+        int[] counts = new int[1 << 16];
+        for (int shift = 0; shift < 64; shift += 16) {
+            java.util.Arrays.fill(counts, 0);
+            for (int i = 0; i < count; i++) {
+                counts[(int) ((source[i * 2] >>> shift) & 0xFFFF)]++;
+            }
+            if (counts[(int) ((source[0] >>> shift) & 0xFFFF)] == count) {
+                continue;
+            }
+            int position = 0;
+            for (int digit = 0; digit < counts.length; digit++) {
+                int n = counts[digit];
+                counts[digit] = position;
+                position += n;
+            }
+            for (int i = 0; i < count; i++) {
+                long key = source[i * 2];
+                int slot = counts[(int) ((key >>> shift) & 0xFFFF)]++ * 2;
+                target[slot] = key;
+                target[slot + 1] = source[i * 2 + 1];
+            }
+            long[] swap = source;
+            source = target;
+            target = swap;
+        }
+        if (source != index) {
+            System.arraycopy(source, 0, index, 0, count * 2);
+        }
     }
 
     /**

@@ -126,6 +126,25 @@ public final class ShuffleSorter
         return false;
     }
 
+    /**
+     * Sorts the buffer, with a radix pass first when the memory manager grants the scratch space
+     * (released right after), else with a comparison sort.
+     */
+    private void sortBuffer(PagedRecords records)
+    {
+        long scratchBytes = records.radixScratchLongs() * Long.BYTES;
+        if (records.count() > 4096 && memoryManager.tryAcquire(this, scratchBytes)) {
+            try {
+                records.sort(order, new long[(int) records.radixScratchLongs()]);
+            }
+            finally {
+                memoryManager.release(this, scratchBytes);
+            }
+            return;
+        }
+        records.sort(order);
+    }
+
     /** Spills what is buffered now, if anything, to free memory for the caller. */
     public void spillNow()
             throws IOException
@@ -139,7 +158,7 @@ public final class ShuffleSorter
             throws IOException
     {
         PagedRecords full = buffer;
-        full.sort(order);
+        sortBuffer(full);
         int[] starts = full.partitionStarts(partitions);
         try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("spill"), partitions)) {
             for (int partition = 0; partition < partitions; partition++) {
@@ -179,7 +198,7 @@ public final class ShuffleSorter
         PagedRecords run = null;
         int[] starts = null;
         if (!buffer.isEmpty()) {
-            buffer.sort(order);
+            sortBuffer(buffer);
             starts = buffer.partitionStarts(partitions);
             run = buffer;
             if (combiner != null) {
