@@ -457,4 +457,77 @@ class CompatDifferentialIT
         assertThat(job.getStatus().getFailureInfo())
                 .contains("Type mismatch in key from map: expected org.apache.hadoop.io.Text, received org.apache.hadoop.io.IntWritable");
     }
+
+    @Test
+    void markableIteratorReplaysAGroup()
+            throws Exception
+    {
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = wordCount(conf, in, out);
+            job.setReducerClass(TestJobs.MarkResetReducer.class);
+            job.setMapOutputValueClass(IntWritable.class);
+            job.setOutputValueClass(Text.class);
+            job.getConfiguration().unset("mapreduce.job.combine.class");
+            return job;
+        });
+    }
+
+    @Test
+    void oldApiMapperSeesItsInputFile()
+            throws Exception
+    {
+        java.nio.file.Path local = work.resolve("old-local");
+        java.nio.file.Path tusk = work.resolve("old-tusk");
+        for (String framework : List.of("local", "tusk")) {
+            JobConf conf = new JobConf(Differential.conf(framework));
+            conf.setMapperClass(TestJobs.InputFileMapper.class);
+            conf.setReducerClass(org.apache.hadoop.mapred.lib.IdentityReducer.class);
+            conf.setOutputKeyClass(Text.class);
+            conf.setOutputValueClass(Text.class);
+            org.apache.hadoop.mapred.FileInputFormat.addInputPath(conf, new Path(text.toString()));
+            org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(conf, new Path((framework.equals("local") ? local : tusk).toString()));
+            JobClient.runJob(conf);
+        }
+        Differential.assertSameOutput(local, tusk);
+    }
+
+    @Test
+    void compressedInputGzipWholeAndBzip2Split()
+            throws Exception
+    {
+        java.nio.file.Path compressed = work.resolve("compressed");
+        Files.createDirectories(compressed);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            lines.append("w").append(i % 113).append(' ').append("v").append(i % 7).append('\n');
+        }
+        byte[] bytes = lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(compressed.resolve("a.txt.gz")))) {
+            out.write(bytes);
+        }
+        Configuration plain = new Configuration();
+        org.apache.hadoop.io.compress.BZip2Codec bzip2 = new org.apache.hadoop.io.compress.BZip2Codec();
+        bzip2.setConf(plain);
+        try (var out = bzip2.createOutputStream(Files.newOutputStream(compressed.resolve("b.txt.bz2")))) {
+            out.write(bytes);
+        }
+        Differential.runBoth(work, compressed, (conf, in, out) -> {
+            Job job = wordCount(conf, in, out);
+            FileInputFormat.setMaxInputSplitSize(job, 20_000);
+            return job;
+        });
+    }
+
+    @Test
+    void partitionOutOfRangeFailsTheJob()
+            throws Exception
+    {
+        Job job = wordCount(Differential.conf("tusk"), text, work.resolve("bad-partition"));
+        job.setPartitionerClass(TestJobs.BadPartitioner.class);
+        job.setNumReduceTasks(2);
+        job.getConfiguration().setInt("mapreduce.map.maxattempts", 1);
+
+        assertThat(job.waitForCompletion(false)).isFalse();
+        assertThat(job.getStatus().getFailureInfo()).contains("Illegal partition for");
+    }
 }

@@ -338,4 +338,61 @@ final class TestJobs
             }
         }
     }
+
+    /** Reads each group twice through a MarkableIterator: mark at the start, reset after the first pass. */
+    public static class MarkResetReducer
+            extends Reducer<Text, IntWritable, Text, Text>
+    {
+        @Override
+        protected void reduce(Text key, Iterable<IntWritable> values, Context context)
+                throws IOException, InterruptedException
+        {
+            org.apache.hadoop.mapreduce.MarkableIterator<IntWritable> iterator = new org.apache.hadoop.mapreduce.MarkableIterator<>(values.iterator());
+            iterator.mark();
+            int first = 0;
+            while (iterator.hasNext()) {
+                first += iterator.next().get();
+            }
+            iterator.reset();
+            int second = 0;
+            while (iterator.hasNext()) {
+                second += iterator.next().get();
+            }
+            context.write(key, new Text(first + "/" + second));
+        }
+    }
+
+    /** Old API: tags each line with the input file name the task sees in its configuration. */
+    public static class InputFileMapper
+            extends MapReduceBase
+            implements org.apache.hadoop.mapred.Mapper<LongWritable, Text, Text, Text>
+    {
+        private String file;
+
+        @Override
+        public void configure(org.apache.hadoop.mapred.JobConf conf)
+        {
+            String path = conf.get("mapreduce.map.input.file");
+            file = path.substring(path.lastIndexOf('/') + 1) + "@" + conf.get("mapreduce.map.input.start") + "+" + conf.get("map.input.length");
+        }
+
+        @Override
+        public void map(LongWritable offset, Text line, OutputCollector<Text, Text> output, Reporter reporter)
+                throws IOException
+        {
+            // the offset makes keys unique: the order of values with equal keys is not part of the contract
+            output.collect(new Text(file + ":" + String.format("%08d", offset.get())), line);
+        }
+    }
+
+    /** Sends every record to a partition that does not exist. */
+    public static class BadPartitioner
+            extends Partitioner<Text, IntWritable>
+    {
+        @Override
+        public int getPartition(Text key, IntWritable value, int partitions)
+        {
+            return partitions;
+        }
+    }
 }
