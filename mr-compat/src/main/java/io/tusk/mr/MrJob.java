@@ -77,6 +77,10 @@ final class MrJob
         this.jobId = requireNonNull(jobId, "jobId is null");
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
+        if (classLoader instanceof TuskJar.JobJarClassLoader jobJar) {
+            // the job's classes afresh, with fresh static state, as in a new task JVM
+            classLoader = jobJar.forNextJob();
+        }
         this.conf = new JobConf(new Path(submitDir, "job.xml"));
         this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.config().localDir());
         if (!cache.classpath().isEmpty()) {
@@ -190,7 +194,8 @@ final class MrJob
                 }
             }
             if (!wasKilled) {
-                LOG.warn("Job {} failed", jobId, failure);
+                // the client prints the failure with the failed attempts' diagnostics
+                LOG.debug("Job {} failed", jobId, failure);
             }
             finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, wasKilled ? "Job killed" : failureInfo(failure));
         }

@@ -67,7 +67,7 @@ public final class TuskJar
         Path unjarDir = Files.createTempDirectory("tusk-unjar");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(unjarDir), "tusk-unjar-cleanup"));
         unjar(jar, unjarDir);
-        ClassLoader loader = new URLClassLoader(classpath(jar, unjarDir), TuskJar.class.getClassLoader());
+        ClassLoader loader = new JobJarClassLoader(classpath(jar, unjarDir), TuskJar.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
 
         Class<?> mainClass = Class.forName(mainClassName, true, loader);
@@ -81,6 +81,25 @@ public final class TuskJar
         }
         catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * The class loader of a job jar. Each job the driver submits gets a fresh one over the same
+     * jar (see {@link #forNextJob()}), so that static state of the job's classes does not carry
+     * over from one job to the next, as it did not when every Hadoop task ran in its own JVM.
+     */
+    static final class JobJarClassLoader
+            extends URLClassLoader
+    {
+        JobJarClassLoader(URL[] urls, ClassLoader parent)
+        {
+            super(urls, parent);
+        }
+
+        JobJarClassLoader forNextJob()
+        {
+            return new JobJarClassLoader(getURLs(), getParent());
         }
     }
 

@@ -332,7 +332,7 @@ public final class DagScheduler
         notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), cause));
         int allowed = Math.max(1, job.listener.maxAttempts(stage.stage.isMapStage(), maxAttempts));
         if (failures < allowed && !(cause instanceof TuskException tusk && tusk.errorCode() == ErrorCode.NOT_SERIALIZABLE)) {
-            LOG.warn("Task {} ({}) failed, retrying: {}", id, stage.stage.node().name(), cause.toString());
+            LOG.info("Task {} ({}) failed, retrying: {}", id, stage.stage.node().name(), cause.toString());
             launch(job, stage, id.partition(), id.attempt() + 1);
             return;
         }
