@@ -62,6 +62,7 @@ final class MapTask
     MapOutput runWithShuffle()
             throws Exception
     {
+        FileSystemCounters fileSystems = new FileSystemCounters();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), conf.getUseNewMapper(), reporter);
         ExecutorEnv env = context.env();
         org.apache.hadoop.io.RawComparator<?> comparator = conf.getOutputKeyComparator();
@@ -86,6 +87,7 @@ final class MapTask
         MapOutput output = sorter.finish();
         reporter.getCounter(TaskCounter.SPILLED_RECORDS).increment(sorter.spilledRecords());
         committer.commit();
+        fileSystems.record(reporter.counters(), inputScheme(), null);
         return output;
     }
 
@@ -93,6 +95,7 @@ final class MapTask
     void runMapOnly()
             throws Exception
     {
+        FileSystemCounters fileSystems = new FileSystemCounters();
         boolean newApi = conf.getUseNewMapper();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
         try {
@@ -118,6 +121,14 @@ final class MapTask
             committer.abort();
             throw e;
         }
+        fileSystems.record(reporter.counters(), inputScheme(), FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
+    }
+
+    /** The scheme of the job's (first) input directory. */
+    private String inputScheme()
+    {
+        String inputs = conf.get("mapreduce.input.fileinputformat.inputdir");
+        return inputs == null ? null : FileSystemCounters.scheme(inputs.split(",")[0], conf);
     }
 
     private void runNewMapper(ShuffleCollector collector)

@@ -51,6 +51,7 @@ final class ReduceTask
     void run(RecordCursor input)
             throws Exception
     {
+        FileSystemCounters fileSystems = new FileSystemCounters();
         boolean newApi = conf.getUseNewReducer();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
         try {
@@ -66,6 +67,7 @@ final class ReduceTask
             committer.abort();
             throw e;
         }
+        fileSystems.record(reporter.counters(), null, FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
     }
 
     @SuppressWarnings("unchecked")
