@@ -140,22 +140,10 @@ public final class EngineBenchmarks
         return result;
     }
 
-    /** Lower-cased runs of letters and digits, the same split for both programs. */
+    /** Lower-cased runs of letters and digits, the same split for both programs: the sample's. */
     static List<String> words(String line)
     {
-        List<String> words = new ArrayList<>();
-        int start = -1;
-        for (int i = 0; i <= line.length(); i++) {
-            boolean wordChar = i < line.length() && Character.isLetterOrDigit(line.charAt(i));
-            if (wordChar && start < 0) {
-                start = i;
-            }
-            else if (!wordChar && start >= 0) {
-                words.add(line.substring(start, i).toLowerCase(Locale.ROOT));
-                start = -1;
-            }
-        }
-        return words;
+        return io.tusk.samples.WordCount.words(line);
     }
 
     static long reduceByKey(Tusk tusk, long records)

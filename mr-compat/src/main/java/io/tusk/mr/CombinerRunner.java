@@ -13,7 +13,6 @@ import org.apache.hadoop.mapred.OutputCollector;
 import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.RecordWriter;
 import org.apache.hadoop.mapreduce.Reducer;
-import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCounter;
 import org.apache.hadoop.mapreduce.lib.reduce.WrappedReducer;
@@ -144,19 +143,7 @@ abstract class CombinerRunner
                 throws IOException
         {
             Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(conf.getClass("mapreduce.job.combine.class", null, Reducer.class), conf);
-            OutputCollector<Object, Object> collector = collector(output);
-            RecordWriter<Object, Object> writer = new RecordWriter<>()
-            {
-                @Override
-                public void write(Object key, Object value)
-                        throws IOException
-                {
-                    collector.collect(key, value);
-                }
-
-                @Override
-                public void close(TaskAttemptContext context) {}
-            };
+            RecordWriter<Object, Object> writer = new CollectorWriter(collector(output));
             // a plain counter per run: the task's counters are synchronized, and this one is per record
             Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
             try {

@@ -138,19 +138,7 @@ final class MapTask
         Mapper<Object, Object, Object, Object> mapper = newMapper(taskContext);
         InputSplit split = spec.split(partition, conf);
         RecordReader<Object, Object> reader = countingReader(taskContext, split);
-        RecordWriter<Object, Object> writer = new RecordWriter<>()
-        {
-            @Override
-            public void write(Object key, Object value)
-                    throws IOException
-            {
-                collector.collect(key, value);
-            }
-
-            @Override
-            public void close(TaskAttemptContext context) {}
-        };
-        runMapper(mapper, reader, writer, split, null);
+        runMapper(mapper, reader, new CollectorWriter(collector::collect), split, null);
     }
 
     private void runNewMapperDirect(TaskCommitter committer)

@@ -46,7 +46,8 @@ public final class WordCount
                 .cache();
     }
 
-    static List<String> words(String line)
+    /** Lower-cased runs of letters and digits. */
+    public static List<String> words(String line)
     {
         List<String> words = new ArrayList<>();
         int start = -1;
