@@ -5,38 +5,47 @@ import io.tusk.engine.scheduler.TaskLaunch;
 import io.tusk.engine.scheduler.TaskListener;
 import io.tusk.engine.scheduler.TaskRunner;
 import io.tusk.engine.task.ExecutorEnv;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs attempts on a pool of worker threads in this process ({@code local[N]}), all sharing one
- * {@link ExecutorEnv}. Thread-safe.
+ * Runs attempts in this process ({@code local[N]}), at most {@code N} at once, all sharing one
+ * {@link ExecutorEnv}. Every attempt gets a thread of its own, as every Hadoop task had a JVM of
+ * its own: thread-local state of user code (and of the libraries it calls) never carries over from
+ * one task to the next, and lookups in thread-local maps stay short. Thread-safe.
  */
 public final class LocalBackend
         implements Backend
 {
+    private static final Logger LOG = LogManager.getLogger(LocalBackend.class);
+
     private final int threads;
     private final TaskRunner runner;
-    private final ExecutorService workers;
+    private final Semaphore slots;
+    private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private final Thread dispatcher;
+    private volatile boolean closed;
 
     public LocalBackend(int threads, ExecutorEnv env)
     {
         checkArgument(threads > 0, "threads must be positive: %s", threads);
         this.threads = threads;
         this.runner = new TaskRunner(requireNonNull(env, "env is null"));
-        AtomicInteger next = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "tusk-worker-" + next.getAndIncrement());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.slots = new Semaphore(threads);
+        this.dispatcher = new Thread(this::dispatch, "tusk-local-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
     }
 
     @Override
@@ -48,18 +57,61 @@ public final class LocalBackend
     @Override
     public void launch(TaskLaunch launch, TaskListener listener)
     {
-        workers.execute(() -> runner.run(launch, listener));
+        queue.add(() -> runner.run(launch, listener));
+    }
+
+    private void dispatch()
+    {
+        while (!closed) {
+            Runnable task;
+            try {
+                task = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (task == null) {
+                    continue;
+                }
+                while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    if (closed) {
+                        return;
+                    }
+                }
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+            Thread thread = new Thread(() -> {
+                try {
+                    task.run();
+                }
+                catch (RuntimeException | Error e) {
+                    LOG.error("Task runner failed", e);
+                }
+                finally {
+                    running.remove(Thread.currentThread());
+                    slots.release();
+                }
+            }, "tusk-task");
+            thread.setDaemon(true);
+            running.add(thread);
+            thread.start();
+        }
     }
 
     @Override
     public void close()
     {
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
+        closed = true;
+        dispatcher.interrupt();
+        for (Thread thread : running) {
+            thread.interrupt();
         }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread thread : running) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.entry;
 class DatasetIT
 {
     private static final AtomicInteger COMPUTATIONS = new AtomicInteger();
+    private static final ThreadLocal<int[]> TASKS_ON_THIS_THREAD = ThreadLocal.withInitial(() -> new int[1]);
     private static final List<String> LINES = List.of(
             "the quick brown fox",
             "jumps over the lazy dog",
@@ -356,6 +357,16 @@ class DatasetIT
                     COMPUTATIONS.incrementAndGet();
                     return "row-" + seed + "-" + i + "-padding-padding-padding";
                 }).iterator());
+    }
+
+    @Test
+    void everyTaskRunsOnAThreadOfItsOwn()
+    {
+        List<Integer> counts = tusk.parallelize(range(12), 12)
+                .mapPartitions(records -> List.of(++TASKS_ON_THIS_THREAD.get()[0]).iterator())
+                .collect();
+
+        assertThat(counts).as("thread-local state never carries over from one task to the next").hasSize(12).containsOnly(1);
     }
 
     @Test
