@@ -23,13 +23,16 @@ public final class TuskClientProtocolProvider
             return null;
         }
         // Hadoop's clients poll a cluster every 1 to 5 seconds; Tusk's jobs often finish sooner
-        pollQuickly(conf, "mapreduce.client.completion.pollinterval", 50);
-        pollQuickly(conf, "mapreduce.client.progressmonitor.pollinterval", 100);
+        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", 50);
+        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", 100);
+        // as Hadoop's local runner: the old API's split-count hint is 1, so jobs cut the same splits
+        // and map-only jobs write the same part files
+        setUnlessUserSet(conf, "mapreduce.job.maps", 1);
         return new TuskClientProtocol(conf);
     }
 
-    /** Sets a poll interval unless the user chose one. */
-    private static void pollQuickly(Configuration conf, String key, int millis)
+    /** Sets {@code key} unless the user chose a value (Hadoop's defaults do not count). */
+    private static void setUnlessUserSet(Configuration conf, String key, int value)
     {
         String[] sources = conf.getPropertySources(key);
         boolean userSet = false;
@@ -41,7 +44,7 @@ public final class TuskClientProtocolProvider
             }
         }
         if (!userSet) {
-            conf.set(key, Integer.toString(millis), "because mapreduce.framework.name is tusk");
+            conf.set(key, Integer.toString(value), "because mapreduce.framework.name is tusk");
         }
     }
 

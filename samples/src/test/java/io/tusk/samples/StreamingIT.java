@@ -1,0 +1,172 @@
+package io.tusk.samples;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Python streaming jobs run by {@code bin/tusk streaming} and by Hadoop's own hadoop-streaming
+ * 3.4.2 jar on the LocalJobRunner, each in its own process: the same exit code and byte-identical
+ * output files.
+ */
+class StreamingIT
+{
+    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+    private static final Path STREAMING = Path.of("target/lib/hadoop-streaming-3.4.2.jar").toAbsolutePath();
+
+    @TempDir
+    Path work;
+
+    @BeforeEach
+    void writeScriptsAndInput()
+            throws IOException
+    {
+        Files.writeString(work.resolve("mapper.py"), """
+                #!/usr/bin/env python3
+                import sys
+                for line in sys.stdin:
+                    for word in line.split():
+                        print(f"{word}\\t1")
+                """);
+        Files.writeString(work.resolve("reducer.py"), """
+                #!/usr/bin/env python3
+                import sys
+                current, total = None, 0
+                for line in sys.stdin:
+                    word, count = line.rstrip("\\n").split("\\t", 1)
+                    if word != current:
+                        if current is not None:
+                            print(f"{current}\\t{total}")
+                        current, total = word, 0
+                    total += int(count)
+                if current is not None:
+                    print(f"{current}\\t{total}")
+                """);
+        Files.writeString(work.resolve("failing.py"), """
+                #!/usr/bin/env python3
+                import sys
+                sys.stderr.write("something is wrong\\n")
+                sys.exit(3)
+                """);
+        for (String script : List.of("mapper.py", "reducer.py", "failing.py")) {
+            work.resolve(script).toFile().setExecutable(true);
+        }
+        Path input = work.resolve("in");
+        Files.createDirectories(input);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            lines.add("tusk w" + (i % 37) + " ivory w" + (i % 11));
+        }
+        Files.write(input.resolve("a.txt"), lines);
+        Files.write(input.resolve("b.txt"), lines.subList(0, 1_000));
+    }
+
+    @Test
+    void pythonWordCount()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-files", "mapper.py,reducer.py", "-mapper", "mapper.py", "-reducer", "reducer.py", "-input", "in", "-output", "OUT"), 0);
+    }
+
+    @Test
+    void pythonWordCountWithCombinerAndTwoReducers()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-D", "mapreduce.job.reduces=2", "-files", "mapper.py,reducer.py", "-mapper", "mapper.py", "-combiner", "reducer.py",
+                "-reducer", "reducer.py", "-input", "in", "-output", "OUT"), 0);
+    }
+
+    @Test
+    void mapOnly()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-files", "mapper.py", "-mapper", "mapper.py", "-reducer", "NONE", "-input", "in", "-output", "OUT"), 0);
+    }
+
+    @Test
+    void failingScriptFailsTheJobWithExitCodeOne()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "failing.py", "-mapper", "failing.py", "-reducer", "NONE",
+                "-input", "in", "-output", "OUT"), 1);
+    }
+
+    @Test
+    void badArguments()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-mapper", "mapper.py", "-output", "OUT"), 1);
+    }
+
+    private void assertSameAsHadoop(List<String> args, int expectedExit)
+            throws Exception
+    {
+        Run hadoop = run(args, "hadoop", true);
+        Run tusk = run(args, "tusk", false);
+
+        assertThat(hadoop.exitCode).as("Hadoop's exit code:%n%s", hadoop.log).isEqualTo(expectedExit);
+        assertThat(tusk.exitCode).as("Tusk's exit code:%n%s", tusk.log).isEqualTo(hadoop.exitCode);
+        assertThat(files(tusk.output)).isEqualTo(files(hadoop.output));
+        if (expectedExit == 0) {
+            assertThat(tusk.log).contains("job_tusk");
+            assertThat(files(tusk.output)).containsKey("_SUCCESS");
+        }
+    }
+
+    private record Run(int exitCode, Path output, String log) {}
+
+    private Run run(List<String> args, String name, boolean hadoop)
+            throws Exception
+    {
+        Path output = work.resolve("out-" + name);
+        List<String> command = new ArrayList<>();
+        if (hadoop) {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    "-Dlog4j2.configurationFile=" + HOME.resolve("conf/log4j2.xml"), "org.apache.hadoop.util.RunJar", STREAMING.toString(),
+                    "-D", "mapreduce.framework.name=local"));
+        }
+        else {
+            command.addAll(List.of(HOME.resolve("bin/tusk").toString(), "streaming"));
+        }
+        for (String arg : args) {
+            command.add(arg.equals("OUT") ? output.toString() : arg);
+        }
+        Path log = work.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("TUSK_HEAP", "512m");
+        Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Run(process.exitValue(), output, Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> files(Path directory)
+            throws IOException
+    {
+        Map<String, String> files = new TreeMap<>();
+        if (!Files.isDirectory(directory)) {
+            return files;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString().endsWith(".crc")).toList()) {
+                files.put(directory.relativize(path).toString(), Files.readString(path, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return files;
+    }
+}
