@@ -61,7 +61,29 @@ class StreamingIT
                 sys.stderr.write("something is wrong\\n")
                 sys.exit(3)
                 """);
-        for (String script : List.of("mapper.py", "reducer.py", "failing.py")) {
+        Files.writeString(work.resolve("env.py"), """
+                #!/usr/bin/env python3
+                import os, sys
+                name = os.environ.get("mapreduce_map_input_file", "?").rsplit("/", 1)[-1]
+                for line in sys.stdin:
+                    sys.stderr.write("reporter:counter:tusk,lines,1\\n")
+                    print(f"{name}:{os.environ.get('GREETING', '-')}\\t{line.split()[0]}")
+                """);
+        Files.writeString(work.resolve("pairs.py"), """
+                #!/usr/bin/env python3
+                import sys
+                for line in sys.stdin:
+                    words = line.split()
+                    print(f"{words[1]}\\t{len(words[3])}\\t{words[3]}")
+                """);
+        Files.writeString(work.resolve("aggregate.py"), """
+                #!/usr/bin/env python3
+                import sys
+                for line in sys.stdin:
+                    for word in line.split():
+                        print(f"LongValueSum:{word}\\t1")
+                """);
+        for (String script : List.of("mapper.py", "reducer.py", "failing.py", "env.py", "pairs.py", "aggregate.py")) {
             work.resolve(script).toFile().setExecutable(true);
         }
         Path input = work.resolve("in");
@@ -102,6 +124,39 @@ class StreamingIT
     {
         assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "failing.py", "-mapper", "failing.py", "-reducer", "NONE",
                 "-input", "in", "-output", "OUT"), 1);
+    }
+
+    @Test
+    void environmentCmdenvAndCountersFromStderr()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-files", "env.py", "-cmdenv", "GREETING=hello", "-mapper", "env.py", "-reducer", "NONE",
+                "-input", "in", "-output", "OUT"), 0);
+    }
+
+    @Test
+    void secondarySortWithKeyFieldsAndKeyFieldBasedPartitioner()
+            throws Exception
+    {
+        // all three fields are the key: values of equal keys have no defined order in Hadoop either
+        assertSameAsHadoop(List.of("-D", "stream.num.map.output.key.fields=3", "-D", "mapreduce.partition.keypartitioner.options=-k1,1",
+                "-D", "mapreduce.job.reduces=2", "-files", "pairs.py", "-mapper", "pairs.py", "-reducer", "cat",
+                "-partitioner", "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner", "-input", "in", "-output", "OUT"), 0);
+    }
+
+    @Test
+    void aggregateReducer()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-files", "aggregate.py", "-mapper", "aggregate.py", "-reducer", "aggregate", "-input", "in", "-output", "OUT"), 0);
+    }
+
+    @Test
+    void keyValueInputFormatAndTypedBytes()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-inputformat", "org.apache.hadoop.mapred.KeyValueTextInputFormat", "-io", "typedbytes",
+                "-mapper", "cat", "-reducer", "cat", "-input", "in", "-output", "OUT"), 0);
     }
 
     @Test
