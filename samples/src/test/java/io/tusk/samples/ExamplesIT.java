@@ -321,7 +321,7 @@ class ExamplesIT
      * The visible files of an output directory with their contents; SequenceFiles as their records,
      * since every SequenceFile has a random sync marker.
      */
-    private static Map<String, String> files(Path directory)
+    static Map<String, String> files(Path directory)
             throws IOException
     {
         Map<String, String> files = new TreeMap<>();

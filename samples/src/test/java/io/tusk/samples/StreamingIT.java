@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,27 +32,10 @@ class StreamingIT
     void writeScriptsAndInput()
             throws IOException
     {
-        Files.writeString(work.resolve("mapper.py"), """
-                #!/usr/bin/env python3
-                import sys
-                for line in sys.stdin:
-                    for word in line.split():
-                        print(f"{word}\\t1")
-                """);
-        Files.writeString(work.resolve("reducer.py"), """
-                #!/usr/bin/env python3
-                import sys
-                current, total = None, 0
-                for line in sys.stdin:
-                    word, count = line.rstrip("\\n").split("\\t", 1)
-                    if word != current:
-                        if current is not None:
-                            print(f"{current}\\t{total}")
-                        current, total = word, 0
-                    total += int(count)
-                if current is not None:
-                    print(f"{current}\\t{total}")
-                """);
+        // the word count is the sample's own
+        for (String script : List.of("mapper.py", "reducer.py")) {
+            Files.copy(Path.of("streaming", script), work.resolve(script));
+        }
         Files.writeString(work.resolve("failing.py"), """
                 #!/usr/bin/env python3
                 import sys
@@ -213,15 +194,6 @@ class StreamingIT
     private static Map<String, String> files(Path directory)
             throws IOException
     {
-        Map<String, String> files = new TreeMap<>();
-        if (!Files.isDirectory(directory)) {
-            return files;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString().endsWith(".crc")).toList()) {
-                files.put(directory.relativize(path).toString(), Files.readString(path, StandardCharsets.ISO_8859_1));
-            }
-        }
-        return files;
+        return ExamplesIT.files(directory);
     }
 }
