@@ -76,17 +76,24 @@ final class MapTask
                 env.spillDirectory(),
                 env.pageSize());
         context.closeOnCompletion(sorter);
-        ShuffleCollector collector = new ShuffleCollector(sorter, prefix);
-        if (conf.getUseNewMapper()) {
-            runNewMapper(collector);
+        MapOutput output;
+        try {
+            ShuffleCollector collector = new ShuffleCollector(sorter, prefix);
+            if (conf.getUseNewMapper()) {
+                runNewMapper(collector, committer);
+            }
+            else {
+                runOldMapper(collector::collect);
+            }
+            collector.flushCounters();
+            output = sorter.finish();
+            reporter.getCounter(TaskCounter.SPILLED_RECORDS).increment(sorter.spilledRecords());
+            committer.commit();
         }
-        else {
-            runOldMapper(collector::collect);
+        catch (Exception | Error e) {
+            committer.abort();
+            throw e;
         }
-        collector.flushCounters();
-        MapOutput output = sorter.finish();
-        reporter.getCounter(TaskCounter.SPILLED_RECORDS).increment(sorter.spilledRecords());
-        committer.commit();
         fileSystems.record(reporter.counters(), inputScheme(), null);
         return output;
     }
@@ -131,14 +138,14 @@ final class MapTask
         return inputs == null ? null : FileSystemCounters.scheme(inputs.split(",")[0], conf);
     }
 
-    private void runNewMapper(ShuffleCollector collector)
+    private void runNewMapper(ShuffleCollector collector, TaskCommitter committer)
             throws Exception
     {
         TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
         Mapper<Object, Object, Object, Object> mapper = newMapper(taskContext);
         InputSplit split = spec.split(partition, conf);
         RecordReader<Object, Object> reader = countingReader(taskContext, split);
-        runMapper(mapper, reader, new CollectorWriter(collector::collect), split, null);
+        runMapper(mapper, reader, new CollectorWriter(collector::collect), split, committer.committer());
     }
 
     private void runNewMapperDirect(TaskCommitter committer)
@@ -177,14 +184,25 @@ final class MapTask
     {
         MapContext<Object, Object, Object, Object> mapContext = new MapContextImpl<>(conf, attemptId, reader, writer, committer, reporter, split);
         Mapper<Object, Object, Object, Object>.Context mapperContext = new WrappedMapper<Object, Object, Object, Object>().getMapContext(mapContext);
+        boolean closed = false;
         try {
             reader.initialize(split, mapperContext);
             mapper.run(mapperContext);
             reader.close();
             writer.close(mapperContext);
+            closed = true;
         }
         finally {
-            closeQuietly(reader);
+            if (!closed) {
+                // as Hadoop's MapTask: close both quietly after a failure
+                closeQuietly(reader);
+                try {
+                    writer.close(mapperContext);
+                }
+                catch (IOException | InterruptedException | RuntimeException ignored) {
+                    // already failing
+                }
+            }
         }
     }
 

@@ -58,6 +58,8 @@ final class MrJob
     private final CountersAccumulator counters;
     private final Thread driver;
     private final CacheLocalizer cache;
+    /** Class loaders this job created, closed when it ends. */
+    private final List<java.net.URLClassLoader> ownLoaders = new ArrayList<>();
 
     // guarded by this
     private JobStatus.State state = JobStatus.State.RUNNING;
@@ -79,23 +81,33 @@ final class MrJob
         this.tusk = requireNonNull(tusk, "tusk is null");
         if (classLoader instanceof TuskJar.JobJarClassLoader jobJar) {
             // the job's classes afresh, with fresh static state, as in a new task JVM
-            classLoader = jobJar.forNextJob();
+            TuskJar.JobJarClassLoader fresh = jobJar.forNextJob();
+            ownLoaders.add(fresh);
+            classLoader = fresh;
         }
         this.conf = new JobConf(new Path(submitDir, "job.xml"));
         this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.config().localDir());
-        if (!cache.classpath().isEmpty()) {
-            classLoader = new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), classLoader);
+        try {
+            if (!cache.classpath().isEmpty()) {
+                java.net.URLClassLoader withLibraries = new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), classLoader);
+                ownLoaders.add(withLibraries);
+                classLoader = withLibraries;
+            }
+            JobClassLoaders.register(jobId.toString(), classLoader);
+            conf.setClassLoader(classLoader);
+            FileSystem fs = submitDir.getFileSystem(conf);
+            JobSplit.TaskSplitMetaInfo[] splits = SplitMetaInfoReader.readSplitMetaInfo(jobId, fs, conf, submitDir);
+            List<JobSpec.SplitRef> refs = new ArrayList<>(splits.length);
+            for (JobSplit.TaskSplitMetaInfo split : splits) {
+                refs.add(new JobSpec.SplitRef(split.getSplitIndex().getSplitLocation(), split.getSplitIndex().getStartOffset(), Arrays.asList(split.getLocations())));
+            }
+            this.spec = new JobSpec(jobId, conf, refs);
+            this.counters = tusk.register(new CountersAccumulator(tusk.newAccumulatorId(), jobId + " counters"));
         }
-        JobClassLoaders.register(jobId.toString(), classLoader);
-        conf.setClassLoader(classLoader);
-        FileSystem fs = submitDir.getFileSystem(conf);
-        JobSplit.TaskSplitMetaInfo[] splits = SplitMetaInfoReader.readSplitMetaInfo(jobId, fs, conf, submitDir);
-        List<JobSpec.SplitRef> refs = new ArrayList<>(splits.length);
-        for (JobSplit.TaskSplitMetaInfo split : splits) {
-            refs.add(new JobSpec.SplitRef(split.getSplitIndex().getSplitLocation(), split.getSplitIndex().getStartOffset(), Arrays.asList(split.getLocations())));
+        catch (IOException | RuntimeException e) {
+            releaseResources();
+            throw e;
         }
-        this.spec = new JobSpec(jobId, conf, refs);
-        this.counters = tusk.register(new CountersAccumulator(tusk.newAccumulatorId(), jobId + " counters"));
         this.driver = new Thread(this::run, "tusk-mr-" + jobId);
         driver.setDaemon(true);
         driver.setContextClassLoader(classLoader);
@@ -200,9 +212,8 @@ final class MrJob
             finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, wasKilled ? "Job killed" : failureInfo(failure));
         }
         finally {
-            cache.close();
             tusk.unregister(counters);
-            JobClassLoaders.remove(jobId.toString());
+            releaseResources();
             try {
                 submitDir.getFileSystem(conf).delete(submitDir, true);
             }
@@ -210,6 +221,27 @@ final class MrJob
                 LOG.debug("Cannot delete {}", submitDir, e);
             }
         }
+    }
+
+    /** Removes the job's cache links and copies and closes the class loaders it created. */
+    private void releaseResources()
+    {
+        cache.close();
+        JobClassLoaders.remove(jobId.toString());
+        for (java.net.URLClassLoader loader : ownLoaders) {
+            try {
+                loader.close();
+            }
+            catch (IOException e) {
+                LOG.debug("Cannot close a class loader of {}", jobId, e);
+            }
+        }
+        ownLoaders.clear();
+    }
+
+    synchronized boolean finished()
+    {
+        return state != JobStatus.State.RUNNING;
     }
 
     private synchronized void finish(JobStatus.State finalState, String info)

@@ -132,14 +132,25 @@ final class ReduceTask
                 serialization.getDeserializer((Class<Object>) conf.getMapOutputValueClass()),
                 reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS));
         Counter inputGroups = reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS);
+        boolean closed = false;
         try {
             while (groups.nextGroup()) {
                 inputGroups.increment(1);
                 reducer.reduce(groups.key(), groups, collector, reporter);
             }
+            closed = true;
             reducer.close();
         }
         finally {
+            if (!closed) {
+                // as Hadoop's ReduceTask: the reducer is closed after a failure too
+                try {
+                    reducer.close();
+                }
+                catch (IOException | RuntimeException ignored) {
+                    // already failing
+                }
+            }
             out.close(reporter);
         }
     }

@@ -49,6 +49,7 @@ public final class TuskClientProtocol
     /** By job id string: clients hand in both API's JobID classes, which are never equal to each other. */
     private static final Map<String, MrJob> JOBS = new ConcurrentHashMap<>();
     private static final String JOB_PREFIX = "tusk" + new Random().nextInt(Integer.MAX_VALUE);
+    private static final int RETAINED_JOBS = 100;
 
     private final Configuration conf;
 
@@ -78,9 +79,25 @@ public final class TuskClientProtocol
             loader = context;
         }
         MrJob job = new MrJob(jobId, new Path(jobSubmitDir), tusk(), loader);
+        forgetOldJobs();
         JOBS.put(jobId.toString(), job);
         job.start();
         return job.status();
+    }
+
+    /** Keeps the status of the last {@link #RETAINED_JOBS} finished jobs for clients that poll late. */
+    private static void forgetOldJobs()
+    {
+        List<String> finished = new ArrayList<>();
+        JOBS.forEach((id, job) -> {
+            if (job.finished()) {
+                finished.add(id);
+            }
+        });
+        if (finished.size() > RETAINED_JOBS) {
+            finished.sort(java.util.Comparator.comparing(JobID::forName));
+            finished.subList(0, finished.size() - RETAINED_JOBS).forEach(JOBS::remove);
+        }
     }
 
     @Override

@@ -23,16 +23,18 @@ public final class TuskClientProtocolProvider
             return null;
         }
         // Hadoop's clients poll a cluster every 1 to 5 seconds; Tusk's jobs often finish sooner
-        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", 50);
-        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", 100);
+        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", "50");
+        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", "100");
         // as Hadoop's local runner: the old API's split-count hint is 1, so jobs cut the same splits
         // and map-only jobs write the same part files
-        setUnlessUserSet(conf, "mapreduce.job.maps", 1);
+        setUnlessUserSet(conf, "mapreduce.job.maps", "1");
+        // -libjars as files, not as a directory wildcard, so they can be localized one by one
+        setUnlessUserSet(conf, "mapreduce.client.libjars.wildcard", "false");
         return new TuskClientProtocol(conf);
     }
 
     /** Sets {@code key} unless the user chose a value (Hadoop's defaults do not count). */
-    private static void setUnlessUserSet(Configuration conf, String key, int value)
+    private static void setUnlessUserSet(Configuration conf, String key, String value)
     {
         String[] sources = conf.getPropertySources(key);
         boolean userSet = false;
@@ -44,7 +46,7 @@ public final class TuskClientProtocolProvider
             }
         }
         if (!userSet) {
-            conf.set(key, Integer.toString(value), "because mapreduce.framework.name is tusk");
+            conf.set(key, value, "because mapreduce.framework.name is tusk");
         }
     }
 

@@ -8,7 +8,7 @@ import io.tusk.engine.task.ExecutorEnv;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,8 +32,8 @@ public final class LocalBackend
     private final int threads;
     private final TaskRunner runner;
     private final Semaphore slots;
-    private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<Attempt> queue = new LinkedBlockingQueue<>();
+    private final Map<Thread, Integer> running = new ConcurrentHashMap<>();
     private final Thread dispatcher;
     private volatile boolean closed;
 
@@ -57,13 +57,25 @@ public final class LocalBackend
     @Override
     public void launch(TaskLaunch launch, TaskListener listener)
     {
-        queue.add(() -> runner.run(launch, listener));
+        queue.add(new Attempt(launch, listener));
     }
+
+    @Override
+    public void cancel(int job)
+    {
+        running.forEach((thread, attemptJob) -> {
+            if (attemptJob == job) {
+                thread.interrupt();
+            }
+        });
+    }
+
+    private record Attempt(TaskLaunch launch, TaskListener listener) {}
 
     private void dispatch()
     {
         while (!closed) {
-            Runnable task;
+            Attempt task;
             try {
                 task = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (task == null) {
@@ -80,7 +92,7 @@ public final class LocalBackend
             }
             Thread thread = new Thread(() -> {
                 try {
-                    task.run();
+                    runner.run(task.launch(), task.listener());
                 }
                 catch (RuntimeException | Error e) {
                     LOG.error("Task runner failed", e);
@@ -91,7 +103,7 @@ public final class LocalBackend
                 }
             }, "tusk-task");
             thread.setDaemon(true);
-            running.add(thread);
+            running.put(thread, task.launch().attemptId().job());
             thread.start();
         }
     }
@@ -101,10 +113,10 @@ public final class LocalBackend
     {
         closed = true;
         dispatcher.interrupt();
-        for (Thread thread : running) {
+        for (Thread thread : running.keySet()) {
             thread.interrupt();
         }
-        for (Thread thread : running) {
+        for (Thread thread : running.keySet()) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(10));
             }

@@ -129,28 +129,38 @@ public final class DagScheduler
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
         int jobId = nextJobId.getAndIncrement();
         post(() -> submitJob(new Job(jobId, node, partitions.clone(), action, Map.copyOf(storageLevels), description, listener, future)));
-        while (true) {
-            try {
-                @SuppressWarnings("unchecked")
-                List<R> results = (List<R>) (List<?>) future.get(1, TimeUnit.SECONDS);
-                return results;
-            }
-            catch (TimeoutException e) {
-                if (!eventLoop.isAlive()) {
-                    throw new TuskException(ErrorCode.INTERNAL_ERROR, "The scheduler stopped while job " + jobId + " was running");
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    @SuppressWarnings("unchecked")
+                    List<R> results = (List<R>) (List<?>) future.get(1, TimeUnit.SECONDS);
+                    return results;
+                }
+                catch (TimeoutException e) {
+                    if (!eventLoop.isAlive()) {
+                        throw new TuskException(ErrorCode.INTERNAL_ERROR, "The scheduler stopped while job " + jobId + " was running");
+                    }
+                }
+                catch (InterruptedException e) {
+                    // cancel, then wait for the running attempts to end before returning
+                    if (!interrupted) {
+                        interrupted = true;
+                        post(() -> failJob(jobId, new TuskException(ErrorCode.JOB_CANCELLED, "Job " + jobId + " was cancelled: the driver thread was interrupted")));
+                    }
+                }
+                catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof TuskException tusk) {
+                        throw new TuskException(tusk.errorCode(), tusk.getMessage(), tusk.getCause() == null ? tusk : tusk.getCause());
+                    }
+                    throw new TuskException(ErrorCode.INTERNAL_ERROR, "Job " + jobId + " failed: " + cause, cause);
                 }
             }
-            catch (InterruptedException e) {
+        }
+        finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                post(() -> failJob(jobId, new TuskException(ErrorCode.JOB_CANCELLED, "Job " + jobId + " was cancelled: the driver thread was interrupted")));
-                throw new TuskException(ErrorCode.JOB_CANCELLED, "Interrupted while waiting for job " + jobId, e);
-            }
-            catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof TuskException tusk) {
-                    throw new TuskException(tusk.errorCode(), tusk.getMessage(), tusk.getCause() == null ? tusk : tusk.getCause());
-                }
-                throw new TuskException(ErrorCode.INTERNAL_ERROR, "Job " + jobId + " failed: " + cause, cause);
             }
         }
     }
@@ -257,6 +267,7 @@ public final class DagScheduler
     private void launch(Job job, StageRun stage, int partition, int attempt)
     {
         TaskAttemptId attemptId = new TaskAttemptId(job.id, stage.stage.id(), partition, attempt);
+        job.running++;
         notify(() -> job.listener.taskLaunched(attemptId, stage.stage.isMapStage()));
         backend.launch(new TaskLaunch(attemptId, stage.binary, job.storageLevels, stage.stage.node().preferredHosts(partition)), new TaskListener()
         {
@@ -277,7 +288,7 @@ public final class DagScheduler
     private void taskSucceeded(TaskAttemptId id, byte[] bytes)
     {
         Job job = jobs.get(id.job());
-        if (job == null || job.finished) {
+        if (job == null || attemptEnded(job)) {
             return;
         }
         StageRun stage = job.byStageId.get(id.stage());
@@ -321,7 +332,7 @@ public final class DagScheduler
     private void taskFailed(TaskAttemptId id, Throwable cause)
     {
         Job job = jobs.get(id.job());
-        if (job == null || job.finished) {
+        if (job == null || attemptEnded(job)) {
             return;
         }
         StageRun stage = job.byStageId.get(id.stage());
@@ -358,15 +369,45 @@ public final class DagScheduler
         job.future.complete(Arrays.asList(job.results));
     }
 
+    /**
+     * Counts an attempt's end; returns true when the job already failed, in which case the failure
+     * is reported once the last running attempt has ended.
+     */
+    private boolean attemptEnded(Job job)
+    {
+        job.running--;
+        if (!job.finished) {
+            return false;
+        }
+        completeFailedJob(job);
+        return true;
+    }
+
+    /**
+     * Fails the job: no more attempts start, and the caller learns of the failure when the attempts
+     * still running have ended, so that it never cleans up (aborts output, deletes inputs) under
+     * their feet.
+     */
     private void failJob(int jobId, TuskException failure)
     {
-        Job job = jobs.remove(jobId);
+        Job job = jobs.get(jobId);
         if (job == null || job.finished) {
             return;
         }
         job.finished = true;
+        job.failure = failure;
         LOG.debug("Job {} failed", jobId, failure);
-        job.future.completeExceptionally(failure);
+        if (job.running > 0) {
+            backend.cancel(jobId);
+        }
+        completeFailedJob(job);
+    }
+
+    private void completeFailedJob(Job job)
+    {
+        if (job.running <= 0 && jobs.remove(job.id) != null) {
+            job.future.completeExceptionally(job.failure);
+        }
     }
 
     @Override
@@ -376,6 +417,10 @@ public final class DagScheduler
         post(() -> {
             for (Integer jobId : List.copyOf(jobs.keySet())) {
                 failJob(jobId, new TuskException(ErrorCode.CONTEXT_CLOSED, "The Tusk context was closed while job " + jobId + " was running"));
+                Job job = jobs.remove(jobId);
+                if (job != null) {
+                    job.future.completeExceptionally(job.failure);
+                }
             }
         });
         try {
@@ -402,6 +447,8 @@ public final class DagScheduler
         final Map<Integer, StageRun> byStageId = new HashMap<>();
         StageRun resultStage;
         boolean finished;
+        TuskException failure;
+        int running;
 
         Job(int id, DatasetNode node, int[] partitions, PartitionAction<?> action, Map<Integer, StorageLevel> storageLevels, String description, JobListener listener,
                 CompletableFuture<List<Object>> future)

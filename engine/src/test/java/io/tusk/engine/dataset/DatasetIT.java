@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.entry;
 class DatasetIT
 {
     private static final AtomicInteger COMPUTATIONS = new AtomicInteger();
+    private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final ThreadLocal<int[]> TASKS_ON_THIS_THREAD = ThreadLocal.withInitial(() -> new int[1]);
     private static final List<String> LINES = List.of(
             "the quick brown fox",
@@ -212,6 +213,28 @@ class DatasetIT
                 .hasMessageContaining("map at DatasetIT.java")
                 .hasMessageContaining("IllegalArgumentException: bad record 60")
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void failedJobReportsOnlyAfterItsOtherAttemptsHaveEnded()
+    {
+        Dataset<Integer> oneFailsOneWaits = tusk.parallelize(range(2), 2)
+                .map(partition -> {
+                    RUNNING.incrementAndGet();
+                    try {
+                        if (partition == 0) {
+                            throw new IllegalStateException("partition 0 fails");
+                        }
+                        Thread.sleep(30_000);
+                        return partition;
+                    }
+                    finally {
+                        RUNNING.decrementAndGet();
+                    }
+                });
+
+        assertThatThrownBy(oneFailsOneWaits::count).hasMessageContaining("partition 0 fails");
+        assertThat(RUNNING).as("no attempt of the failed job is still running").hasValue(0);
     }
 
     @Test
