@@ -75,6 +75,7 @@ final class CacheLocalizer
                 classpathEntries.add(new Path(entry).toUri().getPath());
             }
         }
+        LOG.debug("Classpath entries {}, cache files {}, archives {}", classpathEntries, conf.get("mapreduce.job.cache.files"), conf.get("mapreduce.job.cache.archives"));
         List<String> localFiles = new ArrayList<>();
         List<String> localArchives = new ArrayList<>();
         int index = 0;

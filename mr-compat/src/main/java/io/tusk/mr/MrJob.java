@@ -79,16 +79,18 @@ final class MrJob
         this.jobId = requireNonNull(jobId, "jobId is null");
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
-        if (classLoader instanceof TuskJar.JobJarClassLoader jobJar) {
-            // the job's classes afresh, with fresh static state, as in a new task JVM
-            TuskJar.JobJarClassLoader fresh = jobJar.forNextJob();
-            ownLoaders.add(fresh);
-            classLoader = fresh;
-        }
         this.conf = new JobConf(new Path(submitDir, "job.xml"));
         this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.config().localDir());
         try {
-            if (!cache.classpath().isEmpty()) {
+            TuskJar.JobJarClassLoader jobJar = jobJarLoader(classLoader);
+            if (jobJar != null) {
+                // the job's classes afresh, with fresh static state, as in a new task JVM; -libjars in
+                // the same loader, so that the job's classes see them
+                TuskJar.JobJarClassLoader fresh = jobJar.forNextJob(cache.classpath());
+                ownLoaders.add(fresh);
+                classLoader = fresh;
+            }
+            else if (!cache.classpath().isEmpty()) {
                 java.net.URLClassLoader withLibraries = new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), classLoader);
                 ownLoaders.add(withLibraries);
                 classLoader = withLibraries;
@@ -221,6 +223,20 @@ final class MrJob
                 LOG.debug("Cannot delete {}", submitDir, e);
             }
         }
+    }
+
+    /**
+     * The job jar's loader in {@code loader}'s chain, if the driver runs under {@code tusk jar};
+     * ToolRunner puts a loader for {@code -libjars} in front of it.
+     */
+    private static TuskJar.JobJarClassLoader jobJarLoader(ClassLoader loader)
+    {
+        for (ClassLoader current = loader; current != null; current = current.getParent()) {
+            if (current instanceof TuskJar.JobJarClassLoader jobJar) {
+                return jobJar;
+            }
+        }
+        return null;
     }
 
     /** Removes the job's cache links and copies and closes the class loaders it created. */

@@ -97,9 +97,12 @@ public final class TuskJar
             super(urls, parent);
         }
 
-        JobJarClassLoader forNextJob()
+        /** A new loader over the same jar, plus {@code libraries} (the job's {@code -libjars}). */
+        JobJarClassLoader forNextJob(java.util.List<URL> libraries)
         {
-            return new JobJarClassLoader(getURLs(), getParent());
+            List<URL> urls = new ArrayList<>(Arrays.asList(getURLs()));
+            urls.addAll(libraries);
+            return new JobJarClassLoader(urls.toArray(new URL[0]), getParent());
         }
     }
 
