@@ -82,6 +82,11 @@ final class TaskCommitter
     void commit()
             throws IOException
     {
+        if (Thread.currentThread().isInterrupted()) {
+            // the job was cancelled or failed while this attempt ran: its output must not count
+            abort();
+            throw new java.io.InterruptedIOException("Attempt " + context.getTaskAttemptID() + " was cancelled before it committed");
+        }
         if (committer.needsTaskCommit(context)) {
             try {
                 committer.commitTask(context);

@@ -30,6 +30,9 @@ public final class TuskClientProtocolProvider
         setUnlessUserSet(conf, "mapreduce.job.maps", "1");
         // -libjars as files, not as a directory wildcard, so they can be localized one by one
         setUnlessUserSet(conf, "mapreduce.client.libjars.wildcard", "false");
+        // tasks run concurrently: with the atomic commit algorithm a failed job's abort removes
+        // every task's output, even of tasks that committed before another task failed the job
+        setUnlessUserSet(conf, "mapreduce.fileoutputcommitter.algorithm.version", "1");
         return new TuskClientProtocol(conf);
     }
 

@@ -530,4 +530,26 @@ class CompatDifferentialIT
         assertThat(job.waitForCompletion(false)).isFalse();
         assertThat(job.getStatus().getFailureInfo()).contains("Illegal partition for");
     }
+
+    @Test
+    void failedJobLeavesNoOutputOfTasksThatCommittedBeforeTheFailure()
+            throws Exception
+    {
+        Differential.writeLines(work.resolve("mixed/bad.txt"), List.of("x"));
+        Differential.writeLines(work.resolve("mixed/good.txt"), List.of("y"));
+        java.nio.file.Path out = work.resolve("mixed-out");
+        Job job = Job.getInstance(Differential.conf("tusk"), "one task fails late");
+        job.setMapperClass(TestJobs.SlowFailingMapper.class);
+        job.setNumReduceTasks(0);
+        job.getConfiguration().setInt("mapreduce.map.maxattempts", 1);
+        FileInputFormat.addInputPath(job, new Path(work.resolve("mixed").toString()));
+        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+
+        assertThat(job.waitForCompletion(false)).isFalse();
+        if (Files.exists(out)) {
+            try (var files = Files.list(out)) {
+                assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("part-"));
+            }
+        }
+    }
 }

@@ -395,4 +395,20 @@ final class TestJobs
             return partitions;
         }
     }
+
+    /** Fails, after a second, the map task of the file named bad.txt; maps of other files succeed at once. */
+    public static class SlowFailingMapper
+            extends Mapper<LongWritable, Text, LongWritable, Text>
+    {
+        @Override
+        protected void setup(Context context)
+                throws InterruptedException
+        {
+            String file = ((org.apache.hadoop.mapreduce.lib.input.FileSplit) context.getInputSplit()).getPath().getName();
+            if (file.equals("bad.txt")) {
+                Thread.sleep(1_000);
+                throw new IllegalStateException("bad.txt fails after the other task committed");
+            }
+        }
+    }
 }
