@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExamplesIT
 {
-    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
     private static final Path EXAMPLES = Path.of("target/lib/hadoop-mapreduce-examples-3.4.2.jar").toAbsolutePath();
 
     @TempDir
@@ -247,16 +245,10 @@ class ExamplesIT
     {
         Files.createDirectories(directory);
         Path output = directory.resolve("out");
-        List<String> command = new ArrayList<>();
-        if (hadoop) {
-            command.addAll(List.of(javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    "-Dlog4j2.configurationFile=" + HOME.resolve("conf/log4j2.xml"), "org.apache.hadoop.util.RunJar"));
+        List<String> command = new ArrayList<>(hadoop ? TestProcesses.hadoopRunJar(EXAMPLES) : TestProcesses.tusk("jar"));
+        if (!hadoop) {
+            command.add(EXAMPLES.toString());
         }
-        else {
-            command.add(HOME.resolve("bin/tusk").toString());
-            command.add("jar");
-        }
-        command.add(EXAMPLES.toString());
         command.add(program);
         if (hadoop) {
             command.addAll(List.of("-D", "mapreduce.framework.name=local"));
@@ -275,15 +267,8 @@ class ExamplesIT
         if (!placed && appendOutput) {
             command.add(output.toString());
         }
-        Path log = directory.resolve("log.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("TUSK_HEAP", "512m");
-        Process process = builder.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Run(process.exitValue(), output, Files.readString(log, StandardCharsets.UTF_8));
+        TestProcesses.Result result = TestProcesses.run(command, directory, directory.resolve("log.txt"));
+        return new Run(result.exitCode(), output, result.log());
     }
 
     private static String contents(Path path)
@@ -312,10 +297,6 @@ class ExamplesIT
         return records.toString();
     }
 
-    private static String javaBinary()
-    {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     /**
      * The visible files of an output directory with their contents; SequenceFiles as their records,

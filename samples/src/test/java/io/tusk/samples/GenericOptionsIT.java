@@ -4,19 +4,11 @@ import io.tusk.samples.libjars.CacheDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -29,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GenericOptionsIT
 {
-    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
 
     @TempDir
     Path work;
@@ -38,9 +29,8 @@ class GenericOptionsIT
     void filesArchivesAndLibjarsReachTheTasks()
             throws Exception
     {
-        Path classes = Path.of("target/test-classes");
-        Path jobJar = jar(classes, "io/tusk/samples/libjars", work.resolve("job.jar"), CacheDriver.class.getName());
-        Path libJar = jar(classes, "io/tusk/samples/libhelper", work.resolve("helper.jar"), null);
+        Path jobJar = TestProcesses.jar("io/tusk/samples/libjars", work.resolve("job.jar"), CacheDriver.class.getName());
+        Path libJar = TestProcesses.jar("io/tusk/samples/libhelper", work.resolve("helper.jar"), null);
         Files.write(work.resolve("dict.txt"), List.of("tusk", "herd"));
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(work.resolve("data.zip")))) {
             zip.putNextEntry(new ZipEntry("inner.txt"));
@@ -66,45 +56,18 @@ class GenericOptionsIT
     private int run(Path jobJar, List<String> options, String name, boolean hadoop)
             throws Exception
     {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(hadoop ? TestProcesses.hadoopRunJar(jobJar) : TestProcesses.tusk("jar"));
         if (hadoop) {
-            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    "-Dlog4j2.configurationFile=" + HOME.resolve("conf/log4j2.xml"), "org.apache.hadoop.util.RunJar", jobJar.toString(),
-                    "-D", "mapreduce.framework.name=local"));
+            command.addAll(List.of("-D", "mapreduce.framework.name=local"));
         }
         else {
-            command.addAll(List.of(HOME.resolve("bin/tusk").toString(), "jar", jobJar.toString()));
+            command.add(jobJar.toString());
         }
         command.addAll(options);
         command.add(work.resolve("in").toString());
         command.add(work.resolve("out-" + name).toString());
         Path directory = work.resolve("cwd-" + name);
         Files.createDirectories(directory);
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile()).start();
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return process.exitValue();
-    }
-
-    private static Path jar(Path classes, String packageDirectory, Path jar, String mainClass)
-            throws IOException
-    {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        if (mainClass != null) {
-            manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
-        }
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
-                Stream<Path> paths = Files.walk(classes.resolve(packageDirectory))) {
-            for (Path path : paths.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(path).toString()));
-                out.write(Files.readAllBytes(path));
-                out.closeEntry();
-            }
-        }
-        return jar;
+        return TestProcesses.run(command, directory, work.resolve(name + ".log")).exitCode();
     }
 }

@@ -5,13 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamingIT
 {
-    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
     private static final Path STREAMING = Path.of("target/lib/hadoop-streaming-3.4.2.jar").toAbsolutePath();
 
     @TempDir
@@ -168,27 +165,15 @@ class StreamingIT
             throws Exception
     {
         Path output = work.resolve("out-" + name);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(hadoop ? TestProcesses.hadoopRunJar(STREAMING) : TestProcesses.tusk("streaming"));
         if (hadoop) {
-            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    "-Dlog4j2.configurationFile=" + HOME.resolve("conf/log4j2.xml"), "org.apache.hadoop.util.RunJar", STREAMING.toString(),
-                    "-D", "mapreduce.framework.name=local"));
-        }
-        else {
-            command.addAll(List.of(HOME.resolve("bin/tusk").toString(), "streaming"));
+            command.addAll(List.of("-D", "mapreduce.framework.name=local"));
         }
         for (String arg : args) {
             command.add(arg.equals("OUT") ? output.toString() : arg);
         }
-        Path log = work.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("TUSK_HEAP", "512m");
-        Process process = builder.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Run(process.exitValue(), output, Files.readString(log, StandardCharsets.UTF_8));
+        TestProcesses.Result result = TestProcesses.run(command, work, work.resolve(name + ".log"));
+        return new Run(result.exitCode(), output, result.log());
     }
 
     private static Map<String, String> files(Path directory)
