@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  * <li>{@code tusk.memory.page}: shuffle page size (default budget / 64, between 64 KiB and 4 MiB)</li>
  * <li>{@code tusk.task.maxattempts}: attempts per task before the job fails (default 4)</li>
  * <li>{@code tusk.local.dir}: where spill and cache files go (default {@code java.io.tmpdir})</li>
+ * <li>{@code tusk.task.cancel.grace}: how long a cancelled job waits for its attempts to stop (ms, default 10000)</li>
  * </ul>
  * Other properties are passed to file systems (for example {@code fs.defaultFS}).
  */
@@ -29,6 +30,8 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
     public static final String PAGE_SIZE = "tusk.memory.page";
     public static final String MAX_ATTEMPTS = "tusk.task.maxattempts";
     public static final String LOCAL_DIR = "tusk.local.dir";
+    /** How long a cancelled job waits for its running attempts to stop before it ends without them (ms). */
+    public static final String CANCEL_GRACE = "tusk.task.cancel.grace";
 
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)])?");
 
@@ -106,6 +109,18 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
         }
         catch (NumberFormatException e) {
             throw TuskException.invalidArgument("%s must be a size such as 512m or 2g, not '%s'", name, value);
+        }
+    }
+
+    /** See {@link #CANCEL_GRACE}; 10 seconds unless set. */
+    public long cancelGraceMillis()
+    {
+        String value = properties.getOrDefault(CANCEL_GRACE, "10000");
+        try {
+            return Long.parseLong(value.trim());
+        }
+        catch (NumberFormatException e) {
+            throw TuskException.invalidArgument("%s must be milliseconds, not '%s'", CANCEL_GRACE, value);
         }
     }
 

@@ -5,15 +5,18 @@ import io.tusk.engine.scheduler.TaskLaunch;
 import io.tusk.engine.scheduler.TaskListener;
 import io.tusk.engine.scheduler.TaskRunner;
 import io.tusk.engine.task.ExecutorEnv;
+import io.tusk.engine.task.TaskAttemptId;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -33,13 +36,24 @@ public final class LocalBackend
     private final TaskRunner runner;
     private final Semaphore slots;
     private final BlockingQueue<Attempt> queue = new LinkedBlockingQueue<>();
-    private final Map<Thread, Integer> running = new ConcurrentHashMap<>();
+    private final Map<Thread, Running> running = new ConcurrentHashMap<>();
     private final Thread dispatcher;
+    private final long cancelGraceMillis;
     private volatile boolean closed;
 
     public LocalBackend(int threads, ExecutorEnv env)
     {
+        this(threads, env, 10_000);
+    }
+
+    /**
+     * @param cancelGraceMillis how long a cancelled attempt may keep its slot; one that ignores the
+     * interrupt longer runs on without a slot, so that it cannot starve later jobs
+     */
+    public LocalBackend(int threads, ExecutorEnv env, long cancelGraceMillis)
+    {
         checkArgument(threads > 0, "threads must be positive: %s", threads);
+        this.cancelGraceMillis = cancelGraceMillis;
         this.threads = threads;
         this.runner = new TaskRunner(requireNonNull(env, "env is null"));
         this.slots = new Semaphore(threads);
@@ -63,14 +77,29 @@ public final class LocalBackend
     @Override
     public void cancel(int job)
     {
-        running.forEach((thread, attemptJob) -> {
-            if (attemptJob == job) {
+        running.forEach((thread, attempt) -> {
+            if (attempt.job() == job) {
+                attempt.cancelled().set(true);
                 thread.interrupt();
+                CompletableFuture.delayedExecutor(cancelGraceMillis, TimeUnit.MILLISECONDS).execute(() -> {
+                    if (thread.isAlive() && attempt.slotHeld().compareAndSet(true, false)) {
+                        LOG.warn("Attempt {} ignores its cancellation; it runs on in the background without a slot", attempt.id());
+                        slots.release();
+                    }
+                });
             }
         });
     }
 
     private record Attempt(TaskLaunch launch, TaskListener listener) {}
+
+    private record Running(TaskAttemptId id, AtomicBoolean cancelled, AtomicBoolean slotHeld)
+    {
+        int job()
+        {
+            return id.job();
+        }
+    }
 
     private void dispatch()
     {
@@ -90,20 +119,23 @@ public final class LocalBackend
             catch (InterruptedException e) {
                 return;
             }
+            Running attempt = new Running(task.launch().attemptId(), new AtomicBoolean(), new AtomicBoolean(true));
             Thread thread = new Thread(() -> {
                 try {
-                    runner.run(task.launch(), task.listener());
+                    runner.run(task.launch(), task.listener(), attempt.cancelled());
                 }
                 catch (RuntimeException | Error e) {
                     LOG.error("Task runner failed", e);
                 }
                 finally {
                     running.remove(Thread.currentThread());
-                    slots.release();
+                    if (attempt.slotHeld().compareAndSet(true, false)) {
+                        slots.release();
+                    }
                 }
             }, "tusk-task");
             thread.setDaemon(true);
-            running.put(thread, task.launch().attemptId().job());
+            running.put(thread, attempt);
             thread.start();
         }
     }

@@ -1,10 +1,14 @@
 package io.tusk.engine.scheduler;
 
+import io.tusk.engine.ErrorCode;
+import io.tusk.engine.TuskException;
 import io.tusk.engine.plan.ShuffledNode;
 import io.tusk.engine.shuffle.MapOutput;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskContext;
 import io.tusk.engine.task.UserCodeException;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one attempt inside an executor: deserializes the stage's task, computes the partition and
@@ -22,10 +26,16 @@ public final class TaskRunner
 
     public void run(TaskLaunch launch, TaskListener listener)
     {
+        run(launch, listener, new AtomicBoolean());
+    }
+
+    /** @param cancelled set when the attempt's job is cancelled; a cancelled attempt's output is never registered */
+    public void run(TaskLaunch launch, TaskListener listener, AtomicBoolean cancelled)
+    {
         byte[] result;
         TaskContext context = null;
         try {
-            context = new TaskContext(launch.attemptId(), env, launch.storageLevels());
+            context = new TaskContext(launch.attemptId(), env, launch.storageLevels(), cancelled);
             // attached first: accumulators in the task register with the context as they are read
             context.attach();
             Task task = (Task) env.serde().deserialize(launch.taskBinary());
@@ -33,6 +43,10 @@ public final class TaskRunner
             Object value = null;
             if (task instanceof Task.ShuffleMapTask map) {
                 MapOutput output = ShuffledNode.writeMapOutput(map.dependency(), map.parent(), partition, context);
+                if (context.isCancelled()) {
+                    output.delete();
+                    throw new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + launch.attemptId() + " was cancelled");
+                }
                 env.shuffleService().register(map.dependency().shuffleId(), partition, output);
             }
             else if (task instanceof Task.ResultTask resultTask) {

@@ -54,5 +54,11 @@ final class EmptyCursor
     }
 
     @Override
+    public long records()
+    {
+        return 0;
+    }
+
+    @Override
     public void close() {}
 }

@@ -27,6 +27,20 @@ public final class MergingCursor
     }
 
     @Override
+    public long records()
+    {
+        long total = 0;
+        for (RecordCursor input : all) {
+            long records = input.records();
+            if (records < 0) {
+                return -1;
+            }
+            total += records;
+        }
+        return total;
+    }
+
+    @Override
     public boolean next()
             throws IOException
     {

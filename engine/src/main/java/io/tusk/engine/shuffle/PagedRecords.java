@@ -213,10 +213,19 @@ final class PagedRecords
         private byte[] page;
         private int offset;
 
+        private final int from;
+
         Cursor(int from, int to)
         {
+            this.from = from;
             this.record = from - 1;
             this.to = to;
+        }
+
+        @Override
+        public long records()
+        {
+            return to - from;
         }
 
         @Override

@@ -29,6 +29,12 @@ public interface RecordCursor
 
     int valueLength();
 
+    /** How many records this cursor returns in all, or -1 if it cannot tell; for progress reports. */
+    default long records()
+    {
+        return -1;
+    }
+
     @Override
     void close()
             throws IOException;

@@ -27,12 +27,15 @@ final class SpillFile
     private final Path path;
     /** Byte offset of each partition's segment; {@code offsets[partitions]} is the file length. */
     private final long[] offsets;
+    /** Record count of each partition's segment. */
+    private final long[] counts;
     private final long records;
 
-    private SpillFile(Path path, long[] offsets, long records)
+    private SpillFile(Path path, long[] offsets, long[] counts, long records)
     {
         this.path = requireNonNull(path, "path is null");
         this.offsets = offsets;
+        this.counts = counts;
         this.records = records;
     }
 
@@ -59,7 +62,7 @@ final class SpillFile
         if (length == 0) {
             return RecordCursor.empty();
         }
-        return new Cursor(path, start, length);
+        return new Cursor(path, start, length, counts[partition]);
     }
 
     void delete()
@@ -78,6 +81,7 @@ final class SpillFile
     {
         private final Path path;
         private final long[] offsets;
+        private final long[] counts;
         private final DataOutputStream out;
         private final byte[] header = new byte[12];
         private int partition = -1;
@@ -90,6 +94,7 @@ final class SpillFile
         {
             this.path = requireNonNull(path, "path is null");
             this.offsets = new long[partitions + 1];
+            this.counts = new long[partitions];
             this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE_NEW), BUFFER_SIZE));
         }
 
@@ -114,6 +119,7 @@ final class SpillFile
             out.write(value, valueOffset, valueLength);
             position += 12L + keyLength + valueLength;
             records++;
+            counts[partition]++;
         }
 
         SpillFile finish()
@@ -122,7 +128,7 @@ final class SpillFile
             startPartition(offsets.length - 1);
             out.close();
             finished = true;
-            return new SpillFile(path, offsets, records);
+            return new SpillFile(path, offsets, counts, records);
         }
 
         /** Closes and, unless finished, deletes the partial file. */
@@ -143,20 +149,28 @@ final class SpillFile
         private final FileChannel channel;
         private final DataInputStream in;
         private long remaining;
+        private final long records;
         private final byte[] header = new byte[12];
         private byte[] buffer = new byte[256];
         private int prefix;
         private int keyLength;
         private int valueLength;
 
-        Cursor(Path path, long start, long length)
+        Cursor(Path path, long start, long length, long records)
                 throws IOException
         {
+            this.records = records;
             this.channel = FileChannel.open(path, StandardOpenOption.READ);
             channel.position(start);
             InputStream stream = Channels.newInputStream(channel);
             this.in = new DataInputStream(new BufferedInputStream(stream, (int) Math.min(BUFFER_SIZE, Math.max(length, 512))));
             this.remaining = length;
+        }
+
+        @Override
+        public long records()
+        {
+            return records;
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -28,8 +29,17 @@ public final class TaskContext
     private final Map<Long, TaskAccumulator> accumulators = new HashMap<>();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
+    private final AtomicBoolean cancelled;
+
     public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels)
     {
+        this(attemptId, env, storageLevels, new AtomicBoolean());
+    }
+
+    /** @param cancelled set by the backend when the attempt's job is cancelled */
+    public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels, AtomicBoolean cancelled)
+    {
+        this.cancelled = requireNonNull(cancelled, "cancelled is null");
         this.attemptId = requireNonNull(attemptId, "attemptId is null");
         this.env = requireNonNull(env, "env is null");
         this.storageLevels = Map.copyOf(requireNonNull(storageLevels, "storageLevels is null"));
@@ -59,6 +69,15 @@ public final class TaskContext
     public void detach()
     {
         CURRENT.remove();
+    }
+
+    /**
+     * True once the attempt's job was cancelled (or failed), even if user code swallowed the
+     * interrupt: the attempt's results will not be used and it must not publish output.
+     */
+    public boolean isCancelled()
+    {
+        return cancelled.get() || Thread.currentThread().isInterrupted();
     }
 
     public TaskAttemptId attemptId()

@@ -3,6 +3,7 @@ package io.tusk.engine.dataset;
 import io.tusk.engine.ErrorCode;
 import io.tusk.engine.ErrorType;
 import io.tusk.engine.Tusk;
+import io.tusk.engine.TuskConfig;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.storage.StorageLevel;
 import io.tusk.engine.task.TaskContext;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -30,6 +32,7 @@ class DatasetIT
 {
     private static final AtomicInteger COMPUTATIONS = new AtomicInteger();
     private static final AtomicInteger RUNNING = new AtomicInteger();
+    private static final AtomicBoolean STUBBORN_RELEASED = new AtomicBoolean();
     private static final ThreadLocal<int[]> TASKS_ON_THIS_THREAD = ThreadLocal.withInitial(() -> new int[1]);
     private static final List<String> LINES = List.of(
             "the quick brown fox",
@@ -235,6 +238,42 @@ class DatasetIT
 
         assertThatThrownBy(oneFailsOneWaits::count).hasMessageContaining("partition 0 fails");
         assertThat(RUNNING).as("no attempt of the failed job is still running").hasValue(0);
+    }
+
+    @Test
+    void cancelledAttemptsThatIgnoreTheInterruptHoldNeitherTheJobNorTheirSlots()
+    {
+        STUBBORN_RELEASED.set(false);
+        TuskConfig config = TuskConfig.fromProperties(Map.of(TuskConfig.CANCEL_GRACE, "300"))
+                .withThreads(2)
+                .withMemoryBudget(64 << 20)
+                .withPageSize(1 << 20)
+                .withLocalDir(temp);
+        try (Tusk stubborn = Tusk.create(config)) {
+            Dataset<Integer> oneFailsOneIgnoresTheInterrupt = stubborn.parallelize(range(2), 2)
+                    .map(partition -> {
+                        if (partition == 0) {
+                            Thread.sleep(100);
+                            throw new IllegalStateException("partition 0 fails");
+                        }
+                        while (!STUBBORN_RELEASED.get()) {
+                            try {
+                                Thread.sleep(10);
+                            }
+                            catch (InterruptedException swallowed) {
+                                // as user code sometimes does
+                            }
+                        }
+                        return partition;
+                    });
+
+            assertThatThrownBy(oneFailsOneIgnoresTheInterrupt::count).hasMessageContaining("partition 0 fails");
+            // the stubborn attempt gave up its slot: two tasks still run at once
+            assertThat(stubborn.parallelize(range(4), 4).map(partition -> partition + 1).collect()).containsExactlyInAnyOrder(1, 2, 3, 4);
+        }
+        finally {
+            STUBBORN_RELEASED.set(true);
+        }
     }
 
     @Test
