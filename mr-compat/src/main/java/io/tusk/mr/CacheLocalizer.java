@@ -4,6 +4,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.util.RunJar;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -27,8 +28,8 @@ import static java.util.Objects.requireNonNull;
  * file and archive ({@code -files}, {@code -archives}, {@code Job.addCacheFile(uri#link)}) is copied
  * to a local job directory (archives unpacked), linked into the process's working directory under
  * its link name so tasks open it by relative path, and listed in
- * {@code mapreduce.job.cache.local.files/archives}. {@code -libjars} and other classpath entries
- * join the job's class loader. {@link #close()} removes the links and copies.
+ * {@code mapreduce.job.cache.local.files/archives}. The job jar is linked as {@code job.jar}, as in a
+ * cluster task's directory. {@code -libjars} and other classpath entries join the job's class loader. {@link #close()} removes the links and copies.
  * Not thread-safe; used by the job's driver thread.
  */
 final class CacheLocalizer
@@ -37,6 +38,8 @@ final class CacheLocalizer
     private static final Logger LOG = LogManager.getLogger(CacheLocalizer.class);
 
     private final java.nio.file.Path jobDirectory;
+    private static final String JOB_JAR = "job.jar";
+
     private final List<java.nio.file.Path> links = new ArrayList<>();
     private final List<URL> classpath = new ArrayList<>();
 
@@ -95,6 +98,26 @@ final class CacheLocalizer
         if (!localArchives.isEmpty()) {
             conf.setStrings("mapreduce.job.cache.local.archives", localArchives.toArray(new String[0]));
         }
+        String jobJar = conf.get(MRJobConfig.JAR);
+        if (jobJar != null) {
+            // tasks on a cluster find the job jar as job.jar in their working directory
+            Path staged = new Path(jobJar);
+            String submitDir = conf.get(MRJobConfig.MAPREDUCE_JOB_DIR);
+            if (staged.toUri().getScheme() == null && submitDir != null) {
+                // JobSubmitter records the staged jar without a scheme: it is on the staging file system
+                staged = new Path(submitDir).getFileSystem(conf).makeQualified(staged);
+            }
+            java.nio.file.Path local;
+            if ("file".equals(staged.toUri().getScheme())) {
+                local = java.nio.file.Path.of(staged.toUri());
+            }
+            else {
+                java.nio.file.Path directory = Files.createDirectories(jobDirectory.resolve("jar"));
+                local = directory.resolve(JOB_JAR);
+                staged.getFileSystem(conf).copyToLocalFile(false, staged, new Path(local.toUri()), true);
+            }
+            link(local, JOB_JAR, false);
+        }
     }
 
     private void addToClasspathIfListed(String uri, java.nio.file.Path local, List<String> classpathEntries)
@@ -120,15 +143,27 @@ final class CacheLocalizer
             target = directory.resolve(source.getName() + ".unpacked");
             unpack(copy.toFile(), target.toFile());
         }
-        java.nio.file.Path linkPath = java.nio.file.Path.of(System.getProperty("user.dir")).resolve(link);
+        link(target, link, true);
+        return target;
+    }
+
+    /** Links {@code target} into the working directory as {@code name}, unless that name is taken. */
+    private void link(java.nio.file.Path target, String name, boolean warnIfTaken)
+            throws IOException
+    {
+        java.nio.file.Path linkPath = java.nio.file.Path.of(System.getProperty("user.dir")).resolve(name);
         if (Files.exists(linkPath, LinkOption.NOFOLLOW_LINKS)) {
-            LOG.warn("Cannot link {} into the working directory: {} already exists", uri, linkPath);
+            if (warnIfTaken) {
+                LOG.warn("Cannot link {} into the working directory: {} already exists", target, linkPath);
+            }
+            else {
+                LOG.debug("Not linking {}: {} already exists", target, linkPath);
+            }
         }
         else {
             Files.createSymbolicLink(linkPath, target);
             links.add(linkPath);
         }
-        return target;
     }
 
     private static void unpack(File archive, File target)

@@ -11,7 +11,6 @@ import org.apache.hadoop.io.serializer.SerializationFactory;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
-import org.apache.hadoop.mapreduce.TaskID;
 import org.apache.hadoop.mapreduce.TaskType;
 
 import java.io.IOException;
@@ -86,9 +85,10 @@ final class JobSpec
         return conf;
     }
 
+    /** The old API's id class, as Hadoop's tasks have: some of Hadoop's own code casts to it. */
     TaskAttemptID attemptId(TaskType type, int partition, int attempt)
     {
-        return new TaskAttemptID(new TaskID(jobId(), type, partition), attempt);
+        return new org.apache.hadoop.mapred.TaskAttemptID(new org.apache.hadoop.mapred.TaskID(jobId(), type, partition), attempt);
     }
 
     /** A copy of the job's configuration with the keys Hadoop localizes for each task. */
@@ -101,7 +101,37 @@ final class JobSpec
         conf.setBoolean("mapreduce.task.ismap", attempt.getTaskType() == TaskType.MAP);
         conf.setInt("mapreduce.task.partition", attempt.getTaskID().getId());
         conf.set("mapreduce.job.id", jobId);
+        localizeLocalDirs(conf, attempt);
+        if (attempt.getTaskType() == TaskType.REDUCE && conf.get("mapreduce.jobtracker.address") == null) {
+            // as Hadoop's local runner, which tells its reduce tasks (streaming exports it to scripts)
+            conf.set("mapreduce.jobtracker.address", "local");
+        }
         return conf;
+    }
+
+    /**
+     * Gives the attempt local directories of its own under each {@code mapreduce.cluster.local.dir},
+     * as Hadoop's local runner gives each task: Hadoop's own task code (the reduce side's backup
+     * store of marked values, for one) names its files by task number only, and Tusk runs tasks
+     * concurrently. The directories are removed when the attempt ends.
+     */
+    private static void localizeLocalDirs(JobConf conf, TaskAttemptID attempt)
+    {
+        String[] roots = conf.getTrimmedStrings("mapreduce.cluster.local.dir");
+        if (roots.length == 0) {
+            return;
+        }
+        String user = System.getProperty("user.name", "tusk");
+        String[] dirs = new String[roots.length];
+        for (int i = 0; i < roots.length; i++) {
+            dirs[i] = roots[i] + "/taskTracker/" + user + "/jobcache/" + attempt.getJobID() + "/" + attempt;
+        }
+        conf.setStrings("mapreduce.cluster.local.dir", dirs);
+        io.tusk.engine.task.TaskContext.current().ifPresent(context -> context.closeOnCompletion(() -> {
+            for (String dir : dirs) {
+                org.apache.hadoop.fs.FileUtil.fullyDelete(new java.io.File(new Path(dir).toUri().getPath()));
+            }
+        }));
     }
 
     /** The split of map {@code map}, deserialized with the job's serialization. */

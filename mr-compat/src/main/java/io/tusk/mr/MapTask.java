@@ -220,6 +220,7 @@ final class MapTask
         InputFormat<Object, Object> inputFormat = (InputFormat<Object, Object>) ReflectionUtils.newInstance(taskContext.getInputFormatClass(), conf);
         RecordReader<Object, Object> real = inputFormat.createRecordReader(split, taskContext);
         org.apache.hadoop.mapreduce.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
+        reporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(() -> real.getProgress()));
         return new RecordReader<>()
         {
             @Override
@@ -283,6 +284,7 @@ final class MapTask
         TaskReporter splitReporter = new TaskReporter(reporter.counters(), split);
         org.apache.hadoop.mapred.RecordReader real = conf.getInputFormat().getRecordReader(split, conf, splitReporter);
         org.apache.hadoop.mapred.Counters.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
+        splitReporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(real::getProgress));
         org.apache.hadoop.mapred.RecordReader<Object, Object> reader = new org.apache.hadoop.mapred.RecordReader<>()
         {
             @Override
@@ -335,6 +337,44 @@ final class MapTask
         }
         finally {
             closeQuietly(reader);
+        }
+    }
+
+    /** As Hadoop's MapTask: the map phase is all of a map-only task, else 0.667 of it before the sort. */
+    private float mapPhaseWeight()
+    {
+        return spec.reduces() == 0 ? 1.0f : 0.667f;
+    }
+
+    /** A record reader's progress; the last value read once the reader cannot tell any more. */
+    private static final class ReaderProgress
+            implements TaskReporter.PhaseProgress
+    {
+        private final ProgressCall call;
+        private float last;
+
+        ReaderProgress(ProgressCall call)
+        {
+            this.call = call;
+        }
+
+        @Override
+        public float progress()
+        {
+            try {
+                last = call.progress();
+            }
+            catch (IOException | InterruptedException | RuntimeException e) {
+                // closed or failed reader: keep the last answer
+            }
+            return last;
+        }
+
+        @FunctionalInterface
+        interface ProgressCall
+        {
+            float progress()
+                    throws IOException, InterruptedException;
         }
     }
 
@@ -399,7 +439,8 @@ final class MapTask
             }
         }
 
-        void collect(Object key, Object value)
+        /** Synchronized as Hadoop's map output buffer: mappers may collect from several threads. */
+        synchronized void collect(Object key, Object value)
                 throws IOException
         {
             if (key.getClass() != keyClass) {

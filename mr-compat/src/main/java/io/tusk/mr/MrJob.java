@@ -190,6 +190,12 @@ final class MrJob
             synchronized (this) {
                 setupProgress = 1;
             }
+            synchronized (this) {
+                if (killed) {
+                    // the interrupt may have been swallowed by the job's setup (file system calls)
+                    throw new InterruptedException("Job " + jobId + " was killed during its setup");
+                }
+            }
             runTasks();
             committer.commitJob(jobContext);
             finish(JobStatus.State.SUCCEEDED, "");
@@ -201,7 +207,7 @@ final class MrJob
             }
             if (committer != null) {
                 try {
-                    committer.abortJob(jobContext, JobStatus.State.FAILED);
+                    committer.abortJob(jobContext, wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
                 }
                 catch (IOException | RuntimeException e) {
                     LOG.warn("Error cleaning up job {}", jobId, e);
@@ -351,6 +357,9 @@ final class MrJob
                     }
                 }
                 else {
+                    // one line, as a log reader needs it; the client prints the stack trace from the diagnostics
+                    LOG.warn("Task attempt {} failed: {}", attemptId, failure instanceof TuskException && failure.getCause() != null ? failure.getCause() : failure);
+                    LOG.debug("Task attempt {} failed", attemptId, failure);
                     diagnostics.put(attemptId.toString(), "Error: " + StringUtils.stringifyException(failure));
                     jobCounters.merge(map ? JobCounter.NUM_FAILED_MAPS : JobCounter.NUM_FAILED_REDUCES, 1L, Long::sum);
                 }

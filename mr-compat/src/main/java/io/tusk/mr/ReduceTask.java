@@ -48,10 +48,14 @@ final class ReduceTask
         this.reporter = new TaskReporter(counters, null);
     }
 
-    void run(RecordCursor input)
+    void run(RecordCursor shuffled)
             throws Exception
     {
         FileSystemCounters fileSystems = new FileSystemCounters();
+        // as Hadoop's reduce task: copy, sort and reduce weigh a third each; the first two are done
+        ProgressCursor input = new ProgressCursor(shuffled);
+        float third = 1.0f / 3;
+        reporter.startPhase(third * 2, third, input);
         boolean newApi = conf.getUseNewReducer();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
         try {

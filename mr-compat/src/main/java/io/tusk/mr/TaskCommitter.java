@@ -82,8 +82,9 @@ final class TaskCommitter
     void commit()
             throws IOException
     {
-        if (Thread.currentThread().isInterrupted()) {
-            // the job was cancelled or failed while this attempt ran: its output must not count
+        if (io.tusk.engine.task.TaskContext.current().map(io.tusk.engine.task.TaskContext::isCancelled).orElse(Thread.currentThread().isInterrupted())) {
+            // the job was cancelled or failed while this attempt ran (even if the user's code
+            // swallowed the interrupt): its output must not count
             abort();
             throw new java.io.InterruptedIOException("Attempt " + context.getTaskAttemptID() + " was cancelled before it committed");
         }

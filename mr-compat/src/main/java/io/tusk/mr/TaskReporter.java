@@ -9,7 +9,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The reporter of one task attempt, for both APIs: counters go into the attempt's {@link Counters}
- * (merged into the job's when the attempt succeeds), status is kept for task reports.
+ * (merged into the job's when the attempt succeeds), status is kept for task reports. Progress is
+ * Hadoop's: the finished phases' weight plus the current phase's weight times its progress, which
+ * is read from the phase's source when asked (a map's record reader, a reduce's input cursor).
  * Confined to the task's thread.
  */
 final class TaskReporter
@@ -19,6 +21,9 @@ final class TaskReporter
     private final Counters counters;
     private final InputSplit split;
     private volatile String status = "";
+    private float completedPhases;
+    private float phaseWeight = 1.0f;
+    private PhaseProgress phase = () -> 0.0f;
 
     /** @param split the old-API split of a map task, or null */
     TaskReporter(Counters counters, InputSplit split)
@@ -73,10 +78,25 @@ final class TaskReporter
     @Override
     public void progress() {}
 
+    /** Enters a phase: {@code completed} is the weight of the phases before it. */
+    void startPhase(float completed, float weight, PhaseProgress progress)
+    {
+        this.completedPhases = completed;
+        this.phaseWeight = weight;
+        this.phase = requireNonNull(progress, "progress is null");
+    }
+
     @Override
     public float getProgress()
     {
-        return 0;
+        return completedPhases + phaseWeight * Math.min(1.0f, Math.max(0.0f, phase.progress()));
+    }
+
+    /** The progress of the current phase, between 0 and 1. */
+    @FunctionalInterface
+    interface PhaseProgress
+    {
+        float progress();
     }
 
     @Override

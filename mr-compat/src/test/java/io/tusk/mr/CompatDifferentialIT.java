@@ -122,6 +122,26 @@ class CompatDifferentialIT
     }
 
     @Test
+    void oldApiGroupsWithTheComparatorsObjectComparison()
+            throws Exception
+    {
+        java.nio.file.Path local = work.resolve("old-grouping-local");
+        java.nio.file.Path tusk = work.resolve("old-grouping-tusk");
+        for (String framework : List.of("local", "tusk")) {
+            JobConf conf = new JobConf(Differential.conf(framework));
+            conf.setMapperClass(TestJobs.OldWordMapper.class);
+            conf.setReducerClass(TestJobs.OldSumReducer.class);
+            conf.setOutputValueGroupingComparator(TestJobs.FirstByteRawGrouping.class);
+            conf.setOutputKeyClass(Text.class);
+            conf.setOutputValueClass(IntWritable.class);
+            org.apache.hadoop.mapred.FileInputFormat.addInputPath(conf, new Path(text.toString()));
+            org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(conf, new Path((framework.equals("local") ? local : tusk).toString()));
+            assertThat(JobClient.runJob(conf).isSuccessful()).isTrue();
+        }
+        Differential.assertSameOutput(local, tusk);
+    }
+
+    @Test
     void secondarySortSeesTheKeyChangeAsValuesAreRead()
             throws Exception
     {

@@ -190,6 +190,26 @@ final class TestJobs
         }
     }
 
+    /**
+     * Overrides only the raw comparison, to group Text keys by their first byte. The old API groups
+     * with the comparator's object comparison, which here is still Text.compareTo: whole words.
+     */
+    public static class FirstByteRawGrouping
+            extends WritableComparator
+    {
+        public FirstByteRawGrouping()
+        {
+            super(Text.class);
+        }
+
+        @Override
+        public int compare(byte[] left, int leftStart, int leftLength, byte[] right, int rightStart, int rightLength)
+        {
+            // one vint length byte for words shorter than 128 bytes
+            return Byte.compare(left[leftStart + 1], right[rightStart + 1]);
+        }
+    }
+
     /** Parses "a b" lines into (a,b) keys with value b. */
     public static class PairMapper
             extends Mapper<LongWritable, Text, PairKey, IntWritable>

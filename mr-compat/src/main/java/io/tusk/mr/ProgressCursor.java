@@ -1,0 +1,46 @@
+package io.tusk.mr;
+
+import io.tusk.engine.shuffle.ForwardingCursor;
+import io.tusk.engine.shuffle.RecordCursor;
+
+import java.io.IOException;
+
+/**
+ * A reduce task's input cursor that knows how far it has read: the fraction of its records
+ * returned so far, 1 once it is exhausted. Confined to the task's thread.
+ */
+final class ProgressCursor
+        extends ForwardingCursor
+        implements TaskReporter.PhaseProgress
+{
+    private final long records;
+    private long position;
+    private boolean exhausted;
+
+    ProgressCursor(RecordCursor delegate)
+    {
+        super(delegate);
+        this.records = delegate.records();
+    }
+
+    @Override
+    public float progress()
+    {
+        if (exhausted) {
+            return 1.0f;
+        }
+        return records <= 0 ? 0.0f : (float) position / records;
+    }
+
+    @Override
+    public boolean next()
+            throws IOException
+    {
+        if (delegate.next()) {
+            position++;
+            return true;
+        }
+        exhausted = true;
+        return false;
+    }
+}
