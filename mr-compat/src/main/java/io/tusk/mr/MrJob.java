@@ -70,6 +70,8 @@ final class MrJob
     private final Map<JobCounter, Long> jobCounters = new HashMap<>();
     private final List<TaskCompletionEvent> events = new ArrayList<>();
     private final Map<String, String> diagnostics = new HashMap<>();
+    /** By task id text: Hadoop's ids of the two APIs are not equal to each other. */
+    private final Map<String, TaskState> tasks = new HashMap<>();
     private String failureInfo = "";
     private boolean killed;
 
@@ -157,6 +159,53 @@ final class MrJob
     {
         String text = diagnostics.get(attempt.toString());
         return text == null ? new String[0] : new String[] {text};
+    }
+
+    /**
+     * One report per task of {@code type}, as a cluster gives them: state, start and finish times,
+     * attempts and failed attempts' diagnostics. Per-task counters are not kept (the job's are).
+     */
+    synchronized org.apache.hadoop.mapreduce.TaskReport[] taskReports(TaskType type)
+    {
+        boolean mapOnly = spec.reduces() == 0;
+        int count = type == TaskType.MAP ? spec.maps() : type == TaskType.REDUCE ? spec.reduces() : 0;
+        org.apache.hadoop.mapreduce.TaskReport[] reports = new org.apache.hadoop.mapreduce.TaskReport[count];
+        for (int task = 0; task < count; task++) {
+            org.apache.hadoop.mapred.TaskID id = new org.apache.hadoop.mapred.TaskID(jobId, type, task);
+            TaskState info = tasks.getOrDefault(id.toString(), new TaskState());
+            org.apache.hadoop.mapred.TIPStatus status = info.status;
+            if (state != JobStatus.State.RUNNING && (status == org.apache.hadoop.mapred.TIPStatus.RUNNING || status == org.apache.hadoop.mapred.TIPStatus.PENDING)) {
+                status = info.diagnostics.isEmpty() ? org.apache.hadoop.mapred.TIPStatus.KILLED : org.apache.hadoop.mapred.TIPStatus.FAILED;
+            }
+            float progress = status == org.apache.hadoop.mapred.TIPStatus.COMPLETE ? 1.0f : 0.0f;
+            reports[task] = new Report(id, progress, status, info);
+        }
+        return reports;
+    }
+
+    /** A task report with its attempts, which Hadoop's report lets only subclasses set. */
+    private static final class Report
+            extends org.apache.hadoop.mapreduce.TaskReport
+    {
+        Report(org.apache.hadoop.mapred.TaskID id, float progress, org.apache.hadoop.mapred.TIPStatus status, TaskState info)
+        {
+            super(id, progress, status.name(), info.diagnostics.toArray(new String[0]), status, info.start, info.finish, new Counters());
+            if (info.successful != null) {
+                setSuccessfulAttemptId(info.successful);
+            }
+            setRunningTaskAttemptIds(List.copyOf(info.running));
+        }
+    }
+
+    /** What the reports know of one task; guarded by the job. */
+    private static final class TaskState
+    {
+        org.apache.hadoop.mapred.TIPStatus status = org.apache.hadoop.mapred.TIPStatus.PENDING;
+        long start;
+        long finish;
+        TaskAttemptID successful;
+        final List<TaskAttemptID> running = new ArrayList<>();
+        final List<String> diagnostics = new ArrayList<>();
     }
 
     synchronized int runningMaps()
@@ -335,8 +384,15 @@ final class MrJob
         public void taskLaunched(TaskAttemptId attempt, boolean mapStage)
         {
             boolean map = mapStage || spec.reduces() == 0;
+            TaskAttemptID attemptId = spec.attemptId(map ? TaskType.MAP : TaskType.REDUCE, attempt.partition(), attempt.attempt());
             synchronized (MrJob.this) {
                 jobCounters.merge(map ? JobCounter.TOTAL_LAUNCHED_MAPS : JobCounter.TOTAL_LAUNCHED_REDUCES, 1L, Long::sum);
+                TaskState task = tasks.computeIfAbsent(attemptId.getTaskID().toString(), id -> new TaskState());
+                if (task.start == 0) {
+                    task.start = System.currentTimeMillis();
+                }
+                task.status = org.apache.hadoop.mapred.TIPStatus.RUNNING;
+                task.running.add(attemptId);
             }
         }
 
@@ -348,6 +404,19 @@ final class MrJob
             synchronized (MrJob.this) {
                 TaskCompletionEvent.Status status = failure == null ? TaskCompletionEvent.Status.SUCCEEDED : TaskCompletionEvent.Status.FAILED;
                 events.add(new TaskCompletionEvent(events.size(), attemptId, attempt.partition(), map, status, "http://localhost:8080/"));
+                TaskState task = tasks.computeIfAbsent(attemptId.getTaskID().toString(), id -> new TaskState());
+                task.running.remove(attemptId);
+                if (failure == null) {
+                    task.status = org.apache.hadoop.mapred.TIPStatus.COMPLETE;
+                    task.finish = System.currentTimeMillis();
+                    task.successful = attemptId;
+                }
+                else {
+                    task.diagnostics.add(attemptId + ": " + StringUtils.stringifyException(failure));
+                    if (task.running.isEmpty()) {
+                        task.finish = System.currentTimeMillis();
+                    }
+                }
                 if (failure == null) {
                     if (map) {
                         completedMaps++;

@@ -170,7 +170,8 @@ public final class TuskClientProtocol
     @Override
     public TaskReport[] getTaskReports(JobID jobId, TaskType type)
     {
-        return new TaskReport[0];
+        MrJob job = JOBS.get(jobId.toString());
+        return job == null ? new TaskReport[0] : job.taskReports(type);
     }
 
     @Override

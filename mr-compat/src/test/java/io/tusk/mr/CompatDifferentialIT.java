@@ -462,6 +462,17 @@ class CompatDifferentialIT
         assertThat(job.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue())
                 .as("failed attempts do not count").isEqualTo(1_200);
         assertThat(out.resolve("_SUCCESS")).exists();
+
+        assertThat(job.getTaskReports(org.apache.hadoop.mapreduce.TaskType.MAP)).hasSize(3).allSatisfy(report -> {
+            assertThat(report.getCurrentStatus()).isEqualTo(org.apache.hadoop.mapred.TIPStatus.COMPLETE);
+            assertThat(report.getSuccessfulTaskAttemptId().getId()).as("the second attempt succeeded").isEqualTo(1);
+            assertThat(report.getDiagnostics()).hasSize(1);
+            assertThat(report.getDiagnostics()[0]).contains("attempt_").contains(report.getTaskId().toString().substring("task_".length()));
+            assertThat(report.getStartTime()).isPositive();
+            assertThat(report.getFinishTime()).isGreaterThanOrEqualTo(report.getStartTime());
+        });
+        assertThat(job.getTaskReports(org.apache.hadoop.mapreduce.TaskType.REDUCE)).hasSize(job.getNumReduceTasks())
+                .allSatisfy(report -> assertThat(report.getCurrentStatus()).isEqualTo(org.apache.hadoop.mapred.TIPStatus.COMPLETE));
     }
 
     @Test
