@@ -89,7 +89,7 @@ public final class Tusk
         this.blockStore = new BlockStore(memoryManager, spillDirectory, serde);
         ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffleService, blockStore, spillDirectory, config.pageSize());
         this.backend = new LocalBackend(config.threads(), env, config.cancelGraceMillis());
-        this.scheduler = new DagScheduler(backend, shuffleService, serde, config.maxTaskAttempts(), config.cancelGraceMillis(), this::fullyCached, this::mergeAccumulators);
+        this.scheduler = new DagScheduler(backend, shuffleService, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators);
         LOG.debug("Tusk local[{}], memory budget {} bytes, spill directory {}", config.threads(), config.memoryBudget(), spillDirectory.root());
     }
 

@@ -80,7 +80,7 @@ final class OldApiGroups
             throws IOException
     {
         while (inGroup && hasNext()) {
-            skip();
+            consume();
         }
         if (!positioned && !advance()) {
             return false;
@@ -170,11 +170,6 @@ final class OldApiGroups
             valueCounter.increment(1);
         }
         return value;
-    }
-
-    private void skip()
-    {
-        consume();
     }
 
     private void consume()

@@ -1,5 +1,8 @@
 package io.tusk.engine.backend;
 
+import io.tusk.engine.ErrorCode;
+import io.tusk.engine.TuskConfig;
+import io.tusk.engine.TuskException;
 import io.tusk.engine.scheduler.Backend;
 import io.tusk.engine.scheduler.TaskLaunch;
 import io.tusk.engine.scheduler.TaskListener;
@@ -48,7 +51,8 @@ public final class LocalBackend
 
     /**
      * @param cancelGraceMillis how long a cancelled attempt may keep its slot; one that ignores the
-     * interrupt longer runs on without a slot, so that it cannot starve later jobs
+     * interrupt longer is reported failed and runs on without a slot, so that it holds neither its
+     * job nor later jobs
      */
     public LocalBackend(int threads, ExecutorEnv env, long cancelGraceMillis)
     {
@@ -83,8 +87,10 @@ public final class LocalBackend
                 thread.interrupt();
                 CompletableFuture.delayedExecutor(cancelGraceMillis, TimeUnit.MILLISECONDS).execute(() -> {
                     if (thread.isAlive() && attempt.slotHeld().compareAndSet(true, false)) {
-                        LOG.warn("Attempt {} ignores its cancellation; it runs on in the background without a slot", attempt.id());
+                        LOG.warn("Attempt {} did not stop within {} ms of its cancellation ({}); it runs on in the background without a slot and its result is discarded",
+                                attempt.id(), cancelGraceMillis, TuskConfig.CANCEL_GRACE);
                         slots.release();
+                        attempt.listener().failed(attempt.id(), new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
                     }
                 });
             }
@@ -93,12 +99,36 @@ public final class LocalBackend
 
     private record Attempt(TaskLaunch launch, TaskListener listener) {}
 
-    private record Running(TaskAttemptId id, AtomicBoolean cancelled, AtomicBoolean slotHeld)
+    /** A running attempt; its listener hears of it once, from the attempt or from its abandonment. */
+    private record Running(TaskAttemptId id, AtomicBoolean cancelled, AtomicBoolean slotHeld, TaskListener listener)
     {
         int job()
         {
             return id.job();
         }
+    }
+
+    private static TaskListener once(TaskListener listener)
+    {
+        AtomicBoolean reported = new AtomicBoolean();
+        return new TaskListener()
+        {
+            @Override
+            public void succeeded(TaskAttemptId id, byte[] result)
+            {
+                if (reported.compareAndSet(false, true)) {
+                    listener.succeeded(id, result);
+                }
+            }
+
+            @Override
+            public void failed(TaskAttemptId id, Throwable cause)
+            {
+                if (reported.compareAndSet(false, true)) {
+                    listener.failed(id, cause);
+                }
+            }
+        };
     }
 
     private void dispatch()
@@ -119,10 +149,10 @@ public final class LocalBackend
             catch (InterruptedException e) {
                 return;
             }
-            Running attempt = new Running(task.launch().attemptId(), new AtomicBoolean(), new AtomicBoolean(true));
+            Running attempt = new Running(task.launch().attemptId(), new AtomicBoolean(), new AtomicBoolean(true), once(task.listener()));
             Thread thread = new Thread(() -> {
                 try {
-                    runner.run(task.launch(), task.listener(), attempt.cancelled());
+                    runner.run(task.launch(), attempt.listener(), attempt.cancelled());
                 }
                 catch (RuntimeException | Error e) {
                     LOG.error("Task runner failed", e);

@@ -1,7 +1,6 @@
 package io.tusk.engine.scheduler;
 
 import io.tusk.engine.ErrorCode;
-import io.tusk.engine.TuskConfig;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.plan.DatasetNode;
 import io.tusk.engine.serde.Serde;
@@ -44,7 +43,6 @@ public final class DagScheduler
     private final ShuffleService shuffleService;
     private final Serde serde;
     private final int maxAttempts;
-    private final long cancelGraceMillis;
     private final IntPredicate fullyCached;
     private final Consumer<Map<Long, Object>> accumulatorSink;
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
@@ -60,10 +58,9 @@ public final class DagScheduler
      * @param fullyCached whether every partition of a dataset (by id) is cached
      * @param accumulatorSink receives the accumulator updates of each successful attempt, on the event loop
      */
-    public DagScheduler(Backend backend, ShuffleService shuffleService, Serde serde, int maxAttempts, long cancelGraceMillis,
+    public DagScheduler(Backend backend, ShuffleService shuffleService, Serde serde, int maxAttempts,
             IntPredicate fullyCached, Consumer<Map<Long, Object>> accumulatorSink)
     {
-        this.cancelGraceMillis = cancelGraceMillis;
         checkArgument(maxAttempts >= 1, "maxAttempts must be at least 1: %s", maxAttempts);
         this.backend = requireNonNull(backend, "backend is null");
         this.shuffleService = requireNonNull(shuffleService, "shuffleService is null");
@@ -401,22 +398,12 @@ public final class DagScheduler
         job.failure = failure;
         LOG.debug("Job {} failed", jobId, failure);
         if (job.running > 0) {
+            // the backend reports attempts that ignore the cancellation as failed after a grace period
             backend.cancel(jobId);
-            // attempts that ignore the interrupt must not hold the job (and its driver) forever
-            CompletableFuture.delayedExecutor(cancelGraceMillis, TimeUnit.MILLISECONDS).execute(() -> post(() -> abandonAttempts(job)));
         }
         completeFailedJob(job);
     }
 
-    /** Ends a failed job whose cancelled attempts did not stop in time; their results will be ignored. */
-    private void abandonAttempts(Job job)
-    {
-        if (job.running > 0 && jobs.remove(job.id) != null) {
-            LOG.warn("Job {}: {} cancelled attempt(s) did not stop within {} ms ({}); the job ends without them and their results are discarded",
-                    job.id, job.running, cancelGraceMillis, TuskConfig.CANCEL_GRACE);
-            job.future.completeExceptionally(job.failure);
-        }
-    }
 
     private void completeFailedJob(Job job)
     {
