@@ -25,6 +25,6 @@ final class MapTaskWriter
     public MapOutput write(ShuffleDependency dependency, DatasetNode parent, int partition, TaskContext context)
             throws Exception
     {
-        return new MapTask(spec, partition, context, counters.value()).runWithShuffle();
+        return AttemptStderr.run(() -> new MapTask(spec, partition, context, counters.value()).runWithShuffle());
     }
 }

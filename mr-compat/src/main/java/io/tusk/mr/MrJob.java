@@ -329,6 +329,10 @@ final class MrJob
                 TaskCompletionEvent event = events.get(i);
                 if (event.getStatus() == TaskCompletionEvent.Status.FAILED) {
                     String cause = failure instanceof TuskException && failure.getCause() != null ? failure.getCause().toString() : failure.toString();
+                    AttemptStderr.StderrTail stderr = AttemptStderr.tailOf(failure);
+                    if (stderr != null) {
+                        cause += "\n" + stderr;
+                    }
                     return "Task failed " + event.getTaskAttemptId().getTaskID() + " (last attempt " + event.getTaskAttemptId() + "): " + cause
                             + "\nJob failed as tasks failed. failedMaps:" + jobCounters.getOrDefault(JobCounter.NUM_FAILED_MAPS, 0L)
                             + " failedReduces:" + jobCounters.getOrDefault(JobCounter.NUM_FAILED_REDUCES, 0L);

@@ -30,8 +30,10 @@ final class TaskActions
         public Void apply(int partition, Iterator<?> records, TaskContext context)
                 throws Exception
         {
-            new ReduceTask(spec, partition, context, counters.value()).run((RecordCursor) records.next());
-            return null;
+            return AttemptStderr.run(() -> {
+                new ReduceTask(spec, partition, context, counters.value()).run((RecordCursor) records.next());
+                return null;
+            });
         }
     }
 
@@ -52,8 +54,10 @@ final class TaskActions
         public Void apply(int partition, Iterator<?> records, TaskContext context)
                 throws Exception
         {
-            new MapTask(spec, partition, context, counters.value()).runMapOnly();
-            return null;
+            return AttemptStderr.run(() -> {
+                new MapTask(spec, partition, context, counters.value()).runMapOnly();
+                return null;
+            });
         }
     }
 }

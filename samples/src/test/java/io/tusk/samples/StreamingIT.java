@@ -1,22 +1,30 @@
 package io.tusk.samples;
 
+import io.tusk.samples.existing.StrictOutputFormat;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.streaming.StreamJob;
+import org.apache.hadoop.util.ToolRunner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Python streaming jobs run by {@code bin/tusk streaming} and by Hadoop's own hadoop-streaming
  * 3.4.2 jar on the LocalJobRunner, each in its own process: the same exit code and byte-identical
- * output files.
+ * output files. Exit codes 1 to 6 of hadoop-streaming, each for the situation that gives it.
  */
 class StreamingIT
 {
@@ -100,8 +108,12 @@ class StreamingIT
     void failingScriptFailsTheJobWithExitCodeOne()
             throws Exception
     {
-        assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "failing.py", "-mapper", "failing.py", "-reducer", "NONE",
+        Run tusk = assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "failing.py", "-mapper", "failing.py", "-reducer", "NONE",
                 "-input", "in", "-output", "OUT"), 1);
+        // the job's final error names the exit code and ends with the script's stderr
+        assertThat(tusk.log).containsPattern("(?s)failed with state FAILED due to: Task failed task_tusk\\S+_m_\\d+ \\(last attempt attempt_tusk\\S+_1\\): "
+                + "java.lang.RuntimeException: PipeMapRed.waitOutputThreads\\(\\): subprocess failed with code 3\n"
+                + "Last lines of the attempt's stderr:\nsomething is wrong\n");
     }
 
     @Test
@@ -138,13 +150,105 @@ class StreamingIT
     }
 
     @Test
+    void gzipInput()
+            throws Exception
+    {
+        Path gzipped = work.resolve("gz");
+        Files.createDirectories(gzipped);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gzipped.resolve("a.txt.gz")))) {
+            out.write(Files.readAllBytes(work.resolve("in/a.txt")));
+        }
+        assertSameAsHadoop(List.of("-files", "mapper.py,reducer.py", "-mapper", "mapper.py", "-reducer", "reducer.py", "-input", "gz", "-output", "OUT"), 0);
+    }
+
+    @Test
+    void exitCodeTwoForAMissingCacheFile()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-cacheFile", work.resolve("missing.txt").toUri() + "#missing", "-mapper", "cat", "-input", "in", "-output", "OUT"), 2);
+    }
+
+    @Test
+    void exitCodeThreeForAnInvalidJobConf()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-D", "mapreduce.output.fileoutputformat.compress=true", "-D", "mapreduce.output.fileoutputformat.compress.type=RECORD",
+                "-outputformat", "org.apache.hadoop.mapred.SequenceFileAsBinaryOutputFormat", "-mapper", "cat", "-input", "in", "-output", "OUT"), 3);
+    }
+
+    @Test
+    void exitCodeFourForAnOutputFormatRefusingAnExistingDirectory()
+            throws Exception
+    {
+        Path formatJar = TestProcesses.jar("io/tusk/samples/existing", work.resolve("strict.jar"), null);
+        Files.createDirectories(work.resolve("out-hadoop"));
+        Files.createDirectories(work.resolve("out-tusk"));
+        assertSameAsHadoop(List.of("-libjars", formatJar.toString(), "-outputformat", StrictOutputFormat.class.getName(),
+                "-mapper", "cat", "-input", "in", "-output", "OUT"), 4);
+    }
+
+    @Test
+    void exitCodeFiveForAMissingInputOrAnExistingOutput()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-mapper", "cat", "-input", "missing", "-output", "OUT"), 5);
+        Files.createDirectories(work.resolve("out-hadoop"));
+        Files.createDirectories(work.resolve("out-tusk"));
+        assertSameAsHadoop(List.of("-mapper", "cat", "-input", "in", "-output", "OUT"), 5);
+    }
+
+    /** A client interrupted while it monitors the job exits with 6; runs in this JVM to interrupt it. */
+    @Test
+    void exitCodeSixWhenTheMonitoringClientIsInterrupted()
+            throws Exception
+    {
+        Files.writeString(work.resolve("slow.py"), """
+                import os, sys, time
+                open(sys.argv[1], "w").close()
+                time.sleep(1)
+                for line in sys.stdin:
+                    sys.stdout.write(line)
+                """);
+        for (String framework : List.of("local", "tusk")) {
+            Path started = work.resolve("started-" + framework);
+            Path output = work.resolve("out-interrupted-" + framework);
+            String[] args = {"-D", "mapreduce.framework.name=" + framework, "-mapper", "python3 " + work.resolve("slow.py") + " " + started,
+                    "-reducer", "NONE", "-input", work.resolve("in/b.txt").toString(), "-output", output.toString()};
+            AtomicInteger exitCode = new AtomicInteger(-1);
+            Thread client = new Thread(() -> {
+                try {
+                    exitCode.set(ToolRunner.run(new Configuration(), new StreamJob(), args));
+                }
+                catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, "streaming-client-" + framework);
+            client.start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!Files.exists(started) && client.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(started).as("the %s job's mapper started", framework).exists();
+            client.interrupt();
+            client.join(TimeUnit.MINUTES.toMillis(1));
+            assertThat(exitCode.get()).as("exit code of the interrupted %s client", framework).isEqualTo(6);
+            // the job itself goes on without its client; let it finish before the next one
+            while (!Files.exists(output.resolve("_SUCCESS")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(output.resolve("_SUCCESS")).exists();
+        }
+    }
+
+    @Test
     void badArguments()
             throws Exception
     {
         assertSameAsHadoop(List.of("-mapper", "mapper.py", "-output", "OUT"), 1);
     }
 
-    private void assertSameAsHadoop(List<String> args, int expectedExit)
+    /** Runs {@code args} on both, compares, and returns Tusk's run. */
+    private Run assertSameAsHadoop(List<String> args, int expectedExit)
             throws Exception
     {
         Run hadoop = run(args, "hadoop", true);
@@ -157,6 +261,7 @@ class StreamingIT
             assertThat(tusk.log).contains("job_tusk");
             assertThat(files(tusk.output)).containsKey("_SUCCESS");
         }
+        return tusk;
     }
 
     private record Run(int exitCode, Path output, String log) {}
