@@ -48,7 +48,7 @@ public final class EngineBenchmarks
                 case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                 case "--records" -> records = Long.parseLong(args[++i]);
                 default -> {
-                    System.err.println("Usage: bench/run [--scale-mb N] [--runs N] [--warmups N] [--records N]");
+                    System.err.println("Usage: bench/run-engine [--scale-mb N] [--runs N] [--warmups N] [--records N]");
                     System.exit(2);
                 }
             }
@@ -170,45 +170,7 @@ public final class EngineBenchmarks
     static void generateText(Path path, int megabytes)
             throws IOException
     {
-        if (Files.exists(path) && Files.size(path) >= (long) megabytes << 20) {
-            return;
-        }
-        Files.createDirectories(path.getParent());
-        Random random = new Random(42);
-        String[] vocabulary = new String[20_000];
-        for (int i = 0; i < vocabulary.length; i++) {
-            StringBuilder word = new StringBuilder();
-            int length = 2 + random.nextInt(9);
-            for (int c = 0; c < length; c++) {
-                word.append((char) ('a' + random.nextInt(26)));
-            }
-            vocabulary[i] = word.toString();
-        }
-        double[] cumulative = new double[vocabulary.length];
-        double total = 0;
-        for (int i = 0; i < vocabulary.length; i++) {
-            total += 1.0 / (i + 1);
-            cumulative[i] = total;
-        }
-        Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
-        long target = (long) megabytes << 20;
-        long written = 0;
-        try (BufferedWriter writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-            StringBuilder line = new StringBuilder();
-            while (written < target) {
-                line.setLength(0);
-                int words = 5 + random.nextInt(15);
-                for (int w = 0; w < words; w++) {
-                    double pick = random.nextDouble() * total;
-                    int index = java.util.Arrays.binarySearch(cumulative, pick);
-                    line.append(w == 0 ? "" : " ").append(vocabulary[index >= 0 ? index : Math.min(-index - 1, vocabulary.length - 1)]);
-                }
-                line.append('\n');
-                writer.write(line.toString());
-                written += line.length();
-            }
-        }
-        Files.move(temporary, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        DataGenerators.zipfText(path, (long) megabytes << 20, 20_000);
     }
 
     private static double time(Supplier<?> work)

@@ -62,13 +62,22 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
         int threads = parseMaster(properties.getOrDefault(MASTER, "local[*]"));
         long budget = properties.containsKey(MEMORY_BUDGET)
                 ? parseBytes(MEMORY_BUDGET, properties.get(MEMORY_BUDGET))
-                : Runtime.getRuntime().maxMemory() / 2;
+                : defaultMemoryBudget(Runtime.getRuntime().maxMemory());
         int page = properties.containsKey(PAGE_SIZE)
                 ? (int) parseBytes(PAGE_SIZE, properties.get(PAGE_SIZE))
                 : (int) Math.max(64 * 1024, Math.min(4 << 20, budget / 64));
         int attempts = Integer.parseInt(properties.getOrDefault(MAX_ATTEMPTS, "4"));
         Path localDir = Path.of(properties.getOrDefault(LOCAL_DIR, System.getProperty("java.io.tmpdir")));
         return new TuskConfig(threads, budget, page, attempts, localDir, properties);
+    }
+
+    /**
+     * Half of the heap left after a reserve for everything that is not data (task objects, job
+     * configurations, buffers of readers and writers): a quarter of the heap, at most 128 MiB.
+     */
+    static long defaultMemoryBudget(long maxHeap)
+    {
+        return (maxHeap - Math.min(maxHeap / 4, 128L << 20)) / 2;
     }
 
     /** Worker threads of a master string: {@code local} is 1, {@code local[*]} all cores. */

@@ -89,7 +89,8 @@ public final class ShuffleSorter
     {
         if (!records.indexHasRoom()) {
             int capacity = Math.max(MIN_INDEX_CAPACITY, records.indexCapacity() * 2);
-            long bytes = (long) (capacity - records.indexCapacity()) * PagedRecords.INDEX_BYTES_PER_RECORD;
+            // the old index and the new one both live while the index is copied
+            long bytes = (long) capacity * PagedRecords.INDEX_BYTES_PER_RECORD;
             if (!acquire(records, bytes)) {
                 if (!maySpill) {
                     return false;
@@ -97,7 +98,9 @@ public final class ShuffleSorter
                 spill();
                 return ensureRoom(buffer, recordSize, true);
             }
+            long oldBytes = (long) records.indexCapacity() * PagedRecords.INDEX_BYTES_PER_RECORD;
             records.growIndex(capacity);
+            memoryManager.release(this, oldBytes);
         }
         if (!records.pageHasRoom(recordSize)) {
             int length = Math.max(pageSize, recordSize);

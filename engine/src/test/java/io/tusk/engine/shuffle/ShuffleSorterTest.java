@@ -157,7 +157,7 @@ class ShuffleSorterTest
     void retainedOutputSpillsWhenAnotherConsumerNeedsMemory()
             throws IOException
     {
-        memory = new MemoryManager(256 * 1024);
+        memory = new MemoryManager(512 * 1024);
         ShuffleSorter first = new ShuffleSorter("first", 1, BY_BYTES, null, memory, directory, 4096);
         for (int i = 0; i < 5_000; i++) {
             add(first, 0, i, i);
