@@ -449,7 +449,11 @@ public final class Suite
     private Execution execute(List<String> command, Path log)
             throws Exception
     {
-        Process process = new ProcessBuilder(command).directory(root.resolve("work").toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.resolve("work").toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        // Python scripts write through a block buffer, as in a user's shell; an inherited
+        // PYTHONUNBUFFERED=1 makes every peer's scripts issue a write per line
+        builder.environment().remove("PYTHONUNBUFFERED");
+        Process process = builder.start();
         if (!process.waitFor(2, TimeUnit.HOURS)) {
             process.destroyForcibly();
             throw new IllegalStateException("timed out after 2 hours: " + command);
