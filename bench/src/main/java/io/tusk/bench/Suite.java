@@ -68,8 +68,7 @@ public final class Suite
         this.data = root.resolve("data");
         this.heap = heap;
         this.runs = runs;
-        this.classpath = home.resolve("bench/target/tusk-bench-0.1.0-SNAPSHOT.jar") + ":" + home.resolve("conf") + ":"
-                + Files.readString(home.resolve("bench/target/classpath.txt")).trim();
+        this.classpath = home.resolve("bench/target/tusk-bench-0.1.0-SNAPSHOT.jar") + ":" + Files.readString(home.resolve("bench/target/classpath.txt")).trim();
         this.examples = home.resolve("bench/target/lib/hadoop-mapreduce-examples-3.4.2.jar");
         this.streaming = home.resolve("bench/target/lib/hadoop-streaming-3.4.2.jar");
     }
@@ -423,10 +422,15 @@ public final class Suite
         return "\"" + value.replace("\"", "\"\"") + "\"";
     }
 
+    /**
+     * A JVM running {@code mainClass}. Tusk's launchers get Tusk's {@code conf/} on the class path,
+     * as {@code bin/tusk} gives it; Hadoop's peers run with Hadoop's defaults only.
+     */
     private List<String> java(String heapSize, String mainClass, List<String> args)
     {
+        String path = mainClass.startsWith("io.tusk.") ? home.resolve("conf") + ":" + classpath : classpath;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heapSize,
-                "-XX:+UseParallelGC", "-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", classpath, mainClass));
+                "-XX:+UseParallelGC", "-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", path, mainClass));
         command.addAll(args);
         return timed(command);
     }

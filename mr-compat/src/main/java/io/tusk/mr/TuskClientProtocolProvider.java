@@ -1,5 +1,6 @@
 package io.tusk.mr;
 
+import io.tusk.io.NioLocalFileSystem;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.MRConfig;
 import org.apache.hadoop.mapreduce.protocol.ClientProtocol;
@@ -23,8 +24,8 @@ public final class TuskClientProtocolProvider
             return null;
         }
         // Hadoop's clients poll a cluster every 1 to 5 seconds; Tusk's jobs often finish sooner
-        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", "50");
-        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", "100");
+        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", "10");
+        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", "20");
         // as Hadoop's local runner: the old API's split-count hint is 1, so jobs cut the same splits
         // and map-only jobs write the same part files
         setUnlessUserSet(conf, "mapreduce.job.maps", "1");
@@ -33,6 +34,9 @@ public final class TuskClientProtocolProvider
         // tasks run concurrently: with the atomic commit algorithm a failed job's abort removes
         // every task's output, even of tasks that committed before another task failed the job
         setUnlessUserSet(conf, "mapreduce.fileoutputcommitter.algorithm.version", "1");
+        // without Hadoop's native library every local chmod forks a process; Tusk's file://
+        // file system changes permissions in-process (same files, bytes and permissions)
+        setUnlessUserSet(conf, "fs.file.impl", NioLocalFileSystem.class.getName());
         return new TuskClientProtocol(conf);
     }
 

@@ -1,0 +1,115 @@
+package io.tusk.io;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Comparator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tusk's local file system against Hadoop's own: the same permissions, owners and groups. */
+class NioLocalFileSystemTest
+{
+    @TempDir
+    java.nio.file.Path directory;
+
+    private LocalFileSystem hadoop;
+    private NioLocalFileSystem tusk;
+
+    @BeforeEach
+    void setUp()
+            throws IOException
+    {
+        Configuration conf = new Configuration(false);
+        hadoop = new LocalFileSystem();
+        hadoop.initialize(URI.create("file:///"), conf);
+        tusk = new NioLocalFileSystem();
+        tusk.initialize(URI.create("file:///"), conf);
+    }
+
+    @AfterEach
+    void tearDown()
+            throws IOException
+    {
+        hadoop.close();
+        tusk.close();
+    }
+
+    @Test
+    void setsPermissionsAsHadoopDoes()
+            throws IOException
+    {
+        for (short mode : new short[] {0644, 0600, 0755, 0700, 0640, 0777, 01777, 0}) {
+            Path byTusk = new Path(directory.resolve("tusk-" + Integer.toOctalString(mode)).toUri());
+            Path byHadoop = new Path(directory.resolve("hadoop-" + Integer.toOctalString(mode)).toUri());
+            touch(tusk, byTusk);
+            touch(hadoop, byHadoop);
+
+            tusk.setPermission(byTusk, new FsPermission(mode));
+            hadoop.setPermission(byHadoop, new FsPermission(mode));
+
+            assertThat(hadoop.getFileStatus(byTusk).getPermission()).as("mode %s", Integer.toOctalString(mode))
+                    .isEqualTo(hadoop.getFileStatus(byHadoop).getPermission())
+                    .isEqualTo(new FsPermission(mode));
+        }
+    }
+
+    @Test
+    void readsStatusesAsHadoopDoes()
+            throws IOException
+    {
+        Path root = new Path(directory.toUri());
+        touch(hadoop, new Path(root, "file"));
+        hadoop.setPermission(new Path(root, "file"), new FsPermission((short) 0640));
+        hadoop.mkdirs(new Path(root, "dir"), new FsPermission((short) 0750));
+        hadoop.mkdirs(new Path(root, "sticky"));
+        hadoop.setPermission(new Path(root, "sticky"), new FsPermission((short) 01777));
+
+        FileStatus[] expected = sorted(hadoop.listStatus(root));
+        FileStatus[] actual = sorted(tusk.listStatus(root));
+
+        assertThat(actual).hasSameSizeAs(expected).hasSize(3);
+        for (int i = 0; i < expected.length; i++) {
+            assertStatus(actual[i], expected[i]);
+            assertStatus(tusk.getFileStatus(expected[i].getPath()), expected[i]);
+        }
+    }
+
+    private static void assertStatus(FileStatus actual, FileStatus expected)
+    {
+        assertThat(actual.getPath()).isEqualTo(expected.getPath());
+        assertThat(actual.getPermission()).as("%s", expected.getPath()).isEqualTo(expected.getPermission());
+        assertThat(actual.getOwner()).isEqualTo(expected.getOwner());
+        assertThat(actual.getGroup()).isEqualTo(expected.getGroup());
+        assertThat(actual.getLen()).isEqualTo(expected.getLen());
+        assertThat(actual.isDirectory()).isEqualTo(expected.isDirectory());
+        assertThat(actual.getModificationTime()).isEqualTo(expected.getModificationTime());
+    }
+
+    private static FileStatus[] sorted(FileStatus[] statuses)
+    {
+        FileStatus[] copy = statuses.clone();
+        Arrays.sort(copy, Comparator.comparing(status -> status.getPath().toString()));
+        return copy;
+    }
+
+    private static void touch(FileSystem fs, Path path)
+            throws IOException
+    {
+        try (FSDataOutputStream out = fs.create(path)) {
+            out.writeBytes("tusk\n");
+        }
+    }
+}
