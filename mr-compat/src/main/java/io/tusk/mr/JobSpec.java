@@ -16,15 +16,18 @@ import org.apache.hadoop.mapreduce.TaskType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * What every task of a MapReduce job needs: the job's configuration (in Hadoop's own serialized
  * form), where its splits are, and how many maps and reduces it has. Immutable; travels to tasks
- * through the engine's serde. The configuration is read once per process and task attempts get
- * localized copies.
+ * through the engine's serde. The configuration is parsed once per job in a process (the last
+ * jobs' are kept) and task attempts get localized copies.
  */
 final class JobSpec
 {
@@ -33,6 +36,16 @@ final class JobSpec
     private final List<SplitRef> splits;
     private final int reduces;
     private transient volatile JobConf jobConf;
+
+    /** Parsed configurations of the jobs that ran last in this process, by job id (ids are unique in a process). */
+    private static final Map<String, JobConf> RECENT_CONFIGURATIONS = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobConf> eldest)
+        {
+            return size() > 16;
+        }
+    });
 
     /** Where a split is stored in {@code job.split}, and the hosts that hold its data. */
     record SplitRef(String file, long offset, List<String> hosts) {}
@@ -70,18 +83,25 @@ final class JobSpec
     {
         JobConf conf = jobConf;
         if (conf == null) {
-            conf = new JobConf(false);
-            DataInputBuffer in = new DataInputBuffer();
-            in.reset(configuration, configuration.length);
-            try {
-                conf.readFields(in);
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException("Cannot read the configuration of " + jobId, e);
-            }
-            conf.setClassLoader(JobClassLoaders.get(jobId));
+            // every task gets its own copy of the spec: parse the configuration once per job
+            conf = RECENT_CONFIGURATIONS.computeIfAbsent(jobId, id -> parse());
             jobConf = conf;
         }
+        return conf;
+    }
+
+    private JobConf parse()
+    {
+        JobConf conf = new JobConf(false);
+        DataInputBuffer in = new DataInputBuffer();
+        in.reset(configuration, configuration.length);
+        try {
+            conf.readFields(in);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the configuration of " + jobId, e);
+        }
+        conf.setClassLoader(JobClassLoaders.get(jobId));
         return conf;
     }
 

@@ -130,7 +130,8 @@ final class MrJob
     synchronized JobStatus status()
     {
         float mapProgress = spec.maps() == 0 ? 1f : (float) completedMaps / spec.maps();
-        float reduceProgress = spec.reduces() == 0 ? 1f : (float) completedReduces / spec.reduces();
+        // as in Hadoop (local runner and YARN), a map-only job's reduce progress stays at 0
+        float reduceProgress = spec.reduces() == 0 ? 0f : (float) completedReduces / spec.reduces();
         org.apache.hadoop.mapred.JobStatus status = org.apache.hadoop.mapred.JobStatus.downgrade(new JobStatus(jobId, setupProgress, mapProgress,
                 reduceProgress, cleanupProgress, state, JobPriority.DEFAULT, conf.getUser(), conf.getJobName(), new Path(submitDir, "job.xml").toString(),
                 "http://localhost:8080/"));
