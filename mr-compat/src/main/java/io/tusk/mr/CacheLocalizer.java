@@ -153,8 +153,9 @@ final class CacheLocalizer
     {
         java.nio.file.Path linkPath = java.nio.file.Path.of(System.getProperty("user.dir")).resolve(name);
         if (Files.exists(linkPath, LinkOption.NOFOLLOW_LINKS)) {
-            if (warnIfTaken) {
-                LOG.warn("Cannot link {} into the working directory: {} already exists", target, linkPath);
+            // as Hadoop's local runner, the file already there is used; say so only if it differs
+            if (warnIfTaken && !sameContent(linkPath, target)) {
+                LOG.warn("Cannot link {} into the working directory: {} already exists and differs; the job uses the existing one", target, linkPath);
             }
             else {
                 LOG.debug("Not linking {}: {} already exists", target, linkPath);
@@ -163,6 +164,19 @@ final class CacheLocalizer
         else {
             Files.createSymbolicLink(linkPath, target);
             links.add(linkPath);
+        }
+    }
+
+    private static boolean sameContent(java.nio.file.Path existing, java.nio.file.Path shipped)
+    {
+        try {
+            if (Files.isSameFile(existing, shipped)) {
+                return true;
+            }
+            return Files.isRegularFile(existing) && Files.isRegularFile(shipped) && Files.mismatch(existing, shipped) == -1;
+        }
+        catch (IOException e) {
+            return false;
         }
     }
 
