@@ -29,17 +29,17 @@ import static java.util.Objects.requireNonNull;
  * to a local job directory (archives unpacked), linked into the process's working directory under
  * its link name so tasks open it by relative path, and listed in
  * {@code mapreduce.job.cache.local.files/archives}. The job jar is linked as {@code job.jar}, as in a
- * cluster task's directory. {@code -libjars} and other classpath entries join the job's class loader. {@link #close()} removes the links and copies.
+ * cluster task's directory. {@code -libjars} and other classpath entries join the job's class
+ * loader. {@link #close()} removes the links and copies.
  * Not thread-safe; used by the job's driver thread.
  */
 final class CacheLocalizer
         implements AutoCloseable
 {
     private static final Logger LOG = LogManager.getLogger(CacheLocalizer.class);
-
-    private final java.nio.file.Path jobDirectory;
     private static final String JOB_JAR = "job.jar";
 
+    private final java.nio.file.Path jobDirectory;
     private final List<java.nio.file.Path> links = new ArrayList<>();
     private final List<URL> classpath = new ArrayList<>();
 

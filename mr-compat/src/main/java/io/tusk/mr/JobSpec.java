@@ -1,7 +1,9 @@
 package io.tusk.mr;
 
+import io.tusk.engine.task.TaskContext;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.DataInputBuffer;
 import org.apache.hadoop.io.DataOutputBuffer;
@@ -13,6 +15,7 @@ import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskType;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -147,9 +150,9 @@ final class JobSpec
             dirs[i] = roots[i] + "/taskTracker/" + user + "/jobcache/" + attempt.getJobID() + "/" + attempt;
         }
         conf.setStrings("mapreduce.cluster.local.dir", dirs);
-        io.tusk.engine.task.TaskContext.current().ifPresent(context -> context.closeOnCompletion(() -> {
+        TaskContext.current().ifPresent(context -> context.closeOnCompletion(() -> {
             for (String dir : dirs) {
-                org.apache.hadoop.fs.FileUtil.fullyDelete(new java.io.File(new Path(dir).toUri().getPath()));
+                FileUtil.fullyDelete(new File(new Path(dir).toUri().getPath()));
             }
         }));
     }

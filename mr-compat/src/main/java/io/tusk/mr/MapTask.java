@@ -220,7 +220,7 @@ final class MapTask
         InputFormat<Object, Object> inputFormat = (InputFormat<Object, Object>) ReflectionUtils.newInstance(taskContext.getInputFormatClass(), conf);
         RecordReader<Object, Object> real = inputFormat.createRecordReader(split, taskContext);
         org.apache.hadoop.mapreduce.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
-        reporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(() -> real.getProgress()));
+        reporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(real::getProgress));
         return new RecordReader<>()
         {
             @Override

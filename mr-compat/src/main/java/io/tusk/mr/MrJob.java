@@ -239,8 +239,6 @@ final class MrJob
             committer.setupJob(jobContext);
             synchronized (this) {
                 setupProgress = 1;
-            }
-            synchronized (this) {
                 if (killed) {
                     // the interrupt may have been swallowed by the job's setup (file system calls)
                     throw new InterruptedException("Job " + jobId + " was killed during its setup");
@@ -329,7 +327,7 @@ final class MrJob
             for (int i = events.size() - 1; i >= 0; i--) {
                 TaskCompletionEvent event = events.get(i);
                 if (event.getStatus() == TaskCompletionEvent.Status.FAILED) {
-                    String cause = failure instanceof TuskException && failure.getCause() != null ? failure.getCause().toString() : failure.toString();
+                    String cause = userCause(failure).toString();
                     AttemptStderr.StderrTail stderr = AttemptStderr.tailOf(failure);
                     if (stderr != null) {
                         cause += "\n" + stderr;
@@ -341,6 +339,12 @@ final class MrJob
             }
         }
         return failure instanceof TuskException ? failure.getMessage() : StringUtils.stringifyException(failure);
+    }
+
+    /** The user's exception inside the engine's wrapper, or the failure itself. */
+    private static Throwable userCause(Throwable failure)
+    {
+        return failure instanceof TuskException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private OutputCommitter jobCommitter()
@@ -415,14 +419,6 @@ final class MrJob
                     task.status = org.apache.hadoop.mapred.TIPStatus.COMPLETE;
                     task.finish = System.currentTimeMillis();
                     task.successful = attemptId;
-                }
-                else {
-                    task.diagnostics.add(attemptId + ": " + StringUtils.stringifyException(failure));
-                    if (task.running.isEmpty()) {
-                        task.finish = System.currentTimeMillis();
-                    }
-                }
-                if (failure == null) {
                     if (map) {
                         completedMaps++;
                     }
@@ -431,8 +427,12 @@ final class MrJob
                     }
                 }
                 else {
+                    task.diagnostics.add(attemptId + ": " + StringUtils.stringifyException(failure));
+                    if (task.running.isEmpty()) {
+                        task.finish = System.currentTimeMillis();
+                    }
                     // one line, as a log reader needs it; the client prints the stack trace from the diagnostics
-                    LOG.warn("Task attempt {} failed: {}", attemptId, failure instanceof TuskException && failure.getCause() != null ? failure.getCause() : failure);
+                    LOG.warn("Task attempt {} failed: {}", attemptId, userCause(failure));
                     LOG.debug("Task attempt {} failed", attemptId, failure);
                     diagnostics.put(attemptId.toString(), "Error: " + StringUtils.stringifyException(failure));
                     jobCounters.merge(map ? JobCounter.NUM_FAILED_MAPS : JobCounter.NUM_FAILED_REDUCES, 1L, Long::sum);

@@ -1,5 +1,6 @@
 package io.tusk.mr;
 
+import io.tusk.engine.task.TaskContext;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapred.FileOutputFormat;
 import org.apache.hadoop.mapred.JobConf;
@@ -82,7 +83,7 @@ final class TaskCommitter
     void commit()
             throws IOException
     {
-        if (io.tusk.engine.task.TaskContext.current().map(io.tusk.engine.task.TaskContext::isCancelled).orElse(Thread.currentThread().isInterrupted())) {
+        if (TaskContext.current().map(TaskContext::isCancelled).orElse(Thread.currentThread().isInterrupted())) {
             // the job was cancelled or failed while this attempt ran (even if the user's code
             // swallowed the interrupt): its output must not count
             abort();

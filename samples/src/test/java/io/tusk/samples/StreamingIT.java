@@ -181,8 +181,7 @@ class StreamingIT
             throws Exception
     {
         Path formatJar = TestProcesses.jar("io/tusk/samples/existing", work.resolve("strict.jar"), null);
-        Files.createDirectories(work.resolve("out-hadoop"));
-        Files.createDirectories(work.resolve("out-tusk"));
+        createOutputDirectories();
         assertSameAsHadoop(List.of("-libjars", formatJar.toString(), "-outputformat", StrictOutputFormat.class.getName(),
                 "-mapper", "cat", "-input", "in", "-output", "OUT"), 4);
     }
@@ -192,8 +191,7 @@ class StreamingIT
             throws Exception
     {
         assertSameAsHadoop(List.of("-mapper", "cat", "-input", "missing", "-output", "OUT"), 5);
-        Files.createDirectories(work.resolve("out-hadoop"));
-        Files.createDirectories(work.resolve("out-tusk"));
+        createOutputDirectories();
         assertSameAsHadoop(List.of("-mapper", "cat", "-input", "in", "-output", "OUT"), 5);
     }
 
@@ -279,6 +277,14 @@ class StreamingIT
         }
         TestProcesses.Result result = TestProcesses.run(command, work, work.resolve(name + ".log"));
         return new Run(result.exitCode(), output, result.log());
+    }
+
+    /** Makes the output directory of both runs exist beforehand. */
+    private void createOutputDirectories()
+            throws IOException
+    {
+        Files.createDirectories(work.resolve("out-hadoop"));
+        Files.createDirectories(work.resolve("out-tusk"));
     }
 
     private static Map<String, String> files(Path directory)

@@ -404,7 +404,6 @@ public final class DagScheduler
         completeFailedJob(job);
     }
 
-
     private void completeFailedJob(Job job)
     {
         if (job.running <= 0 && jobs.remove(job.id) != null) {
