@@ -131,14 +131,24 @@ public final class ShuffleSorter
 
     /**
      * Sorts the buffer, with a radix pass first when the memory manager grants the scratch space
-     * (released right after), else with a comparison sort.
+     * (released right after), else with a comparison sort. When memory for a second copy of the
+     * records is granted too, the records are compacted into sorted order on the way (see
+     * {@link PagedRecords#sort(SortOrder, long[], int)}), and the old pages released.
      */
     private void sortBuffer(PagedRecords records)
     {
         long scratchBytes = records.radixScratchLongs() * Long.BYTES;
         if (records.count() > 4096 && memoryManager.tryAcquire(this, scratchBytes)) {
             try {
-                records.sort(order, new long[(int) records.radixScratchLongs()]);
+                long compactionBytes = records.compactionBytes(pageSize);
+                if (memoryManager.tryAcquire(this, compactionBytes)) {
+                    long before = records.memoryBytes();
+                    records.sort(order, new long[(int) records.radixScratchLongs()], pageSize);
+                    memoryManager.release(this, before + compactionBytes - records.memoryBytes());
+                }
+                else {
+                    records.sort(order, new long[(int) records.radixScratchLongs()]);
+                }
             }
             finally {
                 memoryManager.release(this, scratchBytes);

@@ -8,10 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +63,38 @@ class ShuffleSorterTest
             List<Integer> expected = keys.stream().filter(key -> key % 3 == target).sorted().toList();
             assertThat(readKeys(output, partition)).containsExactlyElementsOf(expected);
         }
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void compactsRecordsOfMixedSizesIntoSortedOrder()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, null, memory, directory, 4096);
+        Random random = new Random(3);
+        TreeMap<String, String> expected = new TreeMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            // one shared prefix: the comparator orders everything after the radix pass
+            String key = "key-" + random.nextInt(1_000_000_000) + "-" + i;
+            String value = "v".repeat(i % 97 == 0 ? 6000 : random.nextInt(200));
+            expected.put(key, value);
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
+            sorter.add(0, ByteBuffer.wrap(keyBytes).getInt(), keyBytes, 0, keyBytes.length, valueBytes, 0, valueBytes.length);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(output.inMemory()).isTrue();
+        Map<String, String> actual = new LinkedHashMap<>();
+        try (RecordCursor cursor = new MergingCursor(BY_BYTES, output.open(0))) {
+            while (cursor.next()) {
+                actual.put(new String(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(), StandardCharsets.UTF_8),
+                        new String(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(actual).containsExactlyEntriesOf(expected);
         output.delete();
         assertThat(memory.used()).isZero();
     }
