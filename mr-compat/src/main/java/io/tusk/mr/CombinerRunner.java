@@ -3,7 +3,6 @@ package io.tusk.mr;
 import io.tusk.engine.shuffle.RecordCursor;
 import io.tusk.engine.shuffle.RecordSink;
 import io.tusk.engine.shuffle.ShuffleCombiner;
-import org.apache.hadoop.io.DataOutputBuffer;
 import org.apache.hadoop.io.RawComparator;
 import org.apache.hadoop.io.serializer.Deserializer;
 import org.apache.hadoop.io.serializer.SerializationFactory;
@@ -76,8 +75,8 @@ abstract class CombinerRunner
     {
         Serializer<Object> keySerializer = serialization.getSerializer(keyClass);
         Serializer<Object> valueSerializer = serialization.getSerializer(valueClass);
-        DataOutputBuffer keyBuffer = new DataOutputBuffer();
-        DataOutputBuffer valueBuffer = new DataOutputBuffer();
+        RecordOutput keyBuffer = new RecordOutput();
+        RecordOutput valueBuffer = new RecordOutput();
         try {
             keySerializer.open(keyBuffer);
             valueSerializer.open(valueBuffer);
@@ -90,8 +89,8 @@ abstract class CombinerRunner
             keySerializer.serialize(key);
             valueBuffer.reset();
             valueSerializer.serialize(value);
-            sink.add(prefix.prefix(keyBuffer.getData(), 0, keyBuffer.getLength()), keyBuffer.getData(), 0, keyBuffer.getLength(),
-                    valueBuffer.getData(), 0, valueBuffer.getLength());
+            sink.add(prefix.prefix(keyBuffer.data(), 0, keyBuffer.length()), keyBuffer.data(), 0, keyBuffer.length(),
+                    valueBuffer.data(), 0, valueBuffer.length());
             outputRecords.increment(1);
         };
     }

@@ -5,7 +5,6 @@ import io.tusk.engine.shuffle.ShuffleSorter;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskContext;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.io.DataOutputBuffer;
 import org.apache.hadoop.io.serializer.SerializationFactory;
 import org.apache.hadoop.io.serializer.Serializer;
 import org.apache.hadoop.mapred.Counters;
@@ -401,8 +400,8 @@ final class MapTask
         private final int partitions = spec.reduces();
         private final Partitioner<Object, Object> newPartitioner;
         private final org.apache.hadoop.mapred.Partitioner<Object, Object> oldPartitioner;
-        private final DataOutputBuffer keyBuffer = new DataOutputBuffer();
-        private final DataOutputBuffer valueBuffer = new DataOutputBuffer();
+        private final RecordOutput keyBuffer = new RecordOutput();
+        private final RecordOutput valueBuffer = new RecordOutput();
         private final Serializer<Object> keySerializer;
         private final Serializer<Object> valueSerializer;
         // counted here and added to the task's (synchronized) counters once at the end
@@ -466,11 +465,11 @@ final class MapTask
             keySerializer.serialize(key);
             valueBuffer.reset();
             valueSerializer.serialize(value);
-            byte[] keyBytes = keyBuffer.getData();
-            int keyLength = keyBuffer.getLength();
-            sorter.add(target, prefix.prefix(keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueBuffer.getData(), 0, valueBuffer.getLength());
+            byte[] keyBytes = keyBuffer.data();
+            int keyLength = keyBuffer.length();
+            sorter.add(target, prefix.prefix(keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueBuffer.data(), 0, valueBuffer.length());
             outputRecords++;
-            outputBytes += keyLength + valueBuffer.getLength();
+            outputBytes += keyLength + valueBuffer.length();
         }
 
         void flushCounters()

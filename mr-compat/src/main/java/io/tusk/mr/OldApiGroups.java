@@ -1,7 +1,6 @@
 package io.tusk.mr;
 
 import io.tusk.engine.shuffle.RecordCursor;
-import org.apache.hadoop.io.DataInputBuffer;
 import org.apache.hadoop.io.RawComparator;
 import org.apache.hadoop.io.WritableComparator;
 import org.apache.hadoop.io.serializer.Deserializer;
@@ -32,8 +31,8 @@ final class OldApiGroups
     private final boolean rawGrouping;
     private final Deserializer<Object> keyDeserializer;
     private final Deserializer<Object> valueDeserializer;
-    private final DataInputBuffer keyInput = new DataInputBuffer();
-    private final DataInputBuffer valueInput = new DataInputBuffer();
+    private final RecordInput keyInput = new RecordInput();
+    private final RecordInput valueInput = new RecordInput();
     private final Counter valueCounter;
     private byte[] groupKey = new byte[64];
     private int groupKeyLength;
