@@ -3,7 +3,6 @@ package io.tusk.mr;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.mapred.Counters;
 import org.apache.hadoop.mapreduce.FileSystemCounter;
-import org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormatCounter;
 
 import java.util.HashMap;
@@ -20,8 +19,12 @@ final class FileSystemCounters
 {
     private final Map<String, long[]> start = snapshot();
 
-    /** Adds the task's I/O since construction to {@code counters}. */
-    void record(Counters counters, String inputScheme, String outputScheme)
+    /**
+     * Adds the task's I/O since construction to {@code counters}; bytes written in the output's
+     * scheme also count as the output format's. (The input format's bytes are counted around the
+     * record reader's calls, see {@link InputBytes}.)
+     */
+    void record(Counters counters, String outputScheme)
     {
         Map<String, long[]> end = snapshot();
         end.forEach((scheme, values) -> {
@@ -33,9 +36,6 @@ final class FileSystemCounters
             counters.findCounter(scheme, FileSystemCounter.READ_OPS).increment(values[2] - before[2]);
             counters.findCounter(scheme, FileSystemCounter.LARGE_READ_OPS).increment(values[3] - before[3]);
             counters.findCounter(scheme, FileSystemCounter.WRITE_OPS).increment(values[4] - before[4]);
-            if (scheme.equals(inputScheme)) {
-                counters.findCounter(FileInputFormatCounter.BYTES_READ).increment(read);
-            }
             if (scheme.equals(outputScheme)) {
                 counters.findCounter(FileOutputFormatCounter.BYTES_WRITTEN).increment(written);
             }

@@ -157,9 +157,12 @@ final class JobSpec
         }));
     }
 
-    /** The split of map {@code map}, deserialized with the job's serialization. */
+    /**
+     * The split of map {@code map}, deserialized with the job's serialization; adds the size of its
+     * serialized form to {@code rawBytes}, as Hadoop's {@code SPLIT_RAW_BYTES}.
+     */
     @SuppressWarnings("unchecked")
-    <T> T split(int map, JobConf conf)
+    <T> T split(int map, JobConf conf, org.apache.hadoop.mapred.Counters.Counter rawBytes)
             throws IOException
     {
         SplitRef ref = splits.get(map);
@@ -181,6 +184,7 @@ final class JobSpec
             }
             deserializer.open(in);
             T split = deserializer.deserialize(null);
+            rawBytes.increment(in.getPos() - ref.offset());
             deserializer.close();
             return split;
         }

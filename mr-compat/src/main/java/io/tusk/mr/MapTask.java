@@ -18,6 +18,7 @@ import org.apache.hadoop.mapreduce.Mapper;
 import org.apache.hadoop.mapreduce.OutputFormat;
 import org.apache.hadoop.mapreduce.Partitioner;
 import org.apache.hadoop.mapreduce.RecordReader;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter;
 import org.apache.hadoop.mapreduce.RecordWriter;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
@@ -62,6 +63,7 @@ final class MapTask
             throws Exception
     {
         FileSystemCounters fileSystems = new FileSystemCounters();
+        JvmCounters jvm = new JvmCounters();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), conf.getUseNewMapper(), reporter);
         ExecutorEnv env = context.env();
         org.apache.hadoop.io.RawComparator<?> comparator = conf.getOutputKeyComparator();
@@ -93,7 +95,8 @@ final class MapTask
             committer.abort();
             throw e;
         }
-        fileSystems.record(reporter.counters(), inputScheme(), null);
+        fileSystems.record(reporter.counters(), null);
+        jvm.record(reporter.counters());
         return output;
     }
 
@@ -102,6 +105,7 @@ final class MapTask
             throws Exception
     {
         FileSystemCounters fileSystems = new FileSystemCounters();
+        JvmCounters jvm = new JvmCounters();
         boolean newApi = conf.getUseNewMapper();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
         try {
@@ -127,14 +131,8 @@ final class MapTask
             committer.abort();
             throw e;
         }
-        fileSystems.record(reporter.counters(), inputScheme(), FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
-    }
-
-    /** The scheme of the job's (first) input directory. */
-    private String inputScheme()
-    {
-        String inputs = conf.get("mapreduce.input.fileinputformat.inputdir");
-        return inputs == null ? null : FileSystemCounters.scheme(inputs.split(",")[0], conf);
+        fileSystems.record(reporter.counters(), FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
+        jvm.record(reporter.counters());
     }
 
     private void runNewMapper(ShuffleCollector collector, TaskCommitter committer)
@@ -142,7 +140,7 @@ final class MapTask
     {
         TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
         Mapper<Object, Object, Object, Object> mapper = newMapper(taskContext);
-        InputSplit split = spec.split(partition, conf);
+        InputSplit split = spec.split(partition, conf, reporter.getCounter(TaskCounter.SPLIT_RAW_BYTES));
         RecordReader<Object, Object> reader = countingReader(taskContext, split);
         runMapper(mapper, reader, new CollectorWriter(collector::collect), split, committer.committer());
     }
@@ -152,7 +150,7 @@ final class MapTask
     {
         TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
         Mapper<Object, Object, Object, Object> mapper = newMapper(taskContext);
-        InputSplit split = spec.split(partition, conf);
+        InputSplit split = spec.split(partition, conf, reporter.getCounter(TaskCounter.SPLIT_RAW_BYTES));
         RecordReader<Object, Object> reader = countingReader(taskContext, split);
         @SuppressWarnings("unchecked")
         OutputFormat<Object, Object> outputFormat = (OutputFormat<Object, Object>) committer.newOutputFormat();
@@ -217,7 +215,11 @@ final class MapTask
             throws IOException, InterruptedException, ClassNotFoundException
     {
         InputFormat<Object, Object> inputFormat = (InputFormat<Object, Object>) ReflectionUtils.newInstance(taskContext.getInputFormatClass(), conf);
+        InputBytes bytes = new InputBytes(split instanceof org.apache.hadoop.mapreduce.lib.input.FileSplit fileSplit ? fileSplit.getPath() : null,
+                conf, reporter.getCounter(FileInputFormatCounter.BYTES_READ));
+        long before = bytes.start();
         RecordReader<Object, Object> real = inputFormat.createRecordReader(split, taskContext);
+        bytes.end(before);
         org.apache.hadoop.mapreduce.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
         reporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(real::getProgress));
         return new RecordReader<>()
@@ -226,14 +228,18 @@ final class MapTask
             public void initialize(InputSplit split, TaskAttemptContext context)
                     throws IOException, InterruptedException
             {
+                long before = bytes.start();
                 real.initialize(split, context);
+                bytes.end(before);
             }
 
             @Override
             public boolean nextKeyValue()
                     throws IOException, InterruptedException
             {
+                long before = bytes.start();
                 boolean next = real.nextKeyValue();
+                bytes.end(before);
                 if (next) {
                     inputRecords.increment(1);
                 }
@@ -265,7 +271,9 @@ final class MapTask
             public void close()
                     throws IOException
             {
+                long before = bytes.start();
                 real.close();
+                bytes.end(before);
             }
         };
     }
@@ -274,14 +282,18 @@ final class MapTask
     private void runOldMapper(OutputCollector<Object, Object> output)
             throws Exception
     {
-        org.apache.hadoop.mapred.InputSplit split = spec.split(partition, conf);
+        org.apache.hadoop.mapred.InputSplit split = spec.split(partition, conf, reporter.getCounter(TaskCounter.SPLIT_RAW_BYTES));
         if (split instanceof org.apache.hadoop.mapred.FileSplit fileSplit) {
             conf.set("mapreduce.map.input.file", fileSplit.getPath().toString());
             conf.setLong("mapreduce.map.input.start", fileSplit.getStart());
             conf.setLong("mapreduce.map.input.length", fileSplit.getLength());
         }
         TaskReporter splitReporter = new TaskReporter(reporter.counters(), split);
+        InputBytes bytes = new InputBytes(split instanceof org.apache.hadoop.mapred.FileSplit fileSplit ? fileSplit.getPath() : null,
+                conf, reporter.getCounter(FileInputFormatCounter.BYTES_READ));
+        long created = bytes.start();
         org.apache.hadoop.mapred.RecordReader real = conf.getInputFormat().getRecordReader(split, conf, splitReporter);
+        bytes.end(created);
         org.apache.hadoop.mapred.Counters.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
         splitReporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(real::getProgress));
         org.apache.hadoop.mapred.RecordReader<Object, Object> reader = new org.apache.hadoop.mapred.RecordReader<>()
@@ -290,7 +302,9 @@ final class MapTask
             public boolean next(Object key, Object value)
                     throws IOException
             {
+                long before = bytes.start();
                 boolean next = real.next(key, value);
+                bytes.end(before);
                 if (next) {
                     inputRecords.increment(1);
                 }
@@ -320,7 +334,9 @@ final class MapTask
             public void close()
                     throws IOException
             {
+                long before = bytes.start();
                 real.close();
+                bytes.end(before);
             }
 
             @Override

@@ -22,6 +22,7 @@ import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.hadoop.util.ReflectionUtils;
 
 import java.io.IOException;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -52,6 +53,8 @@ final class ReduceTask
             throws Exception
     {
         FileSystemCounters fileSystems = new FileSystemCounters();
+        JvmCounters jvm = new JvmCounters();
+        shuffleCounters();
         // as Hadoop's reduce task: copy, sort and reduce weigh a third each; the first two are done
         ProgressCursor input = new ProgressCursor(shuffled);
         float third = 1.0f / 3;
@@ -71,7 +74,23 @@ final class ReduceTask
             committer.abort();
             throw e;
         }
-        fileSystems.record(reporter.counters(), null, FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
+        fileSystems.record(reporter.counters(), FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
+        jvm.record(reporter.counters());
+    }
+
+    /**
+     * The shuffle counters Hadoop's reduce task reports: every map's output is fetched once, from
+     * memory or a local file, and merged; fetches cannot fail, so the error counters stay 0.
+     */
+    private void shuffleCounters()
+    {
+        Counters counters = reporter.counters();
+        counters.findCounter(TaskCounter.SHUFFLED_MAPS).increment(spec.maps());
+        counters.findCounter(TaskCounter.FAILED_SHUFFLE).increment(0);
+        counters.findCounter(TaskCounter.MERGED_MAP_OUTPUTS).increment(spec.maps());
+        for (String error : List.of("BAD_ID", "CONNECTION", "IO_ERROR", "WRONG_LENGTH", "WRONG_MAP", "WRONG_REDUCE")) {
+            counters.findCounter("Shuffle Errors", error).increment(0);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +98,41 @@ class CompatDifferentialIT
         assertThat(tusk.getCounters().findCounter(TestJobs.Records.LINES).getValue()).isEqualTo(1_200);
         assertThat(tusk.getCounters().findCounter("dynamic", "empty lines").getValue()).isPositive();
         assertThat(tusk.getCounters().getGroup(TestJobs.Records.class.getName()).size()).isEqualTo(1);
+    }
+
+    @Test
+    void frameworkCountersAgreeWithLocalJobRunner()
+            throws Exception
+    {
+        Map<String, org.apache.hadoop.mapreduce.Counters> counters = new HashMap<>();
+        for (String framework : List.of("local", "tusk")) {
+            Job job = wordCount(Differential.conf(framework), text, work.resolve("counters-" + framework));
+            assertThat(job.waitForCompletion(false)).isTrue();
+            counters.put(framework, job.getCounters());
+        }
+        List<Enum<?>> compared = List.of(
+                org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS,
+                org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_RECORDS,
+                org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_BYTES,
+                org.apache.hadoop.mapreduce.TaskCounter.SPLIT_RAW_BYTES,
+                org.apache.hadoop.mapreduce.TaskCounter.REDUCE_INPUT_GROUPS,
+                org.apache.hadoop.mapreduce.TaskCounter.REDUCE_OUTPUT_RECORDS,
+                org.apache.hadoop.mapreduce.TaskCounter.SHUFFLED_MAPS,
+                org.apache.hadoop.mapreduce.TaskCounter.FAILED_SHUFFLE,
+                org.apache.hadoop.mapreduce.TaskCounter.MERGED_MAP_OUTPUTS,
+                org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter.BYTES_READ,
+                org.apache.hadoop.mapreduce.lib.output.FileOutputFormatCounter.BYTES_WRITTEN);
+        for (Enum<?> counter : compared) {
+            assertThat(counters.get("tusk").findCounter(counter).getValue()).as(counter.name())
+                    .isEqualTo(counters.get("local").findCounter(counter).getValue());
+        }
+        List<String> shuffleErrors = new ArrayList<>();
+        counters.get("local").getGroup("Shuffle Errors").forEach(counter -> shuffleErrors.add(counter.getName()));
+        assertThat(shuffleErrors).isNotEmpty();
+        for (String name : shuffleErrors) {
+            assertThat(counters.get("tusk").getGroup("Shuffle Errors").findCounter(name, false)).as(name).isNotNull();
+        }
+        assertThat(counters.get("tusk").findCounter(org.apache.hadoop.mapreduce.TaskCounter.COMMITTED_HEAP_BYTES).getValue()).isPositive();
     }
 
     @Test
