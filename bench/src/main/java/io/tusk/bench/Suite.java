@@ -9,37 +9,47 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * The benchmark suite of {@code ../shared/BENCH.md}: {@code bench/run [--scale small|default|F]
+ * The benchmark suite of {@code ../shared/BENCH.md}: {@code bench/run [--scale small|default|F|1/N]
  * [--runs N] [--only W1,W7] [--heap 2g]}.
  * <p>
  * Every peer runs in its own process with the same JDK and heap. Before any time counts, the
- * warm-up run of every peer must write the same output as Tusk's (the part files' bytes, in file
- * name order); a mismatch stops the run. Timed runs then alternate between peers (A B C A B C …).
+ * warm-up run of every peer must write the same output as Tusk's, compared as each peer's {@link
+ * Comparison} says (Hadoop's peers: the part files' bytes, in file name order; Spark: sorted lines;
+ * the user-code floor: the number of words and the sum of their counts); a mismatch stops the run.
+ * Timed runs then alternate between peers (A B C A B C …). The user-code floor reports the time of
+ * its own loop, which the table shows instead of its process's (mostly reading the input); its ratio
+ * to Tusk is BENCH.md's engine efficiency.
  * Prints a table (median seconds, min-max, CPU seconds, peak RSS, ratio against Tusk) and writes
  * {@code bench/target/suite/results.csv} and {@code results.svg}. Workloads and peers that Tusk or
  * the harness cannot run yet are listed as such, and so is a peer that fails (the run goes on).
  * <p>
- * Input sizes are BENCH.md's times the scale factor; inputs are generated deterministically and
- * cached under {@code bench/target/suite/data}.
+ * Input sizes are BENCH.md's times the scale factor (W8: its number of jobs; W9: its heap); inputs
+ * are generated deterministically and cached under {@code bench/target/suite/data}. The Spark peer
+ * runs from its own module's class path ({@code bench-spark/target/classpath.txt}), never Tusk's.
  */
 public final class Suite
 {
     static final String TUSK = "Tusk local[*]";
     static final String LJR_DEFAULT = "LocalJobRunner default";
     static final String LJR_TUNED = "LocalJobRunner tuned";
+    static final String SPARK = "Spark local[2]";
+    static final String USER_CODE_FLOOR = "user-code floor";
     static final String STREAMING_FLOOR = "cat|mapper|sort|reducer";
-    private static final List<String> PEERS = List.of(TUSK, LJR_DEFAULT, LJR_TUNED, STREAMING_FLOOR);
+    private static final List<String> PEERS = List.of(TUSK, LJR_DEFAULT, LJR_TUNED, SPARK, USER_CODE_FLOOR, STREAMING_FLOOR);
     private static final List<String> TUNED = List.of(
             "-D", "mapreduce.local.map.tasks.maximum=2",
             "-D", "mapreduce.local.reduce.tasks.maximum=2",
@@ -47,9 +57,45 @@ public final class Suite
             "-D", "mapreduce.task.io.sort.factor=64",
             "-D", "mapreduce.client.progressmonitor.pollinterval=100",
             "-D", "mapreduce.client.completion.pollinterval=100");
-    private static final double DEFAULT_SCALE = 1.0 / 16;
+    /**
+     * The JVM options Spark 4.0's launcher adds on JDK 17 ({@code
+     * org.apache.spark.launcher.JavaModuleOptions}): Spark reaches into JDK internals.
+     */
+    private static final List<String> SPARK_JVM_OPTIONS = List.of(
+            "-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-modules=jdk.incubator.vector",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+            "--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "-Djdk.reflect.useDirectMethodHandle=false",
+            "-Dio.netty.tryReflectionSetAccessible=true");
+    private static final String SPARK_MAIN = "io.tusk.bench.spark.SparkWorkloads";
+    /**
+     * About 10 minutes on 2 cores: most of a run at this size is the peers' fixed costs (JVM, Hadoop
+     * and Spark start-up, the LocalJobRunner's polls), 4 runs of about 30 processes.
+     */
+    private static final double DEFAULT_SCALE = 1.0 / 128;
     private static final double SMALL_SCALE = 1.0 / 256;
+    /** BENCH.md's W8: 20 no-op jobs in one driver. */
+    private static final int NO_OP_JOBS = 20;
+    private static final int PAGE_RANK_ITERATIONS = 10;
     private static final long MIB = 1 << 20;
+    /** The line a program prints to report the time of its own timed section. */
+    private static final String OWN_TIME = "BENCH_SECONDS ";
+    private static final String NOT_RUN = "Not run: Spark on W7 (BENCH.md has no Spark peer for streaming) and W8 (it measures MapReduce job"
+            + " submission); the user-code floor exists for W1 and W2 only (W7 has the streaming floor); W9 is Tusk only";
 
     private final Path home;
     private final Path root;
@@ -57,8 +103,10 @@ public final class Suite
     private final String heap;
     private final int runs;
     private final String classpath;
+    private final Path benchJar;
     private final Path examples;
     private final Path streaming;
+    private final String sparkClasspath;
 
     private Suite(Path home, String heap, int runs)
             throws IOException
@@ -68,9 +116,21 @@ public final class Suite
         this.data = root.resolve("data");
         this.heap = heap;
         this.runs = runs;
-        this.classpath = home.resolve("bench/target/tusk-bench-0.1.0-SNAPSHOT.jar") + ":" + Files.readString(home.resolve("bench/target/classpath.txt")).trim();
+        this.benchJar = home.resolve("bench/target/tusk-bench-0.1.0-SNAPSHOT.jar");
+        this.classpath = benchJar + ":" + readClasspath(home.resolve("bench/target/classpath.txt"));
         this.examples = home.resolve("bench/target/lib/hadoop-mapreduce-examples-3.4.2.jar");
         this.streaming = home.resolve("bench/target/lib/hadoop-streaming-3.4.2.jar");
+        this.sparkClasspath = home.resolve("bench-spark/target/tusk-bench-spark-0.1.0-SNAPSHOT.jar") + ":"
+                + readClasspath(home.resolve("bench-spark/target/classpath.txt"));
+    }
+
+    private static String readClasspath(Path file)
+            throws IOException
+    {
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " does not exist; build the benchmarks first: mvn -B -Pbench -DskipTests package -pl bench,bench-spark -am");
+        }
+        return Files.readString(file).trim();
     }
 
     public static void main(String[] args)
@@ -88,28 +148,29 @@ public final class Suite
                     scale = switch (scaleName) {
                         case "default" -> DEFAULT_SCALE;
                         case "small" -> SMALL_SCALE;
-                        default -> Double.parseDouble(scaleName);
+                        default -> scaleName.startsWith("1/") ? 1.0 / Double.parseDouble(scaleName.substring(2)) : Double.parseDouble(scaleName);
                     };
                 }
                 case "--runs" -> runs = Integer.valueOf(args[++i]);
                 case "--heap" -> heap = args[++i];
                 case "--only" -> only.addAll(Arrays.asList(args[++i].split(",")));
                 default -> {
-                    System.err.println("Usage: bench/run [--scale small|default|F] [--runs N] [--only W1,W7] [--heap 2g]");
+                    System.err.println("Usage: bench/run [--scale small|default|F|1/N] [--runs N] [--only W1,W7] [--heap 2g]");
                     System.exit(2);
                 }
             }
         }
-        // a small run is a smoke test of the harness: one timed run after the checked warm-up
-        int timedRuns = runs != null ? runs : scale <= SMALL_SCALE ? 1 : 3;
-        if (timedRuns < 1) {
-            throw new IllegalArgumentException("--runs must be at least 1");
+        // a small run is a smoke test of the harness and the jobs: the checked run's times, no timed runs
+        int timedRuns = runs != null ? runs : scale <= SMALL_SCALE ? 0 : 3;
+        if (timedRuns < 0) {
+            throw new IllegalArgumentException("--runs must not be negative");
         }
         Path home = Path.of("").toAbsolutePath();
         Suite suite = new Suite(home, heap, timedRuns);
-        String machine = String.format(Locale.ROOT, "%s, %d cores, %s %s, heap %s per peer, scale %s (%.4f), %d timed runs after a warm-up",
+        String machine = String.format(Locale.ROOT, "%s, %d cores, %s %s, heap %s per peer, scale %s (%s), %s",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                heap, scaleName, scale, timedRuns);
+                heap, scaleName, fraction(scale), timedRuns == 0 ? "one checked run per peer, no warm-up (times are indicative only)"
+                        : timedRuns + " timed runs after a checked warm-up (W9: one run)");
         System.out.println("Tusk benchmark suite: " + machine);
         suite.run(scale, only, machine);
     }
@@ -119,13 +180,10 @@ public final class Suite
     {
         Files.createDirectories(root.resolve("work"));
         List<Row> rows = new ArrayList<>();
-        for (Workload workload : workloads(scale)) {
-            if (!only.isEmpty() && !only.contains(workload.id())) {
-                continue;
-            }
+        for (Workload workload : workloads(scale, only)) {
             if (workload.peers().isEmpty()) {
                 System.out.printf("%n%s %s: %s%n", workload.id(), workload.title(), workload.note());
-                rows.add(new Row(workload.id(), workload.title(), "-", null, workload.note()));
+                rows.add(new Row(workload.id(), workload.title(), workload.scale(), "-", null, workload.note()));
                 continue;
             }
             try {
@@ -134,27 +192,38 @@ public final class Suite
             catch (PeerFailed e) {
                 // a peer that cannot run a workload is a result too; a wrong output still stops the run
                 System.out.printf("  %s%n", e.getMessage());
-                rows.add(new Row(workload.id(), workload.title(), e.peer, null, e.getMessage()));
+                rows.add(new Row(workload.id(), workload.title(), workload.scale(), e.peer, null, e.getMessage()));
             }
         }
         writeResults(rows, machine);
     }
 
     /**
-     * A workload: peers in order, Tusk first; {@code note} says what is not run yet. Outputs of an
-     * unordered workload are compared as sorted lines: Hadoop does not define the order of the
-     * values of one key, and its own order depends on its sort buffer's size and spills.
+     * A workload: peers in order, Tusk first; {@code scale} says what fraction of BENCH.md's size it
+     * runs at, {@code note} what the table should say about it.
      */
-    record Workload(String id, String title, List<PeerRun> peers, String note, Check check, boolean ordered)
-    {
-        Workload(String id, String title, List<PeerRun> peers, String note, Check check)
-        {
-            this(id, title, peers, note, check, true);
-        }
-    }
+    record Workload(String id, String title, String scale, List<PeerRun> peers, String note, Check check) {}
 
-    /** How one peer runs a workload, writing into {@code output}. */
-    record PeerRun(String peer, Command command) {}
+    /** How one peer runs a workload, writing into {@code output}, and how its output is compared with Tusk's. */
+    record PeerRun(String peer, Command command, Comparison comparison) {}
+
+    /** How a peer's output is compared with Tusk's before anything is timed. */
+    enum Comparison
+    {
+        /** The part files' bytes, in path order: Hadoop's peers, which partition and sort as Tusk does. */
+        BYTES,
+        /**
+         * All lines of the part files, sorted: Spark, which partitions its own way, and Hadoop's peers
+         * where Hadoop does not define the order (the values of one key, equal counts), which then
+         * depends on its sort buffer's size and spills.
+         */
+        SORTED_LINES,
+        /**
+         * A word count's number of words and the sum of their counts: the user-code floor discards
+         * its output and writes these into {@code summary.txt} instead.
+         */
+        WORD_COUNT_TOTALS
+    }
 
     interface Command
     {
@@ -184,66 +253,125 @@ public final class Suite
         }
     }
 
-    record Row(String workload, String title, String peer, Stats stats, String note) {}
+    record Row(String workload, String title, String scale, String peer, Stats stats, String note) {}
 
     record Stats(double median, double min, double max, double cpu, long peakRssMb, double ratio) {}
 
-    private List<Workload> workloads(double scale)
+    private List<Workload> workloads(double scale, Set<String> only)
             throws Exception
     {
+        String fraction = fraction(scale);
         Path w1Text = data.resolve("w1-uniform-" + megabytes(1024, scale) + "m/part-0.txt");
         Path w2Text = data.resolve("w2-zipf-" + megabytes(512, scale) + "m/part-0.txt");
         Path w7Text = data.resolve("w7-uniform-" + megabytes(256, scale) + "m/part-0.txt");
         long teraRows = Math.max(10_000, Math.round(10_000_000 * scale));
         Path tera = data.resolve("w4-teragen-" + teraRows);
+        int pages = (int) Math.max(1_000, Math.round(200_000 * scale));
+        int visits = (int) Math.max(10_000, Math.round(2_000_000 * scale));
+        Path joinTables = data.resolve("w5-join-" + pages + "-" + visits);
+        int vertices = (int) Math.max(1_000, Math.round(500_000 * scale));
+        Path graph = data.resolve("w6-graph-" + vertices + "/part-0.txt");
         int w9HeapMb = (int) Math.max(128, Math.round(1024 * scale));
         Path w9Text = data.resolve("w9-uniform-" + 4 * w9HeapMb + "m/part-0.txt");
         Path w8Text = data.resolve("w8-tiny/part-0.txt");
         List<Workload> workloads = new ArrayList<>();
+        // inputs are generated only for the workloads that run
+        Predicate<String> selected = id -> only.isEmpty() || only.contains(id);
 
-        DataGenerators.uniformText(w1Text, megabytes(1024, scale) * MIB);
-        workloads.add(mapReduce("W1", "WordCount (examples jar), " + megabytes(1024, scale) + " MiB uniform text",
-                output -> List.of("wordcount", "-D", "mapreduce.job.reduces=2", w1Text.getParent().toString(), output.toString()), null));
+        String floorNote = "user-code floor: its ratio is the engine efficiency, floor time / Tusk time (goal >= 0.7); its output is discarded,"
+                + " so it is checked by its number of words and their total count only";
+        if (selected.test("W1") || selected.test("W3")) {
+            DataGenerators.uniformText(w1Text, megabytes(1024, scale) * MIB);
+        }
+        if (selected.test("W1")) {
+            Command wordCount = output -> List.of("wordcount", "-D", "mapreduce.job.reduces=2", w1Text.getParent().toString(), output.toString());
+            workloads.add(new Workload("W1", "WordCount (examples jar), " + megabytes(1024, scale) + " MiB uniform text", fraction,
+                    concat(examplesJobs(wordCount, Comparison.BYTES), List.of(
+                            spark(output -> List.of("wordcount", w1Text.getParent().toString(), output.toString())),
+                            userCodeFloor(w1Text))),
+                    floorNote, null));
+        }
 
-        DataGenerators.zipfText(w2Text, megabytes(512, scale) * MIB, 1_000_000);
-        workloads.add(mapReduce("W2", "WordCount (examples jar), " + megabytes(512, scale) + " MiB Zipf text, 1M-word vocabulary",
-                output -> List.of("wordcount", "-D", "mapreduce.job.reduces=2", w2Text.getParent().toString(), output.toString()), null));
+        if (selected.test("W2")) {
+            DataGenerators.zipfText(w2Text, megabytes(512, scale) * MIB, 1_000_000);
+            Command wordCount = output -> List.of("wordcount", "-D", "mapreduce.job.reduces=2", w2Text.getParent().toString(), output.toString());
+            workloads.add(new Workload("W2", "WordCount (examples jar), " + megabytes(512, scale) + " MiB Zipf text, 1M-word vocabulary", fraction,
+                    concat(examplesJobs(wordCount, Comparison.BYTES), List.of(
+                            spark(output -> List.of("wordcount", w2Text.getParent().toString(), output.toString())),
+                            userCodeFloor(w2Text))),
+                    floorNote, null));
+        }
 
-        // words of equal counts have no defined order: compared as sorted lines
-        Workload grep = mapReduce("W3", "Grep (examples jar, search + sort jobs) on the W1 input",
-                output -> List.of("grep", w1Text.getParent().toString(), output.toString(), "[a-e][a-z]*[xyz]"), null);
-        workloads.add(new Workload(grep.id(), grep.title(), grep.peers(), grep.note(), null, false));
+        if (selected.test("W3")) {
+            String regex = "[a-e][a-z]*[xyz]";
+            // words of equal counts have no defined order: compared as sorted lines
+            Command grep = output -> List.of("grep", w1Text.getParent().toString(), output.toString(), regex);
+            workloads.add(new Workload("W3", "Grep (examples jar, search + sort jobs) on the W1 input", fraction,
+                    concat(examplesJobs(grep, Comparison.SORTED_LINES), List.of(
+                            spark(output -> List.of("grep", w1Text.getParent().toString(), output.toString(), regex)))),
+                    "", null));
+        }
 
-        generateTera(tera, teraRows);
-        workloads.add(mapReduce("W4", "TeraSort (examples jar) of " + teraRows + " TeraGen rows, checked by TeraValidate",
-                output -> List.of("terasort", "-D", "mapreduce.job.reduces=2", tera.toString(), output.toString()), this::teraValidate));
+        if (selected.test("W4")) {
+            generateTera(tera, teraRows);
+            Command teraSort = output -> List.of("terasort", "-D", "mapreduce.job.reduces=2", tera.toString(), output.toString());
+            // a globally sorted output's part files, concatenated, are its sorted records: Spark's must equal Tusk's byte for byte
+            PeerRun spark = spark(output -> List.of("terasort", tera.toString(), output.toString()));
+            workloads.add(new Workload("W4", "TeraSort (examples jar) of " + teraRows + " TeraGen rows, checked by TeraValidate", fraction,
+                    concat(examplesJobs(teraSort, Comparison.BYTES), List.of(new PeerRun(spark.peer(), spark.command(), Comparison.BYTES))),
+                    "", this::teraValidate));
+        }
 
-        workloads.add(new Workload("W5", "reduce-side join with secondary sort", List.of(), "not yet: the job and its inputs are not written", null));
-        workloads.add(new Workload("W6", "PageRank, 10 chained MR jobs", List.of(), "not yet: the job and its graph are not written", null));
+        if (selected.test("W5")) {
+            DataGenerators.joinTables(joinTables, pages, visits);
+            Path pagesDirectory = joinTables.resolve("pages");
+            Path visitsDirectory = joinTables.resolve("visits");
+            workloads.add(new Workload("W5", "reduce-side join with secondary sort (bench jar), " + visits + " visits x " + pages + " pages", fraction,
+                    concat(benchJarJobs(PageVisitsJoin.class.getName(), output -> List.of("-D", "mapreduce.job.reduces=2",
+                                    pagesDirectory.toString(), visitsDirectory.toString(), output.toString())),
+                            List.of(spark(output -> List.of("join", pagesDirectory.toString(), visitsDirectory.toString(), output.toString())))),
+                    "", null));
+        }
 
-        DataGenerators.uniformText(w7Text, megabytes(256, scale) * MIB);
-        workloads.add(streamingWordCount(w7Text, megabytes(256, scale)));
+        if (selected.test("W6")) {
+            DataGenerators.graph(graph, vertices, 10);
+            // a smoke run needs the chain, not its length
+            int rounds = scale <= SMALL_SCALE ? 3 : PAGE_RANK_ITERATIONS;
+            String iterations = Integer.toString(rounds);
+            workloads.add(new Workload("W6", "PageRank (bench jar), " + iterations + " chained jobs, " + vertices + " vertices, ~10 out-links each",
+                    rounds == PAGE_RANK_ITERATIONS ? fraction : fraction + ", " + rounds + " of " + PAGE_RANK_ITERATIONS + " iterations",
+                    concat(benchJarJobs(PageRank.class.getName(), output -> List.of("-D", "mapreduce.job.reduces=2",
+                                    graph.getParent().toString(), output.toString(), iterations)),
+                            List.of(spark(output -> List.of("pagerank", graph.getParent().toString(), output.toString(), iterations)))),
+                    "", null));
+        }
 
-        DataGenerators.uniformText(w8Text, 1024);
-        Path benchJar = home.resolve("bench/target/tusk-bench-0.1.0-SNAPSHOT.jar");
-        String jobs = Integer.toString((int) Math.max(4, Math.min(20, Math.round(20 * scale * 16))));
-        workloads.add(new Workload("W8", jobs + " no-op jobs in one driver, 1 KB input (BENCH: 20 at full and default scale)", List.of(
-                new PeerRun(TUSK, output -> java(heap, "io.tusk.mr.TuskJar", concat(List.of(benchJar.toString(), NoOpJobs.class.getName()),
-                        List.of("-D", "mapreduce.framework.name=tusk", w8Text.getParent().toString(), output.toString(), jobs)))),
-                new PeerRun(LJR_DEFAULT, output -> java(heap, "org.apache.hadoop.util.RunJar", concat(List.of(benchJar.toString(), NoOpJobs.class.getName()),
-                        List.of("-D", "mapreduce.framework.name=local", w8Text.getParent().toString(), output.toString(), jobs)))),
-                new PeerRun(LJR_TUNED, output -> java(heap, "org.apache.hadoop.util.RunJar", concat(List.of(benchJar.toString(), NoOpJobs.class.getName()),
-                        concat(concat(List.of("-D", "mapreduce.framework.name=local"), TUNED), List.of(w8Text.getParent().toString(), output.toString(), jobs)))))),
-                "", null));
+        if (selected.test("W7")) {
+            DataGenerators.uniformText(w7Text, megabytes(256, scale) * MIB);
+            workloads.add(streamingWordCount(w7Text, megabytes(256, scale), fraction));
+        }
 
+        if (selected.test("W8")) {
+            DataGenerators.uniformText(w8Text, 1024);
+            int jobs = noOpJobs(scale);
+            String count = Integer.toString(jobs);
+            workloads.add(new Workload("W8", jobs + " no-op jobs in one driver (bench jar), 1 KB input", jobs + " of " + NO_OP_JOBS + " jobs",
+                    benchJarJobs(NoOpJobs.class.getName(), output -> List.of(w8Text.getParent().toString(), output.toString(), count)),
+                    "Spark not run: W8 measures a MapReduce job's submission and start-up", null));
+        }
+
+        if (!selected.test("W9")) {
+            return workloads;
+        }
         if (scale <= SMALL_SCALE) {
-            workloads.add(new Workload("W9", "WordCount with input 4x the heap", List.of(), "skipped at small scale: its input is at least 512 MiB", null));
+            workloads.add(new Workload("W9", "WordCount with input 4x the heap", "-", List.of(), "skipped at small scale: its input is at least 512 MiB", null));
             return workloads;
         }
         DataGenerators.uniformText(w9Text, 4L * w9HeapMb * MIB);
-        workloads.add(new Workload("W9", "WordCount of " + 4 * w9HeapMb + " MiB, 4x Tusk's heap of " + w9HeapMb + " MiB (spill path)", List.of(
+        workloads.add(new Workload("W9", "WordCount of " + 4 * w9HeapMb + " MiB, 4x Tusk's heap of " + w9HeapMb + " MiB (spill path)",
+                "heap " + w9HeapMb + " of 1024 MiB", List.of(
                 new PeerRun(TUSK, output -> java(w9HeapMb + "m", "io.tusk.mr.TuskJar", List.of(examples.toString(), "wordcount",
-                        "-D", "mapreduce.framework.name=tusk", "-D", "mapreduce.job.reduces=2", w9Text.getParent().toString(), output.toString())))),
+                        "-D", "mapreduce.framework.name=tusk", "-D", "mapreduce.job.reduces=2", w9Text.getParent().toString(), output.toString())), Comparison.BYTES)),
                 "Tusk only: the goal is to complete with peak RSS <= heap + 25%", null));
         return workloads;
     }
@@ -253,14 +381,32 @@ public final class Suite
         return Math.max(1, Math.round(full * scale));
     }
 
-    /** A job of the examples jar on Tusk and on both LocalJobRunner configurations. */
-    private Workload mapReduce(String id, String title, Command program, Check check)
+    /**
+     * W8's number of jobs: BENCH.md's 20 from scale 1/8 up, fewer below (at least 2, one of them warm):
+     * each costs the LocalJobRunner default 5 s, its completion poll.
+     */
+    private static int noOpJobs(double scale)
     {
-        return new Workload(id, title, List.of(
-                new PeerRun(TUSK, output -> examplesJob("io.tusk.mr.TuskJar", "tusk", List.of(), program.of(output))),
-                new PeerRun(LJR_DEFAULT, output -> examplesJob("org.apache.hadoop.util.RunJar", "local", List.of(), program.of(output))),
-                new PeerRun(LJR_TUNED, output -> examplesJob("org.apache.hadoop.util.RunJar", "local", TUNED, program.of(output)))),
-                "", check);
+        return (int) Math.max(2, Math.min(NO_OP_JOBS, Math.round(NO_OP_JOBS * scale * 8)));
+    }
+
+    /** A scale factor as the table shows it: {@code 1/16}, or a decimal if it is no such fraction. */
+    static String fraction(double scale)
+    {
+        long denominator = Math.round(1 / scale);
+        if (scale < 1 && Math.abs(1.0 / denominator - scale) < 1e-9) {
+            return "1/" + denominator;
+        }
+        return String.format(Locale.ROOT, "%.4f", scale);
+    }
+
+    /** A job of the examples jar on Tusk and on both LocalJobRunner configurations. */
+    private List<PeerRun> examplesJobs(Command program, Comparison comparison)
+    {
+        return List.of(
+                new PeerRun(TUSK, output -> examplesJob("io.tusk.mr.TuskJar", "tusk", List.of(), program.of(output)), comparison),
+                new PeerRun(LJR_DEFAULT, output -> examplesJob("org.apache.hadoop.util.RunJar", "local", List.of(), program.of(output)), comparison),
+                new PeerRun(LJR_TUNED, output -> examplesJob("org.apache.hadoop.util.RunJar", "local", TUNED, program.of(output)), comparison));
     }
 
     private List<String> examplesJob(String launcher, String framework, List<String> settings, List<String> program)
@@ -271,24 +417,71 @@ public final class Suite
         return java(heap, launcher, args);
     }
 
-    private Workload streamingWordCount(Path text, long megabytes)
+    /**
+     * A job of the bench jar ({@code mainClass}, a {@code Tool}) on Tusk ({@code tusk jar}) and on
+     * both LocalJobRunner configurations ({@code hadoop jar}), compared byte for byte.
+     */
+    private List<PeerRun> benchJarJobs(String mainClass, Command program)
+    {
+        return List.of(
+                new PeerRun(TUSK, output -> java(heap, "io.tusk.mr.TuskJar",
+                        concat(List.of(benchJar.toString(), mainClass, "-D", "mapreduce.framework.name=tusk"), program.of(output))), Comparison.BYTES),
+                new PeerRun(LJR_DEFAULT, output -> java(heap, "org.apache.hadoop.util.RunJar",
+                        concat(List.of(benchJar.toString(), mainClass, "-D", "mapreduce.framework.name=local"), program.of(output))), Comparison.BYTES),
+                new PeerRun(LJR_TUNED, output -> java(heap, "org.apache.hadoop.util.RunJar",
+                        concat(concat(List.of(benchJar.toString(), mainClass, "-D", "mapreduce.framework.name=local"), TUNED), program.of(output))),
+                        Comparison.BYTES));
+    }
+
+    /**
+     * The workload on Spark {@code local[2]}: {@code SparkWorkloads} of module bench-spark, in a JVM
+     * of its own class path, heap and GC as the other peers', and the module options Spark's launcher
+     * gives it. Compared as sorted lines: Spark partitions its own way.
+     */
+    private PeerRun spark(Command program)
+    {
+        return new PeerRun(SPARK, output -> {
+            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap, "-XX:+UseParallelGC"));
+            command.addAll(SPARK_JVM_OPTIONS);
+            command.addAll(List.of("-cp", sparkClasspath, SPARK_MAIN));
+            command.addAll(program.of(output));
+            return timed(command);
+        }, Comparison.SORTED_LINES);
+    }
+
+    /**
+     * The user-code floor of a word count of {@code text}: {@link UserCodeFloor}, with the examples
+     * jar, whose mapper and reducer it calls, on its class path (it is on no other peer's).
+     */
+    private PeerRun userCodeFloor(Path text)
+    {
+        return new PeerRun(USER_CODE_FLOOR, output -> {
+            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap, "-XX:+UseParallelGC",
+                    "-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", classpath + ":" + examples, UserCodeFloor.class.getName()));
+            command.addAll(List.of(text.getParent().toString(), output.toString()));
+            return timed(command);
+        }, Comparison.WORD_COUNT_TOTALS);
+    }
+
+    private Workload streamingWordCount(Path text, long megabytes, String fraction)
     {
         Path mapper = home.resolve("samples/streaming/mapper.py");
         Path reducer = home.resolve("samples/streaming/reducer.py");
         Command streamingArgs = output -> List.of("-files", mapper + "," + reducer, "-mapper", "mapper.py", "-reducer", "reducer.py",
                 "-input", text.getParent().toString(), "-output", output.toString());
-        return new Workload("W7", "Streaming word count in Python 3, " + megabytes + " MiB uniform text", List.of(
-                new PeerRun(TUSK, output -> java(heap, "io.tusk.streaming.TuskStreaming", concat(List.of("-D", "mapreduce.framework.name=tusk"), streamingArgs.of(output)))),
+        return new Workload("W7", "Streaming word count in Python 3, " + megabytes + " MiB uniform text", fraction, List.of(
+                new PeerRun(TUSK, output -> java(heap, "io.tusk.streaming.TuskStreaming", concat(List.of("-D", "mapreduce.framework.name=tusk"), streamingArgs.of(output))),
+                        Comparison.BYTES),
                 new PeerRun(LJR_DEFAULT, output -> java(heap, "org.apache.hadoop.util.RunJar",
-                        concat(List.of(streaming.toString(), "-D", "mapreduce.framework.name=local"), streamingArgs.of(output)))),
+                        concat(List.of(streaming.toString(), "-D", "mapreduce.framework.name=local"), streamingArgs.of(output))), Comparison.BYTES),
                 new PeerRun(LJR_TUNED, output -> java(heap, "org.apache.hadoop.util.RunJar",
-                        concat(concat(List.of(streaming.toString(), "-D", "mapreduce.framework.name=local"), TUNED), streamingArgs.of(output)))),
+                        concat(concat(List.of(streaming.toString(), "-D", "mapreduce.framework.name=local"), TUNED), streamingArgs.of(output))), Comparison.BYTES),
                 new PeerRun(STREAMING_FLOOR, output -> {
                     Files.createDirectories(output);
                     return timed(List.of("bash", "-c", String.format("cat '%s' | python3 '%s' | LC_ALL=C sort | python3 '%s' > '%s'",
                             text, mapper, reducer, output.resolve("part-00000"))));
-                })),
-                "", null);
+                }, Comparison.BYTES)),
+                "Spark not run: BENCH.md has no Spark peer for a streaming job", null);
     }
 
     private void generateTera(Path tera, long rows)
@@ -325,30 +518,43 @@ public final class Suite
     private List<Row> measure(Workload workload)
             throws Exception
     {
-        System.out.printf("%n%s %s%n", workload.id(), workload.title());
+        System.out.printf("%n%s %s (scale %s)%n", workload.id(), workload.title(), workload.scale());
         Path work = root.resolve("work");
         // the warm-up run of each peer doubles as the output check
-        String expected = null;
+        Path tuskOutput = null;
+        Map<Comparison, String> expected = new EnumMap<>(Comparison.class);
+        Map<String, Result> checkedRuns = new LinkedHashMap<>();
         for (PeerRun peer : workload.peers()) {
             Path output = outputOf(work, peer);
             Execution execution = execute(peer.command().of(output), logOf(work, workload, peer));
             if (execution.exitCode() != 0) {
                 throw new PeerFailed(peer.peer(), "failed: " + peer.peer() + " exited with " + execution.exitCode() + "; see " + logOf(work, workload, peer));
             }
-            String digest = digest(output, workload.ordered());
-            if (expected == null) {
-                expected = digest;
+            checkedRuns.put(peer.peer(), execution.result());
+            if (tuskOutput == null) {
+                tuskOutput = output;
                 if (workload.check() != null) {
                     workload.check().verify(output);
                 }
             }
-            else if (!digest.equals(expected)) {
-                throw new IllegalStateException(peer.peer() + " wrote different output than Tusk on " + workload.id() + " (" + digest + " vs " + expected
-                        + "); not timing anything. Outputs: " + work);
+            if (!expected.containsKey(peer.comparison())) {
+                expected.put(peer.comparison(), digest(tuskOutput, peer.comparison()));
+            }
+            String digest = digest(output, peer.comparison());
+            if (!digest.equals(expected.get(peer.comparison()))) {
+                throw new IllegalStateException(peer.peer() + " wrote different output than Tusk on " + workload.id() + " (" + digest + " vs "
+                        + expected.get(peer.comparison()) + "); not timing anything. Outputs: " + work);
             }
         }
+        // a workload of one peer (W9) has nothing to compare or alternate with: its goal is to complete within its memory
+        int timedRuns = workload.peers().size() == 1 ? 0 : runs;
         Map<String, List<Result>> results = new LinkedHashMap<>();
-        for (int run = 0; run < runs; run++) {
+        if (timedRuns == 0) {
+            for (Map.Entry<String, Result> checked : checkedRuns.entrySet()) {
+                results.put(checked.getKey(), List.of(checked.getValue()));
+            }
+        }
+        for (int run = 0; run < timedRuns; run++) {
             for (PeerRun peer : workload.peers()) {
                 Path output = outputOf(work, peer);
                 Execution execution = execute(peer.command().of(output), logOf(work, workload, peer));
@@ -372,7 +578,7 @@ public final class Suite
                     median(times) / tusk);
             System.out.printf(Locale.ROOT, "  %-24s %9.2f %8.2f-%-8.2f %8.1f %7d MB %7.2fx%n", entry.getKey(), stats.median(), stats.min(), stats.max(),
                     stats.cpu(), stats.peakRssMb(), stats.ratio());
-            rows.add(new Row(workload.id(), workload.title(), entry.getKey(), stats, workload.note()));
+            rows.add(new Row(workload.id(), workload.title(), workload.scale(), entry.getKey(), stats, workload.note()));
         }
         if (!workload.note().isEmpty()) {
             System.out.println("  " + workload.note());
@@ -397,24 +603,24 @@ public final class Suite
             throws IOException
     {
         List<String> csv = new ArrayList<>();
-        csv.add("workload,title,peer,median_s,min_s,max_s,cpu_s,peak_rss_mb,ratio_vs_tusk,note");
+        csv.add("workload,title,scale,peer,median_s,min_s,max_s,cpu_s,peak_rss_mb,ratio_vs_tusk,note");
         List<SvgChart.Bar> bars = new ArrayList<>();
         for (Row row : rows) {
             Stats s = row.stats();
             csv.add(s == null
-                    ? String.join(",", row.workload(), quote(row.title()), row.peer(), "", "", "", "", "", "", quote(row.note()))
-                    : String.format(Locale.ROOT, "%s,%s,%s,%.3f,%.3f,%.3f,%.1f,%d,%.2f,%s", row.workload(), quote(row.title()), row.peer(),
+                    ? String.join(",", row.workload(), quote(row.title()), quote(row.scale()), row.peer(), "", "", "", "", "", "", quote(row.note()))
+                    : String.format(Locale.ROOT, "%s,%s,%s,%s,%.3f,%.3f,%.3f,%.1f,%d,%.2f,%s", row.workload(), quote(row.title()), quote(row.scale()), row.peer(),
                             s.median(), s.min(), s.max(), s.cpu(), s.peakRssMb(), s.ratio(), quote(row.note())));
             if (s != null) {
                 bars.add(new SvgChart.Bar(row.workload(), row.peer(), s.ratio(), s.median()));
             }
         }
-        csv.add(String.format("# Spark local[2] and the user-code floor are not run yet; %s", machine));
+        csv.add(String.format("# %s; %s", NOT_RUN, machine));
         Path csvFile = root.resolve("results.csv");
         Files.write(csvFile, csv, StandardCharsets.UTF_8);
         Path svgFile = root.resolve("results.svg");
         SvgChart.write(svgFile, "Tusk benchmark suite — " + machine, bars, PEERS);
-        System.out.printf("%nNot run yet: Spark local[2] (every workload) and the user-code floor (W1, W2).%nResults: %s and %s%n", csvFile, svgFile);
+        System.out.printf("%n%s.%nResults: %s and %s%n", NOT_RUN, csvFile, svgFile);
     }
 
     private static String quote(String value)
@@ -429,10 +635,15 @@ public final class Suite
     private List<String> java(String heapSize, String mainClass, List<String> args)
     {
         String path = mainClass.startsWith("io.tusk.") ? home.resolve("conf") + ":" + classpath : classpath;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heapSize,
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heapSize,
                 "-XX:+UseParallelGC", "-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", path, mainClass));
         command.addAll(args);
         return timed(command);
+    }
+
+    private static String javaExecutable()
+    {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static List<String> timed(List<String> command)
@@ -440,9 +651,9 @@ public final class Suite
         return concat(List.of("/usr/bin/time", "-f", "TIME %e %U %S %M"), command);
     }
 
-    private static List<String> concat(List<String> first, List<String> second)
+    private static <T> List<T> concat(List<T> first, List<T> second)
     {
-        List<String> all = new ArrayList<>(first);
+        List<T> all = new ArrayList<>(first);
         all.addAll(second);
         return all;
     }
@@ -457,54 +668,79 @@ public final class Suite
         // Python scripts write through a block buffer, as in a user's shell; an inherited
         // PYTHONUNBUFFERED=1 makes every peer's scripts issue a write per line
         builder.environment().remove("PYTHONUNBUFFERED");
+        // Spark binds its driver to the host's address, warning when the host name resolves to loopback
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process process = builder.start();
         if (!process.waitFor(2, TimeUnit.HOURS)) {
             process.destroyForcibly();
             throw new IllegalStateException("timed out after 2 hours: " + command);
         }
-        String timing = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(line -> line.startsWith("TIME ")).reduce((a, b) -> b).orElse("TIME 0 0 0 0");
+        List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+        String timing = lines.stream().filter(line -> line.startsWith("TIME ")).reduce((a, b) -> b).orElse("TIME 0 0 0 0");
         String[] parts = timing.split(" ");
-        return new Execution(process.exitValue(),
-                new Result(Double.parseDouble(parts[1]), Double.parseDouble(parts[2]) + Double.parseDouble(parts[3]), Long.parseLong(parts[4])));
+        double seconds = Double.parseDouble(parts[1]);
+        // a program that times its own loop (the user-code floor) reports that time instead of its process's
+        Optional<String> own = lines.stream().filter(line -> line.startsWith(OWN_TIME)).reduce((a, b) -> b);
+        if (own.isPresent()) {
+            seconds = Double.parseDouble(own.get().substring(OWN_TIME.length()).trim());
+        }
+        return new Execution(process.exitValue(), new Result(seconds, Double.parseDouble(parts[2]) + Double.parseDouble(parts[3]), Long.parseLong(parts[4])));
     }
 
-    /**
-     * The bytes of the part files under {@code directory}, in path order, as one checksum; or, not
-     * {@code ordered}, the checksum of all their lines sorted.
-     */
-    private static String digest(Path directory, boolean ordered)
+    /** The output of {@code directory} as {@code comparison} compares it: a checksum and a size, or the word count's totals. */
+    private static String digest(Path directory, Comparison comparison)
             throws IOException
     {
-        CRC32C crc = new CRC32C();
-        long bytes = 0;
         List<Path> parts;
         try (Stream<Path> paths = Files.walk(directory)) {
             parts = paths.filter(Files::isRegularFile).filter(path -> path.getFileName().toString().startsWith("part-")).sorted().toList();
         }
-        if (!ordered) {
-            List<String> lines = new ArrayList<>();
-            for (Path part : parts) {
-                lines.addAll(Files.readAllLines(part, StandardCharsets.ISO_8859_1));
-            }
-            lines.sort(null);
-            for (String line : lines) {
-                byte[] raw = (line + "\n").getBytes(StandardCharsets.ISO_8859_1);
-                crc.update(raw);
-                bytes += raw.length;
-            }
-            return Long.toHexString(crc.getValue()) + "/" + bytes + " bytes, lines sorted";
-        }
-        byte[] buffer = new byte[1 << 16];
-        for (Path part : parts) {
-            try (InputStream in = Files.newInputStream(part)) {
-                int read;
-                while ((read = in.read(buffer)) > 0) {
-                    crc.update(buffer, 0, read);
-                    bytes += read;
+        CRC32C crc = new CRC32C();
+        long bytes = 0;
+        switch (comparison) {
+            case BYTES -> {
+                byte[] buffer = new byte[1 << 16];
+                for (Path part : parts) {
+                    try (InputStream in = Files.newInputStream(part)) {
+                        int read;
+                        while ((read = in.read(buffer)) > 0) {
+                            crc.update(buffer, 0, read);
+                            bytes += read;
+                        }
+                    }
                 }
+                return Long.toHexString(crc.getValue()) + "/" + bytes + " bytes";
             }
+            case SORTED_LINES -> {
+                List<String> lines = new ArrayList<>();
+                for (Path part : parts) {
+                    lines.addAll(Files.readAllLines(part, StandardCharsets.ISO_8859_1));
+                }
+                lines.sort(null);
+                for (String line : lines) {
+                    byte[] raw = (line + "\n").getBytes(StandardCharsets.ISO_8859_1);
+                    crc.update(raw);
+                    bytes += raw.length;
+                }
+                return Long.toHexString(crc.getValue()) + "/" + bytes + " bytes, lines sorted";
+            }
+            case WORD_COUNT_TOTALS -> {
+                Path summary = directory.resolve("summary.txt");
+                if (Files.exists(summary)) {
+                    return Files.readString(summary, StandardCharsets.UTF_8).trim();
+                }
+                long keys = 0;
+                long total = 0;
+                for (Path part : parts) {
+                    for (String line : Files.readAllLines(part, StandardCharsets.ISO_8859_1)) {
+                        keys++;
+                        total += Long.parseLong(line.substring(line.lastIndexOf('\t') + 1));
+                    }
+                }
+                return UserCodeFloor.summary(keys, total);
+            }
+            default -> throw new IllegalArgumentException("Unknown comparison: " + comparison);
         }
-        return Long.toHexString(crc.getValue()) + "/" + bytes + " bytes";
     }
 
     private static void deleteRecursively(Path path)

@@ -9,7 +9,9 @@ import java.util.Locale;
 
 /**
  * A horizontal bar chart of the suite's results: one group per workload, one bar per peer, the
- * bar's length its median time relative to Tusk's (Tusk = 1, longer = slower than Tusk).
+ * bar's length its median time relative to Tusk's (Tusk = 1, longer = slower than Tusk). Each peer
+ * has its colour, in the order of the peers given ({@code Suite}'s: Tusk, the LocalJobRunner
+ * default and tuned, Spark local[2], the user-code floor, the streaming floor).
  */
 final class SvgChart
 {
@@ -52,7 +54,8 @@ final class SvgChart
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         svg.append(text(10, 20, title, "bold"));
-        svg.append(text(10, 38, "median time relative to Tusk (1.00x = Tusk; longer bar = slower than Tusk)", "normal"));
+        svg.append(text(10, 38, "median time relative to Tusk (1.00x = Tusk; longer bar = slower than Tusk; the user-code floor's bar is the engine efficiency)",
+                "normal"));
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"45\" x2=\"%d\" y2=\"%d\" stroke=\"#333\" stroke-dasharray=\"4,3\"/>%n", oneX, oneX, height - 10));
         svg.append(body);
         svg.append("</svg>\n");
