@@ -23,6 +23,7 @@ import org.apache.hadoop.util.ReflectionUtils;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -141,7 +142,8 @@ final class ReduceTask
     private void runOldReducer(RecordCursor input)
             throws IOException
     {
-        org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> reducer = ReflectionUtils.newInstance(conf.getReducerClass(), conf);
+        Optional<ReduceAccelerator.Runner> accelerated = Accelerators.reduceRunner(conf);
+        org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> reducer = accelerated.isPresent() ? null : ReflectionUtils.newInstance(conf.getReducerClass(), conf);
         org.apache.hadoop.mapred.RecordWriter<Object, Object> out = conf.getOutputFormat()
                 .getRecordWriter(FileSystem.get(conf), conf, String.format("part-%05d", partition), reporter);
         Counter outputRecords = reporter.getCounter(TaskCounter.REDUCE_OUTPUT_RECORDS);
@@ -149,6 +151,16 @@ final class ReduceTask
             out.write(key, value);
             outputRecords.increment(1);
         };
+        if (accelerated.isPresent()) {
+            try {
+                accelerated.get().run(new GroupCountingCursor(input, conf.getOutputValueGroupingComparator(),
+                        reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS), reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS)), collector, reporter);
+            }
+            finally {
+                out.close(reporter);
+            }
+            return;
+        }
         SerializationFactory serialization = new SerializationFactory(conf);
         OldApiGroups groups = new OldApiGroups(input, conf.getOutputValueGroupingComparator(),
                 serialization.getDeserializer((Class<Object>) conf.getMapOutputKeyClass()),
