@@ -5,6 +5,9 @@ import io.tusk.engine.shuffle.ShuffleSorter;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.WritableComparator;
+import org.apache.hadoop.io.WritableUtils;
 import org.apache.hadoop.io.serializer.SerializationFactory;
 import org.apache.hadoop.io.serializer.Serializer;
 import org.apache.hadoop.mapred.Counters;
@@ -18,18 +21,19 @@ import org.apache.hadoop.mapreduce.Mapper;
 import org.apache.hadoop.mapreduce.OutputFormat;
 import org.apache.hadoop.mapreduce.Partitioner;
 import org.apache.hadoop.mapreduce.RecordReader;
-import org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter;
 import org.apache.hadoop.mapreduce.RecordWriter;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCounter;
 import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter;
 import org.apache.hadoop.mapreduce.lib.map.WrappedMapper;
 import org.apache.hadoop.mapreduce.task.MapContextImpl;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.hadoop.util.ReflectionUtils;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -84,7 +88,7 @@ final class MapTask
                 runNewMapper(collector, committer);
             }
             else {
-                runOldMapper(collector::collect);
+                runOldMapper(collector::collect, collector.textSink());
             }
             collector.flushCounters();
             output = sorter.finish();
@@ -119,7 +123,7 @@ final class MapTask
                     runOldMapper((key, value) -> {
                         reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS).increment(1);
                         writer.write(key, value);
-                    });
+                    }, null);
                 }
                 finally {
                     writer.close(reporter);
@@ -279,7 +283,8 @@ final class MapTask
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void runOldMapper(OutputCollector<Object, Object> output)
+    /** @param text the shuffle's sink for Text pairs given as bytes, or null */
+    private void runOldMapper(OutputCollector<Object, Object> output, MapAccelerator.TextSink text)
             throws Exception
     {
         org.apache.hadoop.mapred.InputSplit split = spec.split(partition, conf, reporter.getCounter(TaskCounter.SPLIT_RAW_BYTES));
@@ -346,6 +351,16 @@ final class MapTask
                 return real.getProgress();
             }
         };
+        Optional<MapAccelerator.Runner> accelerated = Accelerators.mapRunner(conf);
+        if (accelerated.isPresent()) {
+            try {
+                accelerated.get().run(reader, output, text, splitReporter);
+            }
+            finally {
+                closeQuietly(reader);
+            }
+            return;
+        }
         MapRunnable<Object, Object, Object, Object> runner = ReflectionUtils.newInstance(conf.getMapRunnerClass(), conf);
         try {
             runner.run(reader, output, splitReporter);
@@ -407,6 +422,8 @@ final class MapTask
      * Serializes map output into the sorter as it is collected: exact class check, partition, key
      * and value bytes with the job's serialization.
      */
+    private static final String WRITABLE_SERIALIZER = "org.apache.hadoop.io.serializer.WritableSerialization$WritableSerializer";
+
     private final class ShuffleCollector
     {
         private final ShuffleSorter sorter;
@@ -486,6 +503,40 @@ final class MapTask
             sorter.add(target, prefix.prefix(keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueBuffer.data(), 0, valueBuffer.length());
             outputRecords++;
             outputBytes += keyLength + valueBuffer.length();
+        }
+
+        /**
+         * A sink for Text pairs given as bytes when the map output is Text and Text with Hadoop's
+         * Writable serialization and the partition follows from the key's bytes (one reduce, or
+         * the default hash partitioner); else null.
+         */
+        MapAccelerator.TextSink textSink()
+        {
+            boolean text = keyClass == Text.class && valueClass == Text.class
+                    && keySerializer.getClass().getName().equals(WRITABLE_SERIALIZER) && valueSerializer.getClass().getName().equals(WRITABLE_SERIALIZER);
+            boolean hashed = partitions == 1
+                    || (newPartitioner != null && newPartitioner.getClass() == org.apache.hadoop.mapreduce.lib.partition.HashPartitioner.class)
+                    || (oldPartitioner != null && oldPartitioner.getClass() == org.apache.hadoop.mapred.lib.HashPartitioner.class);
+            return text && hashed ? this::collectText : null;
+        }
+
+        /** As {@link #collect} of two Text objects holding these bytes. */
+        synchronized void collectText(byte[] bytes, int keyOffset, int keyLength, int valueOffset, int valueLength)
+                throws IOException
+        {
+            // Text.hashCode and HashPartitioner's formula; one reduce takes everything
+            int target = partitions == 1 ? 0 : (WritableComparator.hashBytes(bytes, keyOffset, keyLength) & Integer.MAX_VALUE) % partitions;
+            keyBuffer.reset();
+            WritableUtils.writeVInt(keyBuffer, keyLength);
+            keyBuffer.write(bytes, keyOffset, keyLength);
+            valueBuffer.reset();
+            WritableUtils.writeVInt(valueBuffer, valueLength);
+            valueBuffer.write(bytes, valueOffset, valueLength);
+            byte[] keyBytes = keyBuffer.data();
+            int serializedKeyLength = keyBuffer.length();
+            sorter.add(target, prefix.prefix(keyBytes, 0, serializedKeyLength), keyBytes, 0, serializedKeyLength, valueBuffer.data(), 0, valueBuffer.length());
+            outputRecords++;
+            outputBytes += serializedKeyLength + valueBuffer.length();
         }
 
         void flushCounters()

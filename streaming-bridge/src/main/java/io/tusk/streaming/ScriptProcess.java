@@ -1,5 +1,6 @@
 package io.tusk.streaming;
 
+import io.tusk.mr.MapAccelerator;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.JobConf;
@@ -105,7 +106,16 @@ final class ScriptProcess
     /** Starts reading the script's stdout into {@code output} and its stderr into {@code reporter}. */
     void startReading(OutputCollector<Object, Object> output, Reporter reporter)
     {
-        outputThread = new Thread(() -> readOutput(output, reporter), "streaming-output");
+        startReading(output, null, reporter);
+    }
+
+    /**
+     * Starts reading the script's stdout into {@code text} when not null, else into {@code output},
+     * and its stderr into {@code reporter}.
+     */
+    void startReading(OutputCollector<Object, Object> output, MapAccelerator.TextSink text, Reporter reporter)
+    {
+        outputThread = new Thread(() -> readOutput(output, text, reporter), "streaming-output");
         outputThread.setDaemon(true);
         outputThread.start();
         errorThread = new Thread(() -> readErrors(reporter), "streaming-error");
@@ -170,7 +180,7 @@ final class ScriptProcess
         }
     }
 
-    private void readOutput(OutputCollector<Object, Object> output, Reporter reporter)
+    private void readOutput(OutputCollector<Object, Object> output, MapAccelerator.TextSink text, Reporter reporter)
     {
         long reportDelay = 10_000;
         long lastReport = 0;
@@ -181,8 +191,29 @@ final class ScriptProcess
             Text key = new Text();
             Text value = new Text();
             while (lines.readLine(line) > 0) {
-                split(line.getBytes(), line.getLength(), key, value);
-                output.collect(key, value);
+                byte[] bytes = line.getBytes();
+                int length = line.getLength();
+                int position = keyEnd(bytes, length);
+                if (text != null) {
+                    // the script's bytes go to the shuffle as they are
+                    if (position == -1) {
+                        text.collect(bytes, 0, length, length, 0);
+                    }
+                    else {
+                        text.collect(bytes, 0, position, position + outputSeparator.length, length - position - outputSeparator.length);
+                    }
+                }
+                else {
+                    if (position == -1) {
+                        key.set(bytes, 0, length);
+                        value.set(bytes, 0, 0);
+                    }
+                    else {
+                        key.set(bytes, 0, position);
+                        value.set(bytes, position + outputSeparator.length, length - position - outputSeparator.length);
+                    }
+                    output.collect(key, value);
+                }
                 written++;
                 long now = System.currentTimeMillis();
                 if (now - lastReport > reportDelay) {
@@ -202,21 +233,17 @@ final class ScriptProcess
         }
     }
 
-    /** As {@code TextOutputReader}: the key is the line up to the n-th separator, or all of it. */
-    private void split(byte[] line, int length, Text key, Text value)
+    /**
+     * As {@code TextOutputReader}: the key is the line up to the n-th separator (returned), or all of
+     * it (-1) with an empty value.
+     */
+    private int keyEnd(byte[] line, int length)
     {
         int position = indexOf(line, 0, length, outputSeparator);
         for (int field = 1; field < outputKeyFields && position != -1; field++) {
             position = indexOf(line, position + outputSeparator.length, length, outputSeparator);
         }
-        if (position == -1) {
-            key.set(line, 0, length);
-            value.set(line, 0, 0);
-        }
-        else {
-            key.set(line, 0, position);
-            value.set(line, position + outputSeparator.length, length - position - outputSeparator.length);
-        }
+        return position;
     }
 
     private static int indexOf(byte[] bytes, int from, int end, byte[] pattern)
