@@ -63,6 +63,16 @@ final class ScriptReducer
         catch (IOException e) {
             throw failed(script, records, e);
         }
+        catch (RuntimeException | Error e) {
+            // as Hadoop's reduce task, which closes the reducer quietly after a failure
+            try {
+                script.finish();
+            }
+            catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         script.finish();
     }
 

@@ -74,6 +74,31 @@ class ScriptReducerIT
         assertThat(run(conf, "sh -c 'cat >/dev/null; echo $my_setting_x'", "k", "v")).containsExactly("42|");
     }
 
+    @Test
+    void aFailingInputFinishesTheScriptAndFailsWithTheInputsError()
+            throws IOException
+    {
+        TextCursor failing = new TextCursor("k", "v", "k", "v")
+        {
+            private int calls;
+
+            @Override
+            public boolean next()
+            {
+                if (++calls == 2) {
+                    throw new IllegalStateException("input broke");
+                }
+                return super.next();
+            }
+        };
+        List<String> output = new ArrayList<>();
+        assertThatThrownBy(() -> new ScriptReducer("cat", new JobConf(false)).run(failing, (key, value) -> output.add(key + "|" + value), Reporter.NULL))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("input broke");
+        // the script got its input closed and ran to its end: what it read came out
+        assertThat(output).containsExactly("k|v");
+    }
+
     private static List<String> run(String command, String... keysAndValues)
             throws IOException
     {
@@ -89,7 +114,7 @@ class ScriptReducerIT
     }
 
     /** Serialized Text keys and values, as the merged shuffle hands them over. */
-    private static final class TextCursor
+    private static class TextCursor
             implements RecordCursor
     {
         private final List<byte[]> records = new ArrayList<>();
