@@ -498,11 +498,7 @@ final class MapTask
             keySerializer.serialize(key);
             valueBuffer.reset();
             valueSerializer.serialize(value);
-            byte[] keyBytes = keyBuffer.data();
-            int keyLength = keyBuffer.length();
-            sorter.add(target, prefix.prefix(keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueBuffer.data(), 0, valueBuffer.length());
-            outputRecords++;
-            outputBytes += keyLength + valueBuffer.length();
+            addBuffered(target);
         }
 
         /**
@@ -532,11 +528,18 @@ final class MapTask
             valueBuffer.reset();
             WritableUtils.writeVInt(valueBuffer, valueLength);
             valueBuffer.write(bytes, valueOffset, valueLength);
+            addBuffered(target);
+        }
+
+        /** Adds the serialized key and value in the buffers to the sorter and counts them. */
+        private void addBuffered(int target)
+                throws IOException
+        {
             byte[] keyBytes = keyBuffer.data();
-            int serializedKeyLength = keyBuffer.length();
-            sorter.add(target, prefix.prefix(keyBytes, 0, serializedKeyLength), keyBytes, 0, serializedKeyLength, valueBuffer.data(), 0, valueBuffer.length());
+            int keyLength = keyBuffer.length();
+            sorter.add(target, prefix.prefix(keyBytes, 0, keyLength), keyBytes, 0, keyLength, valueBuffer.data(), 0, valueBuffer.length());
             outputRecords++;
-            outputBytes += serializedKeyLength + valueBuffer.length();
+            outputBytes += keyLength + valueBuffer.length();
         }
 
         void flushCounters()

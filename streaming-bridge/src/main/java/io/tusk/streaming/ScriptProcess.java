@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -347,7 +348,7 @@ final class ScriptProcess
         JobConf conf = new JobConf(taskConf);
         conf.setDeprecatedProperties();
         int limit = conf.getInt("stream.jobconf.truncate.limit", -1);
-        Map<String, String> environment = new java.util.HashMap<>();
+        Map<String, String> environment = new HashMap<>();
         for (Map.Entry<String, String> entry : conf) {
             String value = conf.get(entry.getKey());
             if (limit > -1 && value.length() > limit) {

@@ -2,6 +2,7 @@ package io.tusk.streaming;
 
 import io.tusk.engine.shuffle.RecordCursor;
 import io.tusk.mr.ReduceAccelerator;
+import org.apache.hadoop.io.WritableComparator;
 import org.apache.hadoop.io.WritableUtils;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.OutputCollector;
@@ -80,18 +81,8 @@ final class ScriptReducer
     private static void writeText(ScriptProcess.ScriptInput stdin, byte[] buffer, int offset)
             throws IOException
     {
-        int sizeLength = WritableUtils.decodeVIntSize(buffer[offset]);
-        int size = sizeLength == 1 ? buffer[offset] : (int) readVLong(buffer, offset, sizeLength);
-        stdin.write(buffer, offset + sizeLength, size);
-    }
-
-    private static long readVLong(byte[] buffer, int offset, int sizeLength)
-    {
-        long value = 0;
-        for (int i = 1; i < sizeLength; i++) {
-            value = (value << 8) | (buffer[offset + i] & 0xFF);
-        }
-        return WritableUtils.isNegativeVInt(buffer[offset]) ? ~value : value;
+        int size = WritableComparator.readVInt(buffer, offset);
+        stdin.write(buffer, offset + WritableUtils.decodeVIntSize(buffer[offset]), size);
     }
 
     /** As PipeReducer: says whether the script is still running, then finishes it. */
