@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -94,6 +99,9 @@ public final class Suite
     private static final long MIB = 1 << 20;
     /** The line a program prints to report the time of its own timed section. */
     private static final String OWN_TIME = "BENCH_SECONDS ";
+    private static final String ARCHIVE_AT_EXIT = "-XX:ArchiveClassesAtExit=";
+    /** Peers whose checked run goes at the same time: the checked runs are not timed (but in a smoke run, which is no measurement). */
+    private static final int CHECKED_RUNS_AT_ONCE = 2;
     private static final String NOT_RUN = "Not run: Spark on W7 (BENCH.md has no Spark peer for streaming) and W8 (it measures MapReduce job"
             + " submission); the user-code floor exists for W1 and W2 only (W7 has the streaming floor); W9 is Tusk only";
 
@@ -107,6 +115,13 @@ public final class Suite
     private final Path examples;
     private final Path streaming;
     private final String sparkClasspath;
+    /**
+     * A smoke run (no timed runs) checks the harness and the outputs, and should take about a minute: its
+     * JVMs compile with C1 only and share their classes' data through archives cached in {@code cds/}.
+     */
+    private final boolean smoke;
+    private final Path archives;
+    private final AtomicInteger archivesWritten = new AtomicInteger();
 
     private Suite(Path home, String heap, int runs)
             throws IOException
@@ -116,6 +131,8 @@ public final class Suite
         this.data = root.resolve("data");
         this.heap = heap;
         this.runs = runs;
+        this.smoke = runs == 0;
+        this.archives = root.resolve("cds");
         this.benchJar = home.resolve("bench/target/tusk-bench-0.1.0-SNAPSHOT.jar");
         this.classpath = benchJar + ":" + readClasspath(home.resolve("bench/target/classpath.txt"));
         this.examples = home.resolve("bench/target/lib/hadoop-mapreduce-examples-3.4.2.jar");
@@ -169,7 +186,7 @@ public final class Suite
         Suite suite = new Suite(home, heap, timedRuns);
         String machine = String.format(Locale.ROOT, "%s, %d cores, %s %s, heap %s per peer, scale %s (%s), %s",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                heap, scaleName, fraction(scale), timedRuns == 0 ? "one checked run per peer, no warm-up (times are indicative only)"
+                heap, scaleName, fraction(scale), timedRuns == 0 ? "one checked run per peer, two at a time, C1 only, shared class data (a smoke test: the times are no measurement)"
                         : timedRuns + " timed runs after a checked warm-up (W9: one run)");
         System.out.println("Tusk benchmark suite: " + machine);
         suite.run(scale, only, machine);
@@ -179,21 +196,37 @@ public final class Suite
             throws Exception
     {
         Files.createDirectories(root.resolve("work"));
+        List<Workload> workloads = workloads(scale, only);
         List<Row> rows = new ArrayList<>();
-        for (Workload workload : workloads(scale, only)) {
-            if (workload.peers().isEmpty()) {
-                System.out.printf("%n%s %s: %s%n", workload.id(), workload.title(), workload.note());
-                rows.add(new Row(workload.id(), workload.title(), workload.scale(), "-", null, workload.note()));
-                continue;
+        ExecutorService checking = Executors.newFixedThreadPool(CHECKED_RUNS_AT_ONCE);
+        try {
+            // a smoke run queues every workload's checked runs at once; a measuring run starts a workload's when the previous one's timed runs are over
+            Map<String, Map<String, Future<Execution>>> started = new LinkedHashMap<>();
+            if (smoke) {
+                for (Workload workload : workloads) {
+                    started.put(workload.id(), startChecks(workload, checking));
+                }
             }
-            try {
-                rows.addAll(measure(workload));
+            for (Workload workload : workloads) {
+                if (workload.peers().isEmpty()) {
+                    System.out.printf("%n%s %s: %s%n", workload.id(), workload.title(), workload.note());
+                    rows.add(new Row(workload.id(), workload.title(), workload.scale(), "-", null, workload.note()));
+                    continue;
+                }
+                try {
+                    Map<String, Future<Execution>> checks = started.get(workload.id());
+                    rows.addAll(measure(workload, checks != null ? checks : startChecks(workload, checking)));
+                }
+                catch (PeerFailed e) {
+                    // a peer that cannot run a workload is a result too; a wrong output still stops the run
+                    System.out.printf("  %s%n", e.getMessage());
+                    rows.add(new Row(workload.id(), workload.title(), workload.scale(), e.peer, null, e.getMessage()));
+                }
             }
-            catch (PeerFailed e) {
-                // a peer that cannot run a workload is a result too; a wrong output still stops the run
-                System.out.printf("  %s%n", e.getMessage());
-                rows.add(new Row(workload.id(), workload.title(), workload.scale(), e.peer, null, e.getMessage()));
-            }
+        }
+        finally {
+            // a run that stops (a wrong output) stops the peers still running
+            checking.shutdownNow();
         }
         writeResults(rows, machine);
     }
@@ -238,7 +271,8 @@ public final class Suite
                 throws Exception;
     }
 
-    record Result(double seconds, double cpuSeconds, long peakRssKb) {}
+    /** A run's wall and CPU seconds and peak RSS; {@code warmJobMs} is W8's time per warm job, or NaN. */
+    record Result(double seconds, double cpuSeconds, long peakRssKb, double warmJobMs) {}
 
     /** A peer's process failed on a workload. */
     private static final class PeerFailed
@@ -255,7 +289,7 @@ public final class Suite
 
     record Row(String workload, String title, String scale, String peer, Stats stats, String note) {}
 
-    record Stats(double median, double min, double max, double cpu, long peakRssMb, double ratio) {}
+    record Stats(double median, double min, double max, double cpu, long peakRssMb, double ratio, double warmJobMs) {}
 
     private List<Workload> workloads(double scale, Set<String> only)
             throws Exception
@@ -410,6 +444,7 @@ public final class Suite
     }
 
     private List<String> examplesJob(String launcher, String framework, List<String> settings, List<String> program)
+            throws IOException
     {
         List<String> args = new ArrayList<>(List.of(examples.toString(), program.get(0), "-D", "mapreduce.framework.name=" + framework));
         args.addAll(settings);
@@ -441,7 +476,7 @@ public final class Suite
     private PeerRun spark(Command program)
     {
         return new PeerRun(SPARK, output -> {
-            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap, "-XX:+UseParallelGC"));
+            List<String> command = jvm(heap, sparkClasspath, SPARK_MAIN);
             command.addAll(SPARK_JVM_OPTIONS);
             command.addAll(List.of("-cp", sparkClasspath, SPARK_MAIN));
             command.addAll(program.of(output));
@@ -456,8 +491,9 @@ public final class Suite
     private PeerRun userCodeFloor(Path text)
     {
         return new PeerRun(USER_CODE_FLOOR, output -> {
-            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap, "-XX:+UseParallelGC",
-                    "-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", classpath + ":" + examples, UserCodeFloor.class.getName()));
+            String path = classpath + ":" + examples;
+            List<String> command = jvm(heap, path, UserCodeFloor.class.getName());
+            command.addAll(List.of("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", path, UserCodeFloor.class.getName()));
             command.addAll(List.of(text.getParent().toString(), output.toString()));
             return timed(command);
         }, Comparison.WORD_COUNT_TOTALS);
@@ -515,20 +551,36 @@ public final class Suite
         }
     }
 
-    private List<Row> measure(Workload workload)
+    /**
+     * Queues the checked run of each of {@code workload}'s peers: the warm-up run doubles as the output
+     * check. These runs are not timed (but in a smoke run) and go a few at a time, each peer in a working
+     * directory of its own (LocalJobRunner links a job's cache files there).
+     */
+    private Map<String, Future<Execution>> startChecks(Workload workload, ExecutorService checking)
+            throws IOException
+    {
+        Map<String, Future<Execution>> checks = new LinkedHashMap<>();
+        Path work = root.resolve("work").resolve(workload.id());
+        for (PeerRun peer : workload.peers()) {
+            // the command is made when the run starts: it may use the class-data archive a run before it wrote
+            checks.put(peer.peer(), checking.submit(() -> execute(peer.command().of(outputOf(work, peer)), logOf(workload, peer), directoryOf(work, peer))));
+        }
+        return checks;
+    }
+
+    private List<Row> measure(Workload workload, Map<String, Future<Execution>> checks)
             throws Exception
     {
         System.out.printf("%n%s %s (scale %s)%n", workload.id(), workload.title(), workload.scale());
-        Path work = root.resolve("work");
-        // the warm-up run of each peer doubles as the output check
+        Path work = root.resolve("work").resolve(workload.id());
         Path tuskOutput = null;
         Map<Comparison, String> expected = new EnumMap<>(Comparison.class);
         Map<String, Result> checkedRuns = new LinkedHashMap<>();
         for (PeerRun peer : workload.peers()) {
-            Path output = outputOf(work, peer);
-            Execution execution = execute(peer.command().of(output), logOf(work, workload, peer));
+            Path output = work.resolve(nameOf("out", peer));
+            Execution execution = checks.get(peer.peer()).get();
             if (execution.exitCode() != 0) {
-                throw new PeerFailed(peer.peer(), "failed: " + peer.peer() + " exited with " + execution.exitCode() + "; see " + logOf(work, workload, peer));
+                throw new PeerFailed(peer.peer(), "failed: " + peer.peer() + " exited with " + execution.exitCode() + "; see " + logOf(workload, peer));
             }
             checkedRuns.put(peer.peer(), execution.result());
             if (tuskOutput == null) {
@@ -557,9 +609,9 @@ public final class Suite
         for (int run = 0; run < timedRuns; run++) {
             for (PeerRun peer : workload.peers()) {
                 Path output = outputOf(work, peer);
-                Execution execution = execute(peer.command().of(output), logOf(work, workload, peer));
+                Execution execution = execute(peer.command().of(output), logOf(workload, peer), directoryOf(work, peer));
                 if (execution.exitCode() != 0) {
-                    throw new PeerFailed(peer.peer(), "failed: " + peer.peer() + " exited with " + execution.exitCode() + "; see " + logOf(work, workload, peer));
+                    throw new PeerFailed(peer.peer(), "failed: " + peer.peer() + " exited with " + execution.exitCode() + "; see " + logOf(workload, peer));
                 }
                 results.computeIfAbsent(peer.peer(), key -> new ArrayList<>()).add(execution.result());
             }
@@ -575,10 +627,16 @@ public final class Suite
                     times.stream().max(Comparator.naturalOrder()).orElseThrow(),
                     median(entry.getValue().stream().map(Result::cpuSeconds).toList()),
                     entry.getValue().stream().mapToLong(Result::peakRssKb).max().orElse(0) / 1024,
-                    median(times) / tusk);
+                    median(times) / tusk,
+                    median(entry.getValue().stream().map(Result::warmJobMs).toList()));
             System.out.printf(Locale.ROOT, "  %-24s %9.2f %8.2f-%-8.2f %8.1f %7d MB %7.2fx%n", entry.getKey(), stats.median(), stats.min(), stats.max(),
                     stats.cpu(), stats.peakRssMb(), stats.ratio());
             rows.add(new Row(workload.id(), workload.title(), workload.scale(), entry.getKey(), stats, workload.note()));
+        }
+        List<String> warmJobs = rows.stream().filter(row -> !Double.isNaN(row.stats().warmJobMs()))
+                .map(row -> String.format(Locale.ROOT, "%s %.0f", row.peer(), row.stats().warmJobMs())).toList();
+        if (!warmJobs.isEmpty()) {
+            System.out.println("  median ms per warm job (goal for Tusk <= 50): " + String.join(", ", warmJobs));
         }
         if (!workload.note().isEmpty()) {
             System.out.println("  " + workload.note());
@@ -586,31 +644,44 @@ public final class Suite
         return rows;
     }
 
+    /** The output directory of {@code peer}, emptied. */
     private static Path outputOf(Path work, PeerRun peer)
             throws IOException
     {
-        Path output = work.resolve("out-" + peer.peer().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+        Path output = work.resolve(nameOf("out", peer));
         deleteRecursively(output);
         return output;
     }
 
-    private static Path logOf(Path work, Workload workload, PeerRun peer)
+    /** The working directory of {@code peer}'s processes. */
+    private static Path directoryOf(Path work, PeerRun peer)
     {
-        return work.resolve(workload.id() + "-" + peer.peer().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".log");
+        return work.resolve(nameOf("run", peer));
+    }
+
+    private static String nameOf(String prefix, PeerRun peer)
+    {
+        return prefix + "-" + peer.peer().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+
+    private Path logOf(Workload workload, PeerRun peer)
+    {
+        return root.resolve("work").resolve(workload.id() + "-" + peer.peer().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".log");
     }
 
     private void writeResults(List<Row> rows, String machine)
             throws IOException
     {
         List<String> csv = new ArrayList<>();
-        csv.add("workload,title,scale,peer,median_s,min_s,max_s,cpu_s,peak_rss_mb,ratio_vs_tusk,note");
+        csv.add("workload,title,scale,peer,median_s,min_s,max_s,cpu_s,peak_rss_mb,ratio_vs_tusk,warm_job_ms,note");
         List<SvgChart.Bar> bars = new ArrayList<>();
         for (Row row : rows) {
             Stats s = row.stats();
             csv.add(s == null
-                    ? String.join(",", row.workload(), quote(row.title()), quote(row.scale()), row.peer(), "", "", "", "", "", "", quote(row.note()))
-                    : String.format(Locale.ROOT, "%s,%s,%s,%s,%.3f,%.3f,%.3f,%.1f,%d,%.2f,%s", row.workload(), quote(row.title()), quote(row.scale()), row.peer(),
-                            s.median(), s.min(), s.max(), s.cpu(), s.peakRssMb(), s.ratio(), quote(row.note())));
+                    ? String.join(",", row.workload(), quote(row.title()), quote(row.scale()), row.peer(), "", "", "", "", "", "", "", quote(row.note()))
+                    : String.format(Locale.ROOT, "%s,%s,%s,%s,%.3f,%.3f,%.3f,%.1f,%d,%.2f,%s,%s", row.workload(), quote(row.title()), quote(row.scale()), row.peer(),
+                            s.median(), s.min(), s.max(), s.cpu(), s.peakRssMb(), s.ratio(),
+                            Double.isNaN(s.warmJobMs()) ? "" : String.format(Locale.ROOT, "%.0f", s.warmJobMs()), quote(row.note())));
             if (s != null) {
                 bars.add(new SvgChart.Bar(row.workload(), row.peer(), s.ratio(), s.median()));
             }
@@ -633,12 +704,50 @@ public final class Suite
      * as {@code bin/tusk} gives it; Hadoop's peers run with Hadoop's defaults only.
      */
     private List<String> java(String heapSize, String mainClass, List<String> args)
+            throws IOException
     {
-        String path = mainClass.startsWith("io.tusk.") ? home.resolve("conf") + ":" + classpath : classpath;
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heapSize,
-                "-XX:+UseParallelGC", "-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", path, mainClass));
+        // conf/ goes last: a class-data archive cannot be written with a non-empty directory before its jars (no jar holds its files)
+        String path = mainClass.startsWith("io.tusk.") ? classpath + ":" + home.resolve("conf") : classpath;
+        List<String> command = jvm(heapSize, path, mainClass);
+        command.addAll(List.of("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", path, mainClass));
         command.addAll(args);
         return timed(command);
+    }
+
+    /**
+     * The JVM of a peer: the same JDK, heap and collector for all. A smoke run's JVMs also compile with
+     * C1 only and map their classes from an archive of {@code mainClass}'s run on {@code path}, written
+     * by the first such run (dumped at its exit and put in place by {@link #execute}): start-up is most
+     * of a small run, and it is not a measurement.
+     */
+    private List<String> jvm(String heapSize, String path, String mainClass)
+            throws IOException
+    {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heapSize, "-XX:+UseParallelGC"));
+        if (smoke) {
+            command.add("-XX:TieredStopAtLevel=1");
+            Path archive = classDataArchive(path, mainClass);
+            command.add(Files.exists(archive)
+                    ? "-XX:SharedArchiveFile=" + archive
+                    : ARCHIVE_AT_EXIT + archive + "." + archivesWritten.incrementAndGet() + ".tmp");
+        }
+        return command;
+    }
+
+    /** The class-data archive of {@code mainClass} on {@code path}, named after the path's jars, their sizes and times. */
+    private Path classDataArchive(String path, String mainClass)
+            throws IOException
+    {
+        CRC32C key = new CRC32C();
+        key.update((mainClass + "\n" + path).getBytes(StandardCharsets.UTF_8));
+        for (String entry : path.split(":")) {
+            Path file = Path.of(entry);
+            if (Files.isRegularFile(file)) {
+                key.update((Files.size(file) + "/" + Files.getLastModifiedTime(file).toMillis()).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        Files.createDirectories(archives);
+        return archives.resolve(mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + Long.toHexString(key.getValue()) + ".jsa");
     }
 
     private static String javaExecutable()
@@ -664,16 +773,38 @@ public final class Suite
     private Execution execute(List<String> command, Path log)
             throws Exception
     {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.resolve("work").toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        return execute(command, log, root.resolve("work"));
+    }
+
+    /**
+     * Runs a {@code /usr/bin/time}-wrapped command in {@code directory}, its output going to {@code log};
+     * a class-data archive the JVM wrote at its exit is put in place for the next runs.
+     */
+    private Execution execute(List<String> command, Path log, Path directory)
+            throws Exception
+    {
+        Files.createDirectories(directory);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         // Python scripts write through a block buffer, as in a user's shell; an inherited
         // PYTHONUNBUFFERED=1 makes every peer's scripts issue a write per line
         builder.environment().remove("PYTHONUNBUFFERED");
         // Spark binds its driver to the host's address, warning when the host name resolves to loopback
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process process = builder.start();
-        if (!process.waitFor(2, TimeUnit.HOURS)) {
+        try {
+            if (!process.waitFor(2, TimeUnit.HOURS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out after 2 hours: " + command);
+            }
+        }
+        catch (InterruptedException e) {
             process.destroyForcibly();
-            throw new IllegalStateException("timed out after 2 hours: " + command);
+            throw e;
+        }
+        for (String argument : command) {
+            if (argument.startsWith(ARCHIVE_AT_EXIT)) {
+                keepArchive(Path.of(argument.substring(ARCHIVE_AT_EXIT.length())));
+            }
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
         String timing = lines.stream().filter(line -> line.startsWith("TIME ")).reduce((a, b) -> b).orElse("TIME 0 0 0 0");
@@ -684,7 +815,37 @@ public final class Suite
         if (own.isPresent()) {
             seconds = Double.parseDouble(own.get().substring(OWN_TIME.length()).trim());
         }
-        return new Execution(process.exitValue(), new Result(seconds, Double.parseDouble(parts[2]) + Double.parseDouble(parts[3]), Long.parseLong(parts[4])));
+        double warmJobMs = lines.stream().filter(line -> line.startsWith(NoOpJobs.WARM_JOB_MS)).reduce((a, b) -> b)
+                .map(line -> Double.parseDouble(line.substring(NoOpJobs.WARM_JOB_MS.length()).trim())).orElse(Double.NaN);
+        return new Execution(process.exitValue(), new Result(seconds, Double.parseDouble(parts[2]) + Double.parseDouble(parts[3]), Long.parseLong(parts[4]), warmJobMs));
+    }
+
+    /**
+     * Puts an archive written at a JVM's exit ({@code <archive>.<n>.tmp}) in place, unless another run's
+     * already is, and deletes the same program's archives of jars that have changed since.
+     */
+    private static void keepArchive(Path written)
+            throws IOException
+    {
+        if (!Files.exists(written)) {
+            return;
+        }
+        String name = written.getFileName().toString();
+        Path archive = written.resolveSibling(name.substring(0, name.lastIndexOf('.', name.length() - ".tmp".length() - 1)));
+        String program = name.substring(0, name.lastIndexOf('-') + 1);
+        synchronized (Suite.class) {
+            if (Files.exists(archive)) {
+                Files.delete(written);
+                return;
+            }
+            Files.move(written, archive, StandardCopyOption.ATOMIC_MOVE);
+            try (Stream<Path> archives = Files.list(archive.getParent())) {
+                for (Path old : archives.filter(path -> path.getFileName().toString().startsWith(program) && path.toString().endsWith(".jsa")
+                        && !path.equals(archive)).toList()) {
+                    Files.delete(old);
+                }
+            }
+        }
     }
 
     /** The output of {@code directory} as {@code comparison} compares it: a checksum and a size, or the word count's totals. */
