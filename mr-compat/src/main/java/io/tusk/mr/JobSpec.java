@@ -1,5 +1,9 @@
 package io.tusk.mr;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import io.tusk.engine.task.TaskContext;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,6 +22,7 @@ import org.apache.hadoop.mapreduce.TaskType;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,17 +32,22 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What every task of a MapReduce job needs: the job's configuration (in Hadoop's own serialized
- * form), where its splits are, and how many maps and reduces it has. Immutable; travels to tasks
- * through the engine's serde. The configuration is parsed once per job in a process (the last
- * jobs' are kept) and task attempts get localized copies.
+ * What every task of a MapReduce job needs: the job's configuration, where its splits are, and how
+ * many maps and reduces it has. Immutable; travels to tasks through the engine's serde (which
+ * copies every stage's tasks), the configuration in Hadoop's own serialized form, written once. The
+ * tasks in the process that submitted the job share the spec's copy of the configuration; elsewhere
+ * it is parsed once per job in a process (the last jobs' are kept). Task attempts get localized
+ * copies.
  */
 final class JobSpec
+        implements KryoSerializable
 {
-    private final String jobId;
-    private final byte[] configuration;
-    private final List<SplitRef> splits;
-    private final int reduces;
+    // not final: Kryo reads them in place (read)
+    private String jobId;
+    private List<SplitRef> splits;
+    private int reduces;
+    /** The configuration in Hadoop's serialized form: written on the first trip through the serde, kept by the copies. */
+    private transient volatile byte[] configuration;
     private transient volatile JobConf jobConf;
 
     /** Parsed configurations of the jobs that ran last in this process, by job id (ids are unique in a process). */
@@ -56,9 +66,57 @@ final class JobSpec
     JobSpec(JobID jobId, JobConf conf, List<SplitRef> splits)
     {
         this.jobId = jobId.toString();
-        this.configuration = write(conf);
+        // a copy: the job's own configuration is the committer's and the driver's to change
+        JobConf copy = new JobConf(conf);
+        copy.setClassLoader(conf.getClassLoader());
+        this.jobConf = copy;
         this.splits = List.copyOf(splits);
         this.reduces = conf.getNumReduceTasks();
+        // the copies the serde makes for the tasks find it here instead of parsing it
+        RECENT_CONFIGURATIONS.put(this.jobId, copy);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output)
+    {
+        output.writeString(jobId);
+        byte[] bytes = configuration;
+        if (bytes == null) {
+            bytes = write(jobConf());
+            configuration = bytes;
+        }
+        output.writeVarInt(bytes.length, true);
+        output.writeBytes(bytes);
+        output.writeVarInt(splits.size(), true);
+        for (SplitRef split : splits) {
+            output.writeString(split.file());
+            output.writeVarLong(split.offset(), true);
+            output.writeVarInt(split.hosts().size(), true);
+            for (String host : split.hosts()) {
+                output.writeString(host);
+            }
+        }
+        output.writeVarInt(reduces, true);
+    }
+
+    @Override
+    public void read(Kryo kryo, Input input)
+    {
+        jobId = input.readString();
+        configuration = input.readBytes(input.readVarInt(true));
+        int count = input.readVarInt(true);
+        List<SplitRef> refs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String file = input.readString();
+            long offset = input.readVarLong(true);
+            String[] hosts = new String[input.readVarInt(true)];
+            for (int h = 0; h < hosts.length; h++) {
+                hosts[h] = input.readString();
+            }
+            refs.add(new SplitRef(file, offset, List.of(hosts)));
+        }
+        splits = List.copyOf(refs);
+        reduces = input.readVarInt(true);
     }
 
     JobID jobId()
@@ -86,11 +144,17 @@ final class JobSpec
     {
         JobConf conf = jobConf;
         if (conf == null) {
-            // every task gets its own copy of the spec: parse the configuration once per job
+            // a copy made by the serde (every task gets one): parse the configuration once per job in a process
             conf = RECENT_CONFIGURATIONS.computeIfAbsent(jobId, id -> parse());
             jobConf = conf;
         }
         return conf;
+    }
+
+    /** Forgets the job's configuration in this process when the job has ended (copies that need it again parse it). */
+    void release()
+    {
+        RECENT_CONFIGURATIONS.remove(jobId);
     }
 
     private JobConf parse()

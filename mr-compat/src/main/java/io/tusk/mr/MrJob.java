@@ -9,6 +9,7 @@ import io.tusk.engine.plan.SourceNode;
 import io.tusk.engine.scheduler.JobListener;
 import io.tusk.engine.scheduler.PartitionAction;
 import io.tusk.engine.task.TaskAttemptId;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapred.JobConf;
@@ -17,6 +18,7 @@ import org.apache.hadoop.mapreduce.JobCounter;
 import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.JobPriority;
 import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.OutputCommitter;
 import org.apache.hadoop.mapreduce.OutputFormat;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
@@ -75,13 +77,14 @@ final class MrJob
     private String failureInfo = "";
     private boolean killed;
 
-    MrJob(JobID jobId, Path submitDir, Tusk tusk, ClassLoader classLoader)
+    /** {@code client}: the configuration of the client that submits the job, which may be the job's own. */
+    MrJob(JobID jobId, Path submitDir, Configuration client, Tusk tusk, ClassLoader classLoader)
             throws IOException
     {
         this.jobId = requireNonNull(jobId, "jobId is null");
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
-        this.conf = new JobConf(new Path(submitDir, "job.xml"));
+        this.conf = submittedConf(client, submitDir);
         this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.config().localDir());
         try {
             TuskJar.JobJarClassLoader jobJar = jobJarLoader(classLoader);
@@ -115,6 +118,32 @@ final class MrJob
         this.driver = new Thread(this::run, "tusk-mr-" + jobId);
         driver.setDaemon(true);
         driver.setContextClassLoader(classLoader);
+    }
+
+    /**
+     * The job's configuration as the client wrote it into {@code job.xml}. The new API's {@code Job}
+     * (the old API's {@code JobClient} makes one) submits through a client of its own configuration,
+     * which JobSubmitter has just written there and which names the submit directory: a copy of it
+     * is what a parse of {@code job.xml} gives, without parsing XML. Unless the program has set a
+     * parameter that a resource marked final: a parse keeps the resource's value.
+     */
+    static JobConf submittedConf(Configuration client, Path submitDir)
+    {
+        if (client != null && submitDir.toString().equals(client.get(MRJobConfig.MAPREDUCE_JOB_DIR)) && !overridesFinalParameters(client)) {
+            return new JobConf(client);
+        }
+        return new JobConf(new Path(submitDir, "job.xml"));
+    }
+
+    private static boolean overridesFinalParameters(Configuration conf)
+    {
+        for (String name : conf.getFinalParameters()) {
+            String[] sources = conf.getPropertySources(name);
+            if (sources == null || Arrays.asList(sources).contains("programmatically")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void start()
@@ -298,6 +327,9 @@ final class MrJob
     {
         cache.close();
         JobClassLoaders.remove(jobId.toString());
+        if (spec != null) {
+            spec.release();
+        }
         for (java.net.URLClassLoader loader : ownLoaders) {
             try {
                 loader.close();
