@@ -145,7 +145,7 @@ public final class Suite
             throws IOException
     {
         if (!Files.exists(file)) {
-            throw new IllegalStateException(file + " does not exist; build the benchmarks first: mvn -B -Pbench -DskipTests package -pl bench,bench-spark -am");
+            throw new IllegalStateException(file + " does not exist; build the benchmarks first: mvn -B -Pbench -DskipTests package -pl samples,bench,bench-spark -am");
         }
         return Files.readString(file).trim();
     }
@@ -700,16 +700,26 @@ public final class Suite
     }
 
     /**
-     * A JVM running {@code mainClass}. Tusk's launchers get Tusk's {@code conf/} on the class path,
-     * as {@code bin/tusk} gives it; Hadoop's peers run with Hadoop's defaults only.
+     * A JVM running {@code mainClass}. Tusk runs as its users run it, through its launcher {@code
+     * bin/tusk} (Tusk's {@code conf/}, its class-data archive), with the peers' heap and collector;
+     * Hadoop's peers run with Hadoop's defaults only.
      */
     private List<String> java(String heapSize, String mainClass, List<String> args)
             throws IOException
     {
-        // conf/ goes last: a class-data archive cannot be written with a non-empty directory before its jars (no jar holds its files)
-        String path = mainClass.startsWith("io.tusk.") ? classpath + ":" + home.resolve("conf") : classpath;
-        List<String> command = jvm(heapSize, path, mainClass);
-        command.addAll(List.of("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", path, mainClass));
+        String launcherCommand = switch (mainClass) {
+            case "io.tusk.mr.TuskJar" -> "jar";
+            case "io.tusk.streaming.TuskStreaming" -> "streaming";
+            default -> null;
+        };
+        if (launcherCommand != null) {
+            List<String> command = new ArrayList<>(List.of("env", "TUSK_HEAP=" + heapSize,
+                    "TUSK_OPTS=-XX:+UseParallelGC" + (smoke ? " -XX:TieredStopAtLevel=1" : ""), home.resolve("bin/tusk").toString(), launcherCommand));
+            command.addAll(args);
+            return timed(command);
+        }
+        List<String> command = jvm(heapSize, classpath, mainClass);
+        command.addAll(List.of("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", classpath, mainClass));
         command.addAll(args);
         return timed(command);
     }
