@@ -81,6 +81,7 @@ final class MapTask
                 env.spillDirectory(),
                 env.pageSize());
         context.closeOnCompletion(sorter);
+        sorter.measureOutput(IFileSizes::record);
         MapOutput output;
         try {
             ShuffleCollector collector = new ShuffleCollector(sorter, prefix);
@@ -93,6 +94,12 @@ final class MapTask
             collector.flushCounters();
             output = sorter.finish();
             reporter.getCounter(TaskCounter.SPILLED_RECORDS).increment(sorter.spilledRecords());
+            // the length Hadoop's map output file would have: a segment per partition
+            long materialized = 0;
+            for (int reduce = 0; reduce < output.partitions(); reduce++) {
+                materialized += output.measured(reduce) + IFileSizes.SEGMENT_TRAILER;
+            }
+            reporter.getCounter(TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES).increment(materialized);
             committer.commit();
         }
         catch (Exception | Error e) {

@@ -7,7 +7,8 @@ import java.io.IOException;
 
 /**
  * A reduce task's input cursor that knows how far it has read: the fraction of its records
- * returned so far, 1 once it is exhausted. Confined to the task's thread.
+ * returned so far, 1 once it is exhausted; and what the records it returned measure in Hadoop's
+ * IFile format, the bytes Hadoop's reduce would have shuffled. Confined to the task's thread.
  */
 final class ProgressCursor
         extends ForwardingCursor
@@ -15,6 +16,7 @@ final class ProgressCursor
 {
     private final long records;
     private long position;
+    private long ifileBytes;
     private boolean exhausted;
 
     ProgressCursor(RecordCursor delegate)
@@ -38,9 +40,25 @@ final class ProgressCursor
     {
         if (delegate.next()) {
             position++;
+            ifileBytes += IFileSizes.record(delegate.keyLength(), delegate.valueLength());
             return true;
         }
         exhausted = true;
         return false;
+    }
+
+    /** Reads the records nobody read (a reducer may stop early): Hadoop's reduce shuffles them all the same. */
+    void drain()
+            throws IOException
+    {
+        while (!exhausted) {
+            next();
+        }
+    }
+
+    /** The IFile records of the records returned so far, without their segments' trailers. */
+    long ifileBytes()
+    {
+        return ifileBytes;
     }
 }

@@ -69,6 +69,9 @@ final class ReduceTask
             else {
                 runOldReducer(input);
             }
+            input.drain();
+            // what Hadoop's reduce fetches: this partition's segment of every map's output file
+            reporter.getCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(input.ifileBytes() + (long) IFileSizes.SEGMENT_TRAILER * spec.maps());
             committer.commit();
         }
         catch (Exception | Error e) {

@@ -114,6 +114,8 @@ class CompatDifferentialIT
                 org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS,
                 org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_RECORDS,
                 org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_BYTES,
+                org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES,
+                org.apache.hadoop.mapreduce.TaskCounter.REDUCE_SHUFFLE_BYTES,
                 org.apache.hadoop.mapreduce.TaskCounter.SPLIT_RAW_BYTES,
                 org.apache.hadoop.mapreduce.TaskCounter.REDUCE_INPUT_GROUPS,
                 org.apache.hadoop.mapreduce.TaskCounter.REDUCE_OUTPUT_RECORDS,

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -22,14 +23,16 @@ public final class MapOutput
     private final MemoryManager memoryManager;
     private final SpillDirectory spillDirectory;
     private final long records;
+    private final long[] measured;
     private final List<SpillFile> files;
     private PagedRecords memoryRun;
     private int[] memoryRunStarts;
     private boolean deleted;
 
     MapOutput(String name, int partitions, MemoryManager memoryManager, SpillDirectory spillDirectory,
-            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts)
+            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts, long[] measured)
     {
+        this.measured = measured;
         this.name = requireNonNull(name, "name is null");
         this.partitions = partitions;
         this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
@@ -52,6 +55,16 @@ public final class MapOutput
     public long records()
     {
         return records;
+    }
+
+    /**
+     * What the records of {@code partition} measure in the {@link RecordSize} the sorter was given
+     * ({@link ShuffleSorter#measureOutput}); it must have had one.
+     */
+    public long measured(int partition)
+    {
+        checkArgument(measured != null, "map output %s was not measured", name);
+        return measured[partition];
     }
 
     public synchronized int fileCount()

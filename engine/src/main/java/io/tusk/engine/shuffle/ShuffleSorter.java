@@ -36,6 +36,7 @@ public final class ShuffleSorter
     private final List<SpillFile> spills = new ArrayList<>();
     private PagedRecords buffer = new PagedRecords();
     private long spilledRecords;
+    private RecordSize recordSize;
     private boolean done;
 
     /**
@@ -67,6 +68,16 @@ public final class ShuffleSorter
         int size = PagedRecords.RECORD_OVERHEAD + keyLength + valueLength;
         ensureRoom(buffer, size, true);
         buffer.append(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+    }
+
+    /**
+     * Measures the task's output with {@code size}: {@link MapOutput#measured} then tells what the
+     * records of each partition of its runs measure. Call before the first record.
+     */
+    public void measureOutput(RecordSize size)
+    {
+        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        this.recordSize = requireNonNull(size, "size is null");
     }
 
     /** Records written to spill files so far, counting a record again each time it is spilled. */
@@ -173,7 +184,7 @@ public final class ShuffleSorter
         PagedRecords full = buffer;
         sortBuffer(full);
         int[] starts = full.partitionStarts(partitions);
-        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("spill"), partitions)) {
+        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("spill"), partitions, recordSize)) {
             for (int partition = 0; partition < partitions; partition++) {
                 writer.startPartition(partition);
                 copy(partition, full.cursor(starts[partition], starts[partition + 1]), writer);
@@ -234,7 +245,7 @@ public final class ShuffleSorter
             run = null;
             starts = null;
         }
-        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts);
+        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts, measure(run, starts));
         memoryManager.transfer(this, output, memoryManager.usedBy(this));
         if (run != null) {
             memoryManager.registerSpillable(output);
@@ -243,12 +254,37 @@ public final class ShuffleSorter
         return output;
     }
 
+    /** What the records of each partition of the final runs measure; null without a record size. */
+    private long[] measure(PagedRecords run, int[] starts)
+            throws IOException
+    {
+        if (recordSize == null) {
+            return null;
+        }
+        long[] measured = new long[partitions];
+        for (SpillFile spill : spills) {
+            for (int partition = 0; partition < partitions; partition++) {
+                measured[partition] += spill.measured(partition);
+            }
+        }
+        if (run != null) {
+            for (int partition = 0; partition < partitions; partition++) {
+                try (RecordCursor records = run.cursor(starts[partition], starts[partition + 1])) {
+                    while (records.next()) {
+                        measured[partition] += recordSize.of(records.keyLength(), records.valueLength());
+                    }
+                }
+            }
+        }
+        return measured;
+    }
+
     /** Merges all runs (combining them) into one spill file, so that readers open few files. */
     private void mergeRuns(PagedRecords run, int[] starts)
             throws IOException
     {
         List<SpillFile> inputs = List.copyOf(spills);
-        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("merged"), partitions)) {
+        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("merged"), partitions, recordSize)) {
             for (int partition = 0; partition < partitions; partition++) {
                 writer.startPartition(partition);
                 List<RecordCursor> cursors = new ArrayList<>();

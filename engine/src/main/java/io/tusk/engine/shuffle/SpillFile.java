@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -29,14 +30,24 @@ final class SpillFile
     private final long[] offsets;
     /** Record count of each partition's segment. */
     private final long[] counts;
+    /** Each partition's records measured by the writer's {@link RecordSize}; null if it had none. */
+    private final long[] measured;
     private final long records;
 
-    private SpillFile(Path path, long[] offsets, long[] counts, long records)
+    private SpillFile(Path path, long[] offsets, long[] counts, long[] measured, long records)
     {
         this.path = requireNonNull(path, "path is null");
         this.offsets = offsets;
         this.counts = counts;
+        this.measured = measured;
         this.records = records;
+    }
+
+    /** The records of {@code partition} measured as they were written; the file must have been written with a {@link RecordSize}. */
+    long measured(int partition)
+    {
+        checkArgument(measured != null, "spill file %s was written without a record size", path);
+        return measured[partition];
     }
 
     Path path()
@@ -83,6 +94,8 @@ final class SpillFile
         private final long[] offsets;
         private final long[] counts;
         private final DataOutputStream out;
+        private final RecordSize size;
+        private final long[] measured;
         private final byte[] header = new byte[12];
         private int partition = -1;
         private long position;
@@ -92,9 +105,18 @@ final class SpillFile
         Writer(Path path, int partitions)
                 throws IOException
         {
+            this(path, partitions, null);
+        }
+
+        /** @param size measures each partition's records as they are written; null for no measure */
+        Writer(Path path, int partitions, RecordSize size)
+                throws IOException
+        {
             this.path = requireNonNull(path, "path is null");
             this.offsets = new long[partitions + 1];
             this.counts = new long[partitions];
+            this.size = size;
+            this.measured = size == null ? null : new long[partitions];
             this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE_NEW), BUFFER_SIZE));
         }
 
@@ -120,6 +142,9 @@ final class SpillFile
             position += 12L + keyLength + valueLength;
             records++;
             counts[partition]++;
+            if (size != null) {
+                measured[partition] += size.of(keyLength, valueLength);
+            }
         }
 
         SpillFile finish()
@@ -128,7 +153,7 @@ final class SpillFile
             startPartition(offsets.length - 1);
             out.close();
             finished = true;
-            return new SpillFile(path, offsets, counts, records);
+            return new SpillFile(path, offsets, counts, measured, records);
         }
 
         /** Closes and, unless finished, deletes the partial file. */

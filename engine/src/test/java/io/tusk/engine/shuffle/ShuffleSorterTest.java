@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ShuffleSorterTest
 {
@@ -135,23 +136,7 @@ class ShuffleSorterTest
             throws IOException
     {
         memory = new MemoryManager(32 * 1024);
-        ShuffleCombiner sumByKey = (partition, input, sink) -> {
-            byte[] key = null;
-            long sum = 0;
-            while (input.next()) {
-                byte[] current = java.util.Arrays.copyOfRange(input.keyBuffer(), input.keyOffset(), input.keyOffset() + input.keyLength());
-                if (key != null && !java.util.Arrays.equals(key, current)) {
-                    emit(sink, key, sum);
-                    sum = 0;
-                }
-                key = current;
-                sum += ByteBuffer.wrap(input.valueBuffer(), input.valueOffset(), input.valueLength()).getLong();
-            }
-            if (key != null) {
-                emit(sink, key, sum);
-            }
-        };
-        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, sumByKey, memory, directory, 4096);
+        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, sumByKey(), memory, directory, 4096);
         for (int i = 0; i < 30_000; i++) {
             add(sorter, 0, i % 10, 1);
         }
@@ -170,6 +155,32 @@ class ShuffleSorterTest
         assertThat(keys.size()).isLessThanOrEqualTo(10 * (sorter.spillCount() + 1));
         assertThat(keys).isSorted();
         output.delete();
+    }
+
+    @Test
+    void measuresTheRecordsOfTheFinalRunsOfEachPartition()
+            throws IOException
+    {
+        memory = new MemoryManager(32 * 1024);
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, sumByKey(), memory, directory, 4096);
+        sorter.measureOutput((keyLength, valueLength) -> 1000L * keyLength + valueLength);
+        for (int i = 0; i < 30_000; i++) {
+            add(sorter, i % 2, i % 10, 1);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(sorter.spillCount()).as("combined runs on disk and in memory").isPositive();
+        for (int partition = 0; partition < 2; partition++) {
+            // what the runs hold after combining, each record a 4-byte key and an 8-byte value
+            assertThat(output.measured(partition)).isEqualTo(4008L * readKeys(output, partition).size()).isPositive();
+        }
+        output.delete();
+
+        ShuffleSorter unmeasured = new ShuffleSorter("unmeasured", 1, BY_BYTES, null, memory, directory, 4096);
+        add(unmeasured, 0, 1, 1);
+        MapOutput plain = unmeasured.finish();
+        assertThatThrownBy(() -> plain.measured(0)).hasMessageContaining("was not measured");
+        plain.delete();
     }
 
     @Test
@@ -219,6 +230,27 @@ class ShuffleSorterTest
         byte[] valueBytes = ByteBuffer.allocate(8).putLong(value).array();
         int prefix = key;
         sorter.add(partition, prefix, keyBytes, 0, 4, valueBytes, 0, 8);
+    }
+
+    /** Sums the 8-byte values of equal keys. */
+    private static ShuffleCombiner sumByKey()
+    {
+        return (partition, input, sink) -> {
+            byte[] key = null;
+            long sum = 0;
+            while (input.next()) {
+                byte[] current = java.util.Arrays.copyOfRange(input.keyBuffer(), input.keyOffset(), input.keyOffset() + input.keyLength());
+                if (key != null && !java.util.Arrays.equals(key, current)) {
+                    emit(sink, key, sum);
+                    sum = 0;
+                }
+                key = current;
+                sum += ByteBuffer.wrap(input.valueBuffer(), input.valueOffset(), input.valueLength()).getLong();
+            }
+            if (key != null) {
+                emit(sink, key, sum);
+            }
+        };
     }
 
     private static void emit(RecordSink sink, byte[] key, long sum)
