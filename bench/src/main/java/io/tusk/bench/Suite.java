@@ -312,28 +312,16 @@ public final class Suite
         // inputs are generated only for the workloads that run
         Predicate<String> selected = id -> only.isEmpty() || only.contains(id);
 
-        String floorNote = "user-code floor: its ratio is the engine efficiency, floor time / Tusk time (goal >= 0.7); its output is discarded,"
-                + " so it is checked by its number of words and their total count only";
         if (selected.test("W1") || selected.test("W3")) {
             DataGenerators.uniformText(w1Text, megabytes(1024, scale) * MIB);
         }
         if (selected.test("W1")) {
-            Command wordCount = output -> List.of("wordcount", "-D", "mapreduce.job.reduces=2", w1Text.getParent().toString(), output.toString());
-            workloads.add(new Workload("W1", "WordCount (examples jar), " + megabytes(1024, scale) + " MiB uniform text", fraction,
-                    concat(examplesJobs(wordCount, Comparison.BYTES), List.of(
-                            spark(output -> List.of("wordcount", w1Text.getParent().toString(), output.toString())),
-                            userCodeFloor(w1Text))),
-                    floorNote, null));
+            workloads.add(wordCount("W1", megabytes(1024, scale) + " MiB uniform text", w1Text, fraction));
         }
 
         if (selected.test("W2")) {
             DataGenerators.zipfText(w2Text, megabytes(512, scale) * MIB, 1_000_000);
-            Command wordCount = output -> List.of("wordcount", "-D", "mapreduce.job.reduces=2", w2Text.getParent().toString(), output.toString());
-            workloads.add(new Workload("W2", "WordCount (examples jar), " + megabytes(512, scale) + " MiB Zipf text, 1M-word vocabulary", fraction,
-                    concat(examplesJobs(wordCount, Comparison.BYTES), List.of(
-                            spark(output -> List.of("wordcount", w2Text.getParent().toString(), output.toString())),
-                            userCodeFloor(w2Text))),
-                    floorNote, null));
+            workloads.add(wordCount("W2", megabytes(512, scale) + " MiB Zipf text, 1M-word vocabulary", w2Text, fraction));
         }
 
         if (selected.test("W3")) {
@@ -408,6 +396,19 @@ public final class Suite
                         "-D", "mapreduce.framework.name=tusk", "-D", "mapreduce.job.reduces=2", w9Text.getParent().toString(), output.toString())), Comparison.BYTES)),
                 "Tusk only: the goal is to complete with peak RSS <= heap + 25%", null));
         return workloads;
+    }
+
+    /** The examples' WordCount of {@code text} on every peer, the user-code floor included. */
+    private Workload wordCount(String id, String input, Path text, String fraction)
+    {
+        String directory = text.getParent().toString();
+        Command wordCount = output -> List.of("wordcount", "-D", "mapreduce.job.reduces=2", directory, output.toString());
+        return new Workload(id, "WordCount (examples jar), " + input, fraction,
+                concat(examplesJobs(wordCount, Comparison.BYTES), List.of(
+                        spark(output -> List.of("wordcount", directory, output.toString())),
+                        userCodeFloor(text))),
+                "user-code floor: its ratio is the engine efficiency, floor time / Tusk time (goal >= 0.7); its output is discarded,"
+                        + " so it is checked by its number of words and their total count only", null);
     }
 
     private static long megabytes(long full, double scale)
