@@ -12,6 +12,10 @@ public enum ErrorCode
     OUTPUT_EXISTS(5, ErrorType.USER),
     CONTEXT_CLOSED(6, ErrorType.USER),
     JOB_CANCELLED(7, ErrorType.USER),
+    /** A reducer could not read a map's output; the map runs again. */
+    FETCH_FAILED(302, ErrorType.EXTERNAL),
+    /** The executor running an attempt was lost; the attempt runs again elsewhere. */
+    EXECUTOR_LOST(303, ErrorType.EXTERNAL),
     INTERNAL_ERROR(100, ErrorType.INTERNAL),
     EXCEEDED_MEMORY(200, ErrorType.INSUFFICIENT_RESOURCES),
     IO_ERROR(300, ErrorType.EXTERNAL),

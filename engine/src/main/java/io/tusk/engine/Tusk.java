@@ -17,7 +17,9 @@ import io.tusk.engine.plan.DatasetNode;
 import io.tusk.engine.plan.ShuffledNode;
 import io.tusk.engine.plan.Source;
 import io.tusk.engine.plan.SourceNode;
+import io.tusk.engine.scheduler.Backend;
 import io.tusk.engine.scheduler.DagScheduler;
+import io.tusk.engine.scheduler.MapOutputTracker;
 import io.tusk.engine.scheduler.PartitionAction;
 import io.tusk.engine.serde.KryoSerde;
 import io.tusk.engine.serde.Serde;
@@ -37,6 +39,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -67,8 +70,9 @@ public final class Tusk
     private final MemoryManager memoryManager;
     private final SpillDirectory spillDirectory;
     private final LocalShuffleService shuffleService;
+    private final MapOutputTracker tracker = new MapOutputTracker();
     private final BlockStore blockStore;
-    private final LocalBackend backend;
+    private final Backend backend;
     private final DagScheduler scheduler;
     private final AtomicInteger nextDatasetId = new AtomicInteger();
     private final AtomicInteger nextShuffleId = new AtomicInteger();
@@ -78,7 +82,7 @@ public final class Tusk
     private final java.util.Set<Long> broadcasts = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private Tusk(TuskConfig config)
+    private Tusk(TuskConfig config, Function<ExecutorEnv, Backend> backendFactory)
     {
         this.config = requireNonNull(config, "config is null");
         Serializer<Object> refuse = new DriverOnlySerializer();
@@ -88,9 +92,9 @@ public final class Tusk
         this.shuffleService = new LocalShuffleService();
         this.blockStore = new BlockStore(memoryManager, spillDirectory, serde);
         ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffleService, blockStore, spillDirectory, config.pageSize());
-        this.backend = new LocalBackend(config.threads(), env, config.cancelGraceMillis());
-        this.scheduler = new DagScheduler(backend, shuffleService, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators);
-        LOG.debug("Tusk local[{}], memory budget {} bytes, spill directory {}", config.threads(), config.memoryBudget(), spillDirectory.root());
+        this.backend = backendFactory.apply(env);
+        this.scheduler = new DagScheduler(backend, tracker, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators);
+        LOG.debug("Tusk {} ({} threads), memory budget {} bytes, spill directory {}", backend.getClass().getSimpleName(), config.threads(), config.memoryBudget(), spillDirectory.root());
     }
 
     /** A context on all cores with default settings (and {@code tusk.*} system properties). */
@@ -113,7 +117,16 @@ public final class Tusk
 
     public static Tusk create(TuskConfig config)
     {
-        return new Tusk(config);
+        return new Tusk(config, env -> new LocalBackend(config.threads(), env, config.cancelGraceMillis()));
+    }
+
+    /**
+     * A context whose tasks run on the backend {@code backendFactory} makes (for example executors
+     * on a cluster); it is given this process's executor environment and closed with the context.
+     */
+    public static Tusk create(TuskConfig config, Function<ExecutorEnv, Backend> backendFactory)
+    {
+        return new Tusk(config, requireNonNull(backendFactory, "backendFactory is null"));
     }
 
     public TuskConfig config()
@@ -267,7 +280,11 @@ public final class Tusk
     {
         int shuffleId = node.dependency().shuffleId();
         LocalShuffleService service = shuffleService;
-        CLEANER.register(node, () -> service.remove(shuffleId));
+        MapOutputTracker outputs = tracker;
+        CLEANER.register(node, () -> {
+            outputs.removeShuffle(shuffleId);
+            service.remove(shuffleId);
+        });
     }
 
     public void persist(DatasetNode node, StorageLevel level)

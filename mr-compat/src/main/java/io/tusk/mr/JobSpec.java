@@ -169,6 +169,7 @@ final class JobSpec
             throw new UncheckedIOException("Cannot read the configuration of " + jobId, e);
         }
         conf.setClassLoader(JobClassLoaders.get(jobId));
+        JobClassLoaders.localSettings(jobId).forEach(conf::set);
         return conf;
     }
 

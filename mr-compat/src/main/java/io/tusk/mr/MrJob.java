@@ -6,7 +6,10 @@ import io.tusk.engine.plan.DatasetNode;
 import io.tusk.engine.plan.ShuffleDependency;
 import io.tusk.engine.plan.ShuffledNode;
 import io.tusk.engine.plan.SourceNode;
+import io.tusk.engine.scheduler.ExecutorLostException;
 import io.tusk.engine.scheduler.JobListener;
+import io.tusk.engine.scheduler.TaskPlacement;
+import io.tusk.engine.shuffle.FetchFailedException;
 import io.tusk.engine.scheduler.PartitionAction;
 import io.tusk.engine.task.TaskAttemptId;
 import org.apache.hadoop.conf.Configuration;
@@ -219,7 +222,7 @@ final class MrJob
     {
         Report(org.apache.hadoop.mapred.TaskID id, float progress, org.apache.hadoop.mapred.TIPStatus status, TaskState info)
         {
-            super(id, progress, status.name(), info.diagnostics.toArray(new String[0]), status, info.start, info.finish, new Counters());
+            super(id, progress, info.host == null ? status.name() : status.name() + " on " + info.host, info.diagnostics.toArray(new String[0]), status, info.start, info.finish, new Counters());
             if (info.successful != null) {
                 setSuccessfulAttemptId(info.successful);
             }
@@ -234,6 +237,8 @@ final class MrJob
         long start;
         long finish;
         TaskAttemptID successful;
+        /** Where the task last ran, on a cluster. */
+        String host;
         final List<TaskAttemptID> running = new ArrayList<>();
         final List<String> diagnostics = new ArrayList<>();
     }
@@ -438,25 +443,52 @@ final class MrJob
         }
 
         @Override
-        public void taskEnded(TaskAttemptId attempt, boolean mapStage, Throwable failure)
+        public void taskEnded(TaskAttemptId attempt, boolean mapStage, TaskPlacement placement, Throwable failure)
         {
             boolean map = mapStage || spec.reduces() == 0;
             TaskAttemptID attemptId = spec.attemptId(map ? TaskType.MAP : TaskType.REDUCE, attempt.partition(), attempt.attempt());
+            // an attempt whose executor was lost, or that could not read its input, is killed, not failed, as in Hadoop
+            boolean killed = failure instanceof ExecutorLostException || failure instanceof FetchFailedException;
+            boolean local = placement == null || TaskPlacement.LOCAL_EXECUTOR.equals(placement.executor());
+            String tracker = local ? "http://localhost:8080/" : "http://" + placement.host() + ":8080/";
             synchronized (MrJob.this) {
-                TaskCompletionEvent.Status status = failure == null ? TaskCompletionEvent.Status.SUCCEEDED : TaskCompletionEvent.Status.FAILED;
-                events.add(new TaskCompletionEvent(events.size(), attemptId, attempt.partition(), map, status, "http://localhost:8080/"));
+                TaskCompletionEvent.Status status = failure == null ? TaskCompletionEvent.Status.SUCCEEDED
+                        : killed ? TaskCompletionEvent.Status.KILLED : TaskCompletionEvent.Status.FAILED;
+                events.add(new TaskCompletionEvent(events.size(), attemptId, attempt.partition(), map, status, tracker));
+                if (map && placement != null) {
+                    switch (placement.locality()) {
+                        case NODE_LOCAL -> jobCounters.merge(JobCounter.DATA_LOCAL_MAPS, 1L, Long::sum);
+                        case RACK_LOCAL -> jobCounters.merge(JobCounter.RACK_LOCAL_MAPS, 1L, Long::sum);
+                        case OFF_RACK -> jobCounters.merge(JobCounter.OTHER_LOCAL_MAPS, 1L, Long::sum);
+                        case NO_PREFERENCE -> {
+                        }
+                    }
+                }
                 TaskState task = tasks.computeIfAbsent(attemptId.getTaskID().toString(), id -> new TaskState());
                 task.running.remove(attemptId);
+                if (!local) {
+                    task.host = placement.host();
+                }
                 if (failure == null) {
+                    boolean again = task.status == org.apache.hadoop.mapred.TIPStatus.COMPLETE;
                     task.status = org.apache.hadoop.mapred.TIPStatus.COMPLETE;
                     task.finish = System.currentTimeMillis();
                     task.successful = attemptId;
+                    if (again) {
+                        // a map run again because its output was lost
+                        return;
+                    }
                     if (map) {
                         completedMaps++;
                     }
                     else {
                         completedReduces++;
                     }
+                }
+                else if (killed) {
+                    LOG.info("Task attempt {} was killed: {}", attemptId, failure.getMessage());
+                    diagnostics.put(attemptId.toString(), failure.getMessage());
+                    jobCounters.merge(map ? JobCounter.NUM_KILLED_MAPS : JobCounter.NUM_KILLED_REDUCES, 1L, Long::sum);
                 }
                 else {
                     task.diagnostics.add(attemptId + ": " + StringUtils.stringifyException(failure));

@@ -52,15 +52,24 @@ public final class TuskClientProtocol
     private static final int RETAINED_JOBS = 100;
 
     private final Configuration conf;
+    private final Tusk engine;
 
     public TuskClientProtocol(Configuration conf)
     {
         this.conf = requireNonNull(conf, "conf is null");
+        this.engine = null;
+    }
+
+    /** Runs the jobs on {@code engine} (for example one whose tasks run on a cluster) instead of the process's shared engine. */
+    public TuskClientProtocol(Configuration conf, Tusk engine)
+    {
+        this.conf = requireNonNull(conf, "conf is null");
+        this.engine = requireNonNull(engine, "engine is null");
     }
 
     private Tusk tusk()
     {
-        return MrEngine.get(conf);
+        return engine != null ? engine : MrEngine.get(conf);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.tusk.engine.TuskException;
 import io.tusk.engine.scheduler.Backend;
 import io.tusk.engine.scheduler.TaskLaunch;
 import io.tusk.engine.scheduler.TaskListener;
+import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.scheduler.TaskRunner;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskAttemptId;
@@ -90,7 +91,7 @@ public final class LocalBackend
                         LOG.warn("Attempt {} did not stop within {} ms of its cancellation ({}); it runs on in the background without a slot and its result is discarded",
                                 attempt.id(), cancelGraceMillis, TuskConfig.CANCEL_GRACE);
                         slots.release();
-                        attempt.listener().failed(attempt.id(), new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
+                        attempt.listener().failed(attempt.id(), TaskPlacement.LOCAL, new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
                     }
                 });
             }
@@ -114,18 +115,18 @@ public final class LocalBackend
         return new TaskListener()
         {
             @Override
-            public void succeeded(TaskAttemptId id, byte[] result)
+            public void succeeded(TaskAttemptId id, TaskPlacement placement, byte[] result)
             {
                 if (reported.compareAndSet(false, true)) {
-                    listener.succeeded(id, result);
+                    listener.succeeded(id, placement, result);
                 }
             }
 
             @Override
-            public void failed(TaskAttemptId id, Throwable cause)
+            public void failed(TaskAttemptId id, TaskPlacement placement, Throwable cause)
             {
                 if (reported.compareAndSet(false, true)) {
-                    listener.failed(id, cause);
+                    listener.failed(id, placement, cause);
                 }
             }
         };
@@ -152,7 +153,7 @@ public final class LocalBackend
             Running attempt = new Running(task.launch().attemptId(), new AtomicBoolean(), new AtomicBoolean(true), once(task.listener()));
             Thread thread = new Thread(() -> {
                 try {
-                    runner.run(task.launch(), attempt.listener(), attempt.cancelled());
+                    runner.run(task.launch(), TaskPlacement.LOCAL, attempt.listener(), attempt.cancelled());
                 }
                 catch (RuntimeException | Error e) {
                     LOG.error("Task runner failed", e);

@@ -55,7 +55,7 @@ public final class ShuffledNode
     {
         SerdeSession session = context.env().serde().openSession();
         context.closeOnCompletion(session);
-        RecordCursor cursor = context.env().shuffleService().open(dependency.shuffleId(), dependency.maps(), partition, dependency.keys().order(session));
+        RecordCursor cursor = context.env().shuffleService().open(dependency.shuffleId(), context.shuffleLocations(dependency.shuffleId()), partition, dependency.keys().order(session));
         context.closeOnCompletion(cursor);
         return reader.read(dependency, cursor, context);
     }

@@ -1,5 +1,7 @@
 package io.tusk.engine.scheduler;
 
+import java.util.function.Consumer;
+
 /**
  * Runs task attempts: on local threads, or on executors of a cluster. Thread-safe.
  */
@@ -17,6 +19,13 @@ public interface Backend
      * they ended. Attempts not started yet are run as usual.
      */
     default void cancel(int job) {}
+
+    /**
+     * Registers who hears of executors that are lost (their process or node died): the map outputs
+     * they held are gone. Attempts running on them are reported failed with an
+     * {@link ExecutorLostException}. Backends whose executors cannot be lost ignore it.
+     */
+    default void onExecutorLost(Consumer<String> listener) {}
 
     /** Stops accepting attempts and waits (bounded) for running ones. */
     @Override

@@ -4,7 +4,7 @@ import io.tusk.engine.ErrorCode;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.plan.DatasetNode;
 import io.tusk.engine.serde.Serde;
-import io.tusk.engine.shuffle.ShuffleService;
+import io.tusk.engine.shuffle.FetchFailedException;
 import io.tusk.engine.storage.StorageLevel;
 import io.tusk.engine.task.TaskAttemptId;
 import org.apache.logging.log4j.LogManager;
@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,8 +40,12 @@ public final class DagScheduler
 {
     private static final Logger LOG = LogManager.getLogger(DagScheduler.class);
 
+    /** Times a task may be rerun because its executor was lost, or because it could not read its input. */
+    private static final int MAX_EXECUTOR_LOSSES = 8;
+    private static final int MAX_FETCH_FAILURES = 4;
+
     private final Backend backend;
-    private final ShuffleService shuffleService;
+    private final MapOutputTracker tracker;
     private final Serde serde;
     private final int maxAttempts;
     private final IntPredicate fullyCached;
@@ -58,12 +63,12 @@ public final class DagScheduler
      * @param fullyCached whether every partition of a dataset (by id) is cached
      * @param accumulatorSink receives the accumulator updates of each successful attempt, on the event loop
      */
-    public DagScheduler(Backend backend, ShuffleService shuffleService, Serde serde, int maxAttempts,
+    public DagScheduler(Backend backend, MapOutputTracker tracker, Serde serde, int maxAttempts,
             IntPredicate fullyCached, Consumer<Map<Long, Object>> accumulatorSink)
     {
         checkArgument(maxAttempts >= 1, "maxAttempts must be at least 1: %s", maxAttempts);
         this.backend = requireNonNull(backend, "backend is null");
-        this.shuffleService = requireNonNull(shuffleService, "shuffleService is null");
+        this.tracker = requireNonNull(tracker, "tracker is null");
         this.serde = requireNonNull(serde, "serde is null");
         this.maxAttempts = maxAttempts;
         this.fullyCached = requireNonNull(fullyCached, "fullyCached is null");
@@ -71,6 +76,7 @@ public final class DagScheduler
         this.eventLoop = new Thread(this::runEventLoop, "tusk-dag-scheduler");
         eventLoop.setDaemon(true);
         eventLoop.start();
+        backend.onExecutorLost(this::executorLost);
     }
 
     /** The plan of an action on {@code node}, as text. */
@@ -79,7 +85,7 @@ public final class DagScheduler
         Map<Integer, Integer> maps = new HashMap<>();
         collectShuffles(node, maps);
         Planner planner = new Planner(new AtomicInteger(), fullyCached,
-                shuffleId -> maps.containsKey(shuffleId) && shuffleService.missingMaps(shuffleId, maps.get(shuffleId)).isEmpty());
+                shuffleId -> maps.containsKey(shuffleId) && tracker.isComplete(shuffleId, maps.get(shuffleId)));
         return planner.explain(node, persisted);
     }
 
@@ -204,39 +210,50 @@ public final class DagScheduler
         submitStage(job, job.resultStage);
     }
 
+    /** Launches {@code stage} if every shuffle it reads is complete, else the parent stages that write what is missing. */
     private void submitStage(Job job, StageRun stage)
     {
         if (job.finished || stage.submitted) {
             return;
         }
-        List<StageRun> missing = new ArrayList<>();
+        boolean ready = true;
         for (Stage parent : stage.stage.parents()) {
-            StageRun parentRun = job.state(parent);
-            if (!parentRun.complete && !shuffleComplete(parent)) {
-                missing.add(parentRun);
+            if (!shuffleComplete(parent)) {
+                ready = false;
+                StageRun parentRun = job.state(parent);
+                if (!parentRun.submitted) {
+                    submitStage(job, parentRun);
+                }
             }
         }
-        if (!missing.isEmpty()) {
-            for (StageRun parent : missing) {
-                submitStage(job, parent);
-            }
-            return;
+        if (ready) {
+            launchStage(job, stage);
         }
-        launchStage(job, stage);
     }
 
     private boolean shuffleComplete(Stage stage)
     {
-        return shuffleService.missingMaps(stage.shuffle().shuffleId(), stage.partitions()).isEmpty();
+        return tracker.isComplete(stage.shuffle().shuffleId(), stage.partitions());
+    }
+
+    private boolean parentsComplete(StageRun stage)
+    {
+        for (Stage parent : stage.stage.parents()) {
+            if (!shuffleComplete(parent)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void launchStage(Job job, StageRun stage)
     {
         stage.submitted = true;
+        stage.parked.clear();
         List<Integer> partitions;
         Task task;
         if (stage.stage.isMapStage()) {
-            partitions = shuffleService.missingMaps(stage.stage.shuffle().shuffleId(), stage.stage.partitions());
+            partitions = tracker.missingMaps(stage.stage.shuffle().shuffleId(), stage.stage.partitions());
             task = new Task.ShuffleMapTask(stage.stage.node(), stage.stage.shuffle());
         }
         else {
@@ -253,39 +270,48 @@ public final class DagScheduler
             failJob(job.id, e);
             return;
         }
-        stage.pending = partitions.size();
         LOG.debug("Job {}: stage {} launches {} tasks", job.id, stage.stage.id(), partitions.size());
         if (partitions.isEmpty()) {
-            stageComplete(job, stage);
+            stageFinished(job, stage);
             return;
         }
         for (int partition : partitions) {
-            launch(job, stage, partition, 0);
+            launch(job, stage, partition);
         }
     }
 
-    private void launch(Job job, StageRun stage, int partition, int attempt)
+    private void launch(Job job, StageRun stage, int partition)
     {
+        int attempt = stage.attempts.merge(partition, 1, Integer::sum) - 1;
+        stage.done.remove(partition);
+        stage.pending++;
         TaskAttemptId attemptId = new TaskAttemptId(job.id, stage.stage.id(), partition, attempt);
         job.running++;
         notify(() -> job.listener.taskLaunched(attemptId, stage.stage.isMapStage()));
-        backend.launch(new TaskLaunch(attemptId, stage.binary, job.storageLevels, stage.stage.node().preferredHosts(partition)), new TaskListener()
+        Map<Integer, List<String>> locations = new HashMap<>();
+        for (Stage parent : stage.stage.parents()) {
+            int shuffleId = parent.shuffle().shuffleId();
+            if (tracker.isComplete(shuffleId, parent.partitions())) {
+                locations.put(shuffleId, tracker.locations(shuffleId, parent.partitions()));
+            }
+        }
+        backend.launch(new TaskLaunch(attemptId, stage.binary, job.storageLevels, stage.stage.node().preferredHosts(partition), locations), new TaskListener()
         {
             @Override
-            public void succeeded(TaskAttemptId id, byte[] result)
+            public void succeeded(TaskAttemptId id, TaskPlacement placement, byte[] result)
             {
-                post(() -> taskSucceeded(id, result));
+                post(() -> taskSucceeded(id, placement, result));
             }
 
             @Override
-            public void failed(TaskAttemptId id, Throwable cause)
+            public void failed(TaskAttemptId id, TaskPlacement placement, Throwable cause)
             {
-                post(() -> taskFailed(id, cause));
+                post(() -> taskFailed(id, placement, cause));
             }
         });
     }
 
-    private void taskSucceeded(TaskAttemptId id, byte[] bytes)
+    private void taskSucceeded(TaskAttemptId id, TaskPlacement placement, byte[] bytes)
     {
         Job job = jobs.get(id.job());
         if (job == null || attemptEnded(job)) {
@@ -304,32 +330,81 @@ public final class DagScheduler
             return;
         }
         stage.done.add(id.partition());
+        if (stage.stage.isMapStage()) {
+            tracker.register(stage.stage.shuffle().shuffleId(), id.partition(), placement.executor());
+        }
         accumulatorSink.accept(result.accumulatorUpdates());
-        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), null));
+        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, null));
         if (!stage.stage.isMapStage()) {
             job.results[job.resultIndex.get(id.partition())] = result.value();
         }
         stage.pending--;
         if (stage.pending == 0) {
-            stageComplete(job, stage);
+            stageFinished(job, stage);
         }
     }
 
-    private void stageComplete(Job job, StageRun stage)
+    /**
+     * Every launched task of {@code stage} has ended. A map stage whose outputs are all known lets
+     * the stages that wait for it go on; one that lost outputs meanwhile runs those maps again.
+     */
+    private void stageFinished(Job job, StageRun stage)
     {
-        stage.complete = true;
-        if (stage == job.resultStage) {
-            finishJob(job);
+        if (job.finished) {
             return;
         }
+        if (stage == job.resultStage) {
+            if (stage.parked.isEmpty() && stage.done.size() == job.partitions.length) {
+                finishJob(job);
+            }
+            return;
+        }
+        if (!shuffleComplete(stage.stage)) {
+            if (parentsComplete(stage)) {
+                List<Integer> lost = tracker.missingMaps(stage.stage.shuffle().shuffleId(), stage.stage.partitions());
+                LOG.info("Job {}: stage {} runs {} maps again whose output was lost", job.id, stage.stage.id(), lost.size());
+                for (int partition : lost) {
+                    launch(job, stage, partition);
+                }
+            }
+            else {
+                // its own inputs were lost: run their stages first
+                stage.submitted = false;
+                submitStage(job, stage);
+            }
+            return;
+        }
+        resumeWaitingStages(job);
+    }
+
+    /** Launches stages, and reruns parked tasks, whose shuffles are now all complete. */
+    private void resumeWaitingStages(Job job)
+    {
         for (StageRun waiting : new ArrayList<>(job.byStageId.values())) {
-            if (!waiting.submitted && waiting.stage.parents().stream().anyMatch(parent -> parent.id() == stage.stage.id())) {
-                submitStage(job, waiting);
+            if (job.finished) {
+                return;
+            }
+            if (!parentsComplete(waiting)) {
+                continue;
+            }
+            if (!waiting.submitted) {
+                // every stage of the job feeds its result; one whose shuffle is complete has nothing to do
+                if (waiting == job.resultStage || !shuffleComplete(waiting.stage)) {
+                    launchStage(job, waiting);
+                }
+            }
+            else if (!waiting.parked.isEmpty()) {
+                List<Integer> parked = new ArrayList<>(waiting.parked);
+                waiting.parked.clear();
+                LOG.info("Job {}: stage {} runs {} tasks again after their inputs were recomputed", job.id, waiting.stage.id(), parked.size());
+                for (int partition : parked) {
+                    launch(job, waiting, partition);
+                }
             }
         }
     }
 
-    private void taskFailed(TaskAttemptId id, Throwable cause)
+    private void taskFailed(TaskAttemptId id, TaskPlacement placement, Throwable cause)
     {
         Job job = jobs.get(id.job());
         if (job == null || attemptEnded(job)) {
@@ -339,17 +414,119 @@ public final class DagScheduler
         if (stage == null || stage.done.contains(id.partition())) {
             return;
         }
+        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, cause));
+        stage.pending--;
+        if (cause instanceof FetchFailedException fetch) {
+            fetchFailed(job, stage, id, fetch);
+            return;
+        }
+        if (cause instanceof ExecutorLostException lost) {
+            int losses = stage.executorLosses.merge(id.partition(), 1, Integer::sum);
+            if (losses <= MAX_EXECUTOR_LOSSES) {
+                LOG.info("Task {} ({}) was on lost executor {}, running it again", id, stage.stage.node().name(), lost.executor());
+                relaunch(job, stage, id.partition());
+                return;
+            }
+            failJob(job.id, new TuskException(ErrorCode.EXECUTOR_LOST, String.format("Task %s lost its executor %d times, giving up: %s",
+                    id, losses, cause.getMessage()), cause));
+            return;
+        }
         int failures = stage.failures.merge(id.partition(), 1, Integer::sum);
-        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), cause));
         int allowed = Math.max(1, job.listener.maxAttempts(stage.stage.isMapStage(), maxAttempts));
         if (failures < allowed && !(cause instanceof TuskException tusk && tusk.errorCode() == ErrorCode.NOT_SERIALIZABLE)) {
             LOG.info("Task {} ({}) failed, retrying: {}", id, stage.stage.node().name(), cause.toString());
-            launch(job, stage, id.partition(), id.attempt() + 1);
+            relaunch(job, stage, id.partition());
             return;
         }
         String message = String.format("Task failed %d time%s, giving up: stage %d (%s), partition %d, attempt %d (%s): %s",
                 failures, failures == 1 ? "" : "s", id.stage(), stage.stage.node().name(), id.partition(), id.attempt(), id, cause);
         failJob(job.id, new TuskException(ErrorCode.USER_TASK_FAILED, message, cause));
+    }
+
+    /**
+     * Runs a task again: now if the shuffles it reads are complete, else once the maps that lost
+     * their output have run again.
+     */
+    private void relaunch(Job job, StageRun stage, int partition)
+    {
+        if (parentsComplete(stage)) {
+            launch(job, stage, partition);
+            return;
+        }
+        stage.parked.add(partition);
+        recomputeParents(job, stage);
+    }
+
+    /** Launches the missing maps of the stage's incomplete parents that are not running. */
+    private void recomputeParents(Job job, StageRun stage)
+    {
+        for (Stage parent : stage.stage.parents()) {
+            StageRun parentRun = job.state(parent);
+            if (!shuffleComplete(parent) && parentRun.pending == 0) {
+                parentRun.submitted = false;
+                submitStage(job, parentRun);
+            }
+        }
+    }
+
+    /**
+     * A task could not read a map's output: forget that output, run the map again, and run the
+     * task again once its inputs are complete.
+     */
+    private void fetchFailed(Job job, StageRun stage, TaskAttemptId id, FetchFailedException fetch)
+    {
+        int failures = stage.fetchFailures.merge(id.partition(), 1, Integer::sum);
+        if (failures > MAX_FETCH_FAILURES) {
+            failJob(job.id, new TuskException(ErrorCode.FETCH_FAILED, String.format("Task %s could not read its input %d times, giving up: %s",
+                    id, failures, fetch.getMessage()), fetch));
+            return;
+        }
+        if (fetch.executorUnreachable()) {
+            tracker.removeExecutor(fetch.location());
+        }
+        else {
+            tracker.unregister(fetch.shuffleId(), fetch.mapIndex(), fetch.location());
+        }
+        LOG.info("Task {} could not fetch map {} of shuffle {} from {}; running the map again", id, fetch.mapIndex(), fetch.shuffleId(), fetch.location());
+        stage.parked.add(id.partition());
+        recomputeParents(job, stage);
+        if (parentsComplete(stage)) {
+            // another executor's copy was registered meanwhile
+            resumeWaitingStages(job);
+        }
+    }
+
+    /** An executor is gone with the map outputs it held: maps whose output a stage still needs run again. */
+    public void executorLost(String executor)
+    {
+        post(() -> {
+            Set<Integer> shuffles = tracker.removeExecutor(executor);
+            if (shuffles.isEmpty()) {
+                return;
+            }
+            LOG.info("Executor {} was lost with map outputs of shuffles {}", executor, shuffles);
+            for (Job job : List.copyOf(jobs.values())) {
+                for (StageRun stage : new ArrayList<>(job.byStageId.values())) {
+                    if (!job.finished && stage.stage.isMapStage() && shuffles.contains(stage.stage.shuffle().shuffleId())
+                            && stage.submitted && stage.pending == 0 && isNeededLater(job, stage)) {
+                        stage.submitted = false;
+                        submitStage(job, stage);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Whether some stage that reads {@code stage}'s shuffle has tasks still to run. */
+    private static boolean isNeededLater(Job job, StageRun stage)
+    {
+        for (StageRun other : job.byStageId.values()) {
+            if (other.stage.parents().stream().anyMatch(parent -> parent.id() == stage.stage.id())
+                    && (!other.submitted || other.pending > 0 || !other.parked.isEmpty())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void notify(Runnable call)
@@ -478,12 +655,17 @@ public final class DagScheduler
     private static final class StageRun
     {
         final Stage stage;
-        final java.util.Set<Integer> done = new java.util.HashSet<>();
+        final Set<Integer> done = new java.util.HashSet<>();
+        /** Partitions that could not read their input, waiting for the maps to run again. */
+        final Set<Integer> parked = new java.util.TreeSet<>();
+        /** Attempts launched per partition: the next attempt's number. */
+        final Map<Integer, Integer> attempts = new HashMap<>();
         final Map<Integer, Integer> failures = new HashMap<>();
+        final Map<Integer, Integer> fetchFailures = new HashMap<>();
+        final Map<Integer, Integer> executorLosses = new HashMap<>();
         byte[] binary;
         int pending;
         boolean submitted;
-        boolean complete;
 
         StageRun(Stage stage)
         {

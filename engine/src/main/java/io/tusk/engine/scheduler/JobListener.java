@@ -13,8 +13,12 @@ public interface JobListener
     /** @param mapStage whether the attempt belongs to a shuffle map stage rather than the result stage */
     default void taskLaunched(TaskAttemptId attempt, boolean mapStage) {}
 
-    /** @param failure null when the attempt succeeded */
-    default void taskEnded(TaskAttemptId attempt, boolean mapStage, Throwable failure) {}
+    /**
+     * @param placement where the attempt ran; null if it never started
+     * @param failure null when the attempt succeeded; an {@link ExecutorLostException} or a
+     * {@link io.tusk.engine.shuffle.FetchFailedException} when the attempt ended through no fault of its own
+     */
+    default void taskEnded(TaskAttemptId attempt, boolean mapStage, TaskPlacement placement, Throwable failure) {}
 
     /**
      * How many attempts a task of this job may make before the job fails; {@code defaultAttempts}

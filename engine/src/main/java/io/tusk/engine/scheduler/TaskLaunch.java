@@ -10,9 +10,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One attempt handed to a backend: its id, the stage's serialized {@link Task}, the levels of the
- * persisted datasets (by id) when the job started, and where it would best run.
+ * persisted datasets (by id) when the job started, where it would best run, and for every shuffle
+ * the task reads (by id) the executor that holds each map's output, in map order.
  */
-public record TaskLaunch(TaskAttemptId attemptId, byte[] taskBinary, Map<Integer, StorageLevel> storageLevels, List<String> preferredHosts)
+public record TaskLaunch(TaskAttemptId attemptId, byte[] taskBinary, Map<Integer, StorageLevel> storageLevels, List<String> preferredHosts,
+        Map<Integer, List<String>> shuffleLocations)
 {
     public TaskLaunch
     {
@@ -20,5 +22,6 @@ public record TaskLaunch(TaskAttemptId attemptId, byte[] taskBinary, Map<Integer
         requireNonNull(taskBinary, "taskBinary is null");
         storageLevels = Map.copyOf(storageLevels);
         preferredHosts = List.copyOf(preferredHosts);
+        shuffleLocations = Map.copyOf(shuffleLocations);
     }
 }

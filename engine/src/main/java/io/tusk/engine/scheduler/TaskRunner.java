@@ -24,18 +24,16 @@ public final class TaskRunner
         this.env = env;
     }
 
-    public void run(TaskLaunch launch, TaskListener listener)
-    {
-        run(launch, listener, new AtomicBoolean());
-    }
-
-    /** @param cancelled set when the attempt's job is cancelled; a cancelled attempt's output is never registered */
-    public void run(TaskLaunch launch, TaskListener listener, AtomicBoolean cancelled)
+    /**
+     * @param placement where this executor is, reported with the outcome
+     * @param cancelled set when the attempt's job is cancelled; a cancelled attempt's output is never registered
+     */
+    public void run(TaskLaunch launch, TaskPlacement placement, TaskListener listener, AtomicBoolean cancelled)
     {
         byte[] result;
         TaskContext context = null;
         try {
-            context = new TaskContext(launch.attemptId(), env, launch.storageLevels(), cancelled);
+            context = new TaskContext(launch.attemptId(), env, launch.storageLevels(), launch.shuffleLocations(), cancelled);
             // attached first: accumulators in the task register with the context as they are read
             context.attach();
             Task task = (Task) env.serde().deserialize(launch.taskBinary());
@@ -60,14 +58,14 @@ public final class TaskRunner
                 context.detach();
             }
             if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
-                listener.failed(launch.attemptId(), e);
+                listener.failed(launch.attemptId(), placement, e);
                 throw (Error) e;
             }
-            listener.failed(launch.attemptId(), UserCodeException.unwrap(e));
+            listener.failed(launch.attemptId(), placement, UserCodeException.unwrap(e));
             return;
         }
         context.complete();
         context.detach();
-        listener.succeeded(launch.attemptId(), result);
+        listener.succeeded(launch.attemptId(), placement, result);
     }
 }

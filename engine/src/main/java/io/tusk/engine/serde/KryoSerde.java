@@ -50,7 +50,8 @@ public final class KryoSerde
             @Override
             protected Kryo create()
             {
-                return newKryo(true);
+                // task descriptions and results may travel to other processes: classes by name
+                return newKryo(true, false);
             }
         };
         this.recordPool = new Pool<>(true, false, 64)
@@ -58,14 +59,15 @@ public final class KryoSerde
             @Override
             protected Kryo create()
             {
-                return newKryo(false);
+                return newKryo(false, true);
             }
         };
     }
 
-    private Kryo newKryo(boolean references)
+    /** @param processIds write unregistered classes as numbers that only this process knows (records that stay in the process) */
+    private Kryo newKryo(boolean references, boolean processIds)
     {
-        Kryo kryo = new Kryo(new SharedIdClassResolver(), null);
+        Kryo kryo = new Kryo(processIds ? new SharedIdClassResolver() : new com.esotericsoftware.kryo.util.DefaultClassResolver(), null);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(references);
         kryo.setClassLoader(classLoader);

@@ -26,29 +26,17 @@ public final class LocalShuffleService
     }
 
     @Override
-    public List<Integer> missingMaps(int shuffleId, int maps)
-    {
-        Map<Integer, MapOutput> outputs = shuffles.getOrDefault(shuffleId, Map.of());
-        List<Integer> missing = new ArrayList<>();
-        for (int map = 0; map < maps; map++) {
-            if (!outputs.containsKey(map)) {
-                missing.add(map);
-            }
-        }
-        return missing;
-    }
-
-    @Override
-    public RecordCursor open(int shuffleId, int maps, int partition, SortOrder order)
+    public RecordCursor open(int shuffleId, List<String> locations, int partition, SortOrder order)
             throws IOException
     {
         Map<Integer, MapOutput> outputs = shuffles.get(shuffleId);
+        int maps = locations.size();
         List<RecordCursor> cursors = new ArrayList<>();
         try {
             for (int map = 0; map < maps; map++) {
                 MapOutput output = outputs == null ? null : outputs.get(map);
                 if (output == null) {
-                    throw new IOException("Output of map " + map + " of shuffle " + shuffleId + " is missing");
+                    throw new FetchFailedException(shuffleId, map, locations.get(map), "this process holds no such output", null);
                 }
                 cursors.addAll(output.open(partition));
             }
@@ -63,6 +51,13 @@ public final class LocalShuffleService
             return cursors.get(0);
         }
         return new MergingCursor(order, cursors);
+    }
+
+    /** The output of map {@code mapIndex} registered here, or null; for serving it to other executors. */
+    public MapOutput output(int shuffleId, int mapIndex)
+    {
+        Map<Integer, MapOutput> outputs = shuffles.get(shuffleId);
+        return outputs == null ? null : outputs.get(mapIndex);
     }
 
     @Override

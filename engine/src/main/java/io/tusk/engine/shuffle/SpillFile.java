@@ -168,6 +168,13 @@ final class SpillFile
         }
     }
 
+    /** A cursor over {@code length} bytes of records from {@code start} of a file in this format. */
+    static RecordCursor cursor(Path path, long start, long length, long records)
+            throws IOException
+    {
+        return length == 0 ? RecordCursor.empty() : new Cursor(path, start, length, records);
+    }
+
     private static final class Cursor
             implements RecordCursor
     {

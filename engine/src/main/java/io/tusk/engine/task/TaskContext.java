@@ -7,6 +7,7 @@ import org.apache.logging.log4j.Logger;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class TaskContext
     private final TaskAttemptId attemptId;
     private final ExecutorEnv env;
     private final Map<Integer, StorageLevel> storageLevels;
+    private final Map<Integer, List<String>> shuffleLocations;
     private final Map<Long, Object> accumulatorUpdates = new HashMap<>();
     private final Map<Long, TaskAccumulator> accumulators = new HashMap<>();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -33,12 +35,17 @@ public final class TaskContext
 
     public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels)
     {
-        this(attemptId, env, storageLevels, new AtomicBoolean());
+        this(attemptId, env, storageLevels, Map.of(), new AtomicBoolean());
     }
 
-    /** @param cancelled set by the backend when the attempt's job is cancelled */
-    public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels, AtomicBoolean cancelled)
+    /**
+     * @param shuffleLocations for each shuffle the task reads (by id), the executor holding each map's output
+     * @param cancelled set by the backend when the attempt's job is cancelled
+     */
+    public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels, Map<Integer, List<String>> shuffleLocations,
+            AtomicBoolean cancelled)
     {
+        this.shuffleLocations = Map.copyOf(requireNonNull(shuffleLocations, "shuffleLocations is null"));
         this.cancelled = requireNonNull(cancelled, "cancelled is null");
         this.attemptId = requireNonNull(attemptId, "attemptId is null");
         this.env = requireNonNull(env, "env is null");
@@ -109,6 +116,16 @@ public final class TaskContext
     public StorageLevel storageLevel(int datasetId)
     {
         return storageLevels.get(datasetId);
+    }
+
+    /** The executor holding each map's output of shuffle {@code shuffleId}, in map order. */
+    public List<String> shuffleLocations(int shuffleId)
+    {
+        List<String> locations = shuffleLocations.get(shuffleId);
+        if (locations == null) {
+            throw new IllegalStateException("Attempt " + attemptId + " was launched without the locations of shuffle " + shuffleId);
+        }
+        return locations;
     }
 
     /** Closes {@code closeable} when the attempt ends, successful or not, last registered first. */

@@ -1,0 +1,161 @@
+package io.tusk.yarn;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
+import org.apache.hadoop.yarn.api.records.URL;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a Tusk container gets localized, and its class path: Tusk's jars (from the cache directory
+ * on the cluster's file system, listed in the submit directory by the client), the job's
+ * configuration, and for executors the job's jar, {@code -libjars}, {@code -files} and
+ * {@code -archives}, linked in the container's directory under the names tasks open them by.
+ */
+public final class ContainerResources
+{
+    /** The file in the submit directory that lists Tusk's jars on the cluster, one {@code link\tpath} per line, in class path order. */
+    public static final String JAR_LIST = "tusk-jars.list";
+
+    private final Map<String, LocalResource> resources = new LinkedHashMap<>();
+    private final List<String> classpath = new ArrayList<>();
+    private final List<String> jobClasspath = new ArrayList<>();
+
+    public Map<String, LocalResource> resources()
+    {
+        return resources;
+    }
+
+    /** The container's class path (Tusk's jars and the container's directory), in order. */
+    public String classpath()
+    {
+        List<String> entries = new ArrayList<>();
+        entries.add(ApplicationConstants.Environment.PWD.$$());
+        for (String entry : classpath) {
+            entries.add(ApplicationConstants.Environment.PWD.$$() + "/" + entry);
+        }
+        return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+    }
+
+    /** The job's own class path entries (its jar and {@code -libjars}), relative to the container's directory. */
+    public String jobClasspath()
+    {
+        return String.join(java.io.File.pathSeparator, jobClasspath);
+    }
+
+    /** Writes the list of Tusk's jars on the cluster into the submit directory. */
+    public static void writeJarList(FileSystem fs, Path submitDir, Map<String, Path> jars)
+            throws IOException
+    {
+        try (Writer out = new OutputStreamWriter(fs.create(new Path(submitDir, JAR_LIST), true), StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, Path> jar : jars.entrySet()) {
+                out.write(jar.getKey() + "\t" + jar.getValue() + "\n");
+            }
+        }
+    }
+
+    /** Adds Tusk's jars listed in the submit directory, on Tusk's class path. */
+    public ContainerResources addTuskJars(Configuration conf, Path submitDir)
+            throws IOException
+    {
+        Path list = new Path(submitDir, JAR_LIST);
+        FileSystem fs = list.getFileSystem(conf);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(list), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] fields = line.split("\t", 2);
+                String link = YarnSettings.LIB_DIR + "/" + fields[0];
+                add(conf, link, new Path(fields[1]), LocalResourceType.FILE);
+                classpath.add(link);
+            }
+        }
+        return this;
+    }
+
+    /** Adds the job's configuration as {@code job.xml}. */
+    public ContainerResources addJobConf(Configuration conf, Path submitDir)
+            throws IOException
+    {
+        add(conf, YarnSettings.JOB_CONF, new Path(submitDir, "job.xml"), LocalResourceType.FILE);
+        return this;
+    }
+
+    /** Adds the job's jar as {@code job.jar}, on the job's class path. */
+    public ContainerResources addJobJar(Configuration conf)
+            throws IOException
+    {
+        String jar = conf.get(MRJobConfig.JAR);
+        if (jar != null) {
+            Path staged = new Path(jar);
+            if (staged.toUri().getScheme() == null) {
+                staged = FileSystem.get(conf).makeQualified(staged);
+            }
+            add(conf, "job.jar", staged, LocalResourceType.FILE);
+            jobClasspath.add("job.jar");
+        }
+        return this;
+    }
+
+    /** Adds the job's jar as {@code job.jar}, its cache files and archives under their link names, and its class path entries. */
+    public ContainerResources addJobFiles(Configuration conf)
+            throws IOException
+    {
+        addJobJar(conf);
+        List<String> classpathFiles = new ArrayList<>();
+        for (String key : new String[] {MRJobConfig.CLASSPATH_FILES, MRJobConfig.CLASSPATH_ARCHIVES}) {
+            for (String entry : conf.getTrimmedStrings(key)) {
+                classpathFiles.add(new Path(entry).toUri().getPath());
+            }
+        }
+        addCache(conf, conf.getTrimmedStrings(MRJobConfig.CACHE_FILES), LocalResourceType.FILE, classpathFiles);
+        addCache(conf, conf.getTrimmedStrings(MRJobConfig.CACHE_ARCHIVES), LocalResourceType.ARCHIVE, classpathFiles);
+        return this;
+    }
+
+    private void addCache(Configuration conf, String[] uris, LocalResourceType type, List<String> classpathFiles)
+            throws IOException
+    {
+        for (String uri : uris) {
+            URI parsed = URI.create(uri);
+            Path path = new Path(parsed.getScheme(), parsed.getAuthority(), parsed.getPath());
+            String link = parsed.getFragment() != null ? parsed.getFragment() : path.getName();
+            if (resources.containsKey(link)) {
+                continue;
+            }
+            add(conf, link, path, type);
+            if (classpathFiles.contains(parsed.getPath())) {
+                jobClasspath.add(link);
+            }
+        }
+    }
+
+    private void add(Configuration conf, String link, Path path, LocalResourceType type)
+            throws IOException
+    {
+        FileSystem fs = path.getFileSystem(conf);
+        FileStatus status = fs.getFileStatus(path);
+        Path qualified = fs.makeQualified(status.getPath());
+        resources.put(link, LocalResource.newInstance(URL.fromPath(qualified), type, LocalResourceVisibility.APPLICATION, status.getLen(),
+                status.getModificationTime()));
+    }
+}

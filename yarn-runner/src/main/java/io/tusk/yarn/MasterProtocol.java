@@ -1,0 +1,40 @@
+package io.tusk.yarn;
+
+import org.apache.hadoop.ipc.VersionedProtocol;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCompletionEvent;
+import org.apache.hadoop.mapreduce.TaskReport;
+import org.apache.hadoop.mapreduce.TaskType;
+
+import java.io.IOException;
+
+/**
+ * What a client asks a job's application master (over Hadoop RPC, Writable arguments): the part of
+ * Hadoop's {@code ClientProtocol} that only the master can answer while the job runs.
+ */
+public interface MasterProtocol
+        extends VersionedProtocol
+{
+    long versionID = 1L;
+
+    JobStatus getJobStatus(JobID jobId)
+            throws IOException;
+
+    Counters getJobCounters(JobID jobId)
+            throws IOException;
+
+    TaskReport[] getTaskReports(JobID jobId, TaskType type)
+            throws IOException;
+
+    TaskCompletionEvent[] getTaskCompletionEvents(JobID jobId, int fromEventId, int maxEvents)
+            throws IOException;
+
+    String[] getTaskDiagnostics(TaskAttemptID attemptId)
+            throws IOException;
+
+    void killJob(JobID jobId)
+            throws IOException;
+}

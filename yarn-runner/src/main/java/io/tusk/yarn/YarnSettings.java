@@ -1,0 +1,48 @@
+package io.tusk.yarn;
+
+/**
+ * Names of Tusk's YARN settings and of what the client tells the containers it starts. Every
+ * setting can go in the job's configuration ({@code -D}) or the cluster's site files.
+ */
+public final class YarnSettings
+{
+    /** Framework name that runs jobs on YARN: {@code mapreduce.framework.name=tusk-yarn}. */
+    public static final String FRAMEWORK_NAME = "tusk-yarn";
+
+    /** Vcores of one executor, which is how many tasks it runs at once (default 2). */
+    public static final String EXECUTOR_CORES = "tusk.executor.cores";
+    /** Memory of one executor's container in MB (default: the larger of the map and reduce task memory, times its cores). */
+    public static final String EXECUTOR_MEMORY_MB = "tusk.executor.memory.mb";
+    /** Extra JVM options of executors (besides the map tasks' java opts). */
+    public static final String EXECUTOR_JAVA_OPTS = "tusk.executor.java.opts";
+    /** At most this many executors at once (default 64). */
+    public static final String MAX_EXECUTORS = "tusk.executor.max";
+    /** How long an executor with nothing to do is kept before it is given back to YARN, in ms (default 60000). */
+    public static final String EXECUTOR_IDLE_TIMEOUT = "tusk.executor.idle.timeout";
+    /** How long a task waits for a slot on a host that holds its data before it takes one on the same rack, then anywhere, in ms (default 3000). */
+    public static final String LOCALITY_WAIT = "tusk.locality.wait";
+    /** How long a request for an executor on a node that holds a task's data waits for that node before it is asked for anywhere, in ms (default 5000). */
+    public static final String NODE_WAIT = "tusk.yarn.node.wait";
+    /** Directory on the cluster's file system where Tusk's jars are kept, one copy per content (default /user/&lt;user&gt;/.tusk/jars). */
+    public static final String JARS_DIR = "tusk.yarn.jars.dir";
+    /** Extra JVM options of the application master. */
+    public static final String AM_JAVA_OPTS = "tusk.am.java.opts";
+    /** How many executors one reducer fetches from at once (default 8). */
+    public static final String FETCH_THREADS = "tusk.shuffle.fetch.threads";
+
+    /** Environment of containers: the job whose tasks an executor runs. */
+    public static final String ENV_JOB_ID = "TUSK_JOB_ID";
+    /** Environment of containers: the master's control address, host:port. */
+    public static final String ENV_MASTER_ADDRESS = "TUSK_MASTER_ADDRESS";
+    /** Environment of the master: the job's submit directory. */
+    public static final String ENV_SUBMIT_DIR = "TUSK_SUBMIT_DIR";
+    /** Environment of containers: the class path entries in the container's directory, in order. */
+    public static final String ENV_JOB_CLASSPATH = "TUSK_JOB_CLASSPATH";
+
+    /** Name of the job's configuration among a container's local resources. */
+    public static final String JOB_CONF = "job.xml";
+    /** Folder of Tusk's jars among a container's local resources. */
+    public static final String LIB_DIR = "tusk-lib";
+
+    private YarnSettings() {}
+}

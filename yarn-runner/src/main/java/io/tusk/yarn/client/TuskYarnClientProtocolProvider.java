@@ -1,0 +1,45 @@
+package io.tusk.yarn.client;
+
+import io.tusk.yarn.YarnSettings;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.MRConfig;
+import org.apache.hadoop.mapreduce.protocol.ClientProtocol;
+import org.apache.hadoop.mapreduce.protocol.ClientProtocolProvider;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * Answers {@code mapreduce.framework.name=tusk-yarn}: Hadoop's {@code Cluster} finds this provider
+ * with {@link java.util.ServiceLoader} and submits each job as a YARN application whose master runs
+ * it on Tusk.
+ */
+public final class TuskYarnClientProtocolProvider
+        extends ClientProtocolProvider
+{
+    @Override
+    public ClientProtocol create(Configuration conf)
+            throws IOException
+    {
+        if (!YarnSettings.FRAMEWORK_NAME.equals(conf.get(MRConfig.FRAMEWORK_NAME))) {
+            return null;
+        }
+        return new TuskYarnClientProtocol(conf);
+    }
+
+    @Override
+    public ClientProtocol create(InetSocketAddress address, Configuration conf)
+            throws IOException
+    {
+        return create(conf);
+    }
+
+    @Override
+    public void close(ClientProtocol protocol)
+            throws IOException
+    {
+        if (protocol instanceof TuskYarnClientProtocol yarn) {
+            yarn.close();
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package io.tusk.yarn.executor;
+
+import io.tusk.engine.TuskConfig;
+import io.tusk.engine.memory.MemoryManager;
+import io.tusk.engine.scheduler.Locality;
+import io.tusk.engine.scheduler.TaskLaunch;
+import io.tusk.engine.scheduler.TaskListener;
+import io.tusk.engine.scheduler.TaskPlacement;
+import io.tusk.engine.scheduler.TaskRunner;
+import io.tusk.engine.serde.KryoSerde;
+import io.tusk.engine.shuffle.LocalShuffleService;
+import io.tusk.engine.shuffle.SpillDirectory;
+import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.task.ExecutorEnv;
+import io.tusk.engine.task.TaskAttemptId;
+import io.tusk.mr.JobClassLoaders;
+import io.tusk.yarn.YarnSettings;
+import io.tusk.yarn.net.AppSecret;
+import io.tusk.yarn.net.ControlProtocol;
+import io.tusk.yarn.net.Failures;
+import io.tusk.yarn.net.Handshake;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An executor: the process in a YARN container that runs the master's task attempts, as many at
+ * once as its cores, for as long as the application needs it. It connects to the master's control
+ * channel (proving the application's secret), serves its map outputs to other executors, and ends
+ * when the master tells it to or the master's connection is gone.
+ *
+ * <p>Arguments: {@code <executor id> <cores>}; the master's address comes from the environment.
+ */
+public final class ExecutorMain
+{
+    private static final Logger LOG = LogManager.getLogger(ExecutorMain.class);
+    private static final long HEARTBEAT_MILLIS = 1_000;
+
+    private final String executorId;
+    private final String host;
+    private final int cores;
+    private final DataOutputStream out;
+    private final DataInputStream in;
+    private final TaskRunner runner;
+    private final String location;
+    private final Map<Thread, Running> running = new ConcurrentHashMap<>();
+    private final ClassLoader jobClassLoader;
+
+    private record Running(TaskAttemptId id, AtomicBoolean cancelled) {}
+
+    private ExecutorMain(String executorId, String host, int cores, Socket control, TaskRunner runner, String location, ClassLoader jobClassLoader)
+            throws IOException
+    {
+        this.executorId = executorId;
+        this.host = host;
+        this.cores = cores;
+        this.runner = runner;
+        this.location = location;
+        this.jobClassLoader = jobClassLoader;
+        this.in = new DataInputStream(new BufferedInputStream(control.getInputStream()));
+        this.out = new DataOutputStream(new BufferedOutputStream(control.getOutputStream()));
+    }
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        if (args.length != 2) {
+            System.err.println("usage: ExecutorMain <executor id> <cores>");
+            System.exit(2);
+        }
+        String executorId = args[0];
+        int cores = Integer.parseInt(args[1]);
+        String host = requireEnv("NM_HOST");
+        String[] master = requireEnv(YarnSettings.ENV_MASTER_ADDRESS).split(":");
+        AppSecret secret = AppSecret.fromCurrentUser();
+        JobConf conf = new JobConf(new Path(new File(YarnSettings.JOB_CONF).getAbsolutePath()));
+
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : conf) {
+            if (entry.getKey().startsWith("tusk.")) {
+                properties.put(entry.getKey(), entry.getValue());
+            }
+        }
+        String localDirs = System.getenv("LOCAL_DIRS");
+        if (localDirs != null && !localDirs.isBlank()) {
+            properties.put(TuskConfig.LOCAL_DIR, localDirs.split(",")[0]);
+        }
+        properties.remove(TuskConfig.MEMORY_BUDGET);
+        TuskConfig config = TuskConfig.fromProperties(properties);
+
+        ClassLoader jobClassLoader = registerJob(conf);
+        KryoSerde serde = new KryoSerde(ExecutorMain.class.getClassLoader(), Map.of());
+        MemoryManager memoryManager = new MemoryManager(config.memoryBudget());
+        SpillDirectory spillDirectory = new SpillDirectory(config.localDir());
+        int fetchThreads = conf.getInt(YarnSettings.FETCH_THREADS, 8);
+        // the server serves the outputs the shuffle service keeps; the service needs the server's port in its location
+        LocalShuffleService outputs = new LocalShuffleService();
+        ShuffleServer server = new ShuffleServer(outputs, secret, InetAddress.getByName(host));
+        String location = executorId + "@" + host + ":" + server.port();
+        NetworkShuffleService shuffle = new NetworkShuffleService(location, outputs, secret, memoryManager, spillDirectory, fetchThreads);
+        BlockStore blockStore = new BlockStore(memoryManager, spillDirectory, serde);
+        ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffle, blockStore, spillDirectory, config.pageSize());
+
+        Socket control = new Socket(master[0], Integer.parseInt(master[1]));
+        control.setTcpNoDelay(true);
+        ExecutorMain executor = new ExecutorMain(executorId, host, cores, control, new TaskRunner(env), location, jobClassLoader);
+        int status = 0;
+        try {
+            Handshake.connect(control, secret, executor.in, executor.out);
+            status = executor.run();
+        }
+        finally {
+            server.close();
+            shuffle.close();
+            blockStore.close();
+            spillDirectory.close();
+            control.close();
+        }
+        LOG.info("Executor {} stops", executorId);
+        System.exit(status);
+    }
+
+    private static String requireEnv(String name)
+    {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("The environment lacks " + name + "; executors are started by Tusk's application master in YARN containers");
+        }
+        return value;
+    }
+
+    /**
+     * The class loader of the job's tasks: its jar and {@code -libjars}, which YARN localized into
+     * this container's directory; and where the distributed cache is, as tasks read it from their
+     * configuration.
+     */
+    private static ClassLoader registerJob(JobConf conf)
+            throws IOException
+    {
+        String jobId = System.getenv(YarnSettings.ENV_JOB_ID);
+        File cwd = new File(System.getProperty("user.dir"));
+        List<URL> classpath = new ArrayList<>();
+        String entries = System.getenv(YarnSettings.ENV_JOB_CLASSPATH);
+        if (entries != null) {
+            for (String entry : entries.split(File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    classpath.add(new File(cwd, entry).toURI().toURL());
+                }
+            }
+        }
+        ClassLoader loader = new URLClassLoader(classpath.toArray(new URL[0]), ExecutorMain.class.getClassLoader());
+        Map<String, String> settings = new HashMap<>();
+        for (String[] keys : new String[][] {{"mapreduce.job.cache.files", "mapreduce.job.cache.local.files"},
+                {"mapreduce.job.cache.archives", "mapreduce.job.cache.local.archives"}}) {
+            List<String> local = new ArrayList<>();
+            for (String uri : conf.getTrimmedStrings(keys[0])) {
+                java.net.URI parsed = java.net.URI.create(uri);
+                String link = parsed.getFragment() != null ? parsed.getFragment() : new Path(parsed.getPath()).getName();
+                local.add(new File(cwd, link).toURI().toString());
+            }
+            if (!local.isEmpty()) {
+                settings.put(keys[1], String.join(",", local));
+            }
+        }
+        if (jobId != null) {
+            JobClassLoaders.registerExecutorJob(jobId, loader, settings);
+        }
+        return loader;
+    }
+
+    private int run()
+            throws IOException
+    {
+        synchronized (out) {
+            ControlProtocol.writeRegistration(out, new ControlProtocol.Registration(location, host, cores));
+            out.flush();
+        }
+        Thread heartbeat = new Thread(this::heartbeats, "tusk-executor-heartbeat");
+        heartbeat.setDaemon(true);
+        heartbeat.start();
+        LOG.info("Executor {} on {} registered with {} cores", location, host, cores);
+        while (true) {
+            byte type;
+            try {
+                type = in.readByte();
+            }
+            catch (EOFException e) {
+                LOG.info("The master closed the connection");
+                cancelAll();
+                return 0;
+            }
+            switch (type) {
+                case ControlProtocol.LAUNCH -> launch(ControlProtocol.readLaunch(in));
+                case ControlProtocol.CANCEL_JOB -> cancel(in.readInt());
+                case ControlProtocol.SHUTDOWN -> {
+                    LOG.info("The master stops this executor: {}", in.readUTF());
+                    cancelAll();
+                    return 0;
+                }
+                default -> throw new IOException("Unknown message type " + type + " from the master");
+            }
+        }
+    }
+
+    private void heartbeats()
+    {
+        while (true) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(HEARTBEAT_MILLIS);
+                synchronized (out) {
+                    out.writeByte(ControlProtocol.HEARTBEAT);
+                    out.flush();
+                }
+            }
+            catch (InterruptedException | IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void launch(TaskLaunch launch)
+    {
+        Running attempt = new Running(launch.attemptId(), new AtomicBoolean());
+        TaskPlacement placement = new TaskPlacement(location, host, Locality.NO_PREFERENCE);
+        Thread thread = new Thread(() -> {
+            try {
+                runner.run(launch, placement, new Reporter(), attempt.cancelled());
+            }
+            catch (RuntimeException | Error e) {
+                LOG.error("Task runner failed", e);
+            }
+            finally {
+                running.remove(Thread.currentThread());
+            }
+        }, "tusk-task " + launch.attemptId());
+        thread.setDaemon(true);
+        thread.setContextClassLoader(jobClassLoader);
+        running.put(thread, attempt);
+        thread.start();
+    }
+
+    private void cancel(int job)
+    {
+        running.forEach((thread, attempt) -> {
+            if (attempt.id().job() == job) {
+                attempt.cancelled().set(true);
+                thread.interrupt();
+            }
+        });
+    }
+
+    private void cancelAll()
+    {
+        running.forEach((thread, attempt) -> {
+            attempt.cancelled().set(true);
+            thread.interrupt();
+        });
+    }
+
+    /** Sends how attempts end to the master. */
+    private final class Reporter
+            implements TaskListener
+    {
+        @Override
+        public void succeeded(TaskAttemptId attemptId, TaskPlacement placement, byte[] result)
+        {
+            try {
+                synchronized (out) {
+                    out.writeByte(ControlProtocol.SUCCEEDED);
+                    ControlProtocol.writeAttemptId(out, attemptId);
+                    ControlProtocol.writeBytes(out, result);
+                    out.flush();
+                }
+            }
+            catch (IOException e) {
+                LOG.warn("Cannot report {} to the master", attemptId, e);
+            }
+        }
+
+        @Override
+        public void failed(TaskAttemptId attemptId, TaskPlacement placement, Throwable cause)
+        {
+            try {
+                synchronized (out) {
+                    out.writeByte(ControlProtocol.FAILED);
+                    ControlProtocol.writeAttemptId(out, attemptId);
+                    Failures.write(out, cause);
+                    out.flush();
+                }
+            }
+            catch (IOException e) {
+                LOG.warn("Cannot report {} to the master", attemptId, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.tusk.yarn.executor;
+
+import io.tusk.engine.shuffle.LocalShuffleService;
+import io.tusk.engine.shuffle.MapOutput;
+import io.tusk.engine.shuffle.RecordCursor;
+import io.tusk.engine.shuffle.Segments;
+import io.tusk.yarn.net.AppSecret;
+import io.tusk.yarn.net.Handshake;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.CRC32C;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Serves this executor's map outputs (in memory or spilled) to reducers on other executors. A
+ * request names a shuffle, a partition and maps; for each map the answer is its sorted runs of that
+ * partition, each as chunks with a CRC32C, or -1 when this executor holds no output of the map.
+ * Only peers that hold the application's secret are served. Thread-safe.
+ */
+public final class ShuffleServer
+        implements AutoCloseable
+{
+    private static final Logger LOG = LogManager.getLogger(ShuffleServer.class);
+    static final int CHUNK_BYTES = 256 * 1024;
+
+    private final LocalShuffleService outputs;
+    private final AppSecret secret;
+    private final ServerSocket server;
+    private final ExecutorService connections = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "tusk-shuffle-server");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean closed;
+
+    /** Listens on {@code address} (the node's own address, never the wildcard) on a free port. */
+    public ShuffleServer(LocalShuffleService outputs, AppSecret secret, InetAddress address)
+            throws IOException
+    {
+        this.outputs = requireNonNull(outputs, "outputs is null");
+        this.secret = requireNonNull(secret, "secret is null");
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress(address, 0), 64);
+        Thread acceptor = new Thread(this::acceptLoop, "tusk-shuffle-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port()
+    {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop()
+    {
+        while (!closed) {
+            try {
+                Socket socket = server.accept();
+                connections.execute(() -> serve(socket));
+            }
+            catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("Shuffle server stopped accepting", e);
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket)
+    {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), CHUNK_BYTES + 64));
+            Handshake.accept(socket, secret, in, out);
+            int shuffleId = in.readInt();
+            int partition = in.readInt();
+            int maps = in.readInt();
+            int[] requested = new int[maps];
+            for (int i = 0; i < maps; i++) {
+                requested[i] = in.readInt();
+            }
+            for (int map : requested) {
+                sendMap(out, shuffleId, map, partition);
+            }
+            out.flush();
+        }
+        catch (IOException | java.io.UncheckedIOException e) {
+            if (!closed) {
+                LOG.info("Shuffle request from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
+            }
+        }
+    }
+
+    private void sendMap(DataOutputStream out, int shuffleId, int map, int partition)
+            throws IOException
+    {
+        MapOutput output = outputs.output(shuffleId, map);
+        List<RecordCursor> runs;
+        try {
+            runs = output == null ? null : output.open(partition);
+        }
+        catch (IllegalStateException deleted) {
+            runs = null;
+        }
+        if (runs == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(runs.size());
+        ChunkWriter chunks = new ChunkWriter(out);
+        byte[] header = new byte[Segments.HEADER_BYTES];
+        try {
+            for (RecordCursor run : runs) {
+                long records = 0;
+                while (run.next()) {
+                    Segments.write(run, chunks, header);
+                    records++;
+                }
+                chunks.endRun(records);
+            }
+        }
+        finally {
+            for (RecordCursor run : runs) {
+                run.close();
+            }
+        }
+    }
+
+    /** Cuts a run into chunks of at most {@link #CHUNK_BYTES}, each sent with its CRC32C. */
+    private static final class ChunkWriter
+            extends ByteArrayOutputStream
+    {
+        private final DataOutputStream out;
+        private final CRC32C crc = new CRC32C();
+
+        ChunkWriter(DataOutputStream out)
+        {
+            super(CHUNK_BYTES + 1024);
+            this.out = out;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length)
+        {
+            super.write(bytes, offset, length);
+            if (count >= CHUNK_BYTES) {
+                try {
+                    flushChunk();
+                }
+                catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+
+        private void flushChunk()
+                throws IOException
+        {
+            if (count == 0) {
+                return;
+            }
+            crc.reset();
+            crc.update(buf, 0, count);
+            out.writeInt(count);
+            out.writeInt((int) crc.getValue());
+            out.write(buf, 0, count);
+            reset();
+        }
+
+        void endRun(long records)
+                throws IOException
+        {
+            flushChunk();
+            out.writeInt(0);
+            out.writeLong(records);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        try {
+            server.close();
+        }
+        catch (IOException e) {
+            LOG.debug("Cannot close the shuffle server", e);
+        }
+        connections.shutdownNow();
+    }
+}

@@ -1,0 +1,445 @@
+package io.tusk.yarn.master;
+
+import io.tusk.engine.Tusk;
+import io.tusk.engine.TuskConfig;
+import io.tusk.mr.TuskClientProtocol;
+import io.tusk.yarn.ContainerResources;
+import io.tusk.yarn.FinalState;
+import io.tusk.yarn.MasterProtocol;
+import io.tusk.yarn.SentTaskReport;
+import io.tusk.yarn.YarnSettings;
+import io.tusk.yarn.net.AppSecret;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.ipc.ProtocolSignature;
+import org.apache.hadoop.ipc.RPC;
+import org.apache.hadoop.ipc.WritableRpcEngine;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCompletionEvent;
+import org.apache.hadoop.mapreduce.TaskReport;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+import org.apache.hadoop.yarn.util.RackResolver;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application master of a MapReduce job on Tusk: runs the job exactly as Tusk runs it in one
+ * process (committer, stages, retries), with its tasks on executors in YARN containers; answers the
+ * client's status, counters and events over Hadoop RPC; leaves the final state beside the submit
+ * directory for clients that ask after it is gone; and tells YARN how the job ended.
+ */
+public final class ApplicationMaster
+        implements MasterProtocol
+{
+    private static final Logger LOG = LogManager.getLogger(ApplicationMaster.class);
+    private static final long LINGER_MILLIS = 10_000;
+
+    private final JobConf conf;
+    private final JobID jobId;
+    private final Path submitDir;
+    private final String host;
+    private final AppSecret secret;
+    private final ClassLoader jobClassLoader;
+    private volatile TuskClientProtocol jobs;
+    private volatile String fatal;
+    private volatile boolean finalStatusSeen;
+
+    private ApplicationMaster(JobConf conf, JobID jobId, Path submitDir, String host, AppSecret secret, ClassLoader jobClassLoader)
+    {
+        this.conf = conf;
+        this.jobId = jobId;
+        this.submitDir = submitDir;
+        this.host = host;
+        this.secret = secret;
+        this.jobClassLoader = jobClassLoader;
+    }
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        JobConf conf = new JobConf(new Path(new File(YarnSettings.JOB_CONF).getAbsolutePath()));
+        JobID jobId = JobID.forName(requireEnv(YarnSettings.ENV_JOB_ID));
+        Path submitDir = new Path(requireEnv(YarnSettings.ENV_SUBMIT_DIR));
+        ContainerId container = ContainerId.fromString(requireEnv(ApplicationConstants.Environment.CONTAINER_ID.name()));
+        // as MapReduce's master: committers keep each attempt's temporary output apart
+        conf.setInt("mapreduce.job.application.attempt.id", container.getApplicationAttemptId().getAttemptId());
+        File jobJar = new File("job.jar");
+        ClassLoader jobClassLoader = jobJar.exists()
+                ? new URLClassLoader(new URL[] {jobJar.toURI().toURL()}, ApplicationMaster.class.getClassLoader())
+                : ApplicationMaster.class.getClassLoader();
+        ApplicationMaster master = new ApplicationMaster(conf, jobId, submitDir, requireEnv(ApplicationConstants.Environment.NM_HOST.name()),
+                AppSecret.fromCurrentUser(), jobClassLoader);
+        int exit;
+        try {
+            exit = master.run();
+        }
+        catch (Throwable e) {
+            LOG.error("The application master failed", e);
+            exit = 1;
+        }
+        LogManager.shutdown();
+        System.exit(exit);
+    }
+
+    private static String requireEnv(String name)
+    {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("The environment lacks " + name + "; Tusk's application master is started by Tusk's YARN client");
+        }
+        return value;
+    }
+
+    private int run()
+            throws Exception
+    {
+        RackResolver.init(conf);
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : conf) {
+            if (entry.getKey().startsWith("tusk.")) {
+                properties.put(entry.getKey(), entry.getValue());
+            }
+        }
+        String localDirs = System.getenv(ApplicationConstants.Environment.LOCAL_DIRS.name());
+        if (localDirs != null && !localDirs.isBlank()) {
+            properties.put(TuskConfig.LOCAL_DIR, localDirs.split(",")[0]);
+        }
+        properties.remove(TuskConfig.MEMORY_BUDGET);
+        properties.remove(TuskConfig.MASTER);
+        YarnBackend backend = new YarnBackend(secret, InetAddress.getByName(host), YarnBackend.rackResolver(), conf.getLong(YarnSettings.LOCALITY_WAIT, 3000),
+                conf.getLong(YarnSettings.EXECUTOR_IDLE_TIMEOUT, 60_000), () -> jobClassLoader);
+        Tusk tusk = Tusk.create(TuskConfig.fromProperties(properties), env -> backend);
+
+        RPC.setProtocolEngine(conf, MasterProtocol.class, WritableRpcEngine.class);
+        RPC.Server server = new RPC.Builder(conf).setProtocol(MasterProtocol.class).setInstance(this).setBindAddress(host).setPort(0)
+                .setNumHandlers(4).setVerbose(false).build();
+        server.start();
+        HttpServer http = HttpServer.create(new InetSocketAddress(host, 0), 8);
+        http.createContext("/", exchange -> {
+            byte[] page = statusPage().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(page);
+            }
+        });
+        http.start();
+        String trackingUrl = "http://" + host + ":" + http.getAddress().getPort() + "/";
+
+        NMClientAsync nodeManagers = NMClientAsync.createNMClientAsync(new NodeManagerEvents(backend));
+        nodeManagers.init(conf);
+        nodeManagers.start();
+        Credentials executorCredentials = executorCredentials();
+        ContainerResources executorResources = new ContainerResources().addTuskJars(conf, submitDir).addJobConf(conf, submitDir).addJobFiles(conf);
+        int cores = Math.max(1, conf.getInt(YarnSettings.EXECUTOR_CORES, 2));
+        int taskMb = Math.max(taskMemory(conf, "mapreduce.map.memory.mb"), taskMemory(conf, "mapreduce.reduce.memory.mb"));
+        int executorMb = conf.getInt(YarnSettings.EXECUTOR_MEMORY_MB, taskMb * cores);
+        int taskVcores = Math.max(1, Math.max(conf.getInt("mapreduce.map.cpu.vcores", 1), conf.getInt("mapreduce.reduce.cpu.vcores", 1)));
+        String javaOpts = (conf.get("mapreduce.map.java.opts", "") + " " + conf.get(YarnSettings.EXECUTOR_JAVA_OPTS, "")).trim();
+        Map<String, String> environment = new HashMap<>();
+        environment.put(YarnSettings.ENV_JOB_ID, jobId.toString());
+        environment.put(YarnSettings.ENV_MASTER_ADDRESS, host + ":" + backend.address().getPort());
+        YarnExecutorPool pool = new YarnExecutorPool(backend, Resource.newInstance(executorMb, cores * taskVcores), cores,
+                conf.getInt(YarnSettings.MAX_EXECUTORS, 64), conf.getInt("tusk.executor.maxfailures", 8), conf.getLong(YarnSettings.NODE_WAIT, 5000),
+                container -> YarnExecutorPool.executorContext(container, executorResources, environment, executorMb, javaOpts, cores, executorCredentials),
+                reason -> fatal = reason, nodeManagers);
+        AMRMClientAsync<ContainerRequest> resourceManager = AMRMClientAsync.createAMRMClientAsync(250, pool);
+        resourceManager.init(conf);
+        resourceManager.start();
+        pool.setResourceManager(resourceManager);
+        RegisterApplicationMasterResponse registration = resourceManager.registerApplicationMaster(host, server.getListenerAddress().getPort(), trackingUrl);
+        Resource maximum = registration.getMaximumResourceCapability();
+        if (executorMb > maximum.getMemorySize()) {
+            LOG.warn("Executors of {} MB exceed the cluster's maximum container of {} MB; asking for {} MB", executorMb, maximum.getMemorySize(), maximum.getMemorySize());
+        }
+        backend.setPool(pool);
+        LOG.info("Master of {} at {} (client RPC {}), executors of {} cores and {} MB", jobId, trackingUrl, server.getListenerAddress(), cores, executorMb);
+
+        TuskClientProtocol local = new TuskClientProtocol(conf, tusk);
+        Thread.currentThread().setContextClassLoader(jobClassLoader);
+        Thread killOnExit = new Thread(() -> {
+            TuskClientProtocol running = jobs;
+            if (running != null && !complete(running)) {
+                LOG.warn("The master is stopped while {} runs; killing it so that it leaves no output", jobId);
+                running.killJob(jobId);
+                waitForEnd(running, 8_000);
+            }
+        }, "tusk-master-kill");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+        local.submitJob(jobId, submitDir.toString(), UserGroupInformation.getCurrentUser().getCredentials());
+        jobs = local;
+        while (!complete(local)) {
+            JobStatus status = local.getJobStatus(jobId);
+            pool.setProgress((status.getMapProgress() + status.getReduceProgress()) / 2);
+            if (fatal != null) {
+                LOG.error("Killing {}: {}", jobId, fatal);
+                local.killJob(jobId);
+                waitForEnd(local, 30_000);
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        JobStatus status = local.getJobStatus(jobId);
+        FinalState state = finalState(local, status);
+        try {
+            state.write(conf, FinalState.path(submitDir, jobId));
+        }
+        catch (IOException e) {
+            LOG.warn("Cannot write the final state of {}", jobId, e);
+        }
+        FinalApplicationStatus outcome = switch (status.getState()) {
+            case SUCCEEDED -> FinalApplicationStatus.SUCCEEDED;
+            case KILLED -> FinalApplicationStatus.KILLED;
+            default -> FinalApplicationStatus.FAILED;
+        };
+        String diagnostics = fatal != null ? fatal : status.getFailureInfo();
+        // the client reads the final state from here while it can; then from the file
+        long lingerUntil = System.currentTimeMillis() + LINGER_MILLIS;
+        while (!finalStatusSeen && System.currentTimeMillis() < lingerUntil) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        LOG.info("{} ended {}", jobId, status.getState());
+        backend.close();
+        tusk.close();
+        resourceManager.unregisterApplicationMaster(outcome, diagnostics == null ? "" : diagnostics, trackingUrl);
+        resourceManager.stop();
+        nodeManagers.stop();
+        server.stop();
+        http.stop(0);
+        Runtime.getRuntime().removeShutdownHook(killOnExit);
+        return 0;
+    }
+
+    private boolean complete(TuskClientProtocol local)
+    {
+        JobStatus status = local.getJobStatus(jobId);
+        return status != null && status.isJobComplete();
+    }
+
+    private void waitForEnd(TuskClientProtocol local, long millis)
+    {
+        long until = System.currentTimeMillis() + millis;
+        while (!complete(local) && System.currentTimeMillis() < until) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private FinalState finalState(TuskClientProtocol local, JobStatus status)
+    {
+        List<TaskCompletionEvent> events = new ArrayList<>();
+        while (true) {
+            TaskCompletionEvent[] batch = local.getTaskCompletionEvents(jobId, events.size(), 1000);
+            if (batch.length == 0) {
+                break;
+            }
+            events.addAll(List.of(batch));
+        }
+        Map<String, String> diagnostics = new LinkedHashMap<>();
+        for (TaskCompletionEvent event : events) {
+            if (event.getStatus() != TaskCompletionEvent.Status.SUCCEEDED) {
+                String[] text = local.getTaskDiagnostics(event.getTaskAttemptId());
+                if (text.length > 0) {
+                    diagnostics.put(event.getTaskAttemptId().toString(), text[0]);
+                }
+            }
+        }
+        return new FinalState(status, local.getJobCounters(jobId), events.toArray(new TaskCompletionEvent[0]), diagnostics);
+    }
+
+    /** The credentials executors get: the job's tokens and the application's secret, not the master's own token. */
+    private Credentials executorCredentials()
+            throws IOException
+    {
+        Credentials mine = UserGroupInformation.getCurrentUser().getCredentials();
+        Credentials credentials = new Credentials();
+        for (Token<?> token : mine.getAllTokens()) {
+            if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
+                credentials.addToken(token.getService(), token);
+            }
+        }
+        for (Text alias : mine.getAllSecretKeys()) {
+            credentials.addSecretKey(alias, mine.getSecretKey(alias));
+        }
+        secret.addTo(credentials);
+        return credentials;
+    }
+
+    /** A task's memory as MapReduce sizes its container: the setting, else 1024 MB. */
+    private static int taskMemory(JobConf conf, String key)
+    {
+        int mb = conf.getInt(key, -1);
+        return mb > 0 ? mb : 1024;
+    }
+
+    private String statusPage()
+    {
+        TuskClientProtocol local = jobs;
+        if (local == null) {
+            return "Tusk master of " + jobId + ": starting\n";
+        }
+        JobStatus status = local.getJobStatus(jobId);
+        return String.format("Tusk master of %s (%s)%nstate: %s%nmap: %.0f%%%nreduce: %.0f%%%n%s%n", jobId, status.getJobName(), status.getState(),
+                status.getMapProgress() * 100, status.getReduceProgress() * 100, status.getFailureInfo() == null ? "" : status.getFailureInfo());
+    }
+
+    // MasterProtocol, for the client
+
+    private TuskClientProtocol jobs()
+            throws IOException
+    {
+        TuskClientProtocol local = jobs;
+        if (local == null) {
+            throw new IOException("The master of " + jobId + " is still starting the job");
+        }
+        return local;
+    }
+
+    @Override
+    public JobStatus getJobStatus(JobID id)
+            throws IOException
+    {
+        JobStatus status = jobs().getJobStatus(id);
+        if (status != null && status.isJobComplete()) {
+            finalStatusSeen = true;
+        }
+        return status;
+    }
+
+    @Override
+    public Counters getJobCounters(JobID id)
+            throws IOException
+    {
+        return jobs().getJobCounters(id);
+    }
+
+    @Override
+    public TaskReport[] getTaskReports(JobID id, TaskType type)
+            throws IOException
+    {
+        TaskReport[] reports = jobs().getTaskReports(id, type);
+        TaskReport[] plain = new TaskReport[reports.length];
+        for (int i = 0; i < reports.length; i++) {
+            plain[i] = SentTaskReport.copyOf(reports[i]);
+        }
+        return plain;
+    }
+
+    @Override
+    public TaskCompletionEvent[] getTaskCompletionEvents(JobID id, int fromEventId, int maxEvents)
+            throws IOException
+    {
+        return jobs().getTaskCompletionEvents(id, fromEventId, maxEvents);
+    }
+
+    @Override
+    public String[] getTaskDiagnostics(TaskAttemptID attemptId)
+            throws IOException
+    {
+        return jobs().getTaskDiagnostics(attemptId);
+    }
+
+    @Override
+    public void killJob(JobID id)
+            throws IOException
+    {
+        jobs().killJob(id);
+    }
+
+    @Override
+    public long getProtocolVersion(String protocol, long clientVersion)
+    {
+        return versionID;
+    }
+
+    @Override
+    public ProtocolSignature getProtocolSignature(String protocol, long clientVersion, int clientMethodsHash)
+            throws IOException
+    {
+        return ProtocolSignature.getProtocolSignature(this, protocol, clientVersion, clientMethodsHash);
+    }
+
+    /** Reports executors whose containers could not be started. */
+    private static final class NodeManagerEvents
+            extends NMClientAsync.AbstractCallbackHandler
+    {
+        private final YarnBackend backend;
+
+        NodeManagerEvents(YarnBackend backend)
+        {
+            this.backend = backend;
+        }
+
+        @Override
+        public void onContainerStarted(ContainerId containerId, Map<String, java.nio.ByteBuffer> allServiceResponse) {}
+
+        @Override
+        public void onContainerStatusReceived(ContainerId containerId, ContainerStatus containerStatus) {}
+
+        @Override
+        public void onContainerStopped(ContainerId containerId) {}
+
+        @Override
+        public void onStartContainerError(ContainerId containerId, Throwable t)
+        {
+            LOG.error("Cannot start executor container {}", containerId, t);
+            backend.containerEnded(containerId.toString(), "cannot start: " + t);
+        }
+
+        @Override
+        public void onContainerResourceIncreased(ContainerId containerId, Resource resource) {}
+
+        @Override
+        public void onContainerResourceUpdated(ContainerId containerId, Resource resource) {}
+
+        @Override
+        public void onGetContainerStatusError(ContainerId containerId, Throwable t) {}
+
+        @Override
+        public void onIncreaseContainerResourceError(ContainerId containerId, Throwable t) {}
+
+        @Override
+        public void onUpdateContainerResourceError(ContainerId containerId, Throwable t) {}
+
+        @Override
+        public void onStopContainerError(ContainerId containerId, Throwable t) {}
+    }
+}

@@ -1,0 +1,533 @@
+package io.tusk.yarn.master;
+
+import io.tusk.engine.ErrorCode;
+import io.tusk.engine.TuskException;
+import io.tusk.engine.scheduler.Backend;
+import io.tusk.engine.scheduler.ExecutorLostException;
+import io.tusk.engine.scheduler.LocalityScheduler;
+import io.tusk.engine.scheduler.Locality;
+import io.tusk.engine.scheduler.TaskLaunch;
+import io.tusk.engine.scheduler.TaskListener;
+import io.tusk.engine.scheduler.TaskPlacement;
+import io.tusk.engine.task.TaskAttemptId;
+import io.tusk.yarn.net.AppSecret;
+import io.tusk.yarn.net.ControlProtocol;
+import io.tusk.yarn.net.Failures;
+import io.tusk.yarn.net.Handshake;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs attempts on executors that connect to the master's control channel (YARN containers, or any
+ * process that holds the application's secret). Attempts wait in a {@link LocalityScheduler} for a
+ * free slot near their data; the {@link ExecutorPool} is told how much work waits, and where, so
+ * that it can ask for executors there. An executor whose connection breaks, that stops sending
+ * heartbeats, or whose container ends, is lost: its running attempts are reported failed with an
+ * {@link ExecutorLostException} and the scheduler hears of it, since its map outputs are gone.
+ * Thread-safe; one thread places attempts.
+ */
+public final class YarnBackend
+        implements Backend
+{
+    private static final Logger LOG = LogManager.getLogger(YarnBackend.class);
+    private static final long HEARTBEAT_TIMEOUT_MILLIS = 60_000;
+
+    private final AppSecret secret;
+    private final ServerSocket server;
+    private final LocalityScheduler<TaskListener> scheduler;
+    private final LongSupplier clock;
+    private final long idleTimeoutMillis;
+    private final Supplier<ClassLoader> failureClasses;
+    private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+    private volatile ExecutorPool pool;
+    private final Thread placer;
+    private final Thread acceptor;
+
+    // guarded by this
+    private final Map<String, Connection> executors = new LinkedHashMap<>();
+    private final Map<TaskAttemptId, Launched> launched = new HashMap<>();
+    private long idleSince;
+    private volatile boolean closed;
+
+    private record Launched(TaskLaunch launch, TaskListener listener, Connection executor, Locality locality) {}
+
+    /**
+     * @param address where executors connect: the master's own host, never the wildcard
+     * @param rackOf the rack of a host, or null if the topology does not know it
+     * @param localityWaitMillis see {@link LocalityScheduler}
+     * @param idleTimeoutMillis how long executors are kept while the application has no work at all
+     * @param failureClasses loads the job's exception classes when attempts fail
+     */
+    public YarnBackend(AppSecret secret, InetAddress address, Function<String, String> rackOf, long localityWaitMillis, long idleTimeoutMillis,
+            Supplier<ClassLoader> failureClasses)
+            throws IOException
+    {
+        this.secret = requireNonNull(secret, "secret is null");
+        this.scheduler = new LocalityScheduler<>(rackOf, localityWaitMillis);
+        this.clock = System::currentTimeMillis;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.failureClasses = requireNonNull(failureClasses, "failureClasses is null");
+        this.idleSince = clock.getAsLong();
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress(address, 0), 128);
+        this.acceptor = new Thread(this::acceptLoop, "tusk-control-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        this.placer = new Thread(this::placeLoop, "tusk-task-placer");
+        placer.setDaemon(true);
+        placer.start();
+    }
+
+    /** The rack of a host as the cluster's topology script or table says; null when it does not know. */
+    public static Function<String, String> rackResolver()
+    {
+        return host -> {
+            String rack = org.apache.hadoop.yarn.util.RackResolver.resolve(host).getNetworkLocation();
+            return rack == null || rack.equals(org.apache.hadoop.net.NetworkTopology.DEFAULT_RACK) ? null : rack;
+        };
+    }
+
+    /** The pool to ask for executors; set once, before work arrives. */
+    public void setPool(ExecutorPool pool)
+    {
+        this.pool = requireNonNull(pool, "pool is null");
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /** The control channel's address, for executors' environment. */
+    public InetSocketAddress address()
+    {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    @Override
+    public synchronized int parallelism()
+    {
+        int cores = 0;
+        for (Connection executor : executors.values()) {
+            cores += executor.cores;
+        }
+        return Math.max(1, cores);
+    }
+
+    public synchronized int executorCount()
+    {
+        return executors.size();
+    }
+
+    @Override
+    public void launch(TaskLaunch launch, TaskListener listener)
+    {
+        synchronized (this) {
+            if (closed) {
+                listener.failed(launch.attemptId(), null, new TuskException(ErrorCode.CONTEXT_CLOSED, "The master is stopping"));
+                return;
+            }
+            scheduler.add(launch, listener, clock.getAsLong());
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void cancel(int job)
+    {
+        List<TaskListener> notLaunched = new ArrayList<>();
+        List<TaskLaunch> removed = new ArrayList<>();
+        List<Connection> targets = new ArrayList<>();
+        synchronized (this) {
+            for (LocalityScheduler.Assignment<TaskListener> pending : scheduler.remove(launch -> launch.attemptId().job() == job)) {
+                notLaunched.add(pending.attachment());
+                removed.add(pending.launch());
+            }
+            for (Launched attempt : launched.values()) {
+                if (attempt.launch().attemptId().job() == job && !targets.contains(attempt.executor())) {
+                    targets.add(attempt.executor());
+                }
+            }
+        }
+        for (int i = 0; i < removed.size(); i++) {
+            notLaunched.get(i).failed(removed.get(i).attemptId(), null, new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + removed.get(i).attemptId() + " was cancelled before it started"));
+        }
+        for (Connection executor : targets) {
+            executor.send(out -> {
+                out.writeByte(ControlProtocol.CANCEL_JOB);
+                out.writeInt(job);
+            });
+        }
+    }
+
+    @Override
+    public void onExecutorLost(Consumer<String> listener)
+    {
+        lostListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** The container of executor {@code containerId} ended (YARN says so); it is lost if it was registered. */
+    public void containerEnded(String containerId, String diagnostics)
+    {
+        Connection executor;
+        synchronized (this) {
+            executor = null;
+            for (Connection candidate : executors.values()) {
+                if (candidate.executorId().equals(containerId)) {
+                    executor = candidate;
+                }
+            }
+        }
+        if (executor != null) {
+            lost(executor, "its container ended: " + diagnostics);
+        }
+    }
+
+    private void acceptLoop()
+    {
+        while (true) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            }
+            catch (IOException e) {
+                return;
+            }
+            Thread reader = new Thread(() -> serve(socket), "tusk-control-" + socket.getRemoteSocketAddress());
+            reader.setDaemon(true);
+            reader.start();
+        }
+    }
+
+    /** Reads one executor's messages until its connection ends. */
+    private void serve(Socket socket)
+    {
+        Connection executor = null;
+        try {
+            socket.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            Handshake.accept(socket, secret, in, out);
+            if (in.readByte() != ControlProtocol.REGISTER) {
+                throw new IOException("an executor must register first");
+            }
+            ControlProtocol.Registration registration = ControlProtocol.readRegistration(in);
+            executor = new Connection(socket, out, registration.executor(), registration.host(), registration.cores(), clock.getAsLong());
+            synchronized (this) {
+                if (closed) {
+                    socket.close();
+                    return;
+                }
+                executors.put(executor.location, executor);
+                notifyAll();
+            }
+            LOG.info("Executor {} registered on {} with {} cores", executor.location, executor.host, executor.cores);
+            ExecutorPool executorPool = pool;
+            if (executorPool != null) {
+                executorPool.registered(executor.executorId());
+            }
+            while (true) {
+                byte type = in.readByte();
+                executor.lastHeard = clock.getAsLong();
+                switch (type) {
+                    case ControlProtocol.HEARTBEAT -> {
+                    }
+                    case ControlProtocol.SUCCEEDED -> {
+                        TaskAttemptId id = ControlProtocol.readAttemptId(in);
+                        byte[] result = ControlProtocol.readBytes(in);
+                        Launched attempt = ended(executor, id);
+                        if (attempt != null) {
+                            attempt.listener().succeeded(id, placement(attempt), result);
+                        }
+                    }
+                    case ControlProtocol.FAILED -> {
+                        TaskAttemptId id = ControlProtocol.readAttemptId(in);
+                        Throwable failure = Failures.read(in, failureClasses.get());
+                        Launched attempt = ended(executor, id);
+                        if (attempt != null) {
+                            attempt.listener().failed(id, placement(attempt), failure);
+                        }
+                    }
+                    default -> throw new IOException("unknown message type " + type);
+                }
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            if (executor == null) {
+                LOG.warn("Refused a connection to the control channel: {}", e.toString());
+                try {
+                    socket.close();
+                }
+                catch (IOException ignored) {
+                    // closing a connection that failed
+                }
+            }
+            else {
+                lost(executor, "its connection ended: " + e);
+            }
+        }
+    }
+
+    private static TaskPlacement placement(Launched attempt)
+    {
+        return new TaskPlacement(attempt.executor().location, attempt.executor().host, attempt.locality());
+    }
+
+    private synchronized Launched ended(Connection executor, TaskAttemptId id)
+    {
+        Launched attempt = launched.remove(id);
+        if (attempt == null || attempt.executor() != executor) {
+            return null;
+        }
+        executor.running--;
+        notifyAll();
+        return attempt;
+    }
+
+    /** Forgets a lost executor; reports its running attempts failed and tells the scheduler. */
+    private void lost(Connection executor, String reason)
+    {
+        List<Launched> orphans = new ArrayList<>();
+        synchronized (this) {
+            if (executors.remove(executor.location) == null) {
+                return;
+            }
+            launched.values().removeIf(attempt -> {
+                if (attempt.executor() == executor) {
+                    orphans.add(attempt);
+                    return true;
+                }
+                return false;
+            });
+            notifyAll();
+        }
+        executor.close();
+        if (!closed) {
+            LOG.warn("Executor {} on {} is lost ({}); {} running attempts run again elsewhere", executor.location, executor.host, reason, orphans.size());
+        }
+        for (Launched attempt : orphans) {
+            attempt.listener().failed(attempt.launch().attemptId(), placement(attempt), new ExecutorLostException(executor.location, reason));
+        }
+        if (!closed) {
+            for (Consumer<String> listener : lostListeners) {
+                listener.accept(executor.location);
+            }
+        }
+    }
+
+    /** Places waiting attempts on free slots, tells the pool about demand, checks heartbeats and idleness. */
+    private void placeLoop()
+    {
+        while (true) {
+            List<LocalityScheduler.Assignment<TaskListener>> assignments;
+            List<Connection> silent = new ArrayList<>();
+            List<Connection> idle = new ArrayList<>();
+            List<List<String>> demand;
+            int running;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                long now = clock.getAsLong();
+                List<LocalityScheduler.Slot> slots = new ArrayList<>();
+                Map<LocalityScheduler.Slot, Connection> bySlot = new HashMap<>();
+                for (Connection executor : executors.values()) {
+                    for (int free = executor.cores - executor.running; free > 0; free--) {
+                        LocalityScheduler.Slot slot = new LocalityScheduler.Slot(executor.location, executor.host);
+                        if (!bySlot.containsKey(slot)) {
+                            bySlot.put(slot, executor);
+                        }
+                        slots.add(slot);
+                    }
+                    if (now - executor.lastHeard > HEARTBEAT_TIMEOUT_MILLIS) {
+                        silent.add(executor);
+                    }
+                }
+                ExecutorPool executorPool = pool;
+                assignments = executorPool == null ? scheduler.offer(slots, now) : scheduler.offer(slots, now, executorPool::startingOn);
+                for (LocalityScheduler.Assignment<TaskListener> assignment : assignments) {
+                    Connection executor = bySlot.get(assignment.slot());
+                    executor.running++;
+                    launched.put(assignment.launch().attemptId(), new Launched(assignment.launch(), assignment.attachment(), executor, assignment.locality()));
+                }
+                demand = scheduler.pendingPreferences();
+                running = launched.size();
+                if (running > 0 || scheduler.pending() > 0) {
+                    idleSince = now;
+                }
+                else if (now - idleSince >= idleTimeoutMillis) {
+                    idle.addAll(executors.values());
+                    idleSince = now;
+                }
+            }
+            for (LocalityScheduler.Assignment<TaskListener> assignment : assignments) {
+                Connection executor;
+                synchronized (this) {
+                    Launched attempt = launched.get(assignment.launch().attemptId());
+                    executor = attempt == null ? null : attempt.executor();
+                }
+                if (executor != null) {
+                    LOG.debug("Attempt {} on {} ({})", assignment.launch().attemptId(), executor.location, assignment.locality());
+                    executor.send(out -> ControlProtocol.writeLaunch(out, assignment.launch()));
+                }
+            }
+            ExecutorPool executorPool = pool;
+            if (executorPool != null) {
+                executorPool.demand(demand, running);
+            }
+
+            for (Connection executor : silent) {
+                lost(executor, "no heartbeat for " + HEARTBEAT_TIMEOUT_MILLIS + " ms");
+            }
+            for (Connection executor : idle) {
+                retire(executor, "the application has had no work for " + idleTimeoutMillis + " ms");
+            }
+            synchronized (this) {
+                long wait = 200;
+                if (scheduler.nextLevelChange().isPresent()) {
+                    wait = Math.max(1, Math.min(wait, scheduler.nextLevelChange().get() - clock.getAsLong()));
+                }
+                if (assignments.isEmpty() && !closed) {
+                    try {
+                        wait(wait);
+                    }
+                    catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops an executor that is not needed and gives its container back; its map outputs go with it. */
+    private void retire(Connection executor, String reason)
+    {
+        synchronized (this) {
+            if (executor.running > 0 || executors.remove(executor.location) == null) {
+                return;
+            }
+        }
+        LOG.info("Giving back executor {}: {}", executor.location, reason);
+        executor.send(out -> {
+            out.writeByte(ControlProtocol.SHUTDOWN);
+            out.writeUTF(reason);
+        });
+        executor.close();
+        for (Consumer<String> listener : lostListeners) {
+            listener.accept(executor.location);
+        }
+        ExecutorPool executorPool = pool;
+        if (executorPool != null) {
+            executorPool.release(executor.executorId());
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        List<Connection> all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(executors.values());
+            notifyAll();
+        }
+        for (Connection executor : all) {
+            executor.send(out -> {
+                out.writeByte(ControlProtocol.SHUTDOWN);
+                out.writeUTF("the application ends");
+            });
+            executor.close();
+        }
+        try {
+            server.close();
+        }
+        catch (IOException e) {
+            LOG.debug("Cannot close the control channel", e);
+        }
+        placer.interrupt();
+        acceptor.interrupt();
+    }
+
+    private interface Message
+    {
+        void write(DataOutputStream out)
+                throws IOException;
+    }
+
+    /** One executor's connection. Fields other than the streams are guarded by the backend. */
+    private final class Connection
+    {
+        final Socket socket;
+        final DataOutputStream out;
+        final String location;
+        final String host;
+        final int cores;
+        volatile long lastHeard;
+        int running;
+
+        Connection(Socket socket, DataOutputStream out, String location, String host, int cores, long now)
+        {
+            this.socket = socket;
+            this.out = out;
+            this.location = location;
+            this.host = host;
+            this.cores = Math.max(1, cores);
+            this.lastHeard = now;
+        }
+
+        /** The container id: the part of the location before {@code @}. */
+        String executorId()
+        {
+            int at = location.indexOf('@');
+            return at < 0 ? location : location.substring(0, at);
+        }
+
+        void send(Message message)
+        {
+            try {
+                synchronized (out) {
+                    message.write(out);
+                    out.flush();
+                }
+            }
+            catch (IOException e) {
+                // the reader thread sees the broken connection and reports the executor lost
+                LOG.debug("Cannot send to executor {}", location, e);
+                close();
+            }
+        }
+
+        void close()
+        {
+            try {
+                socket.close();
+            }
+            catch (IOException ignored) {
+                // already broken
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.tusk.yarn.net;
+
+import io.tusk.engine.scheduler.TaskLaunch;
+import io.tusk.engine.storage.StorageLevel;
+import io.tusk.engine.task.TaskAttemptId;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages between the application master and its executors on the control channel, after the
+ * {@link Handshake}: one type byte, then the message's fields. The executor registers once; then
+ * the master sends attempts to launch and jobs to cancel, the executor sends how attempts ended and
+ * a heartbeat while it has nothing else to say.
+ */
+public final class ControlProtocol
+{
+    /** executor to master: id, host, cores */
+    public static final byte REGISTER = 1;
+    /** master to executor: an attempt */
+    public static final byte LAUNCH = 2;
+    /** master to executor: interrupt the attempts of a job */
+    public static final byte CANCEL_JOB = 3;
+    /** executor to master: attempt id, serialized result */
+    public static final byte SUCCEEDED = 4;
+    /** executor to master: attempt id, serialized failure */
+    public static final byte FAILED = 5;
+    public static final byte HEARTBEAT = 6;
+    /** master to executor: stop */
+    public static final byte SHUTDOWN = 7;
+
+    private ControlProtocol() {}
+
+    public record Registration(String executor, String host, int cores) {}
+
+    public static void writeRegistration(DataOutput out, Registration registration)
+            throws IOException
+    {
+        out.writeByte(REGISTER);
+        out.writeUTF(registration.executor());
+        out.writeUTF(registration.host());
+        out.writeInt(registration.cores());
+    }
+
+    public static Registration readRegistration(DataInput in)
+            throws IOException
+    {
+        return new Registration(in.readUTF(), in.readUTF(), in.readInt());
+    }
+
+    public static void writeAttemptId(DataOutput out, TaskAttemptId id)
+            throws IOException
+    {
+        out.writeInt(id.job());
+        out.writeInt(id.stage());
+        out.writeInt(id.partition());
+        out.writeInt(id.attempt());
+    }
+
+    public static TaskAttemptId readAttemptId(DataInput in)
+            throws IOException
+    {
+        return new TaskAttemptId(in.readInt(), in.readInt(), in.readInt(), in.readInt());
+    }
+
+    public static void writeBytes(DataOutput out, byte[] bytes)
+            throws IOException
+    {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    public static byte[] readBytes(DataInput in)
+            throws IOException
+    {
+        int length = in.readInt();
+        if (length < 0) {
+            throw new IOException("negative message length " + length);
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    public static void writeLaunch(DataOutput out, TaskLaunch launch)
+            throws IOException
+    {
+        out.writeByte(LAUNCH);
+        writeAttemptId(out, launch.attemptId());
+        writeBytes(out, launch.taskBinary());
+        out.writeInt(launch.storageLevels().size());
+        for (Map.Entry<Integer, StorageLevel> level : launch.storageLevels().entrySet()) {
+            out.writeInt(level.getKey());
+            out.writeUTF(level.getValue().name());
+        }
+        out.writeInt(launch.preferredHosts().size());
+        for (String host : launch.preferredHosts()) {
+            out.writeUTF(host);
+        }
+        out.writeInt(launch.shuffleLocations().size());
+        for (Map.Entry<Integer, List<String>> shuffle : launch.shuffleLocations().entrySet()) {
+            out.writeInt(shuffle.getKey());
+            out.writeInt(shuffle.getValue().size());
+            for (String location : shuffle.getValue()) {
+                out.writeUTF(location);
+            }
+        }
+    }
+
+    public static TaskLaunch readLaunch(DataInput in)
+            throws IOException
+    {
+        TaskAttemptId id = readAttemptId(in);
+        byte[] binary = readBytes(in);
+        Map<Integer, StorageLevel> levels = new HashMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            levels.put(in.readInt(), StorageLevel.valueOf(in.readUTF()));
+        }
+        List<String> hosts = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            hosts.add(in.readUTF());
+        }
+        Map<Integer, List<String>> shuffles = new HashMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            int shuffleId = in.readInt();
+            int maps = in.readInt();
+            // the same few executors hold every map: keep one string per executor
+            Map<String, String> interned = new HashMap<>();
+            List<String> locations = new ArrayList<>(maps);
+            for (int map = 0; map < maps; map++) {
+                String location = in.readUTF();
+                locations.add(interned.computeIfAbsent(location, key -> key));
+            }
+            shuffles.put(shuffleId, locations);
+        }
+        return new TaskLaunch(id, binary, levels, hosts, shuffles);
+    }
+}

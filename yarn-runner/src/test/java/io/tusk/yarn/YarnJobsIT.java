@@ -1,0 +1,228 @@
+package io.tusk.yarn;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.examples.WordCount;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobCounter;
+import org.apache.hadoop.mapreduce.TaskReport;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+import org.apache.hadoop.mapreduce.task.JobContextImpl;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Jobs on {@code mapreduce.framework.name=tusk-yarn} on a three-node cluster whose nodes have host
+ * identities of their own: the same output as Hadoop's LocalJobRunner, maps next to their blocks.
+ */
+class YarnJobsIT
+{
+    private static final int FILES = 12;
+    private static MultiHostCluster cluster;
+    private static File base;
+
+    @BeforeAll
+    static void start()
+            throws Exception
+    {
+        // in target/, kept after the run: the containers' logs are there
+        base = Files.createTempDirectory(Files.createDirectories(java.nio.file.Path.of("target", "clusters")), "jobs").toFile();
+        cluster = new MultiHostCluster(base).start();
+        // twelve single-block files, four on each node
+        Random random = new Random(7);
+        for (int file = 0; file < FILES; file++) {
+            try (OutputStream out = cluster.createOn(new Path("/in/words-" + file), file % MultiHostCluster.HOSTS.length, 1024 * 1024)) {
+                StringBuilder text = new StringBuilder();
+                for (int line = 0; line < 8_000; line++) {
+                    for (int word = 0; word < 8; word++) {
+                        text.append("w").append(random.nextInt(2000)).append(word == 7 ? '\n' : ' ');
+                    }
+                }
+                out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        if (cluster != null) {
+            cluster.close();
+        }
+        org.apache.hadoop.fs.FileUtil.fullyDelete(new File(base, "dfs"));
+    }
+
+    /** A client of the cluster that runs jobs on Tusk, uploading Tusk's jars as a deployment has them. */
+    static Configuration tuskConf()
+            throws IOException
+    {
+        Configuration conf = cluster.conf();
+        conf.set("mapreduce.framework.name", YarnSettings.FRAMEWORK_NAME);
+        conf.setInt("yarn.app.mapreduce.am.resource.mb", 512);
+        conf.setInt(YarnSettings.EXECUTOR_MEMORY_MB, 512);
+        conf.setInt(YarnSettings.EXECUTOR_CORES, 4);
+        conf.set("yarn.app.mapreduce.am.staging-dir", "/staging");
+        conf.setInt("mapreduce.client.progressmonitor.pollinterval", 100);
+        conf.setInt("mapreduce.client.completion.pollinterval", 100);
+        conf.set("tusk.yarn.jars", tuskJars());
+        return conf;
+    }
+
+    private static String tuskJars()
+            throws IOException
+    {
+        String runtime = Files.readString(java.nio.file.Path.of("target", "runtime-classpath.txt")).trim();
+        return new File("target/classes").getAbsolutePath() + File.pathSeparator + runtime;
+    }
+
+    static Configuration localConf()
+            throws IOException
+    {
+        Configuration conf = cluster.conf();
+        conf.set("mapreduce.framework.name", "local");
+        conf.setInt("mapreduce.client.completion.pollinterval", 50);
+        return conf;
+    }
+
+    private static Job wordCount(Configuration conf, String output)
+            throws IOException
+    {
+        Job job = Job.getInstance(conf, "word count");
+        job.setJarByClass(WordCount.class);
+        job.setMapperClass(WordCount.TokenizerMapper.class);
+        job.setCombinerClass(WordCount.IntSumReducer.class);
+        job.setReducerClass(WordCount.IntSumReducer.class);
+        job.setOutputKeyClass(Text.class);
+        job.setOutputValueClass(IntWritable.class);
+        job.setNumReduceTasks(3);
+        FileInputFormat.addInputPath(job, new Path("/in"));
+        FileOutputFormat.setOutputPath(job, new Path(output));
+        return job;
+    }
+
+    @Test
+    void wordCountWritesWhatTheLocalJobRunnerWritesWithMapsNextToTheirBlocks()
+            throws Exception
+    {
+        Job local = wordCount(localConf(), "/out/wordcount-local");
+        assertThat(local.waitForCompletion(false)).isTrue();
+        Job tusk = wordCount(tuskConf(), "/out/wordcount-tusk");
+        assertThat(tusk.waitForCompletion(true)).isTrue();
+        assertSameOutput(new Path("/out/wordcount-local"), new Path("/out/wordcount-tusk"));
+
+        long maps = tusk.getCounters().findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue();
+        long dataLocal = tusk.getCounters().findCounter(JobCounter.DATA_LOCAL_MAPS).getValue();
+        assertThat(maps).isEqualTo(FILES);
+        assertThat(dataLocal).as("data-local maps of %s", maps).isGreaterThanOrEqualTo((long) Math.ceil(0.9 * maps));
+
+        // each map's report names the host it ran on: the host of its split's block, but for the few that may not be
+        List<InputSplit> splits = splitsAsSubmitted(tuskConf());
+        TaskReport[] reports = tusk.getTaskReports(TaskType.MAP);
+        int onTheirBlock = 0;
+        for (TaskReport report : reports) {
+            String host = report.getState().substring(report.getState().lastIndexOf(' ') + 1);
+            assertThat(host).isIn((Object[]) MultiHostCluster.HOSTS);
+            if (List.of(splits.get(report.getTaskID().getId()).getLocations()).contains(host)) {
+                onTheirBlock++;
+            }
+        }
+        assertThat(onTheirBlock).isEqualTo((int) dataLocal);
+
+        ApplicationReport application = application(tusk);
+        assertThat(application.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(application.getApplicationType()).isEqualTo("TUSK");
+    }
+
+    /** The splits of the word count's input in the order JobSubmitter numbers the maps: largest first. */
+    private static List<InputSplit> splitsAsSubmitted(Configuration conf)
+            throws Exception
+    {
+        Job job = wordCount(conf, "/unused");
+        List<InputSplit> splits = new ArrayList<>(new TextInputFormat().getSplits(new JobContextImpl(job.getConfiguration(), job.getJobID())));
+        splits.sort(Comparator.comparingLong((InputSplit split) -> {
+            try {
+                return split.getLength();
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).reversed());
+        return splits;
+    }
+
+    /** YARN's report of the job's application once it has ended (its master ends soon after the client hears the job's end). */
+    static ApplicationReport application(Job job)
+            throws Exception
+    {
+        try (YarnClient client = YarnClient.createYarnClient()) {
+            client.init(cluster.conf());
+            client.start();
+            org.apache.hadoop.mapreduce.JobID id = job.getJobID();
+            org.apache.hadoop.yarn.api.records.ApplicationId application = org.apache.hadoop.yarn.api.records.ApplicationId.newInstance(
+                    Long.parseLong(id.getJtIdentifier()), id.getId());
+            ApplicationReport[] report = new ApplicationReport[1];
+            MultiHostCluster.waitFor(() -> {
+                try {
+                    report[0] = client.getApplicationReport(application);
+                }
+                catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return report[0].getFinalApplicationStatus() != FinalApplicationStatus.UNDEFINED;
+            }, 60_000, "application " + application + " ends");
+            return report[0];
+        }
+    }
+
+    static void assertSameOutput(Path expected, Path actual)
+            throws IOException
+    {
+        Map<String, String> expectedFiles = files(expected);
+        Map<String, String> actualFiles = files(actual);
+        assertThat(actualFiles.keySet()).as("files written").containsExactlyElementsOf(expectedFiles.keySet());
+        for (String name : expectedFiles.keySet()) {
+            assertThat(actualFiles.get(name)).as("contents of %s", name).isEqualTo(expectedFiles.get(name));
+        }
+    }
+
+    private static Map<String, String> files(Path directory)
+            throws IOException
+    {
+        FileSystem fs = cluster.fileSystem();
+        Map<String, String> files = new TreeMap<>();
+        for (FileStatus status : fs.listStatus(directory)) {
+            if (status.isFile()) {
+                try (var in = fs.open(status.getPath())) {
+                    files.put(status.getPath().getName(), new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        return files;
+    }
+}
