@@ -97,7 +97,7 @@ public final class FinalState
     public void write(DataOutput out)
             throws IOException
     {
-        org.apache.hadoop.mapred.JobStatus.downgrade(status).write(out);
+        SentJobStatus.copyOf(status).write(out);
         counters.write(out);
         out.writeInt(events.length);
         for (TaskCompletionEvent event : events) {
@@ -114,7 +114,7 @@ public final class FinalState
     public void readFields(DataInput in)
             throws IOException
     {
-        org.apache.hadoop.mapred.JobStatus read = new org.apache.hadoop.mapred.JobStatus();
+        SentJobStatus read = new SentJobStatus();
         read.readFields(in);
         status = read;
         counters = new Counters();

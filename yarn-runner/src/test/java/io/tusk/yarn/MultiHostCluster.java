@@ -231,6 +231,18 @@ final class MultiHostCluster
         nodeManagers.get(node).stop();
     }
 
+    /** Containers running on the node managers now. */
+    int runningContainers()
+    {
+        int running = 0;
+        for (NodeManager nodeManager : nodeManagers) {
+            if (nodeManager.getServiceState() == org.apache.hadoop.service.Service.STATE.STARTED) {
+                running += nodeManager.getNMContext().getContainers().size();
+            }
+        }
+        return running;
+    }
+
     /** The client's configuration: the default file system, the resource manager, the topology. */
     Configuration conf()
     {

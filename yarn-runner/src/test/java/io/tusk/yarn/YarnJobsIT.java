@@ -159,6 +159,126 @@ class YarnJobsIT
         assertThat(application.getApplicationType()).isEqualTo("TUSK");
     }
 
+    /** A word count whose classes come from the test's own job jar. */
+    private static Job testJob(Configuration conf, String output, Class<? extends org.apache.hadoop.mapreduce.Mapper<?, ?, ?, ?>> mapper)
+            throws IOException
+    {
+        Job job = wordCount(conf, output);
+        job.setJar(TestJobs.jar(base).getAbsolutePath());
+        job.setMapperClass(mapper);
+        job.setCombinerClass(TestJobs.IntSumReducer.class);
+        job.setReducerClass(TestJobs.IntSumReducer.class);
+        return job;
+    }
+
+    @Test
+    void failingMapperFailsTheJobAsLocallyAndLeavesNoOutput()
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), "/out/failing", TestJobs.FailingMapper.class);
+        job.getConfiguration().setInt("mapreduce.map.maxattempts", 2);
+        assertThat(job.waitForCompletion(false)).isFalse();
+        assertThat(job.getStatus().getState()).isEqualTo(org.apache.hadoop.mapreduce.JobStatus.State.FAILED);
+        assertThat(job.getStatus().getFailureInfo())
+                .contains("Task failed task_")
+                .contains("java.lang.IllegalStateException: bad record at offset 0")
+                .contains("Job failed as tasks failed. failedMaps:");
+        // each failed attempt's diagnostics, as the client prints them
+        org.apache.hadoop.mapreduce.TaskCompletionEvent[] events = job.getTaskCompletionEvents(0, 100);
+        assertThat(events).anySatisfy(event -> {
+            assertThat(event.getStatus()).isEqualTo(org.apache.hadoop.mapreduce.TaskCompletionEvent.Status.FAILED);
+            try {
+                assertThat(job.getTaskDiagnostics(event.getTaskAttemptId())).singleElement().asString().contains("bad record at offset 0");
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertNoOutput(new Path("/out/failing"));
+        assertThat(application(job).getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+    }
+
+    @Test
+    void killedJobEndsItsApplicationAndLeavesNoOutputNorContainers()
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), "/out/killed", TestJobs.SlowTokenizer.class);
+        job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=60000");
+        job.submit();
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return job.getStatus().getState() == org.apache.hadoop.mapreduce.JobStatus.State.RUNNING && job.getTaskReports(TaskType.MAP).length > 0
+                        && java.util.Arrays.stream(job.getTaskReports(TaskType.MAP)).anyMatch(report -> !report.getRunningTaskAttemptIds().isEmpty());
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 120_000, "the maps run");
+        job.killJob();
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return job.isComplete();
+            }
+            catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 60_000, "the job ends");
+        assertThat(job.getStatus().getState()).isEqualTo(org.apache.hadoop.mapreduce.JobStatus.State.KILLED);
+        assertThat(application(job).getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
+        assertNoOutput(new Path("/out/killed"));
+        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every container of the killed job ends");
+    }
+
+    @Test
+    void jobSurvivesAnExecutorKilledWhileItsMapsRun()
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), "/out/executor-killed", TestJobs.SlowTokenizer.class);
+        job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=1500");
+        job.submit();
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return java.util.Arrays.stream(job.getTaskReports(TaskType.MAP))
+                        .filter(report -> report.getCurrentStatus() == org.apache.hadoop.mapred.TIPStatus.COMPLETE).count() >= 2;
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 120_000, "some maps succeed");
+        String application = job.getJobID().toString().replace("job_", "container_");
+        ProcessHandle executor = ProcessHandle.allProcesses()
+                .filter(process -> commandLine(process).contains("io.tusk.yarn.executor.ExecutorMain") && commandLine(process).contains(application))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no executor process of " + application));
+        executor.destroyForcibly();
+        assertThat(job.waitForCompletion(false)).as("the job succeeds without the killed executor").isTrue();
+        Job local = wordCount(localConf(), "/out/executor-killed-local");
+        assertThat(local.waitForCompletion(false)).isTrue();
+        assertSameOutput(new Path("/out/executor-killed-local"), new Path("/out/executor-killed"));
+        assertThat(job.getCounters().findCounter(JobCounter.NUM_KILLED_MAPS).getValue() + job.getCounters().findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue())
+                .as("maps ran again").isGreaterThan(FILES);
+    }
+
+    private static String commandLine(ProcessHandle process)
+    {
+        try {
+            return Files.readString(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "cmdline")).replace('\0', ' ');
+        }
+        catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** As Hadoop's committer leaves it after a failed or killed job: no file, at most an empty directory. */
+    private static void assertNoOutput(Path output)
+            throws IOException
+    {
+        FileSystem fs = cluster.fileSystem();
+        if (fs.exists(output)) {
+            assertThat(fs.listFiles(output, true).hasNext()).as("files under %s", output).isFalse();
+        }
+    }
+
     /** The splits of the word count's input in the order JobSubmitter numbers the maps: largest first. */
     private static List<InputSplit> splitsAsSubmitted(Configuration conf)
             throws Exception

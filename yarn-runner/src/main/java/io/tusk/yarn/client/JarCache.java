@@ -120,12 +120,23 @@ final class JarCache
         }
         List<File> result = new ArrayList<>();
         for (File file : entries) {
-            // the JDK's own files and directories outside a build are not Tusk's
-            if (file.isFile() && file.getName().endsWith(".jar") || file.isDirectory()) {
+            // jars, and class directories of a development build; not configuration directories
+            // (the cluster has its own; the job's configuration travels as job.xml)
+            if (file.isFile() && file.getName().endsWith(".jar") || file.isDirectory() && holdsClasses(file)) {
                 result.add(file);
             }
         }
         return result;
+    }
+
+    private static boolean holdsClasses(File directory)
+    {
+        try (Stream<java.nio.file.Path> walk = Files.walk(directory.toPath())) {
+            return walk.anyMatch(path -> path.toString().endsWith(".class"));
+        }
+        catch (IOException e) {
+            return false;
+        }
     }
 
     private static void addWithManifestClassPath(File file, Set<File> entries)

@@ -12,16 +12,23 @@ import java.net.InetSocketAddress;
 /**
  * Answers {@code mapreduce.framework.name=tusk-yarn}: Hadoop's {@code Cluster} finds this provider
  * with {@link java.util.ServiceLoader} and submits each job as a YARN application whose master runs
- * it on Tusk.
+ * it on Tusk. Under Tusk's launcher ({@code bin/tusk}, which reads the cluster's site files from
+ * {@code HADOOP_CONF_DIR}), it also answers {@code yarn}: what the cluster would run on MapReduce
+ * runs on Tusk.
  */
 public final class TuskYarnClientProtocolProvider
         extends ClientProtocolProvider
 {
+    /** System property that Tusk's launcher sets. */
+    public static final String LAUNCHER = "tusk.launcher";
+
     @Override
     public ClientProtocol create(Configuration conf)
             throws IOException
     {
-        if (!YarnSettings.FRAMEWORK_NAME.equals(conf.get(MRConfig.FRAMEWORK_NAME))) {
+        String framework = conf.get(MRConfig.FRAMEWORK_NAME);
+        boolean launcher = Boolean.getBoolean(LAUNCHER);
+        if (!YarnSettings.FRAMEWORK_NAME.equals(framework) && !(launcher && MRConfig.YARN_FRAMEWORK_NAME.equals(framework))) {
             return null;
         }
         return new TuskYarnClientProtocol(conf);

@@ -6,6 +6,7 @@ import io.tusk.mr.TuskClientProtocol;
 import io.tusk.yarn.ContainerResources;
 import io.tusk.yarn.FinalState;
 import io.tusk.yarn.MasterProtocol;
+import io.tusk.yarn.SentJobStatus;
 import io.tusk.yarn.SentTaskReport;
 import io.tusk.yarn.YarnSettings;
 import io.tusk.yarn.net.AppSecret;
@@ -338,10 +339,13 @@ public final class ApplicationMaster
             throws IOException
     {
         JobStatus status = jobs().getJobStatus(id);
-        if (status != null && status.isJobComplete()) {
+        if (status == null) {
+            return null;
+        }
+        if (status.isJobComplete()) {
             finalStatusSeen = true;
         }
-        return status;
+        return SentJobStatus.copyOf(status);
     }
 
     @Override

@@ -1,0 +1,98 @@
+package io.tusk.yarn;
+
+import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Mapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+/** Job classes of the tests, and a job jar that holds them (the cluster's tasks load them from it). */
+final class TestJobs
+{
+    private TestJobs() {}
+
+    /** Fails on the first record it reads, in every attempt. */
+    public static final class FailingMapper
+            extends Mapper<LongWritable, Text, Text, IntWritable>
+    {
+        @Override
+        protected void map(LongWritable key, Text value, Context context)
+        {
+            throw new IllegalStateException("bad record at offset " + key.get() + " of " + context.getInputSplit());
+        }
+    }
+
+    /**
+     * Word count's mapper, slowed down so that a test can act while the maps run: it pauses before
+     * its first record, longer for later input files ({@code words-N}), so that maps end one after another.
+     */
+    public static final class SlowTokenizer
+            extends Mapper<LongWritable, Text, Text, IntWritable>
+    {
+        private static final IntWritable ONE = new IntWritable(1);
+        private final Text word = new Text();
+
+        @Override
+        protected void map(LongWritable key, Text value, Context context)
+                throws IOException, InterruptedException
+        {
+            if (key.get() == 0) {
+                String file = ((org.apache.hadoop.mapreduce.lib.input.FileSplit) context.getInputSplit()).getPath().getName();
+                int index = Integer.parseInt(file.substring(file.lastIndexOf('-') + 1));
+                Thread.sleep(Long.getLong("tusk.test.map.pause", 100) * (index + 1) / 4);
+            }
+            for (String token : value.toString().split(" ")) {
+                word.set(token);
+                context.write(word, ONE);
+            }
+        }
+    }
+
+    /** Sums the counts of a word. */
+    public static final class IntSumReducer
+            extends org.apache.hadoop.mapreduce.Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        private final IntWritable sum = new IntWritable();
+
+        @Override
+        protected void reduce(Text key, Iterable<IntWritable> values, Context context)
+                throws IOException, InterruptedException
+        {
+            int total = 0;
+            for (IntWritable value : values) {
+                total += value.get();
+            }
+            sum.set(total);
+            context.write(key, sum);
+        }
+    }
+
+    /** A jar with the classes of this file, as a user's job jar would hold them. */
+    static File jar(File directory)
+            throws IOException
+    {
+        File jar = new File(directory, "test-jobs.jar");
+        if (jar.exists()) {
+            return jar;
+        }
+        Files.createDirectories(directory.toPath());
+        try (OutputStream out = Files.newOutputStream(jar.toPath()); JarOutputStream jarOut = new JarOutputStream(out)) {
+            for (Class<?> type : new Class<?>[] {TestJobs.class, FailingMapper.class, SlowTokenizer.class, IntSumReducer.class}) {
+                String name = type.getName().replace('.', '/') + ".class";
+                jarOut.putNextEntry(new JarEntry(name));
+                try (InputStream in = type.getClassLoader().getResourceAsStream(name)) {
+                    in.transferTo(jarOut);
+                }
+                jarOut.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
