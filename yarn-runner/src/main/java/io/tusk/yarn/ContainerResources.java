@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.records.LocalResource;
@@ -79,13 +80,18 @@ public final class ContainerResources
         FileSystem fs = list.getFileSystem(conf);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(list), StandardCharsets.UTF_8))) {
             String line;
+            Boolean publicDirectory = null;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] fields = line.split("\t", 2);
                 String link = YarnSettings.LIB_DIR + "/" + fields[0];
-                add(conf, link, new Path(fields[1]), LocalResourceType.FILE);
+                Path jar = new Path(fields[1]);
+                if (publicDirectory == null) {
+                    publicDirectory = everyoneCanTraverse(jar.getFileSystem(conf), jar.getParent());
+                }
+                add(conf, link, jar, LocalResourceType.FILE, publicDirectory);
                 classpath.add(link);
             }
         }
@@ -152,10 +158,32 @@ public final class ContainerResources
     private void add(Configuration conf, String link, Path path, LocalResourceType type)
             throws IOException
     {
+        add(conf, link, path, type, false);
+    }
+
+    /**
+     * @param publicDirectory everyone may traverse the file's directory and its ancestors: a file
+     * everyone may read is then localized once per node for every application (YARN's public cache)
+     */
+    private void add(Configuration conf, String link, Path path, LocalResourceType type, boolean publicDirectory)
+            throws IOException
+    {
         FileSystem fs = path.getFileSystem(conf);
         FileStatus status = fs.getFileStatus(path);
         Path qualified = fs.makeQualified(status.getPath());
-        resources.put(link, LocalResource.newInstance(URL.fromPath(qualified), type, LocalResourceVisibility.APPLICATION, status.getLen(),
-                status.getModificationTime()));
+        boolean everyoneReads = status.getPermission().getOtherAction().implies(FsAction.READ);
+        LocalResourceVisibility visibility = publicDirectory && everyoneReads ? LocalResourceVisibility.PUBLIC : LocalResourceVisibility.APPLICATION;
+        resources.put(link, LocalResource.newInstance(URL.fromPath(qualified), type, visibility, status.getLen(), status.getModificationTime()));
+    }
+
+    private static boolean everyoneCanTraverse(FileSystem fs, Path directory)
+            throws IOException
+    {
+        for (Path current = directory; current != null; current = current.getParent()) {
+            if (!fs.getFileStatus(current).getPermission().getOtherAction().implies(FsAction.EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

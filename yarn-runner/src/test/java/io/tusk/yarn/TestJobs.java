@@ -74,6 +74,61 @@ final class TestJobs
         }
     }
 
+    /**
+     * An old-API word count that leaves out the words listed in the distributed cache file linked
+     * as {@code stopwords}, read in {@code configure} as Hadoop's tasks read it: from the working directory.
+     */
+    public static final class StopWordMapper
+            extends org.apache.hadoop.mapred.MapReduceBase
+            implements org.apache.hadoop.mapred.Mapper<LongWritable, Text, Text, IntWritable>
+    {
+        private static final IntWritable ONE = new IntWritable(1);
+        private final java.util.Set<String> stopWords = new java.util.HashSet<>();
+        private final Text word = new Text();
+
+        @Override
+        public void configure(org.apache.hadoop.mapred.JobConf job)
+        {
+            try {
+                stopWords.addAll(Files.readAllLines(new File("stopwords").toPath()));
+            }
+            catch (IOException e) {
+                throw new java.io.UncheckedIOException("the cache file is not linked as stopwords", e);
+            }
+        }
+
+        @Override
+        public void map(LongWritable key, Text value, org.apache.hadoop.mapred.OutputCollector<Text, IntWritable> output,
+                org.apache.hadoop.mapred.Reporter reporter)
+                throws IOException
+        {
+            for (String token : value.toString().split(" ")) {
+                if (!stopWords.contains(token)) {
+                    word.set(token);
+                    output.collect(word, ONE);
+                }
+            }
+        }
+    }
+
+    /** The old API's sum of counts. */
+    public static final class OldApiSum
+            extends org.apache.hadoop.mapred.MapReduceBase
+            implements org.apache.hadoop.mapred.Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        @Override
+        public void reduce(Text key, java.util.Iterator<IntWritable> values, org.apache.hadoop.mapred.OutputCollector<Text, IntWritable> output,
+                org.apache.hadoop.mapred.Reporter reporter)
+                throws IOException
+        {
+            int sum = 0;
+            while (values.hasNext()) {
+                sum += values.next().get();
+            }
+            output.collect(key, new IntWritable(sum));
+        }
+    }
+
     /** A jar with the classes of this file, as a user's job jar would hold them. */
     static File jar(File directory)
             throws IOException
@@ -84,7 +139,7 @@ final class TestJobs
         }
         Files.createDirectories(directory.toPath());
         try (OutputStream out = Files.newOutputStream(jar.toPath()); JarOutputStream jarOut = new JarOutputStream(out)) {
-            for (Class<?> type : new Class<?>[] {TestJobs.class, FailingMapper.class, SlowTokenizer.class, IntSumReducer.class}) {
+            for (Class<?> type : new Class<?>[] {TestJobs.class, FailingMapper.class, SlowTokenizer.class, IntSumReducer.class, StopWordMapper.class, OldApiSum.class}) {
                 String name = type.getName().replace('.', '/') + ".class";
                 jarOut.putNextEntry(new JarEntry(name));
                 try (InputStream in = type.getClassLoader().getResourceAsStream(name)) {

@@ -2,6 +2,11 @@ package io.tusk.yarn;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.examples.WordCount;
+import org.apache.hadoop.examples.terasort.TeraGen;
+import org.apache.hadoop.examples.terasort.TeraSort;
+import org.apache.hadoop.examples.terasort.TeraValidate;
+import org.apache.hadoop.streaming.StreamJob;
+import org.apache.hadoop.util.ToolRunner;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,7 +26,10 @@ import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.File;
 import java.io.IOException;
@@ -40,7 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Jobs on {@code mapreduce.framework.name=tusk-yarn} on a three-node cluster whose nodes have host
  * identities of their own: the same output as Hadoop's LocalJobRunner, maps next to their blocks.
+ * The test that stops a node runs last.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YarnJobsIT
 {
     private static final int FILES = 12;
@@ -159,6 +169,70 @@ class YarnJobsIT
         assertThat(application.getApplicationType()).isEqualTo("TUSK");
     }
 
+    @Test
+    void teraSortAndTeraValidateWriteWhatTheLocalJobRunnerWrites()
+            throws Exception
+    {
+        assertThat(ToolRunner.run(localConf(), new TeraGen(), new String[] {"-D", "mapreduce.job.maps=3", "30000", "/tera/in"})).isZero();
+        String[] sort = {"-D", "mapreduce.job.reduces=3", "/tera/in", "/tera/sorted-%s"};
+        assertThat(ToolRunner.run(localConf(), new TeraSort(), withRunner(sort, "local"))).isZero();
+        assertThat(ToolRunner.run(tuskConf(), new TeraSort(), withRunner(sort, "tusk"))).isZero();
+        assertSameOutput(new Path("/tera/sorted-local"), new Path("/tera/sorted-tusk"));
+        String[] validate = {"/tera/sorted-%s", "/tera/report-%s"};
+        assertThat(ToolRunner.run(localConf(), new TeraValidate(), withRunner(validate, "local"))).isZero();
+        assertThat(ToolRunner.run(tuskConf(), new TeraValidate(), withRunner(validate, "tusk"))).isZero();
+        assertSameOutput(new Path("/tera/report-local"), new Path("/tera/report-tusk"));
+        assertThat(files(new Path("/tera/report-tusk")).get("part-r-00000")).startsWith("checksum\t").doesNotContain("error");
+    }
+
+    private static String[] withRunner(String[] arguments, String runner)
+    {
+        String[] formatted = new String[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            formatted[i] = String.format(arguments[i], runner);
+        }
+        return formatted;
+    }
+
+    @Test
+    void pythonStreamingWordCountWithACombinerWritesWhatTheLocalJobRunnerWrites()
+            throws Exception
+    {
+        String scripts = new File("../samples/streaming/mapper.py").getAbsolutePath() + "," + new File("../samples/streaming/reducer.py").getAbsolutePath();
+        String[] arguments = {"-D", "mapreduce.job.reduces=2", "-files", scripts, "-mapper", "mapper.py", "-combiner", "reducer.py", "-reducer", "reducer.py",
+                "-input", "/in", "-output", "/streaming-%s"};
+        assertThat(ToolRunner.run(localConf(), new StreamJob(), withRunner(arguments, "local"))).isZero();
+        assertThat(ToolRunner.run(tuskConf(), new StreamJob(), withRunner(arguments, "tusk"))).isZero();
+        assertSameOutput(new Path("/streaming-local"), new Path("/streaming-tusk"));
+    }
+
+    @Test
+    void oldApiJobWithTheDistributedCacheWritesWhatTheLocalJobRunnerWrites()
+            throws Exception
+    {
+        try (OutputStream out = cluster.fileSystem().create(new Path("/cache/stop.txt"))) {
+            out.write("w1\nw2\nw3\nw10\n".getBytes(StandardCharsets.UTF_8));
+        }
+        for (String runner : List.of("local", "tusk")) {
+            org.apache.hadoop.mapred.JobConf job = new org.apache.hadoop.mapred.JobConf(runner.equals("local") ? localConf() : tuskConf());
+            job.setJobName("stop words");
+            job.setJar(TestJobs.jar(base).getAbsolutePath());
+            job.setMapperClass(TestJobs.StopWordMapper.class);
+            job.setCombinerClass(TestJobs.OldApiSum.class);
+            job.setReducerClass(TestJobs.OldApiSum.class);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(IntWritable.class);
+            job.setNumReduceTasks(2);
+            job.setNumMapTasks(1);
+            job.addCacheFile(new java.net.URI(cluster.fileSystem().makeQualified(new Path("/cache/stop.txt")) + "#stopwords"));
+            org.apache.hadoop.mapred.FileInputFormat.setInputPaths(job, new Path("/in"));
+            org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(job, new Path("/old-api-" + runner));
+            assertThat(org.apache.hadoop.mapred.JobClient.runJob(job).isSuccessful()).isTrue();
+        }
+        assertSameOutput(new Path("/old-api-local"), new Path("/old-api-tusk"));
+        assertThat(files(new Path("/old-api-tusk")).values()).noneMatch(contents -> contents.startsWith("w1\t") || contents.contains("\nw10\t"));
+    }
+
     /** A word count whose classes come from the test's own job jar. */
     private static Job testJob(Configuration conf, String output, Class<? extends org.apache.hadoop.mapreduce.Mapper<?, ?, ?, ?>> mapper)
             throws IOException
@@ -259,6 +333,38 @@ class YarnJobsIT
                 .as("maps ran again").isGreaterThan(FILES);
     }
 
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void jobSurvivesANodeManagerStoppedWhileItsMapsRun()
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), "/out/node-stopped", TestJobs.SlowTokenizer.class);
+        job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=2000");
+        job.submit();
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return java.util.Arrays.stream(job.getTaskReports(TaskType.MAP))
+                        .filter(report -> report.getCurrentStatus() == org.apache.hadoop.mapred.TIPStatus.COMPLETE).count() >= 2;
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 120_000, "some maps succeed");
+        // a node that runs an executor, not the master
+        String master = application(job, false).getHost();
+        int node = -1;
+        for (int i = 0; i < MultiHostCluster.HOSTS.length; i++) {
+            if (!MultiHostCluster.HOSTS[i].equals(master)) {
+                node = i;
+            }
+        }
+        cluster.stopNodeManager(node);
+        assertThat(job.waitForCompletion(false)).as("the job succeeds without the stopped node").isTrue();
+        Job local = wordCount(localConf(), "/out/node-stopped-local");
+        assertThat(local.waitForCompletion(false)).isTrue();
+        assertSameOutput(new Path("/out/node-stopped-local"), new Path("/out/node-stopped"));
+    }
+
     private static String commandLine(ProcessHandle process)
     {
         try {
@@ -300,6 +406,12 @@ class YarnJobsIT
     static ApplicationReport application(Job job)
             throws Exception
     {
+        return application(job, true);
+    }
+
+    static ApplicationReport application(Job job, boolean ended)
+            throws Exception
+    {
         try (YarnClient client = YarnClient.createYarnClient()) {
             client.init(cluster.conf());
             client.start();
@@ -314,7 +426,7 @@ class YarnJobsIT
                 catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                return report[0].getFinalApplicationStatus() != FinalApplicationStatus.UNDEFINED;
+                return !ended || report[0].getFinalApplicationStatus() != FinalApplicationStatus.UNDEFINED;
             }, 60_000, "application " + application + " ends");
             return report[0];
         }
@@ -331,7 +443,7 @@ class YarnJobsIT
         }
     }
 
-    private static Map<String, String> files(Path directory)
+    static Map<String, String> files(Path directory)
             throws IOException
     {
         FileSystem fs = cluster.fileSystem();

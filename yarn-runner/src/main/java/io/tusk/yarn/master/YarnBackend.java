@@ -332,6 +332,11 @@ public final class YarnBackend
             for (Consumer<String> listener : lostListeners) {
                 listener.accept(executor.location);
             }
+            // its container may still look alive to YARN (a stopped node is noticed only after minutes): give it back, so a new one can come
+            ExecutorPool executorPool = pool;
+            if (executorPool != null) {
+                executorPool.release(executor.executorId());
+            }
         }
     }
 
