@@ -75,32 +75,75 @@ final class JarCache
             present.add(status.getPath().getName());
         }
         Map<String, Path> jars = new LinkedHashMap<>();
-        int uploaded = 0;
-        long bytes = 0;
+        Map<Path, File> missing = new LinkedHashMap<>();
         int index = 0;
         for (File entry : classpath) {
             File jar = entry.isDirectory() ? packDirectory(entry) : entry;
-            String digest = digest(jar);
-            String name = digest.substring(0, 32) + "-" + jar.getName();
+            String name = digest(jar).substring(0, 32) + "-" + jar.getName();
             Path target = new Path(directory, name);
             if (!present.contains(name)) {
-                Path temporary = new Path(directory, "." + name + "." + System.nanoTime() + ".tmp");
-                fs.copyFromLocalFile(false, true, new Path(jar.toURI()), temporary);
-                fs.setPermission(temporary, new FsPermission((short) 0644));
-                if (!fs.rename(temporary, target)) {
-                    // another client uploaded the same content meanwhile
-                    fs.delete(temporary, false);
-                }
-                uploaded++;
-                bytes += jar.length();
+                missing.put(target, jar);
                 present.add(name);
             }
             jars.put(String.format("%03d-%s", index++, jar.getName()), target);
         }
+        long bytes = 0;
+        for (File jar : missing.values()) {
+            bytes += jar.length();
+        }
+        int uploaded = missing.size();
+        uploadAll(fs, missing);
         if (uploaded > 0) {
             LOG.info("Uploaded {} of Tusk's {} jars ({} MB) to {}", uploaded, jars.size(), bytes >> 20, directory);
         }
         return jars;
+    }
+
+    /** Uploads jars a few at a time (each is a round trip to the NameNode and a DataNode pipeline); each under a temporary name, then renamed. */
+    private static void uploadAll(FileSystem fs, Map<Path, File> jars)
+            throws IOException
+    {
+        java.util.concurrent.ExecutorService uploaders = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(8, jars.size())), runnable -> {
+            Thread thread = new Thread(runnable, "tusk-jar-upload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> uploads = new ArrayList<>();
+            for (Map.Entry<Path, File> jar : jars.entrySet()) {
+                uploads.add(uploaders.submit(() -> {
+                    upload(fs, jar.getValue(), jar.getKey());
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> upload : uploads) {
+                try {
+                    upload.get();
+                }
+                catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException("Cannot upload Tusk's jars: " + e.getCause(), e.getCause());
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while uploading Tusk's jars");
+                }
+            }
+        }
+        finally {
+            uploaders.shutdownNow();
+        }
+    }
+
+    private static void upload(FileSystem fs, File jar, Path target)
+            throws IOException
+    {
+        Path temporary = new Path(target.getParent(), "." + target.getName() + "." + System.nanoTime() + ".tmp");
+        fs.copyFromLocalFile(false, true, new Path(jar.toURI()), temporary);
+        fs.setPermission(temporary, new FsPermission((short) 0644));
+        if (!fs.rename(temporary, target)) {
+            // another client uploaded the same content meanwhile
+            fs.delete(temporary, false);
+        }
     }
 
     /** The class path of this JVM, with the entries of manifest-only jars (as test runners use) expanded. */
