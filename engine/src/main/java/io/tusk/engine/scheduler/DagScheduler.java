@@ -58,6 +58,8 @@ public final class DagScheduler
 
     // confined to the event loop
     private final Map<Integer, Job> jobs = new HashMap<>();
+    /** Executors known to be gone: map outputs they report later are not registered. */
+    private final Set<String> lostExecutors = new java.util.HashSet<>();
 
     /**
      * @param fullyCached whether every partition of a dataset (by id) is cached
@@ -221,7 +223,9 @@ public final class DagScheduler
             if (!shuffleComplete(parent)) {
                 ready = false;
                 StageRun parentRun = job.state(parent);
-                if (!parentRun.submitted) {
+                // not submitted yet, or ran and lost outputs since
+                if (!parentRun.submitted || parentRun.pending == 0) {
+                    parentRun.submitted = false;
                     submitStage(job, parentRun);
                 }
             }
@@ -319,6 +323,12 @@ public final class DagScheduler
         }
         StageRun stage = job.byStageId.get(id.stage());
         if (stage == null || stage.done.contains(id.partition())) {
+            return;
+        }
+        if (stage.stage.isMapStage() && lostExecutors.contains(placement.executor())) {
+            // its report raced with the loss of its executor: the output is gone with it
+            job.running++;
+            taskFailed(id, placement, new ExecutorLostException(placement.executor(), "its output arrived after it was lost"));
             return;
         }
         TaskResult result;
@@ -482,6 +492,7 @@ public final class DagScheduler
             return;
         }
         if (fetch.executorUnreachable()) {
+            lostExecutors.add(fetch.location());
             tracker.removeExecutor(fetch.location());
         }
         else {
@@ -500,6 +511,7 @@ public final class DagScheduler
     public void executorLost(String executor)
     {
         post(() -> {
+            lostExecutors.add(executor);
             Set<Integer> shuffles = tracker.removeExecutor(executor);
             if (shuffles.isEmpty()) {
                 return;

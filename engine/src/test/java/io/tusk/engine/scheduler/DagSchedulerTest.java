@@ -183,6 +183,64 @@ class DagSchedulerTest
     }
 
     @Test
+    void lostOutputsOfTwoShufflesInARowAreRecomputedInOrder()
+            throws Exception
+    {
+        // stage A (2 maps) -> shuffle -> stage B (2 maps) -> shuffle -> result stage (2 reduces)
+        reduced = tusk.parallelize(List.of(1, 2, 3, 4, 5, 6), 2)
+                .mapToPair(x -> Pair.of(x % 3, x))
+                .reduceByKey(Integer::sum, 2)
+                .mapToPair(pair -> Pair.of(pair.value() % 2, pair.value()))
+                .reduceByKey(Integer::sum, 2)
+                .node();
+        CompletableFuture<List<Object>> job = submit();
+        List<TestingBackend.Launched> first = backend.next(2);
+        finishMaps(first, "exec-a", "exec-a");
+        List<TestingBackend.Launched> second = backend.next(2);
+        assertThat(second.get(0).id().stage()).isNotEqualTo(first.get(0).id().stage());
+        finishMaps(second, "exec-a", "exec-a");
+        List<TestingBackend.Launched> reduces = backend.next(REDUCES);
+
+        backend.loseExecutor("exec-a");
+        backend.fail(reduces.get(0), "exec-a", new ExecutorLostException("exec-a", "node stopped"));
+        backend.fail(reduces.get(1), "exec-a", new ExecutorLostException("exec-a", "node stopped"));
+        List<TestingBackend.Launched> firstAgain = backend.next(2);
+        assertThat(firstAgain).as("the first stage runs again first").allSatisfy(attempt -> assertThat(attempt.id().stage()).isEqualTo(first.get(0).id().stage()));
+        backend.expectNoLaunch();
+        finishMaps(firstAgain, "exec-b", "exec-b");
+        List<TestingBackend.Launched> secondAgain = backend.next(2);
+        assertThat(secondAgain).allSatisfy(attempt -> assertThat(attempt.id().stage()).isEqualTo(second.get(0).id().stage()));
+        assertThat(secondAgain.get(0).launch().shuffleLocations().values()).containsExactly(List.of("exec-b", "exec-b"));
+        finishMaps(secondAgain, "exec-b", "exec-b");
+        List<TestingBackend.Launched> reducesAgain = backend.next(REDUCES);
+        assertThat(reducesAgain).extracting(TestingBackend.Launched::partition).containsExactlyInAnyOrder(0, 1);
+        for (TestingBackend.Launched reduce : reducesAgain) {
+            backend.succeed(reduce, "exec-b", "r" + reduce.partition());
+        }
+        assertThat(job.get(10, TimeUnit.SECONDS)).containsExactly("r0", "r1");
+    }
+
+    @Test
+    void mapOutputReportedByAnExecutorAlreadyLostIsNotUsed()
+            throws Exception
+    {
+        CompletableFuture<List<Object>> job = submit();
+        List<TestingBackend.Launched> maps = backend.next(MAPS);
+        backend.succeed(maps.get(0), "exec-a", null);
+        backend.succeed(maps.get(1), "exec-b", null);
+        backend.loseExecutor("exec-c");
+        backend.succeed(maps.get(2), "exec-c", null);
+        TestingBackend.Launched again = backend.next(1).get(0);
+        assertThat(again.partition()).isEqualTo(2);
+        backend.succeed(again, "exec-a", null);
+        List<TestingBackend.Launched> reduces = backend.next(REDUCES);
+        assertThat(reduces.get(0).launch().shuffleLocations().values()).containsExactly(List.of("exec-a", "exec-b", "exec-a"));
+        backend.succeed(reduces.get(0), "exec-a", "r0");
+        backend.succeed(reduces.get(1), "exec-a", "r1");
+        assertThat(job.get(10, TimeUnit.SECONDS)).containsExactly("r0", "r1");
+    }
+
+    @Test
     void taskThatFailsMaxAttemptsTimesFailsTheJob()
             throws Exception
     {

@@ -66,6 +66,8 @@ public final class ExecutorMain
     private final String location;
     private final Map<Thread, Running> running = new ConcurrentHashMap<>();
     private final ClassLoader jobClassLoader;
+    /** Jobs cancelled here: attempts of them that arrive later do not run. */
+    private final java.util.Set<Integer> cancelledJobs = ConcurrentHashMap.newKeySet();
 
     private record Running(TaskAttemptId id, AtomicBoolean cancelled) {}
 
@@ -241,6 +243,11 @@ public final class ExecutorMain
 
     private void launch(TaskLaunch launch)
     {
+        if (cancelledJobs.contains(launch.attemptId().job())) {
+            new Reporter().failed(launch.attemptId(), null, new io.tusk.engine.TuskException(io.tusk.engine.ErrorCode.JOB_CANCELLED,
+                    "Attempt " + launch.attemptId() + " arrived after its job was cancelled"));
+            return;
+        }
         Running attempt = new Running(launch.attemptId(), new AtomicBoolean());
         TaskPlacement placement = new TaskPlacement(location, host, Locality.NO_PREFERENCE);
         Thread thread = new Thread(() -> {
@@ -262,6 +269,7 @@ public final class ExecutorMain
 
     private void cancel(int job)
     {
+        cancelledJobs.add(job);
         running.forEach((thread, attempt) -> {
             if (attempt.id().job() == job) {
                 attempt.cancelled().set(true);

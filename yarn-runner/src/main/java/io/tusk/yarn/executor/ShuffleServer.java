@@ -159,13 +159,19 @@ public final class ShuffleServer
         @Override
         public void write(byte[] bytes, int offset, int length)
         {
-            super.write(bytes, offset, length);
-            if (count >= CHUNK_BYTES) {
-                try {
-                    flushChunk();
-                }
-                catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+            // a record larger than a chunk spans several
+            while (length > 0) {
+                int piece = Math.min(length, CHUNK_BYTES - count);
+                super.write(bytes, offset, piece);
+                offset += piece;
+                length -= piece;
+                if (count >= CHUNK_BYTES) {
+                    try {
+                        flushChunk();
+                    }
+                    catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                 }
             }
         }

@@ -141,7 +141,7 @@ public final class ApplicationMaster
         properties.remove(TuskConfig.MEMORY_BUDGET);
         properties.remove(TuskConfig.MASTER);
         YarnBackend backend = new YarnBackend(secret, InetAddress.getByName(host), YarnBackend.rackResolver(), conf.getLong(YarnSettings.LOCALITY_WAIT, 3000),
-                conf.getLong(YarnSettings.EXECUTOR_IDLE_TIMEOUT, 60_000), () -> jobClassLoader);
+                conf.getLong(YarnSettings.EXECUTOR_IDLE_TIMEOUT, 60_000), conf.getLong(TuskConfig.CANCEL_GRACE, 10_000), () -> jobClassLoader);
         Tusk tusk = Tusk.create(TuskConfig.fromProperties(properties), env -> backend);
 
         RPC.setProtocolEngine(conf, MasterProtocol.class, WritableRpcEngine.class);
@@ -160,7 +160,8 @@ public final class ApplicationMaster
         http.start();
         String trackingUrl = "http://" + host + ":" + http.getAddress().getPort() + "/";
 
-        NMClientAsync nodeManagers = NMClientAsync.createNMClientAsync(new NodeManagerEvents(backend));
+        NodeManagerEvents nodeManagerEvents = new NodeManagerEvents(backend);
+        NMClientAsync nodeManagers = NMClientAsync.createNMClientAsync(nodeManagerEvents);
         nodeManagers.init(conf);
         nodeManagers.start();
         Credentials executorCredentials = executorCredentials();
@@ -177,14 +178,17 @@ public final class ApplicationMaster
                 conf.getInt(YarnSettings.MAX_EXECUTORS, 64), conf.getInt("tusk.executor.maxfailures", 8), conf.getLong(YarnSettings.NODE_WAIT, 5000),
                 container -> YarnExecutorPool.executorContext(container, executorResources, environment, executorMb, javaOpts, cores, executorCredentials),
                 reason -> fatal = reason, nodeManagers);
+        nodeManagerEvents.setPool(pool);
         AMRMClientAsync<ContainerRequest> resourceManager = AMRMClientAsync.createAMRMClientAsync(250, pool);
         resourceManager.init(conf);
         resourceManager.start();
         pool.setResourceManager(resourceManager);
         RegisterApplicationMasterResponse registration = resourceManager.registerApplicationMaster(host, server.getListenerAddress().getPort(), trackingUrl);
         Resource maximum = registration.getMaximumResourceCapability();
-        if (executorMb > maximum.getMemorySize()) {
-            LOG.warn("Executors of {} MB exceed the cluster's maximum container of {} MB; asking for {} MB", executorMb, maximum.getMemorySize(), maximum.getMemorySize());
+        if (executorMb > maximum.getMemorySize() || cores * taskVcores > maximum.getVirtualCores()) {
+            LOG.warn("Executors of {} MB and {} vcores exceed the cluster's largest container ({} MB, {} vcores); asking for at most that",
+                    executorMb, cores * taskVcores, maximum.getMemorySize(), maximum.getVirtualCores());
+            pool.limitTo(maximum);
         }
         backend.setPool(pool);
         LOG.info("Master of {} at {} (client RPC {}), executors of {} cores and {} MB", jobId, trackingUrl, server.getListenerAddress(), cores, executorMb);
@@ -214,6 +218,13 @@ public final class ApplicationMaster
             TimeUnit.MILLISECONDS.sleep(100);
         }
         JobStatus status = local.getJobStatus(jobId);
+        if (!status.isJobComplete()) {
+            // the job did not end when killed: it ends here, failed, as the client must hear
+            SentJobStatus ended = SentJobStatus.copyOf(status);
+            ended.setRunState(org.apache.hadoop.mapred.JobStatus.FAILED);
+            ended.setFailureInfo("The master ends the job: " + (fatal != null ? fatal : "it did not end when it was killed"));
+            status = ended;
+        }
         FinalState state = finalState(local, status);
         try {
             state.write(conf, FinalState.path(submitDir, jobId));
@@ -406,10 +417,16 @@ public final class ApplicationMaster
             extends NMClientAsync.AbstractCallbackHandler
     {
         private final YarnBackend backend;
+        private volatile YarnExecutorPool pool;
 
         NodeManagerEvents(YarnBackend backend)
         {
             this.backend = backend;
+        }
+
+        void setPool(YarnExecutorPool pool)
+        {
+            this.pool = pool;
         }
 
         @Override
@@ -426,6 +443,7 @@ public final class ApplicationMaster
         {
             LOG.error("Cannot start executor container {}", containerId, t);
             backend.containerEnded(containerId.toString(), "cannot start: " + t);
+            pool.startFailed(containerId);
         }
 
         @Override

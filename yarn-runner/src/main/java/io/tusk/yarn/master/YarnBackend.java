@@ -31,7 +31,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -60,6 +62,7 @@ public final class YarnBackend
     private final LongSupplier clock;
     private final long idleTimeoutMillis;
     private final Supplier<ClassLoader> failureClasses;
+    private final long cancelGraceMillis;
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
     private volatile ExecutorPool pool;
     private final Thread placer;
@@ -78,12 +81,14 @@ public final class YarnBackend
      * @param rackOf the rack of a host, or null if the topology does not know it
      * @param localityWaitMillis see {@link LocalityScheduler}
      * @param idleTimeoutMillis how long executors are kept while the application has no work at all
+     * @param cancelGraceMillis how long attempts of a cancelled job may take to stop before they are given up
      * @param failureClasses loads the job's exception classes when attempts fail
      */
     public YarnBackend(AppSecret secret, InetAddress address, Function<String, String> rackOf, long localityWaitMillis, long idleTimeoutMillis,
-            Supplier<ClassLoader> failureClasses)
+            long cancelGraceMillis, Supplier<ClassLoader> failureClasses)
             throws IOException
     {
+        this.cancelGraceMillis = cancelGraceMillis;
         this.secret = requireNonNull(secret, "secret is null");
         this.scheduler = new LocalityScheduler<>(rackOf, localityWaitMillis);
         this.clock = System::currentTimeMillis;
@@ -177,6 +182,31 @@ public final class YarnBackend
                 out.writeByte(ControlProtocol.CANCEL_JOB);
                 out.writeInt(job);
             });
+        }
+        // attempts that ignore the interrupt are given up after a grace period, as in local mode:
+        // the job ends without them, and their executors (which may still write) are stopped
+        CompletableFuture.delayedExecutor(cancelGraceMillis, TimeUnit.MILLISECONDS).execute(() -> abandon(job));
+    }
+
+    private void abandon(int job)
+    {
+        List<Launched> stuck = new ArrayList<>();
+        synchronized (this) {
+            launched.values().removeIf(attempt -> {
+                if (attempt.launch().attemptId().job() == job) {
+                    stuck.add(attempt);
+                    attempt.executor().running--;
+                    return true;
+                }
+                return false;
+            });
+        }
+        for (Launched attempt : stuck) {
+            LOG.warn("Attempt {} on {} did not stop within {} ms of its job's cancellation; stopping its executor", attempt.launch().attemptId(),
+                    attempt.executor().location, cancelGraceMillis);
+            attempt.listener().failed(attempt.launch().attemptId(), placement(attempt),
+                    new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.launch().attemptId() + " was cancelled"));
+            lost(attempt.executor(), "an attempt of a cancelled job did not stop");
         }
     }
 
@@ -272,7 +302,7 @@ public final class YarnBackend
                 }
             }
         }
-        catch (IOException | RuntimeException e) {
+        catch (IOException | RuntimeException | LinkageError e) {
             if (executor == null) {
                 LOG.warn("Refused a connection to the control channel: {}", e.toString());
                 try {
@@ -295,10 +325,11 @@ public final class YarnBackend
 
     private synchronized Launched ended(Connection executor, TaskAttemptId id)
     {
-        Launched attempt = launched.remove(id);
+        Launched attempt = launched.get(id);
         if (attempt == null || attempt.executor() != executor) {
             return null;
         }
+        launched.remove(id);
         executor.running--;
         notifyAll();
         return attempt;
@@ -325,13 +356,16 @@ public final class YarnBackend
         if (!closed) {
             LOG.warn("Executor {} on {} is lost ({}); {} running attempts run again elsewhere", executor.location, executor.host, reason, orphans.size());
         }
-        for (Launched attempt : orphans) {
-            attempt.listener().failed(attempt.launch().attemptId(), placement(attempt), new ExecutorLostException(executor.location, reason));
-        }
+        // the scheduler forgets the executor's outputs before it runs its attempts again
         if (!closed) {
             for (Consumer<String> listener : lostListeners) {
                 listener.accept(executor.location);
             }
+        }
+        for (Launched attempt : orphans) {
+            attempt.listener().failed(attempt.launch().attemptId(), placement(attempt), new ExecutorLostException(executor.location, reason));
+        }
+        if (!closed) {
             // its container may still look alive to YARN (a stopped node is noticed only after minutes): give it back, so a new one can come
             ExecutorPool executorPool = pool;
             if (executorPool != null) {
@@ -458,6 +492,13 @@ public final class YarnBackend
             closed = true;
             all = new ArrayList<>(executors.values());
             notifyAll();
+        }
+        List<LocalityScheduler.Assignment<TaskListener>> waiting;
+        synchronized (this) {
+            waiting = scheduler.remove(launch -> true);
+        }
+        for (LocalityScheduler.Assignment<TaskListener> attempt : waiting) {
+            attempt.attachment().failed(attempt.launch().attemptId(), null, new TuskException(ErrorCode.CONTEXT_CLOSED, "The master is stopping"));
         }
         for (Connection executor : all) {
             executor.send(out -> {

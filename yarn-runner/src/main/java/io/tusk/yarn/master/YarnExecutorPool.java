@@ -50,7 +50,7 @@ final class YarnExecutorPool
     private static final long MAX_STARTUP_WAIT_MILLIS = 30_000;
 
     private final YarnBackend backend;
-    private final Resource capability;
+    private volatile Resource capability;
     private final int cores;
     private final int maxExecutors;
     private final int maxFailures;
@@ -168,6 +168,29 @@ final class YarnExecutorPool
         List<String> hosts = new ArrayList<>(counts.keySet());
         hosts.sort((left, right) -> counts.get(right) - counts.get(left) != 0 ? counts.get(right) - counts.get(left) : left.compareTo(right));
         return hosts;
+    }
+
+    /** Asks for containers no larger than the cluster's largest. */
+    void limitTo(Resource maximum)
+    {
+        capability = Resource.newInstance(Math.min(capability.getMemorySize(), maximum.getMemorySize()),
+                Math.min(capability.getVirtualCores(), maximum.getVirtualCores()));
+    }
+
+    /** The executor's container could not be started: forget it, so that another is asked for. */
+    void startFailed(ContainerId container)
+    {
+        synchronized (this) {
+            if (containers.remove(container) == null) {
+                return;
+            }
+            starting.remove(container.toString());
+            failures++;
+            if (failures > maxFailures) {
+                fatal.accept(failures + " executor containers failed; the last could not be started");
+            }
+        }
+        resourceManager.releaseAssignedContainer(container);
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class Failures
             try (ObjectInputStream objects = new LoaderObjectInputStream(new ByteArrayInputStream(serialized), classes)) {
                 return (Throwable) objects.readObject();
             }
-            catch (IOException | ClassNotFoundException | RuntimeException e) {
+            catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
                 description.addSuppressed(e);
             }
         }
