@@ -310,15 +310,7 @@ class YarnJobsIT
         Job job = testJob(tuskConf(), "/out/executor-killed", TestJobs.SlowTokenizer.class);
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=1500");
         job.submit();
-        MultiHostCluster.waitFor(() -> {
-            try {
-                return java.util.Arrays.stream(job.getTaskReports(TaskType.MAP))
-                        .filter(report -> report.getCurrentStatus() == org.apache.hadoop.mapred.TIPStatus.COMPLETE).count() >= 2;
-            }
-            catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, 120_000, "some maps succeed");
+        waitForCompletedMaps(job, 2);
         String application = job.getJobID().toString().replace("job_", "container_");
         ProcessHandle executor = ProcessHandle.allProcesses()
                 .filter(process -> commandLine(process).contains("io.tusk.yarn.executor.ExecutorMain") && commandLine(process).contains(application))
@@ -341,15 +333,7 @@ class YarnJobsIT
         Job job = testJob(tuskConf(), "/out/node-stopped", TestJobs.SlowTokenizer.class);
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=2000");
         job.submit();
-        MultiHostCluster.waitFor(() -> {
-            try {
-                return java.util.Arrays.stream(job.getTaskReports(TaskType.MAP))
-                        .filter(report -> report.getCurrentStatus() == org.apache.hadoop.mapred.TIPStatus.COMPLETE).count() >= 2;
-            }
-            catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, 120_000, "some maps succeed");
+        waitForCompletedMaps(job, 2);
         // a node that runs an executor, not the master
         String master = application(job, false).getHost();
         int node = -1;
@@ -363,6 +347,20 @@ class YarnJobsIT
         Job local = wordCount(localConf(), "/out/node-stopped-local");
         assertThat(local.waitForCompletion(false)).isTrue();
         assertSameOutput(new Path("/out/node-stopped-local"), new Path("/out/node-stopped"));
+    }
+
+    private static void waitForCompletedMaps(Job job, int maps)
+            throws InterruptedException
+    {
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return java.util.Arrays.stream(job.getTaskReports(TaskType.MAP))
+                        .filter(report -> report.getCurrentStatus() == org.apache.hadoop.mapred.TIPStatus.COMPLETE).count() >= maps;
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 120_000, maps + " maps succeed");
     }
 
     private static String commandLine(ProcessHandle process)

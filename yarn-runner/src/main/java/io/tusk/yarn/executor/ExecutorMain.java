@@ -194,10 +194,7 @@ public final class ExecutorMain
     private int run()
             throws IOException
     {
-        synchronized (out) {
-            ControlProtocol.writeRegistration(out, new ControlProtocol.Registration(location, host, cores));
-            out.flush();
-        }
+        send(out -> ControlProtocol.writeRegistration(out, new ControlProtocol.Registration(location, host, cores)));
         Thread heartbeat = new Thread(this::heartbeats, "tusk-executor-heartbeat");
         heartbeat.setDaemon(true);
         heartbeat.start();
@@ -230,10 +227,7 @@ public final class ExecutorMain
         while (true) {
             try {
                 TimeUnit.MILLISECONDS.sleep(HEARTBEAT_MILLIS);
-                synchronized (out) {
-                    out.writeByte(ControlProtocol.HEARTBEAT);
-                    out.flush();
-                }
+                send(out -> out.writeByte(ControlProtocol.HEARTBEAT));
             }
             catch (InterruptedException | IOException e) {
                 return;
@@ -286,6 +280,22 @@ public final class ExecutorMain
         });
     }
 
+    private interface Message
+    {
+        void write(DataOutputStream out)
+                throws IOException;
+    }
+
+    /** Writes one message to the master; messages from several threads do not interleave. */
+    private void send(Message message)
+            throws IOException
+    {
+        synchronized (out) {
+            message.write(out);
+            out.flush();
+        }
+    }
+
     /** Sends how attempts end to the master. */
     private final class Reporter
             implements TaskListener
@@ -293,29 +303,27 @@ public final class ExecutorMain
         @Override
         public void succeeded(TaskAttemptId attemptId, TaskPlacement placement, byte[] result)
         {
-            try {
-                synchronized (out) {
-                    out.writeByte(ControlProtocol.SUCCEEDED);
-                    ControlProtocol.writeAttemptId(out, attemptId);
-                    ControlProtocol.writeBytes(out, result);
-                    out.flush();
-                }
-            }
-            catch (IOException e) {
-                LOG.warn("Cannot report {} to the master", attemptId, e);
-            }
+            report(attemptId, out -> {
+                out.writeByte(ControlProtocol.SUCCEEDED);
+                ControlProtocol.writeAttemptId(out, attemptId);
+                ControlProtocol.writeBytes(out, result);
+            });
         }
 
         @Override
         public void failed(TaskAttemptId attemptId, TaskPlacement placement, Throwable cause)
         {
+            report(attemptId, out -> {
+                out.writeByte(ControlProtocol.FAILED);
+                ControlProtocol.writeAttemptId(out, attemptId);
+                Failures.write(out, cause);
+            });
+        }
+
+        private void report(TaskAttemptId attemptId, Message message)
+        {
             try {
-                synchronized (out) {
-                    out.writeByte(ControlProtocol.FAILED);
-                    ControlProtocol.writeAttemptId(out, attemptId);
-                    Failures.write(out, cause);
-                    out.flush();
-                }
+                send(message);
             }
             catch (IOException e) {
                 LOG.warn("Cannot report {} to the master", attemptId, e);
