@@ -22,6 +22,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -191,6 +192,10 @@ public final class NetworkShuffleService
         try (Socket socket = new Socket()) {
             try {
                 socket.connect(address, CONNECT_TIMEOUT_MILLIS);
+                if (socket.getLocalPort() == socket.getPort() && socket.getLocalAddress().equals(socket.getInetAddress())) {
+                    // TCP's simultaneous open connected the socket to itself: nothing listens on that port any more
+                    throw new ConnectException("connected to itself: nothing listens on " + address);
+                }
                 socket.setSoTimeout(READ_TIMEOUT_MILLIS);
                 socket.setTcpNoDelay(true);
             }

@@ -37,6 +37,7 @@ public final class ShuffleServer
 {
     private static final Logger LOG = LogManager.getLogger(ShuffleServer.class);
     static final int CHUNK_BYTES = 256 * 1024;
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
 
     private final LocalShuffleService outputs;
     private final AppSecret secret;
@@ -46,6 +47,7 @@ public final class ShuffleServer
         thread.setDaemon(true);
         return thread;
     });
+    private final Thread acceptor;
     private volatile boolean closed;
 
     /** Listens on {@code address} (the node's own address, never the wildcard) on a free port. */
@@ -56,7 +58,7 @@ public final class ShuffleServer
         this.secret = requireNonNull(secret, "secret is null");
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(address, 0), 64);
-        Thread acceptor = new Thread(this::acceptLoop, "tusk-shuffle-acceptor");
+        acceptor = new Thread(this::acceptLoop, "tusk-shuffle-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -208,6 +210,13 @@ public final class ShuffleServer
         }
         catch (IOException e) {
             LOG.debug("Cannot close the shuffle server", e);
+        }
+        // once close returns nothing answers on the port: some kernels keep a listening socket until its blocked accept returns
+        try {
+            acceptor.join(CLOSE_WAIT_MILLIS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         connections.shutdownNow();
     }
