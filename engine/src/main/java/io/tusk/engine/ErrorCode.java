@@ -16,6 +16,7 @@ public enum ErrorCode
     FETCH_FAILED(302, ErrorType.EXTERNAL),
     /** The executor running an attempt was lost; the attempt runs again elsewhere. */
     EXECUTOR_LOST(303, ErrorType.EXTERNAL),
+    CLUSTER_UNAVAILABLE(304, ErrorType.EXTERNAL),
     INTERNAL_ERROR(100, ErrorType.INTERNAL),
     EXCEEDED_MEMORY(200, ErrorType.INSUFFICIENT_RESOURCES),
     IO_ERROR(300, ErrorType.EXTERNAL),

@@ -18,6 +18,7 @@ import io.tusk.engine.plan.ShuffledNode;
 import io.tusk.engine.plan.Source;
 import io.tusk.engine.plan.SourceNode;
 import io.tusk.engine.scheduler.Backend;
+import io.tusk.engine.scheduler.ClusterManager;
 import io.tusk.engine.scheduler.DagScheduler;
 import io.tusk.engine.scheduler.MapOutputTracker;
 import io.tusk.engine.scheduler.PartitionAction;
@@ -46,7 +47,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The entry point of the dataset API: a context that creates datasets and runs their jobs, here in
- * this process on {@code N} worker threads ({@code local[N]}). Thread-safe: several threads may run
+ * this process on {@code N} worker threads ({@code local[N]}), or on executors of a cluster
+ * ({@link #yarn}). Thread-safe: several threads may run
  * actions at once. Close it to stop the workers and delete spill and cache files.
  *
  * <pre>{@code
@@ -109,15 +111,52 @@ public final class Tusk
         return create(TuskConfig.defaults().withThreads(threads));
     }
 
-    /** A context for a master string: {@code local}, {@code local[N]}, {@code local[*]}. */
+    /** A context for a master string: {@code local}, {@code local[N]}, {@code local[*]} or {@code yarn}. */
     public static Tusk create(String master)
     {
-        return create(TuskConfig.defaults().withThreads(TuskConfig.parseMaster(master)));
+        Map<String, String> properties = new java.util.LinkedHashMap<>(TuskConfig.defaults().properties());
+        properties.put(TuskConfig.MASTER, master);
+        return create(TuskConfig.fromProperties(properties));
     }
 
+    /** A context for {@code config}: in this process, or on the cluster its {@link TuskConfig#MASTER} names. */
     public static Tusk create(TuskConfig config)
     {
+        if (!TuskConfig.isLocal(config.master())) {
+            return onCluster(config, null);
+        }
         return new Tusk(config, env -> new LocalBackend(config.threads(), env, config.cancelGraceMillis()));
+    }
+
+    /**
+     * A context whose tasks run on executors in YARN containers, as one YARN application that
+     * lives as long as the context. {@code hadoopConf} is the cluster's configuration (a Hadoop
+     * {@code Configuration}, which is such an iterable): where the resource manager and the file
+     * system are, and {@code tusk.*} settings. Needs tusk-yarn-runner on the class path.
+     */
+    public static Tusk yarn(Iterable<Map.Entry<String, String>> hadoopConf)
+    {
+        requireNonNull(hadoopConf, "hadoopConf is null");
+        Map<String, String> properties = new java.util.LinkedHashMap<>(TuskConfig.defaults().properties());
+        for (Map.Entry<String, String> entry : hadoopConf) {
+            if (entry.getKey().startsWith("tusk.")) {
+                properties.put(entry.getKey(), entry.getValue());
+            }
+        }
+        properties.put(TuskConfig.MASTER, "yarn");
+        return onCluster(TuskConfig.fromProperties(properties), hadoopConf);
+    }
+
+    private static Tusk onCluster(TuskConfig config, Iterable<Map.Entry<String, String>> clusterConf)
+    {
+        String master = config.master();
+        ClusterManager manager = ServiceLoader.load(ClusterManager.class, Tusk.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(candidate -> candidate.accepts(master))
+                .findFirst()
+                .orElseThrow(() -> new TuskException(ErrorCode.MISSING_PROVIDER, "Master '" + master + "' needs "
+                        + (master.equals("yarn") ? "the tusk-yarn-runner module" : "a cluster manager that knows it") + " on the class path"));
+        return new Tusk(config, env -> manager.start(config, clusterConf, env));
     }
 
     /**
@@ -298,6 +337,8 @@ public final class Tusk
     {
         persisted.remove(node.id());
         blockStore.removeDataset(node.id());
+        scheduler.unpersisted(node.id());
+        backend.unpersist(node.id());
     }
 
     public FileFormatProvider fileFormats()

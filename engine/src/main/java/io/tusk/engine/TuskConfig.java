@@ -14,7 +14,10 @@ import static java.util.Objects.requireNonNull;
  * can come from code, system properties ({@code -Dtusk.memory.budget=512m}) or a job's
  * configuration:
  * <ul>
- * <li>{@code tusk.master}: {@code local}, {@code local[N]} or {@code local[*]} (all cores, the default)</li>
+ * <li>{@code tusk.master}: {@code local}, {@code local[N]} or {@code local[*]} (all cores, the default), or
+ * {@code yarn} (executors in YARN containers; needs tusk-yarn-runner)</li>
+ * <li>{@code tusk.default.parallelism}: partitions of a dataset when none are given on a cluster
+ * master (default 8); locally the number of threads</li>
  * <li>{@code tusk.memory.budget}: bytes for shuffle buffers and the cache (default 50% of the heap)</li>
  * <li>{@code tusk.memory.page}: shuffle page size (default budget / 64, between 64 KiB and 4 MiB)</li>
  * <li>{@code tusk.task.maxattempts}: attempts per task before the job fails (default 4)</li>
@@ -26,6 +29,8 @@ import static java.util.Objects.requireNonNull;
 public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTaskAttempts, Path localDir, Map<String, String> properties)
 {
     public static final String MASTER = "tusk.master";
+    /** Partitions of a dataset when none are given, on a cluster master. */
+    public static final String DEFAULT_PARALLELISM = "tusk.default.parallelism";
     public static final String MEMORY_BUDGET = "tusk.memory.budget";
     public static final String PAGE_SIZE = "tusk.memory.page";
     public static final String MAX_ATTEMPTS = "tusk.task.maxattempts";
@@ -59,7 +64,8 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
 
     public static TuskConfig fromProperties(Map<String, String> properties)
     {
-        int threads = parseMaster(properties.getOrDefault(MASTER, "local[*]"));
+        String master = properties.getOrDefault(MASTER, "local[*]");
+        int threads = isLocal(master) ? parseMaster(master) : Integer.parseInt(properties.getOrDefault(DEFAULT_PARALLELISM, "8").trim());
         long budget = properties.containsKey(MEMORY_BUDGET)
                 ? parseBytes(MEMORY_BUDGET, properties.get(MEMORY_BUDGET))
                 : defaultMemoryBudget(Runtime.getRuntime().maxMemory());
@@ -84,7 +90,7 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
     public static int parseMaster(String master)
     {
         Matcher matcher = LOCAL.matcher(master.trim());
-        checkArgument(matcher.matches(), "Unknown master '%s'; use local, local[N] or local[*]", master);
+        checkArgument(matcher.matches(), "Unknown master '%s'; use local, local[N], local[*] or yarn", master);
         String threads = matcher.group(1);
         if (threads == null) {
             return 1;
@@ -95,6 +101,18 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
         int count = Integer.parseInt(threads);
         checkArgument(count > 0, "Master '%s' asks for no threads", master);
         return count;
+    }
+
+    /** Whether {@code master} runs tasks in this process ({@code local...}) rather than on a cluster. */
+    public static boolean isLocal(String master)
+    {
+        return master.trim().startsWith("local");
+    }
+
+    /** {@link #MASTER}: {@code local[*]} unless set. */
+    public String master()
+    {
+        return properties.getOrDefault(MASTER, "local[*]").trim();
     }
 
     /** Parses {@code 512m}, {@code 2g}, {@code 65536}. */

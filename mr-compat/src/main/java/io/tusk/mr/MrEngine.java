@@ -32,6 +32,10 @@ final class MrEngine
                     properties.put(entry.getKey(), entry.getValue());
                 }
             }
+            // MapReduce jobs pick their cluster with mapreduce.framework.name; tusk.master=yarn is for the dataset API
+            if (!TuskConfig.isLocal(properties.getOrDefault(TuskConfig.MASTER, "local[*]"))) {
+                properties.remove(TuskConfig.MASTER);
+            }
             Tusk created = Tusk.create(TuskConfig.fromProperties(properties));
             Runtime.getRuntime().addShutdownHook(new Thread(created::close, "tusk-shutdown"));
             tusk = created;

@@ -30,6 +30,15 @@ public final class YarnSettings
     /** How many executors one reducer fetches from at once (default 8). */
     public static final String FETCH_THREADS = "tusk.shuffle.fetch.threads";
 
+    /** Dataset API: the address executors reach the driver at (default: this machine's host name). */
+    public static final String DRIVER_HOST = "tusk.driver.host";
+    /** Dataset API: the name of the context's YARN application (default "Tusk"). */
+    public static final String APP_NAME = "tusk.app.name";
+    /** Dataset API: where the context's application keeps its files while it runs (default /user/&lt;user&gt;/.tusk/staging). */
+    public static final String STAGING_DIR = "tusk.yarn.staging.dir";
+    /** How long the client waits for YARN to accept and start an application, in ms (default 120000). */
+    public static final String LAUNCH_TIMEOUT = "tusk.yarn.launch.timeout";
+
     /** Environment of containers: the job whose tasks an executor runs. */
     public static final String ENV_JOB_ID = "TUSK_JOB_ID";
     /** Environment of containers: the master's control address, host:port. */

@@ -1,5 +1,11 @@
 package io.tusk.yarn;
 
+import io.tusk.engine.Tusk;
+import io.tusk.engine.TuskConfig;
+import io.tusk.engine.dataset.Broadcast;
+import io.tusk.engine.dataset.LongAccumulator;
+import io.tusk.engine.dataset.Pair;
+import io.tusk.engine.dataset.PairDataset;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.examples.WordCount;
 import org.apache.hadoop.examples.terasort.TeraGen;
@@ -37,10 +43,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -323,6 +331,75 @@ class YarnJobsIT
         assertSameOutput(new Path("/out/executor-killed-local"), new Path("/out/executor-killed"));
         assertThat(job.getCounters().findCounter(JobCounter.NUM_KILLED_MAPS).getValue() + job.getCounters().findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue())
                 .as("maps ran again").isGreaterThan(FILES);
+    }
+
+    /** Word counts of the input without two words, joined with labels of the first hundred words; a cached dataset used twice. */
+    private static List<String> datasetProgram(Tusk tusk, String input, LongAccumulator computed)
+    {
+        Broadcast<Set<String>> skipped = tusk.broadcast(Set.of("w1", "w2"));
+        PairDataset<String, Long> counts = tusk.textFile(input)
+                .flatMap(line -> Arrays.asList(line.split(" ")).iterator())
+                .filter(word -> !skipped.value().contains(word))
+                .mapToPair(word -> Pair.of(word, 1L))
+                .reduceByKey(Long::sum)
+                .mapToPair(count -> {
+                    computed.add(1);
+                    return count;
+                })
+                .cache();
+        List<Pair<String, String>> labels = new ArrayList<>();
+        for (int word = 0; word < 100; word++) {
+            labels.add(Pair.of("w" + word, word % 2 == 0 ? "even" : "odd"));
+        }
+        List<String> result = new ArrayList<>();
+        result.add("distinct " + counts.count());
+        counts.join(PairDataset.of(tusk.parallelize(labels, 4)))
+                .collect()
+                .forEach(joined -> result.add(joined.key() + " " + joined.value().key() + " " + joined.value().value()));
+        result.sort(null);
+        return result;
+    }
+
+    @Test
+    void datasetProgramWithACacheAndAJoinComputesOnYarnWhatItComputesLocally()
+            throws Exception
+    {
+        String input = cluster.conf().get("fs.defaultFS") + "/in";
+        List<String> local;
+        try (Tusk tusk = Tusk.create(TuskConfig.fromProperties(Map.of(TuskConfig.MASTER, "local[2]", "fs.defaultFS", cluster.conf().get("fs.defaultFS"))))) {
+            local = datasetProgram(tusk, input, tusk.longAccumulator("computed"));
+        }
+
+        Configuration conf = tuskConf();
+        conf.set("tusk.yarn.jars", tuskJars() + File.pathSeparator + new File("target/test-classes").getAbsolutePath());
+        conf.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
+        conf.set(YarnSettings.APP_NAME, "dataset program");
+        conf.setInt(YarnSettings.EXECUTOR_CORES, 2);
+        conf.setInt(YarnSettings.MAX_EXECUTORS, 3);
+        conf.setInt(TuskConfig.DEFAULT_PARALLELISM, 6);
+        List<String> onYarn;
+        long computed;
+        ApplicationReport application;
+        try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(cluster.conf());
+            yarn.start();
+            try (Tusk tusk = Tusk.yarn(conf)) {
+                LongAccumulator counter = tusk.longAccumulator("computed");
+                onYarn = datasetProgram(tusk, input, counter);
+                computed = counter.sum();
+            }
+            application = yarn.getApplications(java.util.EnumSet.of(org.apache.hadoop.yarn.api.records.YarnApplicationState.FINISHED)).stream()
+                    .filter(report -> report.getName().equals("dataset program"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no finished application of the dataset program"));
+        }
+        assertThat(onYarn).isEqualTo(local).hasSizeGreaterThan(90);
+        long distinct = Long.parseLong(local.get(0).substring("distinct ".length()));
+        // each partition of the cached counts is computed once by count(); join reads it from the executor that cached it
+        assertThat(computed).as("cached partitions computed again by the join").isLessThan(2 * distinct).isGreaterThanOrEqualTo(distinct);
+        assertThat(application.getApplicationType()).isEqualTo("TUSK");
+        assertThat(application.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the closed context ends");
     }
 
     @Test

@@ -23,6 +23,18 @@ public final class Broadcast<T>
     private static final AtomicLong NEXT_ID = new AtomicLong();
     /** Executor side: the serialized values of this process's broadcasts, read on first use. */
     private static final Map<Long, Shipped> SHIPPED = new ConcurrentHashMap<>();
+    /** Executor side, in a process other than the driver's: where values not shipped here yet come from. */
+    private static volatile Source source;
+
+    /** Fetches the serialized value of a broadcast from the process that created it. */
+    public interface Source
+    {
+        /** The bytes {@link #shippedBytes} gives in the driver, or null if the broadcast was destroyed. */
+        byte[] fetch(long id);
+
+        /** Deserializes fetched bytes. */
+        Serde serde();
+    }
 
     private long id;
     private transient volatile T value;
@@ -52,6 +64,13 @@ public final class Broadcast<T>
         T current = value;
         if (current == null) {
             Shipped shipped = SHIPPED.get(id);
+            Source remote = source;
+            if (shipped == null && remote != null) {
+                byte[] bytes = remote.fetch(id);
+                if (bytes != null) {
+                    shipped = SHIPPED.computeIfAbsent(id, key -> new Shipped(bytes, remote.serde()));
+                }
+            }
             if (shipped == null) {
                 throw new TuskException(ErrorCode.INVALID_ARGUMENT, "Broadcast " + id + " was destroyed; it can no longer be used in tasks");
             }
@@ -59,6 +78,22 @@ public final class Broadcast<T>
             value = current;
         }
         return current;
+    }
+
+    /**
+     * Makes this process an executor of a driver in another process: broadcasts are fetched from
+     * {@code remote} on first use.
+     */
+    public static void fetchFrom(Source remote)
+    {
+        source = remote;
+    }
+
+    /** Driver side: the serialized value of broadcast {@code id}, for an executor that fetches it; null once destroyed. */
+    public static byte[] shippedBytes(long id)
+    {
+        Shipped shipped = SHIPPED.get(id);
+        return shipped == null ? null : shipped.bytes;
     }
 
     /** Frees the shipped value; tasks that use this broadcast afterwards fail. */

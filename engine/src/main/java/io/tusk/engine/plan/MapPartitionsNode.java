@@ -24,6 +24,12 @@ public final class MapPartitionsNode
         this.transform = requireNonNull(transform, "transform is null");
     }
 
+    /** The dataset whose partition each partition of this one transforms (the same index). */
+    public DatasetNode parent()
+    {
+        return parent;
+    }
+
     @Override
     public int partitions()
     {

@@ -27,6 +27,9 @@ public interface Backend
      */
     default void onExecutorLost(Consumer<String> listener) {}
 
+    /** Drops the cached partitions of dataset {@code datasetId} that executors other than the driver's own hold. */
+    default void unpersist(int datasetId) {}
+
     /** Stops accepting attempts and waits (bounded) for running ones. */
     @Override
     void close();

@@ -3,8 +3,10 @@ package io.tusk.engine.scheduler;
 import io.tusk.engine.ErrorCode;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.plan.DatasetNode;
+import io.tusk.engine.plan.MapPartitionsNode;
 import io.tusk.engine.serde.Serde;
 import io.tusk.engine.shuffle.FetchFailedException;
+import io.tusk.engine.storage.BlockId;
 import io.tusk.engine.storage.StorageLevel;
 import io.tusk.engine.task.TaskAttemptId;
 import org.apache.logging.log4j.LogManager;
@@ -60,6 +62,8 @@ public final class DagScheduler
     private final Map<Integer, Job> jobs = new HashMap<>();
     /** Executors known to be gone: map outputs they report later are not registered. */
     private final Set<String> lostExecutors = new java.util.HashSet<>();
+    /** Where partitions of persisted datasets were last computed (and so are probably cached), on the event loop. */
+    private final Map<BlockId, TaskPlacement> cachedOn = new HashMap<>();
 
     /**
      * @param fullyCached whether every partition of a dataset (by id) is cached
@@ -299,7 +303,7 @@ public final class DagScheduler
                 locations.put(shuffleId, tracker.locations(shuffleId, parent.partitions()));
             }
         }
-        backend.launch(new TaskLaunch(attemptId, stage.binary, job.storageLevels, stage.stage.node().preferredHosts(partition), locations), new TaskListener()
+        backend.launch(new TaskLaunch(attemptId, stage.binary, job.storageLevels, preferredHosts(job, stage.stage.node(), partition), locations), new TaskListener()
         {
             @Override
             public void succeeded(TaskAttemptId id, TaskPlacement placement, byte[] result)
@@ -344,6 +348,7 @@ public final class DagScheduler
             tracker.register(stage.stage.shuffle().shuffleId(), id.partition(), placement.executor());
         }
         accumulatorSink.accept(result.accumulatorUpdates());
+        rememberCached(job, stage.stage.node(), id.partition(), placement);
         notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, null));
         if (!stage.stage.isMapStage()) {
             job.results[job.resultIndex.get(id.partition())] = result.value();
@@ -507,11 +512,48 @@ public final class DagScheduler
         }
     }
 
+    /**
+     * Where a partition runs best: on the host that cached it, if the task reads a persisted
+     * dataset's partition through narrow transformations; else near its input.
+     */
+    private List<String> preferredHosts(Job job, DatasetNode node, int partition)
+    {
+        for (DatasetNode current = node; current != null; current = current instanceof MapPartitionsNode narrow ? narrow.parent() : null) {
+            if (job.storageLevels.containsKey(current.id())) {
+                TaskPlacement cached = cachedOn.get(new BlockId(current.id(), partition));
+                if (cached != null && cached.host() != null) {
+                    return List.of(cached.host());
+                }
+            }
+        }
+        return node.preferredHosts(partition);
+    }
+
+    /** A task that computed partitions of persisted datasets cached them where it ran. */
+    private void rememberCached(Job job, DatasetNode node, int partition, TaskPlacement placement)
+    {
+        if (placement == null || job.storageLevels.isEmpty()) {
+            return;
+        }
+        for (DatasetNode current = node; current != null; current = current instanceof MapPartitionsNode narrow ? narrow.parent() : null) {
+            if (job.storageLevels.containsKey(current.id())) {
+                cachedOn.put(new BlockId(current.id(), partition), placement);
+            }
+        }
+    }
+
+    /** Forgets where a dataset that is no longer persisted was cached. */
+    public void unpersisted(int datasetId)
+    {
+        post(() -> cachedOn.keySet().removeIf(block -> block.datasetId() == datasetId));
+    }
+
     /** An executor is gone with the map outputs it held: maps whose output a stage still needs run again. */
     public void executorLost(String executor)
     {
         post(() -> {
             lostExecutors.add(executor);
+            cachedOn.values().removeIf(placement -> executor.equals(placement.executor()));
             Set<Integer> shuffles = tracker.removeExecutor(executor);
             if (shuffles.isEmpty()) {
                 return;

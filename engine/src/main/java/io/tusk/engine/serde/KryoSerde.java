@@ -29,6 +29,7 @@ public final class KryoSerde
 {
     private final ClassLoader classLoader;
     private final Map<Class<?>, Serializer<?>> serializers;
+    private final ClassIds classIds;
     private final Pool<Kryo> pool;
     private final Pool<Kryo> recordPool;
 
@@ -43,6 +44,16 @@ public final class KryoSerde
      */
     public KryoSerde(ClassLoader classLoader, Map<Class<?>, Serializer<?>> serializers)
     {
+        this(classLoader, serializers, ClassIds.processWide());
+    }
+
+    /**
+     * @param classIds the numbering of classes in records: every process that reads the records
+     * this serde writes must share it
+     */
+    public KryoSerde(ClassLoader classLoader, Map<Class<?>, Serializer<?>> serializers, ClassIds classIds)
+    {
+        this.classIds = requireNonNull(classIds, "classIds is null");
         this.classLoader = requireNonNull(classLoader, "classLoader is null");
         this.serializers = new LinkedHashMap<>(requireNonNull(serializers, "serializers is null"));
         this.pool = new Pool<>(true, false, 64)
@@ -64,10 +75,10 @@ public final class KryoSerde
         };
     }
 
-    /** @param processIds write unregistered classes as numbers that only this process knows (records that stay in the process) */
+    /** @param processIds write unregistered classes as numbers of this serde's {@link ClassIds} (records), else by name */
     private Kryo newKryo(boolean references, boolean processIds)
     {
-        Kryo kryo = new Kryo(processIds ? new SharedIdClassResolver() : new com.esotericsoftware.kryo.util.DefaultClassResolver(), null);
+        Kryo kryo = new Kryo(processIds ? new SharedIdClassResolver(classIds) : new com.esotericsoftware.kryo.util.DefaultClassResolver(), null);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(references);
         kryo.setClassLoader(classLoader);

@@ -7,37 +7,39 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Process-wide numbering of classes that are not registered with Kryo up front, so that every Kryo
  * instance of the process writes such a class as a small number instead of its name in every record.
- * Thread-safe. Numbers are only meaningful inside one process; bytes that leave the process must be
- * written by a serde that writes class names.
+ * Numbers are only meaningful inside one process: classes are kept as classes (not names), since
+ * jobs in one process may load classes of the same name from different class loaders.
  */
 final class SharedClassIds
+        implements ClassIds
 {
-    /** Above Kryo's default registrations and ours. */
-    static final int FIRST_ID = 1_000;
+    static final SharedClassIds INSTANCE = new SharedClassIds();
 
-    private static final Map<Class<?>, Integer> IDS = new ConcurrentHashMap<>();
-    private static final Map<Integer, Class<?>> CLASSES = new ConcurrentHashMap<>();
-    private static final AtomicInteger NEXT = new AtomicInteger(FIRST_ID);
+    private final Map<Class<?>, Integer> ids = new ConcurrentHashMap<>();
+    private final Map<Integer, Class<?>> classes = new ConcurrentHashMap<>();
+    private final AtomicInteger next = new AtomicInteger(FIRST_ID);
 
     private SharedClassIds() {}
 
-    static int idOf(Class<?> type)
+    @Override
+    public int idOf(Class<?> type)
     {
-        Integer id = IDS.get(type);
+        Integer id = ids.get(type);
         if (id != null) {
             return id;
         }
-        synchronized (IDS) {
-            return IDS.computeIfAbsent(type, key -> {
-                int next = NEXT.getAndIncrement();
-                CLASSES.put(next, key);
-                return next;
+        synchronized (ids) {
+            return ids.computeIfAbsent(type, key -> {
+                int number = next.getAndIncrement();
+                classes.put(number, key);
+                return number;
             });
         }
     }
 
-    static Class<?> classOf(int id)
+    @Override
+    public Class<?> classOf(int id, ClassLoader loader)
     {
-        return CLASSES.get(id);
+        return classes.get(id);
     }
 }

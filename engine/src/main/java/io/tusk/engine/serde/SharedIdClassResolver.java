@@ -7,17 +7,24 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 
 /**
- * Gives classes that were not registered up front a process-wide number from {@link SharedClassIds}
- * instead of writing their name, so shuffle records of user classes stay small.
+ * Gives classes that were not registered up front a number from a {@link ClassIds} instead of
+ * writing their name, so shuffle records of user classes stay small.
  * Confined to the thread that owns its Kryo instance.
  */
 final class SharedIdClassResolver
         extends DefaultClassResolver
 {
+    private final ClassIds ids;
+
+    SharedIdClassResolver(ClassIds ids)
+    {
+        this.ids = ids;
+    }
+
     @Override
     public Registration registerImplicit(Class type)
     {
-        return register(new Registration(type, kryo.getDefaultSerializer(type), SharedClassIds.idOf(type)));
+        return register(new Registration(type, kryo.getDefaultSerializer(type), ids.idOf(type)));
     }
 
     @Override
@@ -32,7 +39,7 @@ final class SharedIdClassResolver
         int id = classId - 2;
         Registration registration = idToRegistration.get(id);
         if (registration == null) {
-            Class<?> type = SharedClassIds.classOf(id);
+            Class<?> type = ids.classOf(id, kryo.getClassLoader());
             if (type == null) {
                 throw new KryoException("Encountered unknown class ID: " + id);
             }

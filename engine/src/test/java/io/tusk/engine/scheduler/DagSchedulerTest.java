@@ -76,6 +76,40 @@ class DagSchedulerTest
     }
 
     @Test
+    void partitionsOfAPersistedDatasetRunAgainWhereTheyWereCachedUntilTheirExecutorIsLost()
+            throws Exception
+    {
+        DatasetNode cached = tusk.parallelize(List.of(1, 2, 3, 4), 2).map(x -> x * 10).node();
+        Map<Integer, io.tusk.engine.storage.StorageLevel> persisted = Map.of(cached.id(), io.tusk.engine.storage.StorageLevel.MEMORY_ONLY);
+        PartitionAction<Object> action = (partition, records, context) -> "p" + partition;
+        CompletableFuture<List<Object>> first = CompletableFuture.supplyAsync(() -> scheduler.runJob(cached, action, persisted, "first"));
+        List<TestingBackend.Launched> tasks = backend.next(2);
+        assertThat(tasks).allSatisfy(task -> assertThat(task.launch().preferredHosts()).isEmpty());
+        backend.succeed(tasks.get(0), "exec-a", "p0");
+        backend.succeed(tasks.get(1), "exec-b", "p1");
+        first.get(10, TimeUnit.SECONDS);
+
+        // a narrow transformation of the cached dataset reads its partitions where they are
+        DatasetNode derived = new io.tusk.engine.dataset.Dataset<Integer>(tusk, cached).map(x -> x + 1).node();
+        CompletableFuture<List<Object>> second = CompletableFuture.supplyAsync(() -> scheduler.runJob(derived, action, persisted, "second"));
+        tasks = backend.next(2);
+        assertThat(tasks.get(0).launch().preferredHosts()).containsExactly("host-a");
+        assertThat(tasks.get(1).launch().preferredHosts()).containsExactly("host-b");
+        backend.succeed(tasks.get(0), "exec-a", "p0");
+        backend.succeed(tasks.get(1), "exec-b", "p1");
+        second.get(10, TimeUnit.SECONDS);
+
+        scheduler.executorLost("exec-b");
+        CompletableFuture<List<Object>> third = CompletableFuture.supplyAsync(() -> scheduler.runJob(derived, action, persisted, "third"));
+        tasks = backend.next(2);
+        assertThat(tasks.get(0).launch().preferredHosts()).containsExactly("host-a");
+        assertThat(tasks.get(1).launch().preferredHosts()).as("the cache was lost with its executor").isEmpty();
+        backend.succeed(tasks.get(0), "exec-a", "p0");
+        backend.succeed(tasks.get(1), "exec-c", "p1");
+        third.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void reducersRunAfterEveryMapAndLearnWhereTheOutputsAre()
             throws Exception
     {

@@ -62,4 +62,70 @@ class KryoSerdeTest
             assertThat(session.read(output.getBuffer(), 0, output.position())).isEqualTo(new Point(1, "a"));
         }
     }
+
+    record Other(long value) {}
+
+    /** Numbers classes as a master does for its executors: one table of names; each "process" keeps its own cache of it. */
+    private static final class SharedNames
+    {
+        private final List<String> names = new java.util.ArrayList<>();
+
+        synchronized int idOf(String name)
+        {
+            int index = names.indexOf(name);
+            if (index < 0) {
+                names.add(name);
+                index = names.size() - 1;
+            }
+            return ClassIds.FIRST_ID + index;
+        }
+
+        synchronized String nameOf(int id)
+        {
+            return names.get(id - ClassIds.FIRST_ID);
+        }
+
+        ClassIds executor()
+        {
+            return new ClassIds()
+            {
+                @Override
+                public int idOf(Class<?> type)
+                {
+                    return SharedNames.this.idOf(type.getName());
+                }
+
+                @Override
+                public Class<?> classOf(int id, ClassLoader loader)
+                {
+                    try {
+                        return Class.forName(nameOf(id), false, loader);
+                    }
+                    catch (ClassNotFoundException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            };
+        }
+    }
+
+    @Test
+    void recordsWrittenWithTheApplicationsNumberingReadTheSameInAnotherExecutor()
+    {
+        SharedNames master = new SharedNames();
+        KryoSerde writer = new KryoSerde(KryoSerdeTest.class.getClassLoader(), Map.of(), master.executor());
+        KryoSerde reader = new KryoSerde(KryoSerdeTest.class.getClassLoader(), Map.of(), master.executor());
+        com.esotericsoftware.kryo.io.Output output = new com.esotericsoftware.kryo.io.Output(64, -1);
+        // the reader's process met another class first: the process-wide numbering would differ between the two
+        try (SerdeSession session = reader.openSession()) {
+            session.write(new com.esotericsoftware.kryo.io.Output(64, -1), new Other(5));
+        }
+        try (SerdeSession session = writer.openSession()) {
+            session.write(output, new Point(7, "p"));
+        }
+        try (SerdeSession session = reader.openSession()) {
+            assertThat(session.read(output.getBuffer(), 0, output.position())).isEqualTo(new Point(7, "p"));
+        }
+        assertThat(master.names).as("the classes were numbered by the application, not the process").containsExactly(Other.class.getName(), Point.class.getName());
+    }
 }

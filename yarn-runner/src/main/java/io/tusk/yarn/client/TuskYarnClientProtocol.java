@@ -172,14 +172,7 @@ final class TuskYarnClientProtocol
 
         ApplicationSubmissionContext context = application.getApplicationSubmissionContext();
         ApplicationId id = context.getApplicationId();
-        context.setApplicationName(job.getJobName());
-        context.setApplicationType("TUSK");
-        context.setQueue(job.get(MRJobConfig.QUEUE_NAME, "default"));
-        Set<String> tags = new HashSet<>(job.getTrimmedStringCollection(MRJobConfig.JOB_TAGS));
-        if (!tags.isEmpty()) {
-            context.setApplicationTags(tags);
-        }
-        context.setPriority(Priority.newInstance(priority(job)));
+        describe(context, job, job.getJobName());
         context.setResource(Resource.newInstance(amMb, amVcores));
         context.setAMContainerSpec(master);
         context.setMaxAppAttempts(job.getInt(MRJobConfig.MR_AM_MAX_ATTEMPTS, MRJobConfig.DEFAULT_MR_AM_MAX_ATTEMPTS));
@@ -196,8 +189,21 @@ final class TuskYarnClientProtocol
         return preparing(jobId, state, "");
     }
 
+    /** Names the application and puts it in the queue, with the tags and priority, that the job's configuration asks for. */
+    static void describe(ApplicationSubmissionContext context, Configuration job, String name)
+    {
+        context.setApplicationName(name);
+        context.setApplicationType("TUSK");
+        context.setQueue(job.get(MRJobConfig.QUEUE_NAME, "default"));
+        Set<String> tags = new HashSet<>(job.getTrimmedStringCollection(MRJobConfig.JOB_TAGS));
+        if (!tags.isEmpty()) {
+            context.setApplicationTags(tags);
+        }
+        context.setPriority(Priority.newInstance(priority(job)));
+    }
+
     /** YARN's priority of the job: {@code mapreduce.job.priority} as a name or a number. */
-    private static int priority(JobConf job)
+    private static int priority(Configuration job)
     {
         String value = job.get(MRJobConfig.PRIORITY, "DEFAULT").trim();
         try {

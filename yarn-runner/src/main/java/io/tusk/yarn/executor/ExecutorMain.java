@@ -1,6 +1,7 @@
 package io.tusk.yarn.executor;
 
 import io.tusk.engine.TuskConfig;
+import io.tusk.engine.dataset.Broadcast;
 import io.tusk.engine.memory.MemoryManager;
 import io.tusk.engine.scheduler.Locality;
 import io.tusk.engine.scheduler.TaskLaunch;
@@ -8,6 +9,7 @@ import io.tusk.engine.scheduler.TaskListener;
 import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.scheduler.TaskRunner;
 import io.tusk.engine.serde.KryoSerde;
+import io.tusk.engine.serde.Serde;
 import io.tusk.engine.shuffle.LocalShuffleService;
 import io.tusk.engine.shuffle.SpillDirectory;
 import io.tusk.engine.storage.BlockStore;
@@ -31,10 +33,12 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,8 +64,8 @@ public final class ExecutorMain
     private final String executorId;
     private final String host;
     private final int cores;
-    private final DataOutputStream out;
-    private final DataInputStream in;
+    private final MasterChannel master;
+    private final BlockStore blockStore;
     private final TaskRunner runner;
     private final String location;
     private final Map<Thread, Running> running = new ConcurrentHashMap<>();
@@ -71,17 +75,17 @@ public final class ExecutorMain
 
     private record Running(TaskAttemptId id, AtomicBoolean cancelled) {}
 
-    private ExecutorMain(String executorId, String host, int cores, Socket control, TaskRunner runner, String location, ClassLoader jobClassLoader)
-            throws IOException
+    private ExecutorMain(String executorId, String host, int cores, MasterChannel master, BlockStore blockStore, TaskRunner runner, String location,
+            ClassLoader jobClassLoader)
     {
         this.executorId = executorId;
         this.host = host;
         this.cores = cores;
+        this.master = master;
+        this.blockStore = blockStore;
         this.runner = runner;
         this.location = location;
         this.jobClassLoader = jobClassLoader;
-        this.in = new DataInputStream(new BufferedInputStream(control.getInputStream()));
-        this.out = new DataOutputStream(new BufferedOutputStream(control.getOutputStream()));
     }
 
     public static void main(String[] args)
@@ -112,7 +116,34 @@ public final class ExecutorMain
         TuskConfig config = TuskConfig.fromProperties(properties);
 
         ClassLoader jobClassLoader = registerJob(conf);
-        KryoSerde serde = new KryoSerde(ExecutorMain.class.getClassLoader(), Map.of());
+        Socket control = new Socket(master[0], Integer.parseInt(master[1]));
+        control.setTcpNoDelay(true);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(control.getInputStream()));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(control.getOutputStream()));
+        Handshake.connect(control, secret, in, out);
+        MasterChannel channel = new MasterChannel(in, out);
+
+        // records are read by other executors: classes in them are numbered by the master
+        KryoSerde serde = new KryoSerde(ExecutorMain.class.getClassLoader(), Map.of(), new ApplicationClassIds(channel));
+        Broadcast.fetchFrom(new Broadcast.Source()
+        {
+            @Override
+            public byte[] fetch(long id)
+            {
+                try {
+                    return channel.request(ControlProtocol.BROADCAST, ByteBuffer.allocate(8).putLong(id).array());
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException("Cannot fetch broadcast " + id + " from the master", e);
+                }
+            }
+
+            @Override
+            public Serde serde()
+            {
+                return serde;
+            }
+        });
         MemoryManager memoryManager = new MemoryManager(config.memoryBudget());
         SpillDirectory spillDirectory = new SpillDirectory(config.localDir());
         int fetchThreads = conf.getInt(YarnSettings.FETCH_THREADS, 8);
@@ -124,15 +155,13 @@ public final class ExecutorMain
         BlockStore blockStore = new BlockStore(memoryManager, spillDirectory, serde);
         ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffle, blockStore, spillDirectory, config.pageSize());
 
-        Socket control = new Socket(master[0], Integer.parseInt(master[1]));
-        control.setTcpNoDelay(true);
-        ExecutorMain executor = new ExecutorMain(executorId, host, cores, control, new TaskRunner(env), location, jobClassLoader);
+        ExecutorMain executor = new ExecutorMain(executorId, host, cores, channel, blockStore, new TaskRunner(env), location, jobClassLoader);
         int status = 0;
         try {
-            Handshake.connect(control, secret, executor.in, executor.out);
             status = executor.run();
         }
         finally {
+            channel.closed("the executor stops");
             server.close();
             shuffle.close();
             blockStore.close();
@@ -200,20 +229,25 @@ public final class ExecutorMain
         heartbeat.start();
         LOG.info("Executor {} on {} registered with {} cores", location, host, cores);
         while (true) {
+            DataInputStream in = master.in();
             byte type;
             try {
                 type = in.readByte();
             }
             catch (EOFException e) {
                 LOG.info("The master closed the connection");
+                master.closed("the master closed it");
                 cancelAll();
                 return 0;
             }
             switch (type) {
                 case ControlProtocol.LAUNCH -> launch(ControlProtocol.readLaunch(in));
                 case ControlProtocol.CANCEL_JOB -> cancel(in.readInt());
+                case ControlProtocol.REPLY -> master.replied();
+                case ControlProtocol.UNPERSIST -> blockStore.removeDataset(in.readInt());
                 case ControlProtocol.SHUTDOWN -> {
                     LOG.info("The master stops this executor: {}", in.readUTF());
+                    master.closed("the master stops this executor");
                     cancelAll();
                     return 0;
                 }
@@ -280,20 +314,10 @@ public final class ExecutorMain
         });
     }
 
-    private interface Message
-    {
-        void write(DataOutputStream out)
-                throws IOException;
-    }
-
-    /** Writes one message to the master; messages from several threads do not interleave. */
-    private void send(Message message)
+    private void send(MasterChannel.Message message)
             throws IOException
     {
-        synchronized (out) {
-            message.write(out);
-            out.flush();
-        }
+        master.send(message);
     }
 
     /** Sends how attempts end to the master. */
@@ -320,7 +344,7 @@ public final class ExecutorMain
             });
         }
 
-        private void report(TaskAttemptId attemptId, Message message)
+        private void report(TaskAttemptId attemptId, MasterChannel.Message message)
         {
             try {
                 send(message);

@@ -12,7 +12,6 @@ import io.tusk.yarn.YarnSettings;
 import io.tusk.yarn.net.AppSecret;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.Text;
 import org.apache.hadoop.ipc.ProtocolSignature;
 import org.apache.hadoop.ipc.RPC;
 import org.apache.hadoop.ipc.WritableRpcEngine;
@@ -26,17 +25,9 @@ import org.apache.hadoop.mapreduce.TaskReport;
 import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
-import org.apache.hadoop.security.token.Token;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
-import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
 import org.apache.hadoop.yarn.api.records.ContainerId;
-import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.Resource;
-import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
-import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
-import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
-import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 import org.apache.hadoop.yarn.util.RackResolver;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -160,38 +151,15 @@ public final class ApplicationMaster
         http.start();
         String trackingUrl = "http://" + host + ":" + http.getAddress().getPort() + "/";
 
-        NodeManagerEvents nodeManagerEvents = new NodeManagerEvents(backend);
-        NMClientAsync nodeManagers = NMClientAsync.createNMClientAsync(nodeManagerEvents);
-        nodeManagers.init(conf);
-        nodeManagers.start();
-        Credentials executorCredentials = executorCredentials();
+        Credentials executorCredentials = secret.executorCredentials(UserGroupInformation.getCurrentUser().getCredentials());
         ContainerResources executorResources = new ContainerResources().addTuskJars(conf, submitDir).addJobConf(conf, submitDir).addJobFiles(conf);
-        int cores = Math.max(1, conf.getInt(YarnSettings.EXECUTOR_CORES, 2));
-        int taskMb = Math.max(taskMemory(conf, "mapreduce.map.memory.mb"), taskMemory(conf, "mapreduce.reduce.memory.mb"));
-        int executorMb = conf.getInt(YarnSettings.EXECUTOR_MEMORY_MB, taskMb * cores);
-        int taskVcores = Math.max(1, Math.max(conf.getInt("mapreduce.map.cpu.vcores", 1), conf.getInt("mapreduce.reduce.cpu.vcores", 1)));
-        String javaOpts = (conf.get("mapreduce.map.java.opts", "") + " " + conf.get(YarnSettings.EXECUTOR_JAVA_OPTS, "")).trim();
         Map<String, String> environment = new HashMap<>();
         environment.put(YarnSettings.ENV_JOB_ID, jobId.toString());
         environment.put(YarnSettings.ENV_MASTER_ADDRESS, host + ":" + backend.address().getPort());
-        YarnExecutorPool pool = new YarnExecutorPool(backend, Resource.newInstance(executorMb, cores * taskVcores), cores,
-                conf.getInt(YarnSettings.MAX_EXECUTORS, 64), conf.getInt("tusk.executor.maxfailures", 8), conf.getLong(YarnSettings.NODE_WAIT, 5000),
-                container -> YarnExecutorPool.executorContext(container, executorResources, environment, executorMb, javaOpts, cores, executorCredentials),
-                reason -> fatal = reason, nodeManagers);
-        nodeManagerEvents.setPool(pool);
-        AMRMClientAsync<ContainerRequest> resourceManager = AMRMClientAsync.createAMRMClientAsync(250, pool);
-        resourceManager.init(conf);
-        resourceManager.start();
-        pool.setResourceManager(resourceManager);
-        RegisterApplicationMasterResponse registration = resourceManager.registerApplicationMaster(host, server.getListenerAddress().getPort(), trackingUrl);
-        Resource maximum = registration.getMaximumResourceCapability();
-        if (executorMb > maximum.getMemorySize() || cores * taskVcores > maximum.getVirtualCores()) {
-            LOG.warn("Executors of {} MB and {} vcores exceed the cluster's largest container ({} MB, {} vcores); asking for at most that",
-                    executorMb, cores * taskVcores, maximum.getMemorySize(), maximum.getVirtualCores());
-            pool.limitTo(maximum);
-        }
-        backend.setPool(pool);
-        LOG.info("Master of {} at {} (client RPC {}), executors of {} cores and {} MB", jobId, trackingUrl, server.getListenerAddress(), cores, executorMb);
+        ExecutorLauncher executors = new ExecutorLauncher(conf, backend, executorResources, environment, executorCredentials, reason -> fatal = reason);
+        executors.register(host, server.getListenerAddress().getPort(), trackingUrl);
+        LOG.info("Master of {} at {} (client RPC {}), executors of {} cores and {} MB", jobId, trackingUrl, server.getListenerAddress(), executors.cores(),
+                executors.executorMb());
 
         TuskClientProtocol local = new TuskClientProtocol(conf, tusk);
         Thread.currentThread().setContextClassLoader(jobClassLoader);
@@ -208,7 +176,7 @@ public final class ApplicationMaster
         jobs = local;
         while (!complete(local)) {
             JobStatus status = local.getJobStatus(jobId);
-            pool.setProgress((status.getMapProgress() + status.getReduceProgress()) / 2);
+            executors.setProgress((status.getMapProgress() + status.getReduceProgress()) / 2);
             if (fatal != null) {
                 LOG.error("Killing {}: {}", jobId, fatal);
                 local.killJob(jobId);
@@ -246,9 +214,7 @@ public final class ApplicationMaster
         LOG.info("{} ended {}", jobId, status.getState());
         backend.close();
         tusk.close();
-        resourceManager.unregisterApplicationMaster(outcome, diagnostics == null ? "" : diagnostics, trackingUrl);
-        resourceManager.stop();
-        nodeManagers.stop();
+        executors.unregister(outcome, diagnostics, trackingUrl);
         server.stop();
         http.stop(0);
         Runtime.getRuntime().removeShutdownHook(killOnExit);
@@ -295,31 +261,6 @@ public final class ApplicationMaster
             }
         }
         return new FinalState(status, local.getJobCounters(jobId), events.toArray(new TaskCompletionEvent[0]), diagnostics);
-    }
-
-    /** The credentials executors get: the job's tokens and the application's secret, not the master's own token. */
-    private Credentials executorCredentials()
-            throws IOException
-    {
-        Credentials mine = UserGroupInformation.getCurrentUser().getCredentials();
-        Credentials credentials = new Credentials();
-        for (Token<?> token : mine.getAllTokens()) {
-            if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
-                credentials.addToken(token.getService(), token);
-            }
-        }
-        for (Text alias : mine.getAllSecretKeys()) {
-            credentials.addSecretKey(alias, mine.getSecretKey(alias));
-        }
-        secret.addTo(credentials);
-        return credentials;
-    }
-
-    /** A task's memory as MapReduce sizes its container: the setting, else 1024 MB. */
-    private static int taskMemory(JobConf conf, String key)
-    {
-        int mb = conf.getInt(key, -1);
-        return mb > 0 ? mb : 1024;
     }
 
     private String statusPage()
@@ -410,58 +351,5 @@ public final class ApplicationMaster
             throws IOException
     {
         return ProtocolSignature.getProtocolSignature(this, protocol, clientVersion, clientMethodsHash);
-    }
-
-    /** Reports executors whose containers could not be started. */
-    private static final class NodeManagerEvents
-            extends NMClientAsync.AbstractCallbackHandler
-    {
-        private final YarnBackend backend;
-        private volatile YarnExecutorPool pool;
-
-        NodeManagerEvents(YarnBackend backend)
-        {
-            this.backend = backend;
-        }
-
-        void setPool(YarnExecutorPool pool)
-        {
-            this.pool = pool;
-        }
-
-        @Override
-        public void onContainerStarted(ContainerId containerId, Map<String, java.nio.ByteBuffer> allServiceResponse) {}
-
-        @Override
-        public void onContainerStatusReceived(ContainerId containerId, ContainerStatus containerStatus) {}
-
-        @Override
-        public void onContainerStopped(ContainerId containerId) {}
-
-        @Override
-        public void onStartContainerError(ContainerId containerId, Throwable t)
-        {
-            LOG.error("Cannot start executor container {}", containerId, t);
-            backend.containerEnded(containerId.toString(), "cannot start: " + t);
-            pool.startFailed(containerId);
-        }
-
-        @Override
-        public void onContainerResourceIncreased(ContainerId containerId, Resource resource) {}
-
-        @Override
-        public void onContainerResourceUpdated(ContainerId containerId, Resource resource) {}
-
-        @Override
-        public void onGetContainerStatusError(ContainerId containerId, Throwable t) {}
-
-        @Override
-        public void onIncreaseContainerResourceError(ContainerId containerId, Throwable t) {}
-
-        @Override
-        public void onUpdateContainerResourceError(ContainerId containerId, Throwable t) {}
-
-        @Override
-        public void onStopContainerError(ContainerId containerId, Throwable t) {}
     }
 }

@@ -64,6 +64,7 @@ public final class YarnBackend
     private final Supplier<ClassLoader> failureClasses;
     private final long cancelGraceMillis;
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+    private final SharedState shared = new SharedState();
     private volatile ExecutorPool pool;
     private final Thread placer;
     private final Thread acceptor;
@@ -73,6 +74,7 @@ public final class YarnBackend
     private final Map<TaskAttemptId, Launched> launched = new HashMap<>();
     private long idleSince;
     private volatile boolean closed;
+    private volatile String aborted;
 
     private record Launched(TaskLaunch launch, TaskListener listener, Connection executor, Locality locality) {}
 
@@ -152,6 +154,10 @@ public final class YarnBackend
                 listener.failed(launch.attemptId(), null, new TuskException(ErrorCode.CONTEXT_CLOSED, "The master is stopping"));
                 return;
             }
+            if (aborted != null) {
+                listener.failed(launch.attemptId(), null, new TuskException(ErrorCode.CLUSTER_UNAVAILABLE, "Attempts cannot run on this cluster: " + aborted));
+                return;
+            }
             scheduler.add(launch, listener, clock.getAsLong());
             notifyAll();
         }
@@ -207,6 +213,38 @@ public final class YarnBackend
             attempt.listener().failed(attempt.launch().attemptId(), placement(attempt),
                     new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.launch().attemptId() + " was cancelled"));
             lost(attempt.executor(), "an attempt of a cancelled job did not stop");
+        }
+    }
+
+    /**
+     * No executor can come any more ({@code reason}): attempts that wait for one, and later ones,
+     * fail at once, so that their jobs end instead of waiting for ever.
+     */
+    public void abort(String reason)
+    {
+        List<LocalityScheduler.Assignment<TaskListener>> waiting;
+        synchronized (this) {
+            aborted = requireNonNull(reason, "reason is null");
+            waiting = scheduler.remove(launch -> true);
+        }
+        for (LocalityScheduler.Assignment<TaskListener> attempt : waiting) {
+            attempt.attachment().failed(attempt.launch().attemptId(), null,
+                    new TuskException(ErrorCode.CLUSTER_UNAVAILABLE, "Attempts cannot run on this cluster: " + reason));
+        }
+    }
+
+    @Override
+    public void unpersist(int datasetId)
+    {
+        List<Connection> all;
+        synchronized (this) {
+            all = new ArrayList<>(executors.values());
+        }
+        for (Connection executor : all) {
+            executor.send(out -> {
+                out.writeByte(ControlProtocol.UNPERSIST);
+                out.writeInt(datasetId);
+            });
         }
     }
 
@@ -281,6 +319,16 @@ public final class YarnBackend
                 executor.lastHeard = clock.getAsLong();
                 switch (type) {
                     case ControlProtocol.HEARTBEAT -> {
+                    }
+                    case ControlProtocol.REQUEST -> {
+                        int request = in.readInt();
+                        byte kind = in.readByte();
+                        byte[] reply = shared.answer(kind, ControlProtocol.readBytes(in));
+                        executor.send(message -> {
+                            message.writeByte(ControlProtocol.REPLY);
+                            message.writeInt(request);
+                            ControlProtocol.writeOptionalBytes(message, reply);
+                        });
                     }
                     case ControlProtocol.SUCCEEDED -> {
                         TaskAttemptId id = ControlProtocol.readAttemptId(in);

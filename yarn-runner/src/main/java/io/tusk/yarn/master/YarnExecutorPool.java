@@ -170,6 +170,12 @@ final class YarnExecutorPool
         return hosts;
     }
 
+    /** What one executor's container asks for. */
+    Resource capability()
+    {
+        return capability;
+    }
+
     /** Asks for containers no larger than the cluster's largest. */
     void limitTo(Resource maximum)
     {

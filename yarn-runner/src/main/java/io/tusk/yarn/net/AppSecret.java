@@ -3,6 +3,8 @@ package io.tusk.yarn.net;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -52,6 +54,27 @@ public final class AppSecret
     public void addTo(Credentials credentials)
     {
         credentials.addSecretKey(ALIAS, key.clone());
+    }
+
+    /**
+     * The credentials of executors: the master's tokens and secret keys (the job's file system
+     * tokens), not its own YARN token, and this secret.
+     */
+    public Credentials executorCredentials(Credentials master)
+    {
+        Credentials credentials = new Credentials();
+        for (Token<?> token : master.getAllTokens()) {
+            if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
+                credentials.addToken(token.getService(), token);
+            }
+        }
+        for (Text alias : master.getAllSecretKeys()) {
+            if (!alias.equals(ALIAS)) {
+                credentials.addSecretKey(alias, master.getSecretKey(alias));
+            }
+        }
+        addTo(credentials);
+        return credentials;
     }
 
     /** The HMAC-SHA256 of {@code challenge} under this secret. */

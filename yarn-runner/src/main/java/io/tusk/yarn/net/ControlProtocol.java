@@ -16,7 +16,8 @@ import java.util.Map;
  * The messages between the application master and its executors on the control channel, after the
  * {@link Handshake}: one type byte, then the message's fields. The executor registers once; then
  * the master sends attempts to launch and jobs to cancel, the executor sends how attempts ended and
- * a heartbeat while it has nothing else to say.
+ * a heartbeat while it has nothing else to say. Executors also ask the master for what the
+ * application shares (numbers of classes in records, broadcast values): a request, then its reply.
  */
 public final class ControlProtocol
 {
@@ -33,6 +34,19 @@ public final class ControlProtocol
     public static final byte HEARTBEAT = 6;
     /** master to executor: stop */
     public static final byte SHUTDOWN = 7;
+    /** executor to master: request id, kind, payload; the master answers with a {@link #REPLY} */
+    public static final byte REQUEST = 8;
+    /** master to executor: request id, payload (length -1: none) */
+    public static final byte REPLY = 9;
+    /** master to executor: drop the cached partitions of a dataset (its id) */
+    public static final byte UNPERSIST = 10;
+
+    /** Request: the application's number of a class; payload its name, reply the number (4 bytes). */
+    public static final byte CLASS_ID = 1;
+    /** Request: the class of an application's number; payload the number (4 bytes), reply its name or none. */
+    public static final byte CLASS_NAME = 2;
+    /** Request: a broadcast's serialized value; payload its id (8 bytes), reply the bytes or none once destroyed. */
+    public static final byte BROADCAST = 3;
 
     private ControlProtocol() {}
 
@@ -73,6 +87,30 @@ public final class ControlProtocol
     {
         out.writeInt(bytes.length);
         out.write(bytes);
+    }
+
+    /** Writes bytes that may be absent (null): length -1. */
+    public static void writeOptionalBytes(DataOutput out, byte[] bytes)
+            throws IOException
+    {
+        if (bytes == null) {
+            out.writeInt(-1);
+        }
+        else {
+            writeBytes(out, bytes);
+        }
+    }
+
+    public static byte[] readOptionalBytes(DataInput in)
+            throws IOException
+    {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
     }
 
     public static byte[] readBytes(DataInput in)

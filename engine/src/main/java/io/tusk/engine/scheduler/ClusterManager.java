@@ -1,0 +1,25 @@
+package io.tusk.engine.scheduler;
+
+import io.tusk.engine.TuskConfig;
+import io.tusk.engine.task.ExecutorEnv;
+
+import java.util.Map;
+
+/**
+ * Runs a context's tasks on executors of a cluster (for example YARN): found with
+ * {@link java.util.ServiceLoader} by the master name of {@link TuskConfig#MASTER}.
+ */
+public interface ClusterManager
+{
+    /** Whether this manager runs contexts whose master is {@code master} (for example {@code yarn}). */
+    boolean accepts(String master);
+
+    /**
+     * Starts the context's executors (they may come later) and returns the backend that runs
+     * attempts on them; closing the backend gives the cluster's resources back.
+     *
+     * @param clusterConf the cluster's settings as the caller has them, or null for the defaults of this process
+     * @param env the driver's own environment
+     */
+    Backend start(TuskConfig config, Iterable<Map.Entry<String, String>> clusterConf, ExecutorEnv env);
+}
