@@ -60,11 +60,24 @@ final class MultiHostCluster
     private MiniDFSCluster dfs;
     private MiniYARNCluster yarn;
     private Configuration conf;
+    private boolean mapReduce;
+    private org.apache.hadoop.mapreduce.v2.hs.JobHistoryServer jobHistory;
 
     MultiHostCluster(File base)
     {
         this.base = base.getAbsoluteFile();
         this.hostsFile = writeHostsFile();
+    }
+
+    /**
+     * Lets Hadoop's MapReduce run on the cluster too ({@code mapreduce.framework.name=yarn}, one JVM
+     * per task): the NodeManagers serve map output with MapReduce's shuffle service, a JobHistory
+     * server answers clients once a job's master is gone, and containers take this JVM's class path.
+     */
+    MultiHostCluster withMapReduce()
+    {
+        this.mapReduce = true;
+        return this;
     }
 
     /** Writes the hosts file this JVM resolves names from: localhost and this machine's name, then the nodes. */
@@ -170,6 +183,11 @@ final class MultiHostCluster
         c.setInt(YarnConfiguration.NM_LOCALIZER_FETCH_THREAD_COUNT, 4);
         c.set(YarnConfiguration.NM_ADMIN_USER_ENV + ".JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hostsFile);
         c.set(YarnConfiguration.NM_ADMIN_USER_ENV + ".JAVA_HOME", System.getProperty("java.home"));
+        if (mapReduce) {
+            c.setStrings(YarnConfiguration.NM_AUX_SERVICES, "mapreduce_shuffle");
+            c.set("yarn.nodemanager.aux-services.mapreduce_shuffle.class", "org.apache.hadoop.mapred.ShuffleHandler");
+            c.setInt("mapreduce.shuffle.port", 0);
+        }
 
         dfs = new MiniDFSCluster.Builder(c, new File(base, "dfs")).numDataNodes(0).useConfiguredTopologyMappingClass(true).build();
         // the builder set replication to the number of DataNodes it started
@@ -200,7 +218,30 @@ final class MultiHostCluster
         conf.setInt(DFSConfigKeys.DFS_REPLICATION_KEY, 1);
         // file systems cached so far carry the builder's replication of 0
         org.apache.hadoop.fs.FileSystem.closeAll();
+        if (mapReduce) {
+            startJobHistory();
+        }
         return this;
+    }
+
+    private void startJobHistory()
+            throws IOException
+    {
+        // MapReduce's containers take this JVM's class path (MRApps reads yarn.is.minicluster)
+        conf.setBoolean(YarnConfiguration.IS_MINI_YARN_CLUSTER, true);
+        conf.set("yarn.app.mapreduce.am.staging-dir", "/mr-staging");
+        conf.setBoolean("mapreduce.jvm.add-opens-as-default", true);
+        Configuration history = new Configuration(conf);
+        history.set("mapreduce.jobhistory.address", "localhost:0");
+        history.set("mapreduce.jobhistory.webapp.address", "localhost:0");
+        history.set("mapreduce.jobhistory.admin.address", "localhost:0");
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(conf);
+        fs.mkdirs(new Path(org.apache.hadoop.mapreduce.v2.jobhistory.JobHistoryUtils.getConfiguredHistoryServerDoneDirPrefix(history)));
+        jobHistory = new org.apache.hadoop.mapreduce.v2.hs.JobHistoryServer();
+        jobHistory.init(history);
+        jobHistory.start();
+        conf.set("mapreduce.jobhistory.address", jobHistory.getConfig().get("mapreduce.jobhistory.address"));
+        conf.set("mapreduce.jobhistory.webapp.address", jobHistory.getConfig().get("mapreduce.jobhistory.webapp.address"));
     }
 
     private NodeManager startNodeManager(Configuration withPorts, int node)
@@ -260,6 +301,22 @@ final class MultiHostCluster
         return yarn;
     }
 
+    /** The files directly under {@code directory}, by name, with their bytes (as ISO-8859-1 text). */
+    java.util.Map<String, String> files(Path directory)
+            throws IOException
+    {
+        org.apache.hadoop.fs.FileSystem fs = fileSystem();
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(directory)) {
+            if (status.isFile()) {
+                try (var in = fs.open(status.getPath())) {
+                    files.put(status.getPath().getName(), new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        return files;
+    }
+
     /** Writes a file whose blocks all live on node {@code node}. */
     FSDataOutputStream createOn(Path path, int node, long blockSize)
             throws IOException
@@ -313,6 +370,9 @@ final class MultiHostCluster
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (jobHistory != null) {
+            jobHistory.stop();
         }
         if (yarn != null) {
             yarn.stop();

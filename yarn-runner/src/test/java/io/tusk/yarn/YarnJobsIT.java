@@ -13,7 +13,6 @@ import org.apache.hadoop.examples.terasort.TeraSort;
 import org.apache.hadoop.examples.terasort.TeraValidate;
 import org.apache.hadoop.streaming.StreamJob;
 import org.apache.hadoop.util.ToolRunner;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.IntWritable;
@@ -49,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -287,15 +285,7 @@ class YarnJobsIT
         Job job = testJob(tuskConf(), "/out/killed", TestJobs.SlowTokenizer.class);
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=60000");
         job.submit();
-        MultiHostCluster.waitFor(() -> {
-            try {
-                return job.getStatus().getState() == org.apache.hadoop.mapreduce.JobStatus.State.RUNNING && job.getTaskReports(TaskType.MAP).length > 0
-                        && java.util.Arrays.stream(job.getTaskReports(TaskType.MAP)).anyMatch(report -> !report.getRunningTaskAttemptIds().isEmpty());
-            }
-            catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, 120_000, "the maps run");
+        waitForRunningMaps(job);
         job.killJob();
         MultiHostCluster.waitFor(() -> {
             try {
@@ -331,6 +321,59 @@ class YarnJobsIT
         assertSameOutput(new Path("/out/executor-killed-local"), new Path("/out/executor-killed"));
         assertThat(job.getCounters().findCounter(JobCounter.NUM_KILLED_MAPS).getValue() + job.getCounters().findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue())
                 .as("maps ran again").isGreaterThan(FILES);
+    }
+
+    @Test
+    void jobRunsAgainInTheNextMasterAttemptWhenItsMasterIsKilled()
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), "/out/master-killed", TestJobs.SlowTokenizer.class);
+        job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=1500");
+        job.getConfiguration().setInt("mapreduce.am.max-attempts", 2);
+        job.submit();
+        waitForCompletedMaps(job, 2);
+        String application = job.getJobID().toString().replace("job_", "application_");
+        ProcessHandle master = ProcessHandle.allProcesses()
+                .filter(process -> commandLine(process).contains("io.tusk.yarn.master.ApplicationMaster") && commandLine(process).contains(application))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no master process of " + application));
+        master.destroyForcibly();
+        assertThat(job.waitForCompletion(false)).as("the second master attempt runs the job").isTrue();
+        Job local = wordCount(localConf(), "/out/master-killed-local");
+        assertThat(local.waitForCompletion(false)).isTrue();
+        assertSameOutput(new Path("/out/master-killed-local"), new Path("/out/master-killed"));
+        assertThat(cluster.fileSystem().exists(new Path("/out/master-killed/_temporary"))).as("the first attempt's temporary output").isFalse();
+        ApplicationReport report = application(job);
+        assertThat(report.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(report.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
+    }
+
+    @Test
+    void applicationKilledThroughYarnEndsTheJobWithoutOutputNorContainers()
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), "/out/yarn-killed", TestJobs.SlowTokenizer.class);
+        job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=60000");
+        job.submit();
+        waitForRunningMaps(job);
+        try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(cluster.conf());
+            yarn.start();
+            yarn.killApplication(application(job, false).getApplicationId());
+        }
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return job.isComplete();
+            }
+            catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 60_000, "the client hears that the job ended");
+        assertThat(job.getStatus().getState()).isEqualTo(org.apache.hadoop.mapreduce.JobStatus.State.KILLED);
+        assertThat(job.isSuccessful()).isFalse();
+        assertThat(application(job).getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.KILLED);
+        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every container of the killed application ends");
+        assertNoOutput(new Path("/out/yarn-killed"));
     }
 
     /** Word counts of the input without two words, joined with labels of the first hundred words; a cached dataset used twice. */
@@ -424,6 +467,20 @@ class YarnJobsIT
         Job local = wordCount(localConf(), "/out/node-stopped-local");
         assertThat(local.waitForCompletion(false)).isTrue();
         assertSameOutput(new Path("/out/node-stopped-local"), new Path("/out/node-stopped"));
+    }
+
+    private static void waitForRunningMaps(Job job)
+            throws InterruptedException
+    {
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return job.getStatus().getState() == org.apache.hadoop.mapreduce.JobStatus.State.RUNNING && job.getTaskReports(TaskType.MAP).length > 0
+                        && java.util.Arrays.stream(job.getTaskReports(TaskType.MAP)).anyMatch(report -> !report.getRunningTaskAttemptIds().isEmpty());
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 120_000, "the maps run");
     }
 
     private static void waitForCompletedMaps(Job job, int maps)
@@ -521,15 +578,6 @@ class YarnJobsIT
     static Map<String, String> files(Path directory)
             throws IOException
     {
-        FileSystem fs = cluster.fileSystem();
-        Map<String, String> files = new TreeMap<>();
-        for (FileStatus status : fs.listStatus(directory)) {
-            if (status.isFile()) {
-                try (var in = fs.open(status.getPath())) {
-                    files.put(status.getPath().getName(), new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
-                }
-            }
-        }
-        return files;
+        return cluster.files(directory);
     }
 }

@@ -1,0 +1,282 @@
+package io.tusk.yarn;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.examples.WordCount;
+import org.apache.hadoop.examples.terasort.TeraGen;
+import org.apache.hadoop.examples.terasort.TeraSort;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobCounter;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * W10 of BENCH.md, run by {@code bench/run-yarn}: the examples' word count and TeraSort on the
+ * three-node mini cluster of the integration tests, Tusk on YARN against Hadoop MapReduce on YARN
+ * on the same cluster and the same input. The outputs of both are compared byte for byte before
+ * anything is timed. Not a test: it asserts no timing.
+ */
+public final class YarnBench
+{
+    private static final String TEXT = "/bench/text";
+    private static final String TERA = "/bench/tera";
+    private static final int TEXT_FILES = 6;
+    private static final int REDUCERS = 3;
+
+    private final MultiHostCluster cluster;
+    private final StringBuilder report = new StringBuilder();
+
+    private YarnBench(MultiHostCluster cluster)
+    {
+        this.cluster = cluster;
+    }
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        int textMb = 96;
+        long rows = 500_000;
+        int runs = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--text-mb" -> textMb = Integer.parseInt(args[++i]);
+                case "--rows" -> rows = Long.parseLong(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: bench/run-yarn [--text-mb N] [--rows N] [--runs N]");
+                    System.exit(2);
+                }
+            }
+        }
+        File base = Files.createTempDirectory(Files.createDirectories(java.nio.file.Path.of("target", "bench")), "cluster").toFile();
+        try (MultiHostCluster cluster = new MultiHostCluster(base).withMapReduce().start()) {
+            YarnBench bench = new YarnBench(cluster);
+            bench.run(textMb, rows, runs);
+        }
+        finally {
+            org.apache.hadoop.fs.FileUtil.fullyDelete(base);
+        }
+        System.exit(0);
+    }
+
+    private void run(int textMb, long rows, int runs)
+            throws Exception
+    {
+        line("# W10: Tusk on YARN vs Hadoop MapReduce on YARN, three-node mini cluster on this machine");
+        line("");
+        line(String.format(Locale.ROOT, "%d cores, %s; W1: %d MiB of text in %d files (16 MiB blocks), %d reducers; W4: TeraSort of %,d rows, %d reducers; "
+                + "%d timed runs each, alternating, after a checked warm-up run", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                textMb, TEXT_FILES, REDUCERS, rows, REDUCERS, runs));
+        line("");
+        writeText(textMb);
+        generateTera(rows);
+        line("| workload | MapReduce on YARN | Tusk on YARN | ratio | data-local maps (MapReduce / Tusk) |");
+        line("|---|---|---|---|---|");
+        measure("W1 word count", runs, (conf, output) -> wordCount(conf, output));
+        measure("W4 TeraSort", runs, (conf, output) -> teraSort(conf, output));
+        java.nio.file.Path results = java.nio.file.Path.of("target", "bench", "results.md");
+        Files.writeString(results, report);
+        System.out.println("Wrote " + results.toAbsolutePath());
+    }
+
+    private void line(String text)
+    {
+        System.out.println(text);
+        report.append(text).append('\n');
+    }
+
+    /** Text of a 1,000-word vocabulary, as RandomTextWriter writes it, spread over the three nodes. */
+    private void writeText(int megabytes)
+            throws Exception
+    {
+        Random random = new Random(42);
+        String[] vocabulary = new String[1000];
+        for (int i = 0; i < vocabulary.length; i++) {
+            StringBuilder word = new StringBuilder();
+            for (int letter = 2 + random.nextInt(9); letter > 0; letter--) {
+                word.append((char) ('a' + random.nextInt(26)));
+            }
+            vocabulary[i] = word.toString();
+        }
+        long perFile = (long) megabytes * 1024 * 1024 / TEXT_FILES;
+        for (int file = 0; file < TEXT_FILES; file++) {
+            try (OutputStream out = cluster.createOn(new Path(TEXT, "part-" + file), file % MultiHostCluster.HOSTS.length, 16L * 1024 * 1024)) {
+                long written = 0;
+                StringBuilder line = new StringBuilder();
+                while (written < perFile) {
+                    line.setLength(0);
+                    for (int word = 5 + random.nextInt(10); word > 0; word--) {
+                        line.append(vocabulary[random.nextInt(vocabulary.length)]).append(word == 1 ? '\n' : ' ');
+                    }
+                    byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+                    out.write(bytes);
+                    written += bytes.length;
+                }
+            }
+        }
+    }
+
+    private void generateTera(long rows)
+            throws Exception
+    {
+        Configuration conf = tuskConf();
+        conf.setInt("mapreduce.job.maps", 2 * MultiHostCluster.HOSTS.length);
+        conf.setLong("dfs.blocksize", 16L * 1024 * 1024);
+        int exit = org.apache.hadoop.util.ToolRunner.run(conf, new TeraGen(), new String[] {Long.toString(rows), TERA});
+        if (exit != 0) {
+            throw new IllegalStateException("TeraGen failed");
+        }
+    }
+
+    private interface Workload
+    {
+        /** Runs the job on {@code conf}'s framework into {@code output}; its counters. */
+        Counters run(Configuration conf, String output)
+                throws Exception;
+    }
+
+    private static Counters wordCount(Configuration conf, String output)
+            throws Exception
+    {
+        Job job = Job.getInstance(conf, "word count");
+        job.setJarByClass(WordCount.class);
+        job.setMapperClass(WordCount.TokenizerMapper.class);
+        job.setCombinerClass(WordCount.IntSumReducer.class);
+        job.setReducerClass(WordCount.IntSumReducer.class);
+        job.setOutputKeyClass(Text.class);
+        job.setOutputValueClass(IntWritable.class);
+        job.setNumReduceTasks(REDUCERS);
+        FileInputFormat.addInputPath(job, new Path(TEXT));
+        FileOutputFormat.setOutputPath(job, new Path(output));
+        if (!job.waitForCompletion(false)) {
+            throw new IllegalStateException("word count failed on " + conf.get("mapreduce.framework.name") + ": " + job.getStatus().getFailureInfo());
+        }
+        return job.getCounters();
+    }
+
+    private static Counters teraSort(Configuration conf, String output)
+            throws Exception
+    {
+        conf.setInt("mapreduce.job.reduces", REDUCERS);
+        TeraSort sort = new TeraSort();
+        int exit = org.apache.hadoop.util.ToolRunner.run(conf, sort, new String[] {TERA, output});
+        if (exit != 0) {
+            throw new IllegalStateException("TeraSort failed on " + conf.get("mapreduce.framework.name"));
+        }
+        // TeraSort does not hand out its job: the data-local share is read from neither; see measure()
+        return null;
+    }
+
+    private void measure(String name, int runs, Workload workload)
+            throws Exception
+    {
+        FileSystem fs = cluster.fileSystem();
+        String mapReduceOut = "/bench/out/" + name.hashCode() + "-mapreduce";
+        String tuskOut = "/bench/out/" + name.hashCode() + "-tusk";
+        fs.delete(new Path(mapReduceOut), true);
+        fs.delete(new Path(tuskOut), true);
+        System.err.println(name + ": checked warm-up runs");
+        workload.run(mapReduceConf(), mapReduceOut);
+        workload.run(tuskConf(), tuskOut);
+        Map<String, String> expected = cluster.files(new Path(mapReduceOut));
+        Map<String, String> actual = cluster.files(new Path(tuskOut));
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException(name + ": Tusk on YARN wrote other bytes than MapReduce on YARN in " + tuskOut + " and " + mapReduceOut);
+        }
+        List<Double> mapReduce = new ArrayList<>();
+        List<Double> tusk = new ArrayList<>();
+        Counters[] mapReduceCounters = new Counters[1];
+        Counters[] tuskCounters = new Counters[1];
+        for (int run = 0; run < runs; run++) {
+            System.err.println(name + ": timed run " + (run + 1) + " of " + runs);
+            mapReduce.add(timed(workload, mapReduceConf(), mapReduceOut, mapReduceCounters));
+            tusk.add(timed(workload, tuskConf(), tuskOut, tuskCounters));
+        }
+        double ratio = median(mapReduce) / median(tusk);
+        line(String.format(Locale.ROOT, "| %s | %s | %s | **%.2f×** | %s / %s |", name, seconds(mapReduce), seconds(tusk), ratio, local(mapReduceCounters[0]),
+                local(tuskCounters[0])));
+    }
+
+    /** Seconds of one run; its counters into {@code counters}[0]. */
+    private double timed(Workload workload, Configuration conf, String output, Counters[] counters)
+            throws Exception
+    {
+        cluster.fileSystem().delete(new Path(output), true);
+        long start = System.nanoTime();
+        counters[0] = workload.run(conf, output);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static String local(Counters counters)
+    {
+        if (counters == null) {
+            return "—";
+        }
+        long maps = counters.findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue();
+        long dataLocal = counters.findCounter(JobCounter.DATA_LOCAL_MAPS).getValue();
+        return String.format(Locale.ROOT, "%d of %d", dataLocal, maps);
+    }
+
+    private static double median(List<Double> values)
+    {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private static String seconds(List<Double> values)
+    {
+        return String.format(Locale.ROOT, "%.1f s (%.1f–%.1f)", median(values), Collections.min(values), Collections.max(values));
+    }
+
+    /** Hadoop's MapReduce on the cluster: a master and one JVM per task, containers of 512 MB as Tusk's master. */
+    private Configuration mapReduceConf()
+    {
+        Configuration conf = cluster.conf();
+        conf.set("mapreduce.framework.name", "yarn");
+        conf.setInt("yarn.app.mapreduce.am.resource.mb", 512);
+        conf.set("yarn.app.mapreduce.am.command-opts", "-Xmx400m");
+        conf.setInt("mapreduce.map.memory.mb", 512);
+        conf.setInt("mapreduce.reduce.memory.mb", 512);
+        conf.set("mapreduce.map.java.opts", "-Xmx400m");
+        conf.set("mapreduce.reduce.java.opts", "-Xmx400m");
+        conf.setInt("mapreduce.task.io.sort.mb", 100);
+        conf.setBoolean("mapreduce.job.ubertask.enable", false);
+        conf.setInt("mapreduce.client.progressmonitor.pollinterval", 100);
+        conf.setInt("mapreduce.client.completion.pollinterval", 100);
+        return conf;
+    }
+
+    /** Tusk on the cluster: a master of 512 MB and one executor of 1 GB and 4 cores per node (the same memory as three task containers). */
+    private Configuration tuskConf()
+            throws Exception
+    {
+        Configuration conf = cluster.conf();
+        conf.set("mapreduce.framework.name", YarnSettings.FRAMEWORK_NAME);
+        conf.setInt("yarn.app.mapreduce.am.resource.mb", 512);
+        conf.setInt(YarnSettings.EXECUTOR_MEMORY_MB, 1024);
+        conf.setInt(YarnSettings.EXECUTOR_CORES, 4);
+        conf.setInt(YarnSettings.MAX_EXECUTORS, MultiHostCluster.HOSTS.length);
+        conf.setInt("mapreduce.client.progressmonitor.pollinterval", 100);
+        conf.setInt("mapreduce.client.completion.pollinterval", 100);
+        String runtime = Files.readString(java.nio.file.Path.of("target", "runtime-classpath.txt")).trim();
+        conf.set("tusk.yarn.jars", new File("target/classes").getAbsolutePath() + File.pathSeparator + runtime);
+        return conf;
+    }
+}
