@@ -89,16 +89,16 @@ public final class TuskJar
      * jar (see {@link #forNextJob()}), so that static state of the job's classes does not carry
      * over from one job to the next, as it did not when every Hadoop task ran in its own JVM.
      */
-    static final class JobJarClassLoader
+    public static final class JobJarClassLoader
             extends URLClassLoader
     {
-        JobJarClassLoader(URL[] urls, ClassLoader parent)
+        public JobJarClassLoader(URL[] urls, ClassLoader parent)
         {
             super(urls, parent);
         }
 
         /** A new loader over the same jar, plus {@code libraries} (the job's {@code -libjars}). */
-        JobJarClassLoader forNextJob(java.util.List<URL> libraries)
+        public JobJarClassLoader forNextJob(java.util.List<URL> libraries)
         {
             List<URL> urls = new ArrayList<>(Arrays.asList(getURLs()));
             urls.addAll(libraries);

@@ -41,13 +41,13 @@ class LauncherClassDataIT
         assertThat(shared.exitCode()).as(shared.log()).isZero();
         assertThat(shared.log()).doesNotContain("class-data archive");
         assertThat(Files.readString(classes)).contains("org.apache.hadoop.conf.Configuration source: shared objects file (top)")
-                .contains("io.tusk.mr.MrJob source: shared objects file (top)");
+                .contains("io.tusk.mr.job.MrJob source: shared objects file (top)");
 
         Path unshared = work.resolve("unshared.log");
         TestProcesses.Result off = TestProcesses.run(command(List.of("TUSK_CDS=0", "TUSK_OPTS=-Xlog:class+load=info:file=" + unshared), "io.tusk.mr.StartupTraining"),
                 work, work.resolve("unshared-run.log"));
         assertThat(off.exitCode()).as(off.log()).isZero();
-        assertThat(Files.readString(unshared)).doesNotContain("shared objects file (top)").contains("io.tusk.mr.MrJob source: file:");
+        assertThat(Files.readString(unshared)).doesNotContain("shared objects file (top)").contains("io.tusk.mr.job.MrJob source: file:");
     }
 
     private static List<String> command(List<String> environment, String mainClass)

@@ -1,7 +1,7 @@
 package io.tusk.streaming;
 
 import io.tusk.engine.shuffle.RecordCursor;
-import io.tusk.mr.ReduceAccelerator;
+import io.tusk.mr.task.ReduceAccelerator;
 import org.apache.hadoop.io.WritableComparator;
 import org.apache.hadoop.io.WritableUtils;
 import org.apache.hadoop.mapred.JobConf;

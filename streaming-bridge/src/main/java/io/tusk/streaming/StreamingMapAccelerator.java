@@ -1,6 +1,6 @@
 package io.tusk.streaming;
 
-import io.tusk.mr.MapAccelerator;
+import io.tusk.mr.task.MapAccelerator;
 import org.apache.hadoop.mapred.JobConf;
 
 import java.util.Optional;

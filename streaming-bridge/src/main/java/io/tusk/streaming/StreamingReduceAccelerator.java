@@ -1,6 +1,6 @@
 package io.tusk.streaming;
 
-import io.tusk.mr.ReduceAccelerator;
+import io.tusk.mr.task.ReduceAccelerator;
 import org.apache.hadoop.mapred.JobConf;
 
 import java.util.Optional;

@@ -56,7 +56,7 @@ final class TestJobs
     }
 
     /** Sums the counts of a word. */
-    public static final class IntSumReducer
+    public static class IntSumReducer
             extends org.apache.hadoop.mapreduce.Reducer<Text, IntWritable, Text, IntWritable>
     {
         private final IntWritable sum = new IntWritable();
@@ -71,6 +71,18 @@ final class TestJobs
             }
             sum.set(total);
             context.write(key, sum);
+        }
+    }
+
+    /** Sums the counts of a word after a pause of {@code -Dtusk.test.reduce.pause} ms at its start. */
+    public static final class SlowSumReducer
+            extends IntSumReducer
+    {
+        @Override
+        protected void setup(Context context)
+                throws InterruptedException
+        {
+            Thread.sleep(Long.getLong("tusk.test.reduce.pause", 0));
         }
     }
 
@@ -139,7 +151,7 @@ final class TestJobs
         }
         Files.createDirectories(directory.toPath());
         try (OutputStream out = Files.newOutputStream(jar.toPath()); JarOutputStream jarOut = new JarOutputStream(out)) {
-            for (Class<?> type : new Class<?>[] {TestJobs.class, FailingMapper.class, SlowTokenizer.class, IntSumReducer.class, StopWordMapper.class, OldApiSum.class}) {
+            for (Class<?> type : new Class<?>[] {TestJobs.class, FailingMapper.class, SlowTokenizer.class, IntSumReducer.class, SlowSumReducer.class, StopWordMapper.class, OldApiSum.class}) {
                 String name = type.getName().replace('.', '/') + ".class";
                 jarOut.putNextEntry(new JarEntry(name));
                 try (InputStream in = type.getClassLoader().getResourceAsStream(name)) {

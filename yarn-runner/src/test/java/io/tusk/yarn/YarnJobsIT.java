@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.IntWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.JobCounter;
@@ -309,18 +310,40 @@ class YarnJobsIT
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=1500");
         job.submit();
         waitForCompletedMaps(job, 2);
-        String application = job.getJobID().toString().replace("job_", "container_");
-        ProcessHandle executor = ProcessHandle.allProcesses()
-                .filter(process -> commandLine(process).contains("io.tusk.yarn.executor.ExecutorMain") && commandLine(process).contains(application))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no executor process of " + application));
-        executor.destroyForcibly();
+        killAnExecutorOf(job);
         assertThat(job.waitForCompletion(false)).as("the job succeeds without the killed executor").isTrue();
         Job local = wordCount(localConf(), "/out/executor-killed-local");
         assertThat(local.waitForCompletion(false)).isTrue();
         assertSameOutput(new Path("/out/executor-killed-local"), new Path("/out/executor-killed"));
         assertThat(job.getCounters().findCounter(JobCounter.NUM_KILLED_MAPS).getValue() + job.getCounters().findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue())
                 .as("maps ran again").isGreaterThan(FILES);
+    }
+
+    @Test
+    void jobSurvivesAnExecutorKilledWhileItsReducesRun()
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), "/out/executor-killed-reducing", TestJobs.SlowTokenizer.class);
+        job.setReducerClass(TestJobs.SlowSumReducer.class);
+        // executors take the maps' JVM options
+        job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.reduce.pause=6000");
+        job.submit();
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return java.util.Arrays.stream(job.getTaskReports(TaskType.REDUCE)).anyMatch(report -> !report.getRunningTaskAttemptIds().isEmpty());
+            }
+            catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 120_000, "the reduces run");
+        killAnExecutorOf(job);
+        assertThat(job.waitForCompletion(false)).as("the job succeeds without the killed executor").isTrue();
+        Job local = wordCount(localConf(), "/out/executor-killed-reducing-local");
+        assertThat(local.waitForCompletion(false)).isTrue();
+        assertSameOutput(new Path("/out/executor-killed-reducing-local"), new Path("/out/executor-killed-reducing"));
+        Counters counters = job.getCounters();
+        assertThat(counters.findCounter(JobCounter.NUM_KILLED_REDUCES).getValue() + counters.findCounter(JobCounter.NUM_KILLED_MAPS).getValue())
+                .as("attempts lost with the executor ran again").isGreaterThan(0);
     }
 
     @Test
@@ -442,6 +465,7 @@ class YarnJobsIT
         assertThat(computed).as("cached partitions computed again by the join").isLessThan(2 * distinct).isGreaterThanOrEqualTo(distinct);
         assertThat(application.getApplicationType()).isEqualTo("TUSK");
         assertThat(application.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(application.getOriginalTrackingUrl()).as("the driver's status page").startsWith("http://127.0.0.1:");
         MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the closed context ends");
     }
 
@@ -495,6 +519,17 @@ class YarnJobsIT
                 throw new IllegalStateException(e);
             }
         }, 120_000, maps + " maps succeed");
+    }
+
+    /** Kills one executor process of the job's application, as {@code kill -9} would. */
+    private static void killAnExecutorOf(Job job)
+    {
+        String containers = job.getJobID().toString().replace("job_", "container_");
+        ProcessHandle executor = ProcessHandle.allProcesses()
+                .filter(process -> commandLine(process).contains("io.tusk.yarn.executor.ExecutorMain") && commandLine(process).contains(containers))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no executor process of " + containers));
+        executor.destroyForcibly();
     }
 
     private static String commandLine(ProcessHandle process)

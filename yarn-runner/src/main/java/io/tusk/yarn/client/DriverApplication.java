@@ -7,6 +7,7 @@ import io.tusk.engine.scheduler.TaskListener;
 import io.tusk.yarn.ContainerResources;
 import io.tusk.yarn.YarnSettings;
 import io.tusk.yarn.master.ExecutorLauncher;
+import io.tusk.yarn.master.StatusServer;
 import io.tusk.yarn.master.YarnBackend;
 import io.tusk.yarn.net.AppSecret;
 import org.apache.hadoop.conf.Configuration;
@@ -62,11 +63,14 @@ final class DriverApplication
     private final ExecutorLauncher executors;
     private final FileSystem fs;
     private final Path staging;
+    private final StatusServer status;
     private final Thread exitHook;
     private boolean closed;
 
-    private DriverApplication(ApplicationId application, YarnClient yarn, YarnBackend backend, ExecutorLauncher executors, FileSystem fs, Path staging)
+    private DriverApplication(ApplicationId application, YarnClient yarn, YarnBackend backend, ExecutorLauncher executors, FileSystem fs, Path staging,
+            StatusServer status)
     {
+        this.status = status;
         this.application = application;
         this.yarn = yarn;
         this.backend = backend;
@@ -86,6 +90,7 @@ final class DriverApplication
         Path staging = null;
         FileSystem fs = null;
         YarnBackend backend = null;
+        StatusServer status = null;
         try {
             YarnClientApplication created = yarn.createApplication();
             ApplicationSubmissionContext context = created.getApplicationSubmissionContext();
@@ -132,12 +137,15 @@ final class DriverApplication
                 LOG.error("Application {} cannot run tasks: {}", id, reason);
                 executorsBackend.abort(reason);
             };
+            status = new StatusServer(host, () -> String.format("Tusk dataset application %s%nexecutors: %d (%d cores)%n", id, executorsBackend.executorCount(),
+                    executorsBackend.executorCount() == 0 ? 0 : executorsBackend.parallelism()));
+            String trackingUrl = status.url();
             ExecutorLauncher executors = master.doAs((PrivilegedExceptionAction<ExecutorLauncher>) () -> {
                 ExecutorLauncher launcher = new ExecutorLauncher(conf, executorsBackend, resources, environment, credentials, fatal);
-                launcher.register(host, -1, "");
+                launcher.register(host, -1, trackingUrl);
                 return launcher;
             });
-            DriverApplication driver = new DriverApplication(id, yarn, backend, executors, fs, staging);
+            DriverApplication driver = new DriverApplication(id, yarn, backend, executors, fs, staging, status);
             Runtime.getRuntime().addShutdownHook(driver.exitHook);
             LOG.info("Tusk context runs as YARN application {} (queue {}); executors of {} cores and {} MB connect to {}", id, context.getQueue(),
                     executors.cores(), executors.executorMb(), environment.get(YarnSettings.ENV_MASTER_ADDRESS));
@@ -146,6 +154,9 @@ final class DriverApplication
         catch (IOException | YarnException | InterruptedException | RuntimeException e) {
             if (backend != null) {
                 backend.close();
+            }
+            if (status != null) {
+                status.close();
             }
             if (staging != null) {
                 fs.delete(staging, true);
@@ -243,7 +254,8 @@ final class DriverApplication
             closed = true;
         }
         backend.close();
-        executors.unregister(outcome, diagnostics, "");
+        executors.unregister(outcome, diagnostics, status.url());
+        status.close();
         try {
             fs.delete(staging, true);
         }

@@ -15,7 +15,7 @@ import io.tusk.engine.shuffle.SpillDirectory;
 import io.tusk.engine.storage.BlockStore;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskAttemptId;
-import io.tusk.mr.JobClassLoaders;
+import io.tusk.mr.job.JobClassLoaders;
 import io.tusk.yarn.YarnSettings;
 import io.tusk.yarn.net.AppSecret;
 import io.tusk.yarn.net.ControlProtocol;

@@ -10,7 +10,6 @@ import io.tusk.yarn.SentJobStatus;
 import io.tusk.yarn.SentTaskReport;
 import io.tusk.yarn.YarnSettings;
 import io.tusk.yarn.net.AppSecret;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.ipc.ProtocolSignature;
 import org.apache.hadoop.ipc.RPC;
@@ -139,17 +138,8 @@ public final class ApplicationMaster
         RPC.Server server = new RPC.Builder(conf).setProtocol(MasterProtocol.class).setInstance(this).setBindAddress(host).setPort(0)
                 .setNumHandlers(4).setVerbose(false).build();
         server.start();
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, 0), 8);
-        http.createContext("/", exchange -> {
-            byte[] page = statusPage().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(200, page.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(page);
-            }
-        });
-        http.start();
-        String trackingUrl = "http://" + host + ":" + http.getAddress().getPort() + "/";
+        StatusServer http = new StatusServer(host, this::statusPage);
+        String trackingUrl = http.url();
 
         Credentials executorCredentials = secret.executorCredentials(UserGroupInformation.getCurrentUser().getCredentials());
         ContainerResources executorResources = new ContainerResources().addTuskJars(conf, submitDir).addJobConf(conf, submitDir).addJobFiles(conf);
@@ -216,7 +206,7 @@ public final class ApplicationMaster
         tusk.close();
         executors.unregister(outcome, diagnostics, trackingUrl);
         server.stop();
-        http.stop(0);
+        http.close();
         Runtime.getRuntime().removeShutdownHook(killOnExit);
         return 0;
     }

@@ -124,21 +124,23 @@ final class YarnExecutorPool
                     LOG.info("{} gave no executor in {} ms; asking for one anywhere", ask.host(), nodeWaitMillis);
                 }
             }
-            int desired = Math.min(maxExecutors, (pending.size() + running + cores - 1) / cores);
+            List<String> hosts = hostsByDemand(pending);
+            // hosts that already have, or will have, an executor come last
+            Map<String, Integer> covered = new HashMap<>();
+            for (Container container : containers.values()) {
+                covered.merge(container.getNodeId().getHost(), 1, Integer::sum);
+            }
+            for (Ask ask : outstanding) {
+                if (ask.host() != null) {
+                    covered.merge(ask.host(), 1, Integer::sum);
+                }
+            }
+            hosts.sort(Comparator.comparingInt(host -> covered.getOrDefault(host, 0)));
+            long uncovered = hosts.stream().filter(host -> !covered.containsKey(host)).count();
             int have = containers.size() + outstanding.size();
+            // enough slots for the work, and an executor on every host where waiting attempts have their data
+            int desired = (int) Math.min(maxExecutors, Math.max((pending.size() + running + cores - 1) / cores, have + uncovered));
             if (desired > have) {
-                List<String> hosts = hostsByDemand(pending);
-                // hosts that already have, or will have, an executor come last
-                Map<String, Integer> covered = new HashMap<>();
-                for (Container container : containers.values()) {
-                    covered.merge(container.getNodeId().getHost(), 1, Integer::sum);
-                }
-                for (Ask ask : outstanding) {
-                    if (ask.host() != null) {
-                        covered.merge(ask.host(), 1, Integer::sum);
-                    }
-                }
-                hosts.sort(Comparator.comparingInt(host -> covered.getOrDefault(host, 0)));
                 for (int i = 0; i < desired - have; i++) {
                     Ask ask = i < hosts.size() && covered.getOrDefault(hosts.get(i), 0) == 0
                             ? new Ask(new ContainerRequest(capability, new String[] {hosts.get(i)}, null, NODE_PRIORITY, false), hosts.get(i), now)

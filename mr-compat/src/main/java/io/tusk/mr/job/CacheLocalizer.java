@@ -1,0 +1,224 @@
+package io.tusk.mr.job;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.util.RunJar;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The distributed cache of a job in this process, as Hadoop's local runner provides it: every cache
+ * file and archive ({@code -files}, {@code -archives}, {@code Job.addCacheFile(uri#link)}) is copied
+ * to a local job directory (archives unpacked), linked into the process's working directory under
+ * its link name so tasks open it by relative path, and listed in
+ * {@code mapreduce.job.cache.local.files/archives}. The job jar is linked as {@code job.jar}, as in a
+ * cluster task's directory. {@code -libjars} and other classpath entries join the job's class
+ * loader. {@link #close()} removes the links and copies.
+ * Not thread-safe; used by the job's driver thread.
+ */
+final class CacheLocalizer
+        implements AutoCloseable
+{
+    private static final Logger LOG = LogManager.getLogger(CacheLocalizer.class);
+    private static final String JOB_JAR = "job.jar";
+
+    private final java.nio.file.Path jobDirectory;
+    private final List<java.nio.file.Path> links = new ArrayList<>();
+    private final List<URL> classpath = new ArrayList<>();
+
+    private CacheLocalizer(java.nio.file.Path jobDirectory)
+    {
+        this.jobDirectory = requireNonNull(jobDirectory, "jobDirectory is null");
+    }
+
+    /** Localizes the job's cache into a new directory under {@code localRoot} and updates {@code conf}. */
+    static CacheLocalizer localize(JobConf conf, String jobId, java.nio.file.Path localRoot)
+            throws IOException
+    {
+        CacheLocalizer localizer = new CacheLocalizer(localRoot.resolve("tusk-jobs").resolve(jobId));
+        try {
+            localizer.localizeAll(conf);
+        }
+        catch (IOException | RuntimeException e) {
+            localizer.close();
+            throw e;
+        }
+        return localizer;
+    }
+
+    /** Jars and directories to add to the job's class loader. */
+    List<URL> classpath()
+    {
+        return classpath;
+    }
+
+    private void localizeAll(JobConf conf)
+            throws IOException
+    {
+        List<String> classpathEntries = new ArrayList<>();
+        for (String key : new String[] {"mapreduce.job.classpath.files", "mapreduce.job.classpath.archives"}) {
+            for (String entry : conf.getTrimmedStrings(key)) {
+                classpathEntries.add(new Path(entry).toUri().getPath());
+            }
+        }
+        LOG.debug("Classpath entries {}, cache files {}, archives {}", classpathEntries, conf.get("mapreduce.job.cache.files"), conf.get("mapreduce.job.cache.archives"));
+        List<String> localFiles = new ArrayList<>();
+        List<String> localArchives = new ArrayList<>();
+        int index = 0;
+        for (String uri : conf.getTrimmedStrings("mapreduce.job.cache.files")) {
+            java.nio.file.Path local = localize(conf, URI.create(uri), index++, false);
+            localFiles.add(local.toUri().toString());
+            addToClasspathIfListed(uri, local, classpathEntries);
+        }
+        for (String uri : conf.getTrimmedStrings("mapreduce.job.cache.archives")) {
+            java.nio.file.Path local = localize(conf, URI.create(uri), index++, true);
+            localArchives.add(local.toUri().toString());
+            addToClasspathIfListed(uri, local, classpathEntries);
+        }
+        if (!localFiles.isEmpty()) {
+            conf.setStrings("mapreduce.job.cache.local.files", localFiles.toArray(new String[0]));
+        }
+        if (!localArchives.isEmpty()) {
+            conf.setStrings("mapreduce.job.cache.local.archives", localArchives.toArray(new String[0]));
+        }
+        String jobJar = conf.get(MRJobConfig.JAR);
+        if (jobJar != null) {
+            // tasks on a cluster find the job jar as job.jar in their working directory
+            Path staged = new Path(jobJar);
+            String submitDir = conf.get(MRJobConfig.MAPREDUCE_JOB_DIR);
+            if (staged.toUri().getScheme() == null && submitDir != null) {
+                // JobSubmitter records the staged jar without a scheme: it is on the staging file system
+                staged = new Path(submitDir).getFileSystem(conf).makeQualified(staged);
+            }
+            java.nio.file.Path local;
+            if ("file".equals(staged.toUri().getScheme())) {
+                local = java.nio.file.Path.of(staged.toUri());
+            }
+            else {
+                java.nio.file.Path directory = Files.createDirectories(jobDirectory.resolve("jar"));
+                local = directory.resolve(JOB_JAR);
+                staged.getFileSystem(conf).copyToLocalFile(false, staged, new Path(local.toUri()), true);
+            }
+            link(local, JOB_JAR, false);
+        }
+    }
+
+    private void addToClasspathIfListed(String uri, java.nio.file.Path local, List<String> classpathEntries)
+            throws IOException
+    {
+        if (classpathEntries.contains(URI.create(uri).getPath())) {
+            classpath.add(local.toUri().toURL());
+        }
+    }
+
+    private java.nio.file.Path localize(JobConf conf, URI uri, int index, boolean archive)
+            throws IOException
+    {
+        Path source = new Path(uri.getScheme(), uri.getAuthority(), uri.getPath());
+        String link = uri.getFragment() != null ? uri.getFragment() : source.getName();
+        java.nio.file.Path directory = jobDirectory.resolve(Integer.toString(index));
+        Files.createDirectories(directory);
+        java.nio.file.Path copy = directory.resolve(source.getName());
+        FileSystem fs = source.getFileSystem(conf);
+        fs.copyToLocalFile(false, source, new Path(copy.toUri()), true);
+        java.nio.file.Path target = copy;
+        if (archive) {
+            target = directory.resolve(source.getName() + ".unpacked");
+            unpack(copy.toFile(), target.toFile());
+        }
+        link(target, link, true);
+        return target;
+    }
+
+    /** Links {@code target} into the working directory as {@code name}, unless that name is taken. */
+    private void link(java.nio.file.Path target, String name, boolean warnIfTaken)
+            throws IOException
+    {
+        java.nio.file.Path linkPath = java.nio.file.Path.of(System.getProperty("user.dir")).resolve(name);
+        if (Files.exists(linkPath, LinkOption.NOFOLLOW_LINKS)) {
+            // as Hadoop's local runner, the file already there is used; say so only if it differs
+            if (warnIfTaken && !sameContent(linkPath, target)) {
+                LOG.warn("Cannot link {} into the working directory: {} already exists and differs; the job uses the existing one", target, linkPath);
+            }
+            else {
+                LOG.debug("Not linking {}: {} already exists", target, linkPath);
+            }
+        }
+        else {
+            Files.createSymbolicLink(linkPath, target);
+            links.add(linkPath);
+        }
+    }
+
+    private static boolean sameContent(java.nio.file.Path existing, java.nio.file.Path shipped)
+    {
+        try {
+            if (Files.isSameFile(existing, shipped)) {
+                return true;
+            }
+            return Files.isRegularFile(existing) && Files.isRegularFile(shipped) && Files.mismatch(existing, shipped) == -1;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void unpack(File archive, File target)
+            throws IOException
+    {
+        String name = archive.getName().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jar")) {
+            new RunJar().unJar(archive, target);
+        }
+        else if (name.endsWith(".zip")) {
+            FileUtil.unZip(archive, target);
+        }
+        else if (name.endsWith(".tar.gz") || name.endsWith(".tgz") || name.endsWith(".tar")) {
+            FileUtil.unTar(archive, target);
+        }
+        else {
+            LOG.warn("Cannot unpack archive {}: unknown format; it is linked as it is", archive);
+            Files.createDirectories(target.toPath());
+            Files.copy(archive.toPath(), target.toPath().resolve(archive.getName()));
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        for (java.nio.file.Path link : links) {
+            try {
+                Files.deleteIfExists(link);
+            }
+            catch (IOException e) {
+                LOG.warn("Cannot remove cache link {}", link, e);
+            }
+        }
+        links.clear();
+        if (Files.exists(jobDirectory)) {
+            try (Stream<java.nio.file.Path> paths = Files.walk(jobDirectory)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+            catch (IOException e) {
+                LOG.warn("Cannot remove {}", jobDirectory, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.tusk.mr.job;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.tusk.engine.task.TaskContext;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataInputBuffer;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.serializer.Deserializer;
+import org.apache.hadoop.io.serializer.SerializationFactory;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskType;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What every task of a MapReduce job needs: the job's configuration, where its splits are, and how
+ * many maps and reduces it has. Immutable; travels to tasks through the engine's serde (which
+ * copies every stage's tasks), the configuration in Hadoop's own serialized form, written once. The
+ * tasks in the process that submitted the job share the spec's copy of the configuration; elsewhere
+ * it is parsed once per job in a process (the last jobs' are kept). Task attempts get localized
+ * copies.
+ */
+public final class JobSpec
+        implements KryoSerializable
+{
+    // not final: Kryo reads them in place (read)
+    private String jobId;
+    private List<SplitRef> splits;
+    private int reduces;
+    /** The configuration in Hadoop's serialized form: written on the first trip through the serde, kept by the copies. */
+    private transient volatile byte[] configuration;
+    private transient volatile JobConf jobConf;
+
+    /** Parsed configurations of the jobs that ran last in this process, by job id (ids are unique in a process). */
+    private static final Map<String, JobConf> RECENT_CONFIGURATIONS = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobConf> eldest)
+        {
+            return size() > 16;
+        }
+    });
+
+    /** Where a split is stored in {@code job.split}, and the hosts that hold its data. */
+    record SplitRef(String file, long offset, List<String> hosts) {}
+
+    JobSpec(JobID jobId, JobConf conf, List<SplitRef> splits)
+    {
+        this.jobId = jobId.toString();
+        // a copy: the job's own configuration is the committer's and the driver's to change
+        JobConf copy = new JobConf(conf);
+        copy.setClassLoader(conf.getClassLoader());
+        this.jobConf = copy;
+        this.splits = List.copyOf(splits);
+        this.reduces = conf.getNumReduceTasks();
+        // the copies the serde makes for the tasks find it here instead of parsing it
+        RECENT_CONFIGURATIONS.put(this.jobId, copy);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output)
+    {
+        output.writeString(jobId);
+        byte[] bytes = configuration;
+        if (bytes == null) {
+            bytes = write(jobConf());
+            configuration = bytes;
+        }
+        output.writeVarInt(bytes.length, true);
+        output.writeBytes(bytes);
+        output.writeVarInt(splits.size(), true);
+        for (SplitRef split : splits) {
+            output.writeString(split.file());
+            output.writeVarLong(split.offset(), true);
+            output.writeVarInt(split.hosts().size(), true);
+            for (String host : split.hosts()) {
+                output.writeString(host);
+            }
+        }
+        output.writeVarInt(reduces, true);
+    }
+
+    @Override
+    public void read(Kryo kryo, Input input)
+    {
+        jobId = input.readString();
+        configuration = input.readBytes(input.readVarInt(true));
+        int count = input.readVarInt(true);
+        List<SplitRef> refs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String file = input.readString();
+            long offset = input.readVarLong(true);
+            String[] hosts = new String[input.readVarInt(true)];
+            for (int h = 0; h < hosts.length; h++) {
+                hosts[h] = input.readString();
+            }
+            refs.add(new SplitRef(file, offset, List.of(hosts)));
+        }
+        splits = List.copyOf(refs);
+        reduces = input.readVarInt(true);
+    }
+
+    JobID jobId()
+    {
+        return JobID.forName(jobId);
+    }
+
+    public int maps()
+    {
+        return splits.size();
+    }
+
+    public int reduces()
+    {
+        return reduces;
+    }
+
+    List<String> hosts(int map)
+    {
+        return splits.get(map).hosts();
+    }
+
+    /** The job's configuration as submitted; do not modify it, copy it with {@link #taskConf}. */
+    JobConf jobConf()
+    {
+        JobConf conf = jobConf;
+        if (conf == null) {
+            // a copy made by the serde (every task gets one): parse the configuration once per job in a process
+            conf = RECENT_CONFIGURATIONS.computeIfAbsent(jobId, id -> parse());
+            jobConf = conf;
+        }
+        return conf;
+    }
+
+    /** Forgets the job's configuration in this process when the job has ended (copies that need it again parse it). */
+    void release()
+    {
+        RECENT_CONFIGURATIONS.remove(jobId);
+    }
+
+    private JobConf parse()
+    {
+        JobConf conf = new JobConf(false);
+        DataInputBuffer in = new DataInputBuffer();
+        in.reset(configuration, configuration.length);
+        try {
+            conf.readFields(in);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the configuration of " + jobId, e);
+        }
+        conf.setClassLoader(JobClassLoaders.get(jobId));
+        JobClassLoaders.localSettings(jobId).forEach(conf::set);
+        return conf;
+    }
+
+    /** The old API's id class, as Hadoop's tasks have: some of Hadoop's own code casts to it. */
+    public TaskAttemptID attemptId(TaskType type, int partition, int attempt)
+    {
+        return new org.apache.hadoop.mapred.TaskAttemptID(new org.apache.hadoop.mapred.TaskID(jobId(), type, partition), attempt);
+    }
+
+    /** A copy of the job's configuration with the keys Hadoop localizes for each task. */
+    public JobConf taskConf(TaskAttemptID attempt)
+    {
+        JobConf conf = new JobConf(jobConf());
+        conf.setClassLoader(jobConf().getClassLoader());
+        conf.set("mapreduce.task.id", attempt.getTaskID().toString());
+        conf.set("mapreduce.task.attempt.id", attempt.toString());
+        conf.setBoolean("mapreduce.task.ismap", attempt.getTaskType() == TaskType.MAP);
+        conf.setInt("mapreduce.task.partition", attempt.getTaskID().getId());
+        conf.set("mapreduce.job.id", jobId);
+        localizeLocalDirs(conf, attempt);
+        if (attempt.getTaskType() == TaskType.REDUCE && conf.get("mapreduce.jobtracker.address") == null) {
+            // as Hadoop's local runner, which tells its reduce tasks (streaming exports it to scripts)
+            conf.set("mapreduce.jobtracker.address", "local");
+        }
+        return conf;
+    }
+
+    /**
+     * Gives the attempt local directories of its own under each {@code mapreduce.cluster.local.dir},
+     * as Hadoop's local runner gives each task: Hadoop's own task code (the reduce side's backup
+     * store of marked values, for one) names its files by task number only, and Tusk runs tasks
+     * concurrently. The directories are removed when the attempt ends.
+     */
+    private static void localizeLocalDirs(JobConf conf, TaskAttemptID attempt)
+    {
+        String[] roots = conf.getTrimmedStrings("mapreduce.cluster.local.dir");
+        if (roots.length == 0) {
+            return;
+        }
+        String user = System.getProperty("user.name", "tusk");
+        String[] dirs = new String[roots.length];
+        for (int i = 0; i < roots.length; i++) {
+            dirs[i] = roots[i] + "/taskTracker/" + user + "/jobcache/" + attempt.getJobID() + "/" + attempt;
+        }
+        conf.setStrings("mapreduce.cluster.local.dir", dirs);
+        TaskContext.current().ifPresent(context -> context.closeOnCompletion(() -> {
+            for (String dir : dirs) {
+                FileUtil.fullyDelete(new File(new Path(dir).toUri().getPath()));
+            }
+        }));
+    }
+
+    /**
+     * The split of map {@code map}, deserialized with the job's serialization; adds the size of its
+     * serialized form to {@code rawBytes}, as Hadoop's {@code SPLIT_RAW_BYTES}.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T split(int map, JobConf conf, org.apache.hadoop.mapred.Counters.Counter rawBytes)
+            throws IOException
+    {
+        SplitRef ref = splits.get(map);
+        Path file = new Path(ref.file());
+        FileSystem fs = file.getFileSystem(conf);
+        try (FSDataInputStream in = fs.open(file)) {
+            in.seek(ref.offset());
+            String className = Text.readString(in);
+            Class<T> type;
+            try {
+                type = (Class<T>) conf.getClassByName(className);
+            }
+            catch (ClassNotFoundException e) {
+                throw new IOException("Split class " + className + " not found", e);
+            }
+            Deserializer<T> deserializer = new SerializationFactory(conf).getDeserializer(type);
+            if (deserializer == null) {
+                throw new IOException("No deserializer for split class " + className + "; check io.serializations");
+            }
+            deserializer.open(in);
+            T split = deserializer.deserialize(null);
+            rawBytes.increment(in.getPos() - ref.offset());
+            deserializer.close();
+            return split;
+        }
+    }
+
+    private static byte[] write(JobConf conf)
+    {
+        DataOutputBuffer out = new DataOutputBuffer();
+        try {
+            conf.write(out);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Arrays.copyOf(out.getData(), out.getLength());
+    }
+
+    @Override
+    public String toString()
+    {
+        return jobId + " (" + splits.size() + " maps, " + reduces + " reduces)";
+    }
+}

@@ -1,0 +1,510 @@
+package io.tusk.mr.job;
+
+import io.tusk.engine.Tusk;
+import io.tusk.engine.TuskException;
+import io.tusk.engine.plan.DatasetNode;
+import io.tusk.engine.plan.ShuffleDependency;
+import io.tusk.engine.plan.ShuffledNode;
+import io.tusk.engine.plan.SourceNode;
+import io.tusk.engine.scheduler.ExecutorLostException;
+import io.tusk.engine.scheduler.JobListener;
+import io.tusk.engine.scheduler.PartitionAction;
+import io.tusk.engine.scheduler.TaskPlacement;
+import io.tusk.engine.shuffle.FetchFailedException;
+import io.tusk.engine.task.TaskAttemptId;
+import io.tusk.mr.TuskJar;
+import io.tusk.mr.counters.CountersAccumulator;
+import io.tusk.mr.task.AttemptStderr;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.JobCounter;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobPriority;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.mapreduce.OutputCommitter;
+import org.apache.hadoop.mapreduce.OutputFormat;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCompletionEvent;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.split.JobSplit;
+import org.apache.hadoop.mapreduce.split.SplitMetaInfoReader;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.hadoop.util.StringUtils;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A submitted MapReduce job, run on the engine by its own driver thread: the job committer's
+ * {@code setupJob}, the map tasks (a shuffle map stage, or the result stage of a map-only job),
+ * the reduce tasks (the result stage), then {@code commitJob} — or {@code abortJob} when a task has
+ * failed all its attempts or the job is killed. Status, counters and task completion events are
+ * kept for the client. Thread-safe.
+ */
+public final class MrJob
+{
+    private static final Logger LOG = LogManager.getLogger(MrJob.class);
+
+    private final JobID jobId;
+    private final JobConf conf;
+    private final Path submitDir;
+    private final JobSpec spec;
+    private final Tusk tusk;
+    private final CountersAccumulator counters;
+    private final Thread driver;
+    private final CacheLocalizer cache;
+    /** Class loaders this job created, closed when it ends. */
+    private final List<java.net.URLClassLoader> ownLoaders = new ArrayList<>();
+
+    // guarded by this
+    private JobStatus.State state = JobStatus.State.RUNNING;
+    private float setupProgress;
+    private float cleanupProgress;
+    private int completedMaps;
+    private int completedReduces;
+    private final Map<JobCounter, Long> jobCounters = new HashMap<>();
+    private final List<TaskCompletionEvent> events = new ArrayList<>();
+    private final Map<String, String> diagnostics = new HashMap<>();
+    /** By task id text: Hadoop's ids of the two APIs are not equal to each other. */
+    private final Map<String, TaskState> tasks = new HashMap<>();
+    private String failureInfo = "";
+    private boolean killed;
+
+    /** {@code client}: the configuration of the client that submits the job, which may be the job's own. */
+    public MrJob(JobID jobId, Path submitDir, Configuration client, Tusk tusk, ClassLoader classLoader)
+            throws IOException
+    {
+        this.jobId = requireNonNull(jobId, "jobId is null");
+        this.submitDir = requireNonNull(submitDir, "submitDir is null");
+        this.tusk = requireNonNull(tusk, "tusk is null");
+        this.conf = submittedConf(client, submitDir);
+        this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.config().localDir());
+        try {
+            TuskJar.JobJarClassLoader jobJar = jobJarLoader(classLoader);
+            if (jobJar != null) {
+                // the job's classes afresh, with fresh static state, as in a new task JVM; -libjars in
+                // the same loader, so that the job's classes see them
+                TuskJar.JobJarClassLoader fresh = jobJar.forNextJob(cache.classpath());
+                ownLoaders.add(fresh);
+                classLoader = fresh;
+            }
+            else if (!cache.classpath().isEmpty()) {
+                java.net.URLClassLoader withLibraries = new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), classLoader);
+                ownLoaders.add(withLibraries);
+                classLoader = withLibraries;
+            }
+            JobClassLoaders.register(jobId.toString(), classLoader);
+            conf.setClassLoader(classLoader);
+            FileSystem fs = submitDir.getFileSystem(conf);
+            JobSplit.TaskSplitMetaInfo[] splits = SplitMetaInfoReader.readSplitMetaInfo(jobId, fs, conf, submitDir);
+            List<JobSpec.SplitRef> refs = new ArrayList<>(splits.length);
+            for (JobSplit.TaskSplitMetaInfo split : splits) {
+                refs.add(new JobSpec.SplitRef(split.getSplitIndex().getSplitLocation(), split.getSplitIndex().getStartOffset(), Arrays.asList(split.getLocations())));
+            }
+            this.spec = new JobSpec(jobId, conf, refs);
+            this.counters = tusk.register(new CountersAccumulator(tusk.newAccumulatorId(), jobId + " counters"));
+        }
+        catch (IOException | RuntimeException e) {
+            releaseResources();
+            throw e;
+        }
+        this.driver = new Thread(this::run, "tusk-mr-" + jobId);
+        driver.setDaemon(true);
+        driver.setContextClassLoader(classLoader);
+    }
+
+    /**
+     * The job's configuration as the client wrote it into {@code job.xml}. The new API's {@code Job}
+     * (the old API's {@code JobClient} makes one) submits through a client of its own configuration,
+     * which JobSubmitter has just written there and which names the submit directory: a copy of it
+     * is what a parse of {@code job.xml} gives, without parsing XML. Unless the program has set a
+     * parameter that a resource marked final: a parse keeps the resource's value.
+     */
+    static JobConf submittedConf(Configuration client, Path submitDir)
+    {
+        if (client != null && submitDir.toString().equals(client.get(MRJobConfig.MAPREDUCE_JOB_DIR)) && !overridesFinalParameters(client)) {
+            return new JobConf(client);
+        }
+        return new JobConf(new Path(submitDir, "job.xml"));
+    }
+
+    private static boolean overridesFinalParameters(Configuration conf)
+    {
+        for (String name : conf.getFinalParameters()) {
+            String[] sources = conf.getPropertySources(name);
+            if (sources == null || Arrays.asList(sources).contains("programmatically")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void start()
+    {
+        driver.start();
+    }
+
+    JobID id()
+    {
+        return jobId;
+    }
+
+    public synchronized JobStatus status()
+    {
+        float mapProgress = spec.maps() == 0 ? 1f : (float) completedMaps / spec.maps();
+        // as in Hadoop (local runner and YARN), a map-only job's reduce progress stays at 0
+        float reduceProgress = spec.reduces() == 0 ? 0f : (float) completedReduces / spec.reduces();
+        org.apache.hadoop.mapred.JobStatus status = org.apache.hadoop.mapred.JobStatus.downgrade(new JobStatus(jobId, setupProgress, mapProgress,
+                reduceProgress, cleanupProgress, state, JobPriority.DEFAULT, conf.getUser(), conf.getJobName(), new Path(submitDir, "job.xml").toString(),
+                "http://localhost:8080/"));
+        status.setFailureInfo(failureInfo);
+        return status;
+    }
+
+    public Counters counters()
+    {
+        org.apache.hadoop.mapred.Counters snapshot = counters.snapshot();
+        synchronized (this) {
+            jobCounters.forEach((counter, value) -> snapshot.findCounter(counter).setValue(value));
+        }
+        return new Counters(snapshot);
+    }
+
+    public synchronized TaskCompletionEvent[] events(int from, int max)
+    {
+        if (from >= events.size()) {
+            return TaskCompletionEvent.EMPTY_ARRAY;
+        }
+        return events.subList(from, Math.min(events.size(), from + max)).toArray(new TaskCompletionEvent[0]);
+    }
+
+    public synchronized String[] diagnostics(TaskAttemptID attempt)
+    {
+        String text = diagnostics.get(attempt.toString());
+        return text == null ? new String[0] : new String[] {text};
+    }
+
+    /**
+     * One report per task of {@code type}, as a cluster gives them: state, start and finish times,
+     * attempts and failed attempts' diagnostics. Per-task counters are not kept (the job's are).
+     */
+    public synchronized org.apache.hadoop.mapreduce.TaskReport[] taskReports(TaskType type)
+    {
+        boolean mapOnly = spec.reduces() == 0;
+        int count = type == TaskType.MAP ? spec.maps() : type == TaskType.REDUCE ? spec.reduces() : 0;
+        org.apache.hadoop.mapreduce.TaskReport[] reports = new org.apache.hadoop.mapreduce.TaskReport[count];
+        for (int task = 0; task < count; task++) {
+            org.apache.hadoop.mapred.TaskID id = new org.apache.hadoop.mapred.TaskID(jobId, type, task);
+            TaskState info = tasks.getOrDefault(id.toString(), new TaskState());
+            org.apache.hadoop.mapred.TIPStatus status = info.status;
+            if (state != JobStatus.State.RUNNING && (status == org.apache.hadoop.mapred.TIPStatus.RUNNING || status == org.apache.hadoop.mapred.TIPStatus.PENDING)) {
+                status = info.diagnostics.isEmpty() ? org.apache.hadoop.mapred.TIPStatus.KILLED : org.apache.hadoop.mapred.TIPStatus.FAILED;
+            }
+            float progress = status == org.apache.hadoop.mapred.TIPStatus.COMPLETE ? 1.0f : 0.0f;
+            reports[task] = new Report(id, progress, status, info);
+        }
+        return reports;
+    }
+
+    /** A task report with its attempts, which Hadoop's report lets only subclasses set. */
+    private static final class Report
+            extends org.apache.hadoop.mapreduce.TaskReport
+    {
+        Report(org.apache.hadoop.mapred.TaskID id, float progress, org.apache.hadoop.mapred.TIPStatus status, TaskState info)
+        {
+            super(id, progress, info.host == null ? status.name() : status.name() + " on " + info.host, info.diagnostics.toArray(new String[0]), status, info.start, info.finish, new Counters());
+            if (info.successful != null) {
+                setSuccessfulAttemptId(info.successful);
+            }
+            setRunningTaskAttemptIds(List.copyOf(info.running));
+        }
+    }
+
+    /** What the reports know of one task; guarded by the job. */
+    private static final class TaskState
+    {
+        org.apache.hadoop.mapred.TIPStatus status = org.apache.hadoop.mapred.TIPStatus.PENDING;
+        long start;
+        long finish;
+        TaskAttemptID successful;
+        /** Where the task last ran, on a cluster. */
+        String host;
+        final List<TaskAttemptID> running = new ArrayList<>();
+        final List<String> diagnostics = new ArrayList<>();
+    }
+
+    public synchronized int runningMaps()
+    {
+        return state == JobStatus.State.RUNNING ? spec.maps() - completedMaps : 0;
+    }
+
+    public synchronized int runningReduces()
+    {
+        return state == JobStatus.State.RUNNING ? spec.reduces() - completedReduces : 0;
+    }
+
+    public void kill()
+    {
+        synchronized (this) {
+            if (state != JobStatus.State.RUNNING) {
+                return;
+            }
+            killed = true;
+        }
+        driver.interrupt();
+    }
+
+    private void run()
+    {
+        org.apache.hadoop.mapred.JobContextImpl jobContext = new org.apache.hadoop.mapred.JobContextImpl(conf, jobId);
+        OutputCommitter committer = null;
+        try {
+            committer = jobCommitter();
+            committer.setupJob(jobContext);
+            synchronized (this) {
+                setupProgress = 1;
+                if (killed) {
+                    // the interrupt may have been swallowed by the job's setup (file system calls)
+                    throw new InterruptedException("Job " + jobId + " was killed during its setup");
+                }
+            }
+            runTasks();
+            committer.commitJob(jobContext);
+            finish(JobStatus.State.SUCCEEDED, "");
+        }
+        catch (Throwable failure) {
+            boolean wasKilled;
+            synchronized (this) {
+                wasKilled = killed;
+            }
+            if (committer != null) {
+                try {
+                    committer.abortJob(jobContext, wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
+                }
+                catch (IOException | RuntimeException e) {
+                    LOG.warn("Error cleaning up job {}", jobId, e);
+                }
+            }
+            if (!wasKilled) {
+                // the client prints the failure with the failed attempts' diagnostics
+                LOG.debug("Job {} failed", jobId, failure);
+            }
+            finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, wasKilled ? "Job killed" : failureInfo(failure));
+        }
+        finally {
+            tusk.unregister(counters);
+            releaseResources();
+            try {
+                submitDir.getFileSystem(conf).delete(submitDir, true);
+            }
+            catch (IOException e) {
+                LOG.debug("Cannot delete {}", submitDir, e);
+            }
+        }
+    }
+
+    /**
+     * The job jar's loader in {@code loader}'s chain, if the driver runs under {@code tusk jar};
+     * ToolRunner puts a loader for {@code -libjars} in front of it.
+     */
+    private static TuskJar.JobJarClassLoader jobJarLoader(ClassLoader loader)
+    {
+        for (ClassLoader current = loader; current != null; current = current.getParent()) {
+            if (current instanceof TuskJar.JobJarClassLoader jobJar) {
+                return jobJar;
+            }
+        }
+        return null;
+    }
+
+    /** Removes the job's cache links and copies and closes the class loaders it created. */
+    private void releaseResources()
+    {
+        cache.close();
+        JobClassLoaders.remove(jobId.toString());
+        if (spec != null) {
+            spec.release();
+        }
+        for (java.net.URLClassLoader loader : ownLoaders) {
+            try {
+                loader.close();
+            }
+            catch (IOException e) {
+                LOG.debug("Cannot close a class loader of {}", jobId, e);
+            }
+        }
+        ownLoaders.clear();
+    }
+
+    public synchronized boolean finished()
+    {
+        return state != JobStatus.State.RUNNING;
+    }
+
+    private synchronized void finish(JobStatus.State finalState, String info)
+    {
+        cleanupProgress = 1;
+        failureInfo = info;
+        state = finalState;
+    }
+
+    private String failureInfo(Throwable failure)
+    {
+        synchronized (this) {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                TaskCompletionEvent event = events.get(i);
+                if (event.getStatus() == TaskCompletionEvent.Status.FAILED) {
+                    String cause = userCause(failure).toString();
+                    AttemptStderr.StderrTail stderr = AttemptStderr.tailOf(failure);
+                    if (stderr != null) {
+                        cause += "\n" + stderr;
+                    }
+                    return "Task failed " + event.getTaskAttemptId().getTaskID() + " (last attempt " + event.getTaskAttemptId() + "): " + cause
+                            + "\nJob failed as tasks failed. failedMaps:" + jobCounters.getOrDefault(JobCounter.NUM_FAILED_MAPS, 0L)
+                            + " failedReduces:" + jobCounters.getOrDefault(JobCounter.NUM_FAILED_REDUCES, 0L);
+                }
+            }
+        }
+        return failure instanceof TuskException ? failure.getMessage() : StringUtils.stringifyException(failure);
+    }
+
+    /** The user's exception inside the engine's wrapper, or the failure itself. */
+    private static Throwable userCause(Throwable failure)
+    {
+        return failure instanceof TuskException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private OutputCommitter jobCommitter()
+            throws IOException, InterruptedException, ClassNotFoundException
+    {
+        if (conf.getNumReduceTasks() == 0 ? conf.getUseNewMapper() : conf.getUseNewReducer()) {
+            TaskAttemptContextImpl context = new TaskAttemptContextImpl(conf, new TaskAttemptID(jobId.getJtIdentifier(), jobId.getId(), TaskType.MAP, 0, 0));
+            OutputFormat<?, ?> outputFormat = ReflectionUtils.newInstance(context.getOutputFormatClass(), conf);
+            return outputFormat.getOutputCommitter(context);
+        }
+        return conf.getOutputCommitter();
+    }
+
+    private void runTasks()
+    {
+        SourceNode splits = new SourceNode(tusk.newDatasetId(), "splits of " + jobId, new SplitSource(spec));
+        DatasetNode last;
+        PartitionAction<Void> action;
+        if (spec.reduces() == 0) {
+            last = splits;
+            action = new TaskActions.MapOnly(spec, counters);
+        }
+        else {
+            ShuffleDependency shuffle = new ShuffleDependency(tusk.newShuffleId(), splits, new TaskPartitions(spec.reduces()), new MrShuffleKeys(spec),
+                    null, false, new MapTaskWriter(spec, counters));
+            ShuffledNode shuffled = new ShuffledNode(tusk.newDatasetId(), "shuffle of " + jobId, shuffle, new CursorReader());
+            tusk.registerShuffle(shuffled);
+            last = shuffled;
+            action = new TaskActions.Reduce(spec, counters);
+        }
+        tusk.runJob(last, action, jobId.toString(), new Listener());
+    }
+
+    /** Turns engine attempts into MapReduce progress, counters and task completion events. */
+    private final class Listener
+            implements JobListener
+    {
+        @Override
+        public int maxAttempts(boolean mapStage, int defaultAttempts)
+        {
+            boolean map = mapStage || spec.reduces() == 0;
+            return map ? conf.getMaxMapAttempts() : conf.getMaxReduceAttempts();
+        }
+
+        @Override
+        public void taskLaunched(TaskAttemptId attempt, boolean mapStage)
+        {
+            boolean map = mapStage || spec.reduces() == 0;
+            TaskAttemptID attemptId = spec.attemptId(map ? TaskType.MAP : TaskType.REDUCE, attempt.partition(), attempt.attempt());
+            synchronized (MrJob.this) {
+                jobCounters.merge(map ? JobCounter.TOTAL_LAUNCHED_MAPS : JobCounter.TOTAL_LAUNCHED_REDUCES, 1L, Long::sum);
+                TaskState task = tasks.computeIfAbsent(attemptId.getTaskID().toString(), id -> new TaskState());
+                if (task.start == 0) {
+                    task.start = System.currentTimeMillis();
+                }
+                task.status = org.apache.hadoop.mapred.TIPStatus.RUNNING;
+                task.running.add(attemptId);
+            }
+        }
+
+        @Override
+        public void taskEnded(TaskAttemptId attempt, boolean mapStage, TaskPlacement placement, Throwable failure)
+        {
+            boolean map = mapStage || spec.reduces() == 0;
+            TaskAttemptID attemptId = spec.attemptId(map ? TaskType.MAP : TaskType.REDUCE, attempt.partition(), attempt.attempt());
+            // an attempt whose executor was lost, or that could not read its input, is killed, not failed, as in Hadoop
+            boolean killed = failure instanceof ExecutorLostException || failure instanceof FetchFailedException;
+            boolean local = placement == null || TaskPlacement.LOCAL_EXECUTOR.equals(placement.executor());
+            String tracker = local ? "http://localhost:8080/" : "http://" + placement.host() + ":8080/";
+            synchronized (MrJob.this) {
+                TaskCompletionEvent.Status status = failure == null ? TaskCompletionEvent.Status.SUCCEEDED
+                        : killed ? TaskCompletionEvent.Status.KILLED : TaskCompletionEvent.Status.FAILED;
+                events.add(new TaskCompletionEvent(events.size(), attemptId, attempt.partition(), map, status, tracker));
+                if (map && placement != null) {
+                    switch (placement.locality()) {
+                        case NODE_LOCAL -> jobCounters.merge(JobCounter.DATA_LOCAL_MAPS, 1L, Long::sum);
+                        case RACK_LOCAL -> jobCounters.merge(JobCounter.RACK_LOCAL_MAPS, 1L, Long::sum);
+                        case OFF_RACK -> jobCounters.merge(JobCounter.OTHER_LOCAL_MAPS, 1L, Long::sum);
+                        case NO_PREFERENCE -> {
+                        }
+                    }
+                }
+                TaskState task = tasks.computeIfAbsent(attemptId.getTaskID().toString(), id -> new TaskState());
+                task.running.remove(attemptId);
+                if (!local) {
+                    task.host = placement.host();
+                }
+                if (failure == null) {
+                    boolean again = task.status == org.apache.hadoop.mapred.TIPStatus.COMPLETE;
+                    task.status = org.apache.hadoop.mapred.TIPStatus.COMPLETE;
+                    task.finish = System.currentTimeMillis();
+                    task.successful = attemptId;
+                    if (again) {
+                        // a map run again because its output was lost
+                        return;
+                    }
+                    if (map) {
+                        completedMaps++;
+                    }
+                    else {
+                        completedReduces++;
+                    }
+                }
+                else if (killed) {
+                    LOG.info("Task attempt {} was killed: {}", attemptId, failure.getMessage());
+                    diagnostics.put(attemptId.toString(), failure.getMessage());
+                    jobCounters.merge(map ? JobCounter.NUM_KILLED_MAPS : JobCounter.NUM_KILLED_REDUCES, 1L, Long::sum);
+                }
+                else {
+                    task.diagnostics.add(attemptId + ": " + StringUtils.stringifyException(failure));
+                    if (task.running.isEmpty()) {
+                        task.finish = System.currentTimeMillis();
+                    }
+                    // one line, as a log reader needs it; the client prints the stack trace from the diagnostics
+                    LOG.warn("Task attempt {} failed: {}", attemptId, userCause(failure));
+                    LOG.debug("Task attempt {} failed", attemptId, failure);
+                    diagnostics.put(attemptId.toString(), "Error: " + StringUtils.stringifyException(failure));
+                    jobCounters.merge(map ? JobCounter.NUM_FAILED_MAPS : JobCounter.NUM_FAILED_REDUCES, 1L, Long::sum);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.tusk.mr.task;
+
+import io.tusk.engine.shuffle.RecordCursor;
+import io.tusk.engine.task.TaskContext;
+import io.tusk.mr.counters.FileSystemCounters;
+import io.tusk.mr.counters.JvmCounters;
+import io.tusk.mr.job.JobSpec;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.io.RawComparator;
+import org.apache.hadoop.io.serializer.SerializationFactory;
+import org.apache.hadoop.mapred.Counters;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapred.OutputCollector;
+import org.apache.hadoop.mapreduce.Counter;
+import org.apache.hadoop.mapreduce.OutputFormat;
+import org.apache.hadoop.mapreduce.RecordWriter;
+import org.apache.hadoop.mapreduce.Reducer;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCounter;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.lib.reduce.WrappedReducer;
+import org.apache.hadoop.mapreduce.task.ReduceContextImpl;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.hadoop.util.ReflectionUtils;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One attempt of a reduce task, for both APIs: reads the partition merged from all map outputs in
+ * sort order, groups adjacent keys with the grouping comparator, runs the job's reducer, writes
+ * with the job's output format and commits. Confined to the task's thread.
+ */
+public final class ReduceTask
+{
+    private final JobSpec spec;
+    private final int partition;
+    private final TaskAttemptID attemptId;
+    private final JobConf conf;
+    private final TaskReporter reporter;
+
+    public ReduceTask(JobSpec spec, int partition, TaskContext context, Counters counters)
+    {
+        this.spec = requireNonNull(spec, "spec is null");
+        this.partition = partition;
+        this.attemptId = spec.attemptId(TaskType.REDUCE, partition, context.attemptNumber());
+        this.conf = spec.taskConf(attemptId);
+        conf.setInt("mapreduce.job.maps", spec.maps());
+        this.reporter = new TaskReporter(counters, null);
+    }
+
+    public void run(RecordCursor shuffled)
+            throws Exception
+    {
+        FileSystemCounters fileSystems = new FileSystemCounters();
+        JvmCounters jvm = new JvmCounters();
+        shuffleCounters();
+        // as Hadoop's reduce task: copy, sort and reduce weigh a third each; the first two are done
+        ProgressCursor input = new ProgressCursor(shuffled);
+        float third = 1.0f / 3;
+        reporter.startPhase(third * 2, third, input);
+        boolean newApi = conf.getUseNewReducer();
+        TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
+        try {
+            if (newApi) {
+                runNewReducer(input, committer);
+            }
+            else {
+                runOldReducer(input);
+            }
+            input.drain();
+            // what Hadoop's reduce fetches: this partition's segment of every map's output file
+            reporter.getCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(input.ifileBytes() + (long) IFileSizes.SEGMENT_TRAILER * spec.maps());
+            committer.commit();
+        }
+        catch (Exception | Error e) {
+            committer.abort();
+            throw e;
+        }
+        fileSystems.record(reporter.counters(), FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
+        jvm.record(reporter.counters());
+    }
+
+    /**
+     * The shuffle counters Hadoop's reduce task reports: every map's output is fetched once, from
+     * memory or a local file, and merged; fetches cannot fail, so the error counters stay 0.
+     */
+    private void shuffleCounters()
+    {
+        Counters counters = reporter.counters();
+        counters.findCounter(TaskCounter.SHUFFLED_MAPS).increment(spec.maps());
+        counters.findCounter(TaskCounter.FAILED_SHUFFLE).increment(0);
+        counters.findCounter(TaskCounter.MERGED_MAP_OUTPUTS).increment(spec.maps());
+        for (String error : List.of("BAD_ID", "CONNECTION", "IO_ERROR", "WRONG_LENGTH", "WRONG_MAP", "WRONG_REDUCE")) {
+            counters.findCounter("Shuffle Errors", error).increment(0);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runNewReducer(RecordCursor input, TaskCommitter committer)
+            throws Exception
+    {
+        TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
+        Reducer<Object, Object, Object, Object> reducer = (Reducer<Object, Object, Object, Object>) ReflectionUtils.newInstance(taskContext.getReducerClass(), conf);
+        OutputFormat<Object, Object> outputFormat = (OutputFormat<Object, Object>) committer.newOutputFormat();
+        RecordWriter<Object, Object> out = outputFormat.getRecordWriter(taskContext);
+        Counter outputRecords = reporter.getCounter(TaskCounter.REDUCE_OUTPUT_RECORDS);
+        RecordWriter<Object, Object> writer = new RecordWriter<>()
+        {
+            @Override
+            public void write(Object key, Object value)
+                    throws IOException, InterruptedException
+            {
+                out.write(key, value);
+                outputRecords.increment(1);
+            }
+
+            @Override
+            public void close(TaskAttemptContext context)
+                    throws IOException, InterruptedException
+            {
+                out.close(context);
+            }
+        };
+        // plain counters per record, added to the task's synchronized counters at the end
+        Counter groups = new org.apache.hadoop.mapreduce.counters.GenericCounter();
+        Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
+        ReduceContextImpl<Object, Object, Object, Object> reduceContext = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
+                groups, records,
+                writer, committer.committer(), reporter, (RawComparator<Object>) conf.getOutputValueGroupingComparator(),
+                (Class<Object>) conf.getMapOutputKeyClass(), (Class<Object>) conf.getMapOutputValueClass());
+        Reducer<Object, Object, Object, Object>.Context reducerContext = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(reduceContext);
+        try {
+            reducer.run(reducerContext);
+        }
+        finally {
+            writer.close(reducerContext);
+            reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS).increment(groups.getValue());
+            reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS).increment(records.getValue());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runOldReducer(RecordCursor input)
+            throws IOException
+    {
+        Optional<ReduceAccelerator.Runner> accelerated = Accelerators.reduceRunner(conf);
+        org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> reducer = accelerated.isPresent() ? null : ReflectionUtils.newInstance(conf.getReducerClass(), conf);
+        org.apache.hadoop.mapred.RecordWriter<Object, Object> out = conf.getOutputFormat()
+                .getRecordWriter(FileSystem.get(conf), conf, String.format("part-%05d", partition), reporter);
+        Counter outputRecords = reporter.getCounter(TaskCounter.REDUCE_OUTPUT_RECORDS);
+        OutputCollector<Object, Object> collector = (key, value) -> {
+            out.write(key, value);
+            outputRecords.increment(1);
+        };
+        if (accelerated.isPresent()) {
+            try {
+                accelerated.get().run(new GroupCountingCursor(input, conf.getOutputValueGroupingComparator(),
+                        reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS), reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS)), collector, reporter);
+            }
+            finally {
+                out.close(reporter);
+            }
+            return;
+        }
+        SerializationFactory serialization = new SerializationFactory(conf);
+        OldApiGroups groups = new OldApiGroups(input, conf.getOutputValueGroupingComparator(),
+                serialization.getDeserializer((Class<Object>) conf.getMapOutputKeyClass()),
+                serialization.getDeserializer((Class<Object>) conf.getMapOutputValueClass()),
+                reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS));
+        Counter inputGroups = reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS);
+        boolean closed = false;
+        try {
+            while (groups.nextGroup()) {
+                inputGroups.increment(1);
+                reducer.reduce(groups.key(), groups, collector, reporter);
+            }
+            closed = true;
+            reducer.close();
+        }
+        finally {
+            if (!closed) {
+                // as Hadoop's ReduceTask: the reducer is closed after a failure too
+                try {
+                    reducer.close();
+                }
+                catch (IOException | RuntimeException ignored) {
+                    // already failing
+                }
+            }
+            out.close(reporter);
+        }
+    }
+}
