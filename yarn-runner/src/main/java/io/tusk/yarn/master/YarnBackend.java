@@ -55,6 +55,7 @@ public final class YarnBackend
 {
     private static final Logger LOG = LogManager.getLogger(YarnBackend.class);
     private static final long HEARTBEAT_TIMEOUT_MILLIS = 60_000;
+    private static final long SHUTDOWN_SEND_MILLIS = 2_000;
 
     private final AppSecret secret;
     private final ServerSocket server;
@@ -515,11 +516,7 @@ public final class YarnBackend
             }
         }
         LOG.info("Giving back executor {}: {}", executor.location, reason);
-        executor.send(out -> {
-            out.writeByte(ControlProtocol.SHUTDOWN);
-            out.writeUTF(reason);
-        });
-        executor.close();
+        executor.shutdown(reason);
         for (Consumer<String> listener : lostListeners) {
             listener.accept(executor.location);
         }
@@ -549,11 +546,10 @@ public final class YarnBackend
             attempt.attachment().failed(attempt.launch().attemptId(), null, new TuskException(ErrorCode.CONTEXT_CLOSED, "The master is stopping"));
         }
         for (Connection executor : all) {
-            executor.send(out -> {
-                out.writeByte(ControlProtocol.SHUTDOWN);
-                out.writeUTF("the application ends");
-            });
-            executor.close();
+            executor.shutdown("the application ends");
+        }
+        for (Connection executor : all) {
+            executor.awaitSent(SHUTDOWN_SEND_MILLIS);
         }
         try {
             server.close();
@@ -571,14 +567,23 @@ public final class YarnBackend
                 throws IOException;
     }
 
-    /** One executor's connection. Fields other than the streams are guarded by the backend. */
+    /**
+     * One executor's connection. Messages to it are queued and written by a thread of its own, so
+     * that an executor that reads slowly never holds up the threads that place attempts or read
+     * other executors' messages. Fields other than the streams are guarded by the backend.
+     */
     private final class Connection
     {
+        /** Queued after a last message: the writer closes the connection once it has sent what came before. */
+        private static final Message CLOSE = out -> {};
+
         final Socket socket;
         final DataOutputStream out;
         final String location;
         final String host;
         final int cores;
+        final java.util.concurrent.BlockingQueue<Message> outbox = new java.util.concurrent.LinkedBlockingQueue<>();
+        final Thread writer;
         volatile long lastHeard;
         int running;
 
@@ -590,6 +595,9 @@ public final class YarnBackend
             this.host = host;
             this.cores = Math.max(1, cores);
             this.lastHeard = now;
+            this.writer = new Thread(this::writeLoop, "tusk-control-writer-" + location);
+            writer.setDaemon(true);
+            writer.start();
         }
 
         /** The container id: the part of the location before {@code @}. */
@@ -599,19 +607,56 @@ public final class YarnBackend
             return at < 0 ? location : location.substring(0, at);
         }
 
+        /** Queues a message; it is sent in order with the others, unless the connection breaks first. */
         void send(Message message)
         {
+            outbox.add(message);
+        }
+
+        /** Tells the executor to stop, then closes the connection. */
+        void shutdown(String reason)
+        {
+            send(message -> {
+                message.writeByte(ControlProtocol.SHUTDOWN);
+                message.writeUTF(reason);
+            });
+            send(CLOSE);
+        }
+
+        /** Waits (bounded) until the writer has sent what is queued and closed the connection. */
+        void awaitSent(long millis)
+        {
             try {
-                synchronized (out) {
+                writer.join(millis);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void writeLoop()
+        {
+            try {
+                while (true) {
+                    Message message = outbox.take();
+                    if (message == CLOSE) {
+                        out.flush();
+                        break;
+                    }
                     message.write(out);
-                    out.flush();
+                    if (outbox.isEmpty()) {
+                        out.flush();
+                    }
                 }
+            }
+            catch (InterruptedException e) {
+                // the connection is closed
             }
             catch (IOException e) {
                 // the reader thread sees the broken connection and reports the executor lost
                 LOG.debug("Cannot send to executor {}", location, e);
-                close();
             }
+            close();
         }
 
         void close()
@@ -621,6 +666,9 @@ public final class YarnBackend
             }
             catch (IOException ignored) {
                 // already broken
+            }
+            if (Thread.currentThread() != writer) {
+                writer.interrupt();
             }
         }
     }
