@@ -156,7 +156,8 @@ public final class Tusk
                 .findFirst()
                 .orElseThrow(() -> new TuskException(ErrorCode.MISSING_PROVIDER, "Master '" + master + "' needs "
                         + (master.equals("yarn") ? "the tusk-yarn-runner module" : "a cluster manager that knows it") + " on the class path"));
-        return new Tusk(config, env -> manager.start(config, clusterConf, env));
+        TuskConfig configured = manager.configure(config, clusterConf);
+        return new Tusk(configured, env -> manager.start(configured, clusterConf, env));
     }
 
     /**

@@ -403,7 +403,7 @@ class YarnJobsIT
     }
 
     /** Word counts of the input without two words, joined with labels of the first hundred words; a cached dataset used twice. */
-    private static List<String> datasetProgram(Tusk tusk, String input, LongAccumulator computed)
+    private static List<String> datasetProgram(Tusk tusk, String input, LongAccumulator computed, String output)
     {
         Broadcast<Set<String>> skipped = tusk.broadcast(Set.of("w1", "w2"));
         PairDataset<String, Long> counts = tusk.textFile(input)
@@ -426,7 +426,22 @@ class YarnJobsIT
                 .collect()
                 .forEach(joined -> result.add(joined.key() + " " + joined.value().key() + " " + joined.value().value()));
         result.sort(null);
+        counts.saveAsTextFile(output);
         return result;
+    }
+
+    /** The lines of every file under {@code directory}, sorted. */
+    private static List<String> sortedLines(Path directory)
+            throws IOException
+    {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> file : files(directory).entrySet()) {
+            if (file.getKey().startsWith("part-")) {
+                lines.addAll(List.of(file.getValue().split("\n")));
+            }
+        }
+        lines.sort(null);
+        return lines;
     }
 
     @Test
@@ -436,7 +451,7 @@ class YarnJobsIT
         String input = cluster.conf().get("fs.defaultFS") + "/in";
         List<String> local;
         try (Tusk tusk = Tusk.create(TuskConfig.fromProperties(Map.of(TuskConfig.MASTER, "local[2]", "fs.defaultFS", cluster.conf().get("fs.defaultFS"))))) {
-            local = datasetProgram(tusk, input, tusk.longAccumulator("computed"));
+            local = datasetProgram(tusk, input, tusk.longAccumulator("computed"), "/out/dataset-local");
         }
 
         Configuration conf = tuskConf();
@@ -454,7 +469,8 @@ class YarnJobsIT
             yarn.start();
             try (Tusk tusk = Tusk.yarn(conf)) {
                 LongAccumulator counter = tusk.longAccumulator("computed");
-                onYarn = datasetProgram(tusk, input, counter);
+                // a path without a scheme: the driver and the executors resolve it against the configuration's fs.defaultFS
+                onYarn = datasetProgram(tusk, input, counter, "/out/dataset-yarn");
                 computed = counter.sum();
             }
             application = yarn.getApplications(java.util.EnumSet.of(org.apache.hadoop.yarn.api.records.YarnApplicationState.FINISHED)).stream()
@@ -463,6 +479,8 @@ class YarnJobsIT
                     .orElseThrow(() -> new AssertionError("no finished application of the dataset program"));
         }
         assertThat(onYarn).isEqualTo(local).hasSizeGreaterThan(90);
+        assertThat(cluster.fileSystem().exists(new Path("/out/dataset-yarn/_SUCCESS"))).isTrue();
+        assertThat(sortedLines(new Path("/out/dataset-yarn"))).isEqualTo(sortedLines(new Path("/out/dataset-local"))).isNotEmpty();
         long distinct = Long.parseLong(local.get(0).substring("distinct ".length()));
         // each partition of the cached counts is computed once by count(); join reads it from the executor that cached it
         assertThat(computed).as("cached partitions computed again by the join").isLessThan(2 * distinct).isGreaterThanOrEqualTo(distinct);

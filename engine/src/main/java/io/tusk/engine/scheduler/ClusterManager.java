@@ -15,6 +15,15 @@ public interface ClusterManager
     boolean accepts(String master);
 
     /**
+     * The context's settings given the cluster's configuration, before it starts: for example the
+     * cluster settings the driver's own file systems need. The settings unchanged by default.
+     */
+    default TuskConfig configure(TuskConfig config, Iterable<Map.Entry<String, String>> clusterConf)
+    {
+        return config;
+    }
+
+    /**
      * Starts the context's executors (they may come later) and returns the backend that runs
      * attempts on them; closing the backend gives the cluster's resources back.
      *

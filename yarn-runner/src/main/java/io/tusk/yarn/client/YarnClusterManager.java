@@ -27,6 +27,29 @@ public final class YarnClusterManager
         return master.equals("yarn");
     }
 
+    /**
+     * Adds the settings of a {@code Configuration} given to {@code Tusk.yarn} that differ from this
+     * process's defaults and site files (for example a {@code fs.defaultFS} set in code): the
+     * driver's own sources and outputs use them, as the executors do (they start from the driver's
+     * whole configuration).
+     */
+    @Override
+    public TuskConfig configure(TuskConfig config, Iterable<Map.Entry<String, String>> clusterConf)
+    {
+        if (clusterConf == null) {
+            return config;
+        }
+        Configuration defaults = new YarnConfiguration();
+        TuskConfig configured = config;
+        for (Map.Entry<String, String> entry : clusterConf) {
+            String key = entry.getKey();
+            if (!key.startsWith("tusk.") && !config.properties().containsKey(key) && !java.util.Objects.equals(defaults.getRaw(key), entry.getValue())) {
+                configured = configured.withProperty(key, entry.getValue());
+            }
+        }
+        return configured;
+    }
+
     @Override
     public Backend start(TuskConfig config, Iterable<Map.Entry<String, String>> clusterConf, ExecutorEnv env)
     {

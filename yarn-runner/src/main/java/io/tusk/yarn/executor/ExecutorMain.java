@@ -115,6 +115,10 @@ public final class ExecutorMain
         properties.remove(TuskConfig.MEMORY_BUDGET);
         TuskConfig config = TuskConfig.fromProperties(properties);
 
+        if (System.getenv(YarnSettings.ENV_JOB_ID) == null) {
+            // a dataset program's executor: every Configuration it makes (file systems of sources and outputs) starts from the driver's
+            org.apache.hadoop.conf.Configuration.addDefaultResource(YarnSettings.JOB_CONF);
+        }
         ClassLoader jobClassLoader = registerJob(conf);
         Socket control = new Socket(master[0], Integer.parseInt(master[1]));
         control.setTcpNoDelay(true);
