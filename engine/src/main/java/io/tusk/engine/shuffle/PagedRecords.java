@@ -117,9 +117,10 @@ final class PagedRecords
     }
 
     /**
-     * Sorts the index by partition, then by {@code order}. With a scratch array of at least the
-     * index's length, a radix sort on (partition, prefix) runs first and the comparator only orders
-     * records with equal prefixes; without, a quicksort compares everything.
+     * Sorts the index by partition, then by {@code order}. A radix sort on (partition, prefix) runs
+     * first and the comparator only orders records with equal prefixes. With a scratch array of at
+     * least the index's length, the radix sort is a stable one that copies the index back and forth;
+     * without, an in-place one that needs no memory but does not keep the order of equal keys.
      */
     void sort(SortOrder order, long[] scratch)
     {
@@ -137,13 +138,18 @@ final class PagedRecords
     void sort(SortOrder order, long[] scratch, int compactPageSize)
     {
         IndexSorter sorter = new IndexSorter(order);
-        if (scratch == null || count < RADIX_THRESHOLD) {
+        if (count < RADIX_THRESHOLD) {
             sorter.sort(0, count);
             return;
         }
-        radixSort(scratch);
-        if (compactPageSize > 0) {
-            compact(compactPageSize);
+        if (scratch == null) {
+            radixSortInPlace();
+        }
+        else {
+            radixSort(scratch);
+            if (compactPageSize > 0) {
+                compact(compactPageSize);
+            }
         }
         if (!order.isSorted()) {
             return;
@@ -241,6 +247,84 @@ final class PagedRecords
         if (source != index) {
             System.arraycopy(source, 0, index, 0, count * 2);
         }
+    }
+
+    /**
+     * Unstable most-significant-digit radix sort of the index by its (partition, prefix) key, in
+     * place, a byte a pass (American flag sort): for a buffer whose scratch space the memory manager
+     * does not grant. Starts at the highest byte in which keys differ; small ranges are finished by
+     * insertion sort.
+     */
+    private void radixSortInPlace()
+    {
+        long first = index[0];
+        long differing = 0;
+        for (int i = 1; i < count; i++) {
+            differing |= index[i * 2] ^ first;
+        }
+        if (differing != 0) {
+            int shift = (63 - Long.numberOfLeadingZeros(differing)) / 8 * 8;
+            int levels = shift / 8 + 1;
+            radixSortInPlace(0, count, shift, new int[levels][257], new int[levels][256]);
+        }
+    }
+
+    private void radixSortInPlace(int from, int to, int shift, int[][] starts, int[][] next)
+    {
+        if (to - from <= 32) {
+            for (int i = from + 1; i < to; i++) {
+                for (int j = i; j > from && Long.compareUnsigned(index[(j - 1) * 2], index[j * 2]) > 0; j--) {
+                    swapEntries(j - 1, j);
+                }
+            }
+            return;
+        }
+        int level = shift / 8;
+        int[] start = starts[level];
+        int[] end = next[level];
+        java.util.Arrays.fill(end, 0);
+        for (int i = from; i < to; i++) {
+            end[(int) (index[i * 2] >>> shift) & 0xFF]++;
+        }
+        start[0] = from;
+        for (int digit = 0; digit < 256; digit++) {
+            start[digit + 1] = start[digit] + end[digit];
+            end[digit] = start[digit];
+        }
+        // end[digit]: the next unplaced slot of the digit's bucket; each swap places one entry for good
+        for (int digit = 0; digit < 256; digit++) {
+            while (end[digit] < start[digit + 1]) {
+                int slot = end[digit];
+                int belongs = (int) (index[slot * 2] >>> shift) & 0xFF;
+                if (belongs == digit) {
+                    end[digit]++;
+                }
+                else {
+                    swapEntries(slot, end[belongs]++);
+                }
+            }
+        }
+        if (shift == 0) {
+            return;
+        }
+        for (int digit = 0; digit < 256; digit++) {
+            // start[] of this level is intact: deeper levels use their own arrays
+            if (start[digit + 1] - start[digit] > 1) {
+                radixSortInPlace(start[digit], start[digit + 1], shift - 8, starts, next);
+            }
+        }
+    }
+
+    private void swapEntries(int left, int right)
+    {
+        int l = left * 2;
+        int r = right * 2;
+        long key = index[l];
+        long pointer = index[l + 1];
+        index[l] = index[r];
+        index[l + 1] = index[r + 1];
+        index[r] = key;
+        index[r + 1] = pointer;
     }
 
     /**
@@ -363,7 +447,7 @@ final class PagedRecords
         {
             while (to - from > 16) {
                 int pivot = medianOfThree(from, from + (to - from) / 2, to - 1);
-                swap(from, pivot);
+                swapEntries(from, pivot);
                 // invariant: [from, lt) < pivot, [lt, i) == pivot, (gt, to) > pivot; pivot record kept at lt
                 int lt = from;
                 int gt = to - 1;
@@ -371,12 +455,12 @@ final class PagedRecords
                 while (i <= gt) {
                     int c = compare(i, lt);
                     if (c < 0) {
-                        swap(lt, i);
+                        swapEntries(lt, i);
                         lt++;
                         i++;
                     }
                     else if (c > 0) {
-                        swap(i, gt);
+                        swapEntries(i, gt);
                         gt--;
                     }
                     else {
@@ -395,7 +479,7 @@ final class PagedRecords
             }
             for (int i = from + 1; i < to; i++) {
                 for (int j = i; j > from && compare(j - 1, j) > 0; j--) {
-                    swap(j - 1, j);
+                    swapEntries(j - 1, j);
                 }
             }
         }
@@ -434,16 +518,5 @@ final class PagedRecords
                     (int) rightKey, rightPage, rightOffset + RECORD_OVERHEAD, ByteArrays.getInt(rightPage, rightOffset));
         }
 
-        private void swap(int left, int right)
-        {
-            int l = left * 2;
-            int r = right * 2;
-            long key = index[l];
-            long pointer = index[l + 1];
-            index[l] = index[r];
-            index[l + 1] = index[r + 1];
-            index[r] = key;
-            index[r + 1] = pointer;
-        }
     }
 }

@@ -2,6 +2,8 @@ package io.tusk.engine.shuffle;
 
 import io.tusk.engine.memory.MemoryConsumer;
 import io.tusk.engine.memory.MemoryManager;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,6 +24,8 @@ import static java.util.Objects.requireNonNull;
 public final class ShuffleSorter
         implements MemoryConsumer, AutoCloseable
 {
+    private static final Logger LOG = LogManager.getLogger(ShuffleSorter.class);
+
     private static final int MIN_INDEX_CAPACITY = 256;
     /** More sorted runs than this are merged into one file when the task finishes. */
     static final int MAX_RUNS = 8;
@@ -166,6 +170,7 @@ public final class ShuffleSorter
             }
             return;
         }
+        LOG.debug("Sorting {} records without a radix pass: {} bytes of scratch space were not granted", records.count(), scratchBytes);
         records.sort(order);
     }
 
