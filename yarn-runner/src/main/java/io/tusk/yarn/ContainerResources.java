@@ -20,6 +20,7 @@ import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,8 @@ public final class ContainerResources
     {
         Path list = new Path(submitDir, JAR_LIST);
         FileSystem fs = list.getFileSystem(conf);
+        // the jars share a cache directory: one listing instead of a call to the name node per jar
+        Map<Path, Map<String, FileStatus>> listings = new HashMap<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(list), StandardCharsets.UTF_8))) {
             String line;
             Boolean publicDirectory = null;
@@ -88,10 +91,13 @@ public final class ContainerResources
                 String[] fields = line.split("\t", 2);
                 String link = YarnSettings.LIB_DIR + "/" + fields[0];
                 Path jar = new Path(fields[1]);
+                FileSystem jarFs = jar.getFileSystem(conf);
                 if (publicDirectory == null) {
-                    publicDirectory = everyoneCanTraverse(jar.getFileSystem(conf), jar.getParent());
+                    publicDirectory = everyoneCanTraverse(jarFs, jar.getParent());
                 }
-                add(conf, link, jar, LocalResourceType.FILE, publicDirectory);
+                Map<String, FileStatus> listing = listings.computeIfAbsent(jarFs.makeQualified(jar.getParent()), directory -> list(jarFs, directory));
+                FileStatus status = listing.get(jar.getName());
+                add(link, status != null ? status : jarFs.getFileStatus(jar), jarFs, LocalResourceType.FILE, publicDirectory);
                 classpath.add(link);
             }
         }
@@ -169,11 +175,30 @@ public final class ContainerResources
             throws IOException
     {
         FileSystem fs = path.getFileSystem(conf);
-        FileStatus status = fs.getFileStatus(path);
+        add(link, fs.getFileStatus(path), fs, type, publicDirectory);
+    }
+
+    private void add(String link, FileStatus status, FileSystem fs, LocalResourceType type, boolean publicDirectory)
+    {
         Path qualified = fs.makeQualified(status.getPath());
         boolean everyoneReads = status.getPermission().getOtherAction().implies(FsAction.READ);
         LocalResourceVisibility visibility = publicDirectory && everyoneReads ? LocalResourceVisibility.PUBLIC : LocalResourceVisibility.APPLICATION;
         resources.put(link, LocalResource.newInstance(URL.fromPath(qualified), type, visibility, status.getLen(), status.getModificationTime()));
+    }
+
+    /** The files of {@code directory} by name; none if it cannot be listed (each is then looked up on its own). */
+    private static Map<String, FileStatus> list(FileSystem fs, Path directory)
+    {
+        Map<String, FileStatus> files = new HashMap<>();
+        try {
+            for (FileStatus status : fs.listStatus(directory)) {
+                files.put(status.getPath().getName(), status);
+            }
+        }
+        catch (IOException e) {
+            // looked up one by one, with the error of the one that fails
+        }
+        return files;
     }
 
     private static boolean everyoneCanTraverse(FileSystem fs, Path directory)

@@ -10,15 +10,38 @@ import java.util.regex.Pattern;
 public final class JavaCommand
 {
     private static final Pattern HEAP = Pattern.compile("(^|\\s)-Xmx\\S+");
+    private static final Pattern COLLECTOR = Pattern.compile("(^|\\s)-XX:\\+Use\\w+GC(\\s|$)");
     /** Log configuration in Tusk's jar for its containers. */
     public static final String LOG_CONFIG = "tusk-container-log4j2.xml";
 
     private JavaCommand() {}
 
+    /** What a Tusk JVM runs, and so how its JVM is set up unless the job's options say otherwise. */
+    public enum Role
+    {
+        /** Runs tasks: the throughput collector and the optimizing compiler. */
+        EXECUTOR("-XX:+UseParallelGC", ""),
+        /**
+         * Coordinates: a small heap that the serial collector serves best, and code that is mostly
+         * run a few times, for which the quick compiler alone starts the master sooner.
+         */
+        MASTER("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+        private final String collector;
+        private final String options;
+
+        Role(String collector, String options)
+        {
+            this.collector = collector;
+            this.options = options;
+        }
+    }
+
     /**
      * @param containerMb the container's memory; the heap is 80% of it unless {@code options} sets -Xmx
+     * @param options the job's JVM options; the role's collector unless they name another
      */
-    public static List<String> of(int containerMb, String options, String classpath, String mainClass, String... args)
+    public static List<String> of(Role role, int containerMb, String options, String classpath, String mainClass, String... args)
     {
         List<String> command = new ArrayList<>();
         command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
@@ -26,7 +49,14 @@ public final class JavaCommand
         if (!HEAP.matcher(opts).find()) {
             command.add("-Xmx" + Math.max(64, containerMb * 4 / 5) + "m");
         }
-        command.add("-XX:+UseParallelGC");
+        if (!COLLECTOR.matcher(opts).find()) {
+            // the JVM refuses two collectors: the job's choice wins
+            command.add(role.collector);
+        }
+        if (!role.options.isEmpty()) {
+            // before the job's options, which win where they set the same
+            command.add(role.options);
+        }
         command.add("-Djava.io.tmpdir=" + ApplicationConstants.Environment.PWD.$$() + "/tmp");
         command.add("-Dlog4j2.configurationFile=" + LOG_CONFIG);
         command.add("-Dtusk.log.dir=" + ApplicationConstants.LOG_DIR_EXPANSION_VAR);

@@ -39,11 +39,17 @@ public final class YarnBench
     private static final int REDUCERS = 3;
 
     private final MultiHostCluster cluster;
+    /** Profiling: Tusk's runs only, with its master and executors logging every attempt; nothing compared. */
+    private final boolean tuskOnly;
+    /** Profiling: the executors' JVM options to compare. */
+    private final List<String> variants;
     private final StringBuilder report = new StringBuilder();
 
-    private YarnBench(MultiHostCluster cluster)
+    private YarnBench(MultiHostCluster cluster, boolean tuskOnly, List<String> variants)
     {
         this.cluster = cluster;
+        this.tuskOnly = tuskOnly;
+        this.variants = variants;
     }
 
     public static void main(String[] args)
@@ -52,29 +58,42 @@ public final class YarnBench
         int textMb = 96;
         long rows = 500_000;
         int runs = 3;
+        String only = null;
+        boolean keep = false;
+        boolean tuskOnly = false;
+        List<String> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--text-mb" -> textMb = Integer.parseInt(args[++i]);
                 case "--rows" -> rows = Long.parseLong(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--only" -> only = args[++i];
+                case "--keep" -> keep = true;
+                case "--tusk-only" -> tuskOnly = true;
+                case "--executor-opts" -> variants.add(args[++i]);
                 default -> {
-                    System.err.println("usage: bench/run-yarn [--text-mb N] [--rows N] [--runs N]");
+                    System.err.println("usage: bench/run-yarn [--text-mb N] [--rows N] [--runs N] [--only W1|W4] [--keep] [--tusk-only [--executor-opts OPTS]...]");
                     System.exit(2);
                 }
             }
         }
         File base = Files.createTempDirectory(Files.createDirectories(java.nio.file.Path.of("target", "bench")), "cluster").toFile();
         try (MultiHostCluster cluster = new MultiHostCluster(base).withMapReduce().start()) {
-            YarnBench bench = new YarnBench(cluster);
-            bench.run(textMb, rows, runs);
+            YarnBench bench = new YarnBench(cluster, tuskOnly, variants.isEmpty() ? List.of("") : variants);
+            bench.run(textMb, rows, runs, only);
         }
         finally {
-            org.apache.hadoop.fs.FileUtil.fullyDelete(base);
+            if (keep) {
+                System.out.println("The cluster's directories, with every container's logs, are kept in " + base.getAbsolutePath());
+            }
+            else {
+                org.apache.hadoop.fs.FileUtil.fullyDelete(base);
+            }
         }
         System.exit(0);
     }
 
-    private void run(int textMb, long rows, int runs)
+    private void run(int textMb, long rows, int runs, String only)
             throws Exception
     {
         line("# W10: Tusk on YARN vs Hadoop MapReduce on YARN, three-node mini cluster on this machine");
@@ -83,12 +102,16 @@ public final class YarnBench
                 + "%d timed runs each, alternating, after a checked warm-up run", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 textMb, TEXT_FILES, REDUCERS, rows, REDUCERS, runs));
         line("");
-        writeText(textMb);
-        generateTera(rows);
         line("| workload | MapReduce on YARN | Tusk on YARN | ratio | data-local maps (MapReduce / Tusk) |");
         line("|---|---|---|---|---|");
-        measure("W1 word count", runs, (conf, output) -> wordCount(conf, output));
-        measure("W4 TeraSort", runs, (conf, output) -> teraSort(conf, output));
+        if (only == null || only.equals("W1")) {
+            writeText(textMb);
+            measure("W1 word count", runs, (conf, output) -> wordCount(conf, output));
+        }
+        if (only == null || only.equals("W4")) {
+            generateTera(rows);
+            measure("W4 TeraSort", runs, (conf, output) -> teraSort(conf, output));
+        }
         java.nio.file.Path results = java.nio.file.Path.of("target", "bench", "results.md");
         Files.writeString(results, report);
         System.out.println("Wrote " + results.toAbsolutePath());
@@ -190,6 +213,10 @@ public final class YarnBench
         String tuskOut = "/bench/out/" + name.hashCode() + "-tusk";
         fs.delete(new Path(mapReduceOut), true);
         fs.delete(new Path(tuskOut), true);
+        if (tuskOnly) {
+            profile(name, runs, workload, tuskOut);
+            return;
+        }
         System.err.println(name + ": checked warm-up runs");
         workload.run(mapReduceConf(), mapReduceOut);
         workload.run(tuskConf(), tuskOut);
@@ -210,6 +237,29 @@ public final class YarnBench
         double ratio = median(mapReduce) / median(tusk);
         line(String.format(Locale.ROOT, "| %s | %s | %s | **%.2f×** | %s / %s |", name, seconds(mapReduce), seconds(tusk), ratio, local(mapReduceCounters[0]),
                 local(tuskCounters[0])));
+    }
+
+    private void profile(String name, int runs, Workload workload, String output)
+            throws Exception
+    {
+        Counters[] counters = new Counters[1];
+        workload.run(tuskConf(), output);
+        for (String options : variants) {
+            List<Double> tusk = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                Configuration conf = tuskConf();
+                conf.set(YarnSettings.AM_JAVA_OPTS, "-Dtusk.log.level=debug");
+                conf.set(YarnSettings.EXECUTOR_JAVA_OPTS, "-Dtusk.log.level=debug " + options);
+                long start = System.currentTimeMillis();
+                double seconds = timed(workload, conf, output, counters);
+                System.err.printf(Locale.ROOT, "%s [%s]: run %d started at %tT.%<tL, took %.1f s%n", name, options, run, start, seconds);
+                tusk.add(seconds);
+            }
+            if (counters[0] != null) {
+                System.err.println(counters[0]);
+            }
+            line(String.format(Locale.ROOT, "| %s [%s] | — | %s | — | — / %s |", name, options, seconds(tusk), local(counters[0])));
+        }
     }
 
     /** Seconds of one run; its counters into {@code counters}[0]. */

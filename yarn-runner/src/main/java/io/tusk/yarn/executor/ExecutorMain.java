@@ -34,6 +34,8 @@ import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URL;
@@ -172,8 +174,15 @@ public final class ExecutorMain
             spillDirectory.close();
             control.close();
         }
-        LOG.info("Executor {} stops", executorId);
+        LOG.info("Executor {} stops after {} s, {} s of CPU, {} s of it collecting garbage", executorId, seconds(ManagementFactory.getRuntimeMXBean().getUptime()),
+                seconds(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000),
+                seconds(ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum()));
         System.exit(status);
+    }
+
+    private static String seconds(long millis)
+    {
+        return String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0);
     }
 
     private static String requireEnv(String name)
@@ -281,6 +290,7 @@ public final class ExecutorMain
             return;
         }
         Running attempt = new Running(launch.attemptId(), new AtomicBoolean());
+        LOG.debug("Attempt {} starts", launch.attemptId());
         TaskPlacement placement = new TaskPlacement(location, host, Locality.NO_PREFERENCE);
         Thread thread = new Thread(() -> {
             try {
@@ -331,6 +341,7 @@ public final class ExecutorMain
         @Override
         public void succeeded(TaskAttemptId attemptId, TaskPlacement placement, byte[] result)
         {
+            LOG.debug("Attempt {} succeeded", attemptId);
             report(attemptId, out -> {
                 out.writeByte(ControlProtocol.SUCCEEDED);
                 ControlProtocol.writeAttemptId(out, attemptId);
@@ -341,6 +352,7 @@ public final class ExecutorMain
         @Override
         public void failed(TaskAttemptId attemptId, TaskPlacement placement, Throwable cause)
         {
+            LOG.debug("Attempt {} failed: {}", attemptId, cause.toString());
             report(attemptId, out -> {
                 out.writeByte(ControlProtocol.FAILED);
                 ControlProtocol.writeAttemptId(out, attemptId);

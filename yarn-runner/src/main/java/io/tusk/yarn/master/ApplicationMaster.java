@@ -22,6 +22,8 @@ import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCompletionEvent;
 import org.apache.hadoop.mapreduce.TaskReport;
 import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.split.JobSplit;
+import org.apache.hadoop.mapreduce.split.SplitMetaInfoReader;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
@@ -148,6 +150,8 @@ public final class ApplicationMaster
         environment.put(YarnSettings.ENV_MASTER_ADDRESS, host + ":" + backend.address().getPort());
         ExecutorLauncher executors = new ExecutorLauncher(conf, backend, executorResources, environment, executorCredentials, reason -> fatal = reason);
         executors.register(host, server.getListenerAddress().getPort(), trackingUrl);
+        // executors take seconds to start: ask for them near the maps' data now, while the job is being set up
+        executors.prestart(splitHosts());
         LOG.info("Master of {} at {} (client RPC {}), executors of {} cores and {} MB", jobId, trackingUrl, server.getListenerAddress(), executors.cores(),
                 executors.executorMb());
 
@@ -209,6 +213,22 @@ public final class ApplicationMaster
         http.close();
         Runtime.getRuntime().removeShutdownHook(killOnExit);
         return 0;
+    }
+
+    /** The hosts of each map's split, as the client wrote them beside the job; none if they cannot be read (the job then reports why). */
+    private List<List<String>> splitHosts()
+    {
+        List<List<String>> hosts = new ArrayList<>();
+        try {
+            for (JobSplit.TaskSplitMetaInfo split : SplitMetaInfoReader.readSplitMetaInfo(jobId,
+                    submitDir.getFileSystem(conf), conf, submitDir)) {
+                hosts.add(List.of(split.getLocations()));
+            }
+        }
+        catch (IOException e) {
+            LOG.debug("Cannot read the splits of {} ahead of the job", jobId, e);
+        }
+        return hosts;
     }
 
     private boolean complete(TuskClientProtocol local)

@@ -17,6 +17,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -89,6 +90,17 @@ public final class ExecutorLauncher
             pool.limitTo(maximum);
         }
         backend.setPool(pool);
+    }
+
+    /**
+     * Asks for the executors that attempts preferring {@code hosts} (one list per attempt) will need,
+     * before the scheduler has them waiting.
+     */
+    public void prestart(List<List<String>> hosts)
+    {
+        if (!hosts.isEmpty()) {
+            pool.demand(hosts, 0);
+        }
     }
 
     public int cores()

@@ -335,7 +335,7 @@ final class YarnExecutorPool
     {
         Map<String, String> env = new HashMap<>(environment);
         env.put(YarnSettings.ENV_JOB_CLASSPATH, resources.jobClasspath());
-        List<String> command = JavaCommand.of(memoryMb, javaOpts, resources.classpath(), ExecutorMain.class.getName(), container.getId().toString(),
+        List<String> command = JavaCommand.of(JavaCommand.Role.EXECUTOR, memoryMb, javaOpts, resources.classpath(), ExecutorMain.class.getName(), container.getId().toString(),
                 Integer.toString(cores));
         ByteBuffer tokens;
         try {

@@ -1,0 +1,39 @@
+package io.tusk.yarn;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JavaCommandTest
+{
+    private static String command(JavaCommand.Role role, String options)
+    {
+        return JavaCommand.of(role, 1000, options, "a.jar", "Main", "x").get(0);
+    }
+
+    @Test
+    void sizesTheHeapFromTheContainerUnlessTheOptionsDo()
+    {
+        assertThat(command(JavaCommand.Role.EXECUTOR, "")).contains(" -Xmx800m ");
+        assertThat(command(JavaCommand.Role.EXECUTOR, "-Xmx300m")).doesNotContain("-Xmx800m").contains(" -Xmx300m ");
+    }
+
+    @Test
+    void eachRoleHasItsCollectorUnlessTheJobNamesOne()
+    {
+        assertThat(command(JavaCommand.Role.EXECUTOR, "")).contains(" -XX:+UseParallelGC ").doesNotContain("TieredStopAtLevel");
+        assertThat(command(JavaCommand.Role.MASTER, "")).contains(" -XX:+UseSerialGC ").contains(" -XX:TieredStopAtLevel=1 ");
+        // two collectors would stop the JVM from starting
+        String g1 = command(JavaCommand.Role.MASTER, "-XX:+UseG1GC -Dx=y");
+        assertThat(g1).contains("-XX:+UseG1GC").doesNotContain("UseSerialGC").doesNotContain("UseParallelGC");
+        assertThat(command(JavaCommand.Role.EXECUTOR, "-XX:+UseZGC")).doesNotContain("UseParallelGC");
+    }
+
+    @Test
+    void theJobsOptionsComeAfterTheDefaultsSoTheyWin()
+    {
+        String command = command(JavaCommand.Role.MASTER, "-XX:TieredStopAtLevel=4");
+        assertThat(command.indexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(command.indexOf("-XX:TieredStopAtLevel=1"));
+        assertThat(command).endsWith("-cp 'a.jar' Main x 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr");
+    }
+}
