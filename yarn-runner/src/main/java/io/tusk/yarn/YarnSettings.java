@@ -21,6 +21,12 @@ public final class YarnSettings
     public static final String EXECUTOR_IDLE_TIMEOUT = "tusk.executor.idle.timeout";
     /** How long a task waits for a slot on a host that holds its data before it takes one on the same rack, then anywhere, in ms (default 3000). */
     public static final String LOCALITY_WAIT = "tusk.locality.wait";
+    /**
+     * How long tasks whose data is on a node wait for an executor that is starting there before they
+     * run elsewhere, in ms (default 30000). A node's first executor of a build of Tusk waits for
+     * YARN to copy Tusk's jars there; raise it where that takes longer.
+     */
+    public static final String EXECUTOR_START_WAIT = "tusk.executor.start.wait";
     /** How long a request for an executor on a node that holds a task's data waits for that node before it is asked for anywhere, in ms (default 5000). */
     public static final String NODE_WAIT = "tusk.yarn.node.wait";
     /** Directory on the cluster's file system where Tusk's jars are kept, one copy per content (default /user/&lt;user&gt;/.tusk/jars). */

@@ -15,13 +15,18 @@ public final class LocalShuffleService
 {
     private final Map<Integer, Map<Integer, MapOutput>> shuffles = new ConcurrentHashMap<>();
 
-    /** The first output registered for a map wins; a later one (from a concurrent job) is deleted. */
+    /**
+     * The latest output registered for a map replaces an earlier one, which is deleted: a map runs
+     * again where its output could not be read (a corrupt spill, a failed fetch), and the broken
+     * output must not be served again. A reader that already opened the replaced output finishes
+     * reading it; one that had not fails its fetch and is run again.
+     */
     @Override
     public void register(int shuffleId, int mapIndex, MapOutput output)
     {
-        MapOutput existing = shuffles.computeIfAbsent(shuffleId, id -> new ConcurrentHashMap<>()).putIfAbsent(mapIndex, output);
-        if (existing != null && existing != output) {
-            output.delete();
+        MapOutput previous = shuffles.computeIfAbsent(shuffleId, id -> new ConcurrentHashMap<>()).put(mapIndex, output);
+        if (previous != null && previous != output) {
+            previous.delete();
         }
     }
 

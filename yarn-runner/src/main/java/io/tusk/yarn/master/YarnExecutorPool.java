@@ -46,8 +46,6 @@ final class YarnExecutorPool
     /** Requests for a named node, not to be placed elsewhere; YARN wants them apart from relaxed ones. */
     private static final Priority NODE_PRIORITY = Priority.newInstance(1);
     private static final Priority ANY_PRIORITY = Priority.newInstance(2);
-    /** How long attempts may wait for an executor that is starting near their data. */
-    private static final long MAX_STARTUP_WAIT_MILLIS = 30_000;
 
     private final YarnBackend backend;
     private volatile Resource capability;
@@ -57,6 +55,8 @@ final class YarnExecutorPool
     private final LaunchContexts launches;
     private final Consumer<String> fatal;
     private final long nodeWaitMillis;
+    /** How long attempts may wait for an executor that is starting near their data. */
+    private final long startWaitMillis;
     private final NMClientAsync nodeManagers;
     private AMRMClientAsync<ContainerRequest> resourceManager;
 
@@ -79,11 +79,13 @@ final class YarnExecutorPool
 
     /**
      * @param nodeWaitMillis how long a request for a node waits for that node before it is asked for anywhere
+     * @param startWaitMillis how long attempts wait for an executor starting near their data
      */
-    YarnExecutorPool(YarnBackend backend, Resource capability, int cores, int maxExecutors, int maxFailures, long nodeWaitMillis, LaunchContexts launches,
-            Consumer<String> fatal, NMClientAsync nodeManagers)
+    YarnExecutorPool(YarnBackend backend, Resource capability, int cores, int maxExecutors, int maxFailures, long nodeWaitMillis, long startWaitMillis,
+            LaunchContexts launches, Consumer<String> fatal, NMClientAsync nodeManagers)
     {
         this.nodeWaitMillis = nodeWaitMillis;
+        this.startWaitMillis = startWaitMillis;
         this.backend = requireNonNull(backend, "backend is null");
         this.capability = requireNonNull(capability, "capability is null");
         this.cores = cores;
@@ -207,7 +209,7 @@ final class YarnExecutorPool
         long now = System.currentTimeMillis();
         for (Container container : containers.values()) {
             Long since = starting.get(container.getId().toString());
-            if (since != null && now - since < MAX_STARTUP_WAIT_MILLIS && container.getNodeId().getHost().equals(host)) {
+            if (since != null && now - since < startWaitMillis && container.getNodeId().getHost().equals(host)) {
                 return true;
             }
         }
