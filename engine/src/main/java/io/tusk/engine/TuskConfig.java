@@ -178,8 +178,14 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
 
     public TuskConfig withProperty(String key, String value)
     {
+        return withProperties(Map.of(key, value));
+    }
+
+    /** These settings added, replacing those of the same names. */
+    public TuskConfig withProperties(Map<String, String> added)
+    {
         Map<String, String> more = new LinkedHashMap<>(properties);
-        more.put(key, value);
+        more.putAll(added);
         return new TuskConfig(threads, memoryBudget, pageSize, maxTaskAttempts, localDir, more);
     }
 }

@@ -1,18 +1,13 @@
 package io.tusk.yarn;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.examples.WordCount;
 import org.apache.hadoop.examples.terasort.TeraGen;
 import org.apache.hadoop.examples.terasort.TeraSort;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.IntWritable;
-import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.JobCounter;
-import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
-import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 
 import java.io.File;
 import java.io.OutputStream;
@@ -102,8 +97,8 @@ public final class YarnBench
                 + "%d timed runs each, alternating, after a checked warm-up run", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 textMb, TEXT_FILES, REDUCERS, rows, REDUCERS, runs));
         line("");
-        line("| workload | MapReduce on YARN | Tusk on YARN | ratio | data-local maps (MapReduce / Tusk) |");
-        line("|---|---|---|---|---|");
+        line("| workload | MapReduce on YARN | Tusk on YARN | ratio | CPU seconds (MapReduce / Tusk) | data-local maps (MapReduce / Tusk) |");
+        line("|---|---|---|---|---|---|");
         if (only == null || only.equals("W1")) {
             writeText(textMb);
             measure("W1 word count", runs, (conf, output) -> wordCount(conf, output));
@@ -176,16 +171,7 @@ public final class YarnBench
     private static Counters wordCount(Configuration conf, String output)
             throws Exception
     {
-        Job job = Job.getInstance(conf, "word count");
-        job.setJarByClass(WordCount.class);
-        job.setMapperClass(WordCount.TokenizerMapper.class);
-        job.setCombinerClass(WordCount.IntSumReducer.class);
-        job.setReducerClass(WordCount.IntSumReducer.class);
-        job.setOutputKeyClass(Text.class);
-        job.setOutputValueClass(IntWritable.class);
-        job.setNumReduceTasks(REDUCERS);
-        FileInputFormat.addInputPath(job, new Path(TEXT));
-        FileOutputFormat.setOutputPath(job, new Path(output));
+        Job job = TestJobs.wordCount(conf, TEXT, output);
         if (!job.waitForCompletion(false)) {
             throw new IllegalStateException("word count failed on " + conf.get("mapreduce.framework.name") + ": " + job.getStatus().getFailureInfo());
         }
@@ -227,16 +213,18 @@ public final class YarnBench
         }
         List<Double> mapReduce = new ArrayList<>();
         List<Double> tusk = new ArrayList<>();
+        List<Double> mapReduceCpu = new ArrayList<>();
+        List<Double> tuskCpu = new ArrayList<>();
         Counters[] mapReduceCounters = new Counters[1];
         Counters[] tuskCounters = new Counters[1];
         for (int run = 0; run < runs; run++) {
             System.err.println(name + ": timed run " + (run + 1) + " of " + runs);
-            mapReduce.add(timed(workload, mapReduceConf(), mapReduceOut, mapReduceCounters));
-            tusk.add(timed(workload, tuskConf(), tuskOut, tuskCounters));
+            mapReduce.add(timed(workload, mapReduceConf(), mapReduceOut, mapReduceCounters, mapReduceCpu));
+            tusk.add(timed(workload, tuskConf(), tuskOut, tuskCounters, tuskCpu));
         }
         double ratio = median(mapReduce) / median(tusk);
-        line(String.format(Locale.ROOT, "| %s | %s | %s | **%.2f×** | %s / %s |", name, seconds(mapReduce), seconds(tusk), ratio, local(mapReduceCounters[0]),
-                local(tuskCounters[0])));
+        line(String.format(Locale.ROOT, "| %s | %s | %s | **%.2f×** | %.0f / %.0f | %s / %s |", name, seconds(mapReduce), seconds(tusk), ratio, median(mapReduceCpu),
+                median(tuskCpu), local(mapReduceCounters[0]), local(tuskCounters[0])));
     }
 
     private void profile(String name, int runs, Workload workload, String output)
@@ -251,25 +239,64 @@ public final class YarnBench
                 conf.set(YarnSettings.AM_JAVA_OPTS, "-Dtusk.log.level=debug");
                 conf.set(YarnSettings.EXECUTOR_JAVA_OPTS, "-Dtusk.log.level=debug " + options);
                 long start = System.currentTimeMillis();
-                double seconds = timed(workload, conf, output, counters);
+                double seconds = timed(workload, conf, output, counters, new ArrayList<>());
                 System.err.printf(Locale.ROOT, "%s [%s]: run %d started at %tT.%<tL, took %.1f s%n", name, options, run, start, seconds);
                 tusk.add(seconds);
             }
             if (counters[0] != null) {
                 System.err.println(counters[0]);
             }
-            line(String.format(Locale.ROOT, "| %s [%s] | — | %s | — | — / %s |", name, options, seconds(tusk), local(counters[0])));
+            line(String.format(Locale.ROOT, "| %s [%s] | — | %s | — | — | — / %s |", name, options, seconds(tusk), local(counters[0])));
         }
     }
 
     /** Seconds of one run; its counters into {@code counters}[0]. */
-    private double timed(Workload workload, Configuration conf, String output, Counters[] counters)
+    private double timed(Workload workload, Configuration conf, String output, Counters[] counters, List<Double> cpuSeconds)
             throws Exception
     {
         cluster.fileSystem().delete(new Path(output), true);
+        awaitNoContainers();
+        double cpuBefore = cpuSeconds();
         long start = System.nanoTime();
         counters[0] = workload.run(conf, output);
-        return (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        awaitNoContainers();
+        cpuSeconds.add(cpuSeconds() - cpuBefore);
+        return seconds;
+    }
+
+    /** Waits (at most 30 s) until the containers of the last job have exited, so that their CPU time is counted. */
+    private static void awaitNoContainers()
+            throws InterruptedException
+    {
+        long until = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < until && ProcessHandle.current().descendants().anyMatch(process -> process.info().commandLine()
+                .filter(command -> command.contains("ExecutorMain") || command.contains("ApplicationMaster") || command.contains("YarnChild")
+                        || command.contains("MRAppMaster")).isPresent())) {
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * CPU seconds of this JVM (the cluster's daemons and the client) and of every process it started
+     * that has ended (the containers, whose time the kernel adds to their parent's when they are
+     * reaped), from /proc; NaN where there is no /proc.
+     */
+    private static double cpuSeconds()
+    {
+        try {
+            String stat = Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 to 17 of proc(5): utime, stime, cutime, cstime, in clock ticks (100 a second on Linux)
+            long ticks = 0;
+            for (int field = 14; field <= 17; field++) {
+                ticks += Long.parseLong(fields[field - 3]);
+            }
+            return ticks / 100.0;
+        }
+        catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static String local(Counters counters)

@@ -7,7 +7,6 @@ import io.tusk.engine.dataset.LongAccumulator;
 import io.tusk.engine.dataset.Pair;
 import io.tusk.engine.dataset.PairDataset;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.examples.WordCount;
 import org.apache.hadoop.examples.terasort.TeraGen;
 import org.apache.hadoop.examples.terasort.TeraSort;
 import org.apache.hadoop.examples.terasort.TeraValidate;
@@ -130,17 +129,7 @@ class YarnJobsIT
     private static Job wordCount(Configuration conf, String output)
             throws IOException
     {
-        Job job = Job.getInstance(conf, "word count");
-        job.setJarByClass(WordCount.class);
-        job.setMapperClass(WordCount.TokenizerMapper.class);
-        job.setCombinerClass(WordCount.IntSumReducer.class);
-        job.setReducerClass(WordCount.IntSumReducer.class);
-        job.setOutputKeyClass(Text.class);
-        job.setOutputValueClass(IntWritable.class);
-        job.setNumReduceTasks(3);
-        FileInputFormat.addInputPath(job, new Path("/in"));
-        FileOutputFormat.setOutputPath(job, new Path(output));
-        return job;
+        return TestJobs.wordCount(conf, "/in", output);
     }
 
     @Test

@@ -11,7 +11,9 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Master {@code yarn} of the dataset API ({@code Tusk.yarn(conf)}, {@code tusk.master=yarn}): the
@@ -40,14 +42,14 @@ public final class YarnClusterManager
             return config;
         }
         Configuration defaults = new YarnConfiguration();
-        TuskConfig configured = config;
+        Map<String, String> differing = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : clusterConf) {
             String key = entry.getKey();
-            if (!key.startsWith("tusk.") && !config.properties().containsKey(key) && !java.util.Objects.equals(defaults.getRaw(key), entry.getValue())) {
-                configured = configured.withProperty(key, entry.getValue());
+            if (!key.startsWith("tusk.") && !config.properties().containsKey(key) && !Objects.equals(defaults.getRaw(key), entry.getValue())) {
+                differing.put(key, entry.getValue());
             }
         }
-        return configured;
+        return config.withProperties(differing);
     }
 
     @Override
