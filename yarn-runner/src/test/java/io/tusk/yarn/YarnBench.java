@@ -256,16 +256,17 @@ public final class YarnBench
     {
         cluster.fileSystem().delete(new Path(output), true);
         awaitNoContainers();
-        double cpuBefore = cpuSeconds();
-        long start = System.nanoTime();
-        counters[0] = workload.run(conf, output);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        awaitNoContainers();
-        cpuSeconds.add(cpuSeconds() - cpuBefore);
-        return seconds;
+        try (CpuMeter cpu = new CpuMeter()) {
+            long start = System.nanoTime();
+            counters[0] = workload.run(conf, output);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            awaitNoContainers();
+            cpuSeconds.add(cpu.seconds());
+            return seconds;
+        }
     }
 
-    /** Waits (at most 30 s) until the containers of the last job have exited, so that their CPU time is counted. */
+    /** Waits (at most 30 s) until the containers of the last job have exited. */
     private static void awaitNoContainers()
             throws InterruptedException
     {
@@ -278,24 +279,79 @@ public final class YarnBench
     }
 
     /**
-     * CPU seconds of this JVM (the cluster's daemons and the client) and of every process it started
-     * that has ended (the containers, whose time the kernel adds to their parent's when they are
-     * reaped), from /proc; NaN where there is no /proc.
+     * CPU seconds spent by this JVM (the cluster's daemons and the client) and by every process it
+     * starts (the containers) while the meter runs, from /proc: each process is read every 100 ms
+     * while it lives (a container killed at the end of its application is never reaped by this JVM,
+     * so the kernel's children's times would miss it). NaN where there is no /proc.
      */
-    private static double cpuSeconds()
+    private static final class CpuMeter
+            implements AutoCloseable
     {
-        try {
-            String stat = Files.readString(java.nio.file.Path.of("/proc/self/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields 14 to 17 of proc(5): utime, stime, cutime, cstime, in clock ticks (100 a second on Linux)
-            long ticks = 0;
-            for (int field = 14; field <= 17; field++) {
-                ticks += Long.parseLong(fields[field - 3]);
-            }
-            return ticks / 100.0;
+        private final Map<Long, Long> ticksByProcess = new java.util.concurrent.ConcurrentHashMap<>();
+        private final long ownBefore = ticks(ProcessHandle.current().pid());
+        private final Thread sampler = new Thread(this::sample, "cpu-meter");
+        private volatile boolean running = true;
+
+        CpuMeter()
+        {
+            sampler.setDaemon(true);
+            sampler.start();
         }
-        catch (java.io.IOException | RuntimeException e) {
-            return Double.NaN;
+
+        private void sample()
+        {
+            while (running) {
+                readDescendants();
+                try {
+                    Thread.sleep(100);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void readDescendants()
+        {
+            ProcessHandle.current().descendants().forEach(process -> {
+                long ticks = ticks(process.pid());
+                if (ticks >= 0) {
+                    ticksByProcess.merge(process.pid(), ticks, Math::max);
+                }
+            });
+        }
+
+        double seconds()
+        {
+            readDescendants();
+            long own = ticks(ProcessHandle.current().pid());
+            if (own < 0 || ownBefore < 0) {
+                return Double.NaN;
+            }
+            long children = ticksByProcess.values().stream().mapToLong(Long::longValue).sum();
+            return (own - ownBefore + children) / 100.0;
+        }
+
+        /** User and system time of a process in clock ticks (100 a second on Linux), fields 14 and 15 of proc(5); -1 if unknown. */
+        private static long ticks(long pid)
+        {
+            try {
+                String stat = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            }
+            catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void close()
+                throws InterruptedException
+        {
+            running = false;
+            sampler.interrupt();
+            sampler.join();
         }
     }
 

@@ -17,7 +17,9 @@ import static java.util.Objects.requireNonNull;
  * memory manager; when no more memory is granted, the buffer is sorted by partition and
  * {@link SortOrder}, combined, and spilled to a local file as one sorted run. {@link #finish()} sorts
  * and combines what is left and hands everything over as a {@link MapOutput}; {@link #close()}
- * without {@code finish} (a failed attempt) releases the memory and deletes the spills.
+ * without {@code finish} (a failed attempt) releases the memory and deletes the spills. With
+ * {@link #combineBeforeSorting()}, records are first gathered by key and combined, and only the
+ * combiner's output is sorted.
  * <p>
  * Confined to the task's thread: other consumers never ask a sorter to spill.
  */
@@ -41,6 +43,8 @@ public final class ShuffleSorter
     private PagedRecords buffer = new PagedRecords();
     private long spilledRecords;
     private RecordSize recordSize;
+    /** Records gathered by key for the combiner before sorting; null when the combiner runs on sorted runs. */
+    private CombineBuffer gathered;
     private boolean done;
 
     /**
@@ -66,7 +70,44 @@ public final class ShuffleSorter
         return name;
     }
 
+    /**
+     * Runs the combiner on the records gathered by key bytes before they are sorted, instead of on
+     * sorted runs: only its output is sorted and spilled. For a combiner that may see a key's values
+     * in any subsets and its keys in any order, with keys whose comparator equals byte equality (the
+     * caller decides). Call before the first record.
+     */
+    public void combineBeforeSorting()
+    {
+        checkArgument(combiner != null, "sorter %s has no combiner", name);
+        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        gathered = new CombineBuffer(partitions, memoryManager, this, pageSize);
+    }
+
     public void add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
+            throws IOException
+    {
+        if (gathered != null && gathered.fits(keyLength, valueLength)) {
+            if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                return;
+            }
+            drainGathered();
+            if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                return;
+            }
+        }
+        // without memory for gathering even when empty, or larger than a page: sorted without being combined, as the contract allows
+        addSorted(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+    }
+
+    private void drainGathered()
+            throws IOException
+    {
+        gathered.drain(combiner, partition -> (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> addSorted(partition, prefix, key,
+                keyOffset, keyLength, value, valueOffset, valueLength));
+    }
+
+    /** Adds to the buffer of records to sort, spilling it when memory runs short. */
+    private void addSorted(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
             throws IOException
     {
         int size = PagedRecords.RECORD_OVERHEAD + keyLength + valueLength;
@@ -205,7 +246,7 @@ public final class ShuffleSorter
     private void copy(int partition, RecordCursor cursor, RecordSink sink)
             throws IOException
     {
-        if (combiner != null) {
+        if (combiner != null && gathered == null) {
             // the combiner runs on partitions that have records only
             LookaheadCursor lookahead = new LookaheadCursor(cursor);
             if (lookahead.hasRecords()) {
@@ -224,13 +265,16 @@ public final class ShuffleSorter
             throws IOException
     {
         checkArgument(!done, "sorter %s already finished", name);
+        if (gathered != null) {
+            drainGathered();
+        }
         PagedRecords run = null;
         int[] starts = null;
         if (!buffer.isEmpty()) {
             sortBuffer(buffer);
             starts = buffer.partitionStarts(partitions);
             run = buffer;
-            if (combiner != null) {
+            if (combiner != null && gathered == null) {
                 PagedRecords combined = combineInMemory(buffer, starts);
                 if (combined == null) {
                     spill();
@@ -345,6 +389,9 @@ public final class ShuffleSorter
     public void close()
     {
         buffer = new PagedRecords();
+        if (gathered != null && !done) {
+            gathered.clear();
+        }
         if (!done) {
             done = true;
             for (SpillFile spill : spills) {

@@ -158,6 +158,129 @@ class ShuffleSorterTest
     }
 
     @Test
+    void combinesBeforeSortingWhatItGatheredByKey()
+            throws IOException
+    {
+        memory = new MemoryManager(16 << 20);
+        List<Integer> combinerInputs = new ArrayList<>();
+        ShuffleSorter sorter = new ShuffleSorter("test", 3, BY_BYTES, counting(sumByKey(), combinerInputs), memory, directory, 4096);
+        sorter.combineBeforeSorting();
+        for (int i = 0; i < 30_000; i++) {
+            // keys arrive in no order; a key's records may go to several partitions
+            add(sorter, i % 3, (i * 7919) % 1000, i % 5);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(combinerInputs.stream().mapToInt(Integer::intValue).sum()).as("every record went through the combiner once").isEqualTo(30_000);
+        assertThat(sorter.spillCount()).isZero();
+        long total = 0;
+        for (int partition = 0; partition < 3; partition++) {
+            Map<Integer, Long> sums = sums(output, partition);
+            // one record per key of the partition, in key order
+            assertThat(readKeys(output, partition)).isSorted().doesNotHaveDuplicates().hasSize(sums.size());
+            total += sums.values().stream().mapToLong(Long::longValue).sum();
+        }
+        long expected = 0;
+        for (int i = 0; i < 30_000; i++) {
+            expected += i % 5;
+        }
+        assertThat(total).isEqualTo(expected);
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void combiningBeforeSortingWithLittleMemoryCombinesInBatchesAndLosesNothing()
+            throws IOException
+    {
+        memory = new MemoryManager(48 * 1024);
+        List<Integer> combinerInputs = new ArrayList<>();
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, counting(sumByKey(), combinerInputs), memory, directory, 4096);
+        sorter.combineBeforeSorting();
+        Map<Integer, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < 40_000; i++) {
+            int key = (i * 31) % 3000;
+            add(sorter, key % 2, key, i);
+            expected.merge(key, (long) i, Long::sum);
+        }
+        byte[] large = new byte[5000];
+        // larger than a page: sorted without combining
+        sorter.add(0, 0, ByteBuffer.allocate(4).putInt(0).array(), 0, 4, large, 0, large.length);
+        MapOutput output = sorter.finish();
+
+        assertThat(combinerInputs.size()).as("the buffer filled and was combined several times").isGreaterThan(2);
+        assertThat(combinerInputs.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40_000);
+        Map<Integer, Long> actual = new java.util.TreeMap<>();
+        for (int partition = 0; partition < 2; partition++) {
+            assertThat(readKeys(output, partition)).isSorted();
+            try (RecordCursor cursor = new MergingCursor(BY_BYTES, output.open(partition))) {
+                while (cursor.next()) {
+                    if (cursor.valueLength() == 8) {
+                        actual.merge(ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), 4).getInt(),
+                                ByteBuffer.wrap(cursor.valueBuffer(), cursor.valueOffset(), 8).getLong(), Long::sum);
+                    }
+                    else {
+                        assertThat(cursor.valueLength()).isEqualTo(large.length);
+                    }
+                }
+            }
+        }
+        assertThat(actual).isEqualTo(expected);
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void closingASorterThatCombinesBeforeSortingGivesBackItsMemory()
+            throws IOException
+    {
+        memory = new MemoryManager(1 << 20);
+        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, sumByKey(), memory, directory, 4096);
+        sorter.combineBeforeSorting();
+        for (int i = 0; i < 1000; i++) {
+            add(sorter, 0, i, i);
+        }
+        assertThat(memory.used()).isPositive();
+        sorter.close();
+        assertThat(memory.used()).isZero();
+    }
+
+    /** The combiner, noting how many records each of its runs read. */
+    private static ShuffleCombiner counting(ShuffleCombiner combiner, List<Integer> inputs)
+    {
+        return (partition, input, sink) -> {
+            int[] read = new int[1];
+            combiner.combine(partition, new ForwardingCursor(input)
+            {
+                @Override
+                public boolean next()
+                        throws IOException
+                {
+                    boolean next = super.next();
+                    if (next) {
+                        read[0]++;
+                    }
+                    return next;
+                }
+            }, sink);
+            inputs.add(read[0]);
+        };
+    }
+
+    private static Map<Integer, Long> sums(MapOutput output, int partition)
+            throws IOException
+    {
+        Map<Integer, Long> sums = new java.util.HashMap<>();
+        try (RecordCursor cursor = new MergingCursor(BY_BYTES, output.open(partition))) {
+            while (cursor.next()) {
+                sums.merge(ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), 4).getInt(), ByteBuffer.wrap(cursor.valueBuffer(), cursor.valueOffset(), 8).getLong(),
+                        Long::sum);
+            }
+        }
+        return sums;
+    }
+
+    @Test
     void measuresTheRecordsOfTheFinalRunsOfEachPartition()
             throws IOException
     {

@@ -4,12 +4,14 @@ import io.tusk.engine.shuffle.RecordCursor;
 import io.tusk.engine.shuffle.RecordSink;
 import io.tusk.engine.shuffle.ShuffleCombiner;
 import org.apache.hadoop.io.RawComparator;
+import org.apache.hadoop.io.WritableComparator;
 import org.apache.hadoop.io.serializer.Deserializer;
 import org.apache.hadoop.io.serializer.SerializationFactory;
 import org.apache.hadoop.io.serializer.Serializer;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.OutputCollector;
 import org.apache.hadoop.mapreduce.Counter;
+import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.RecordWriter;
 import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
@@ -19,6 +21,7 @@ import org.apache.hadoop.mapreduce.task.ReduceContextImpl;
 import org.apache.hadoop.util.ReflectionUtils;
 
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Runs the job's combiner on a sorted run of one partition, as Hadoop does on each spill: a new
@@ -68,6 +71,47 @@ abstract class CombinerRunner
             return new New(conf, attemptId, reporter, prefix);
         }
         return null;
+    }
+
+    /** Turns off {@link #mayCombineBeforeSorting}: the combiner then runs only on sorted runs, as in Hadoop. */
+    static final String COMBINE_BEFORE_SORT = "tusk.combine.before.sort";
+    /**
+     * Map output key classes whose comparator (Hadoop's own, registered for the class) calls two keys
+     * equal exactly when their serialized bytes are equal.
+     */
+    private static final Set<String> BYTE_EQUAL_KEYS = Set.of("org.apache.hadoop.io.Text", "org.apache.hadoop.io.IntWritable",
+            "org.apache.hadoop.io.LongWritable", "org.apache.hadoop.io.VIntWritable", "org.apache.hadoop.io.VLongWritable",
+            "org.apache.hadoop.io.BytesWritable", "org.apache.hadoop.io.NullWritable", "org.apache.hadoop.io.BooleanWritable",
+            "org.apache.hadoop.io.ByteWritable", "org.apache.hadoop.io.ShortWritable");
+
+    /**
+     * Whether the job's combiner may run on the map's records gathered by key bytes before they are
+     * sorted (see {@code ShuffleSorter.combineBeforeSorting}): Hadoop's contract lets a combiner see
+     * any subset of a key's values, so grouping by bytes is right wherever the key comparator's
+     * equality is byte equality: the key class is one of Hadoop's with its own comparator, and the
+     * job sets no sort or combiner grouping comparator. Streaming combiners (programs reading lines
+     * that may expect them sorted) keep sorted input; so does a job that sets
+     * {@code tusk.combine.before.sort=false}.
+     */
+    static boolean mayCombineBeforeSorting(JobConf conf)
+    {
+        if (!conf.getBoolean(COMBINE_BEFORE_SORT, true)) {
+            return false;
+        }
+        Class<?> oldApi = conf.getCombinerClass();
+        if (oldApi != null && oldApi.getName().startsWith("org.apache.hadoop.streaming.")) {
+            return false;
+        }
+        if (conf.get(MRJobConfig.KEY_COMPARATOR) != null || conf.get(MRJobConfig.COMBINER_GROUP_COMPARATOR_CLASS) != null) {
+            return false;
+        }
+        Class<?> keyClass = conf.getMapOutputKeyClass();
+        if (!BYTE_EQUAL_KEYS.contains(keyClass.getName())) {
+            return false;
+        }
+        // a comparator registered in place of the class's own orders by its own rules
+        Class<?> comparator = conf.getOutputKeyComparator().getClass();
+        return comparator == WritableComparator.class || comparator.getName().equals(keyClass.getName() + "$Comparator");
     }
 
     /** Serializes combiner output into the sink. */

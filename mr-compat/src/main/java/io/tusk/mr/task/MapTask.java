@@ -75,15 +75,19 @@ public final class MapTask
         ExecutorEnv env = context.env();
         org.apache.hadoop.io.RawComparator<?> comparator = conf.getOutputKeyComparator();
         KeyPrefix prefix = KeyPrefix.of(comparator);
+        io.tusk.engine.shuffle.ShuffleCombiner combiner = CombinerRunner.create(conf, attemptId, reporter, prefix);
         ShuffleSorter sorter = new ShuffleSorter(
                 attemptId.toString(),
                 spec.reduces(),
                 io.tusk.engine.shuffle.SortOrder.sorted(comparator::compare),
-                CombinerRunner.create(conf, attemptId, reporter, prefix),
+                combiner,
                 env.memoryManager(),
                 env.spillDirectory(),
                 env.pageSize());
         context.closeOnCompletion(sorter);
+        if (combiner != null && CombinerRunner.mayCombineBeforeSorting(conf)) {
+            sorter.combineBeforeSorting();
+        }
         sorter.measureOutput(IFileSizes::record);
         MapOutput output;
         try {
