@@ -17,6 +17,11 @@ public final class YarnSettings
     public static final String EXECUTOR_JAVA_OPTS = "tusk.executor.java.opts";
     /** At most this many executors at once (default 64). */
     public static final String MAX_EXECUTORS = "tusk.executor.max";
+    /**
+     * How many executor containers may fail (crash, fail to start, outgrow their memory) before the
+     * application fails (default 8); preempted containers and those of lost nodes do not count.
+     */
+    public static final String MAX_EXECUTOR_FAILURES = "tusk.executor.maxfailures";
     /** How long an executor with nothing to do is kept before it is given back to YARN, in ms (default 60000). */
     public static final String EXECUTOR_IDLE_TIMEOUT = "tusk.executor.idle.timeout";
     /** How long a task waits for a slot on a host that holds its data before it takes one on the same rack, then anywhere, in ms (default 3000). */

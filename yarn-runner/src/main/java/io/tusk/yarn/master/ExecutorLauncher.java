@@ -62,7 +62,7 @@ public final class ExecutorLauncher
         nodeManagers.init(conf);
         nodeManagers.start();
         this.pool = new YarnExecutorPool(backend, Resource.newInstance(executorMb, cores * taskVcores), cores, conf.getInt(YarnSettings.MAX_EXECUTORS, 64),
-                conf.getInt("tusk.executor.maxfailures", 8), conf.getLong(YarnSettings.NODE_WAIT, 5000),
+                conf.getInt(YarnSettings.MAX_EXECUTOR_FAILURES, 8), conf.getLong(YarnSettings.NODE_WAIT, 5000),
                 conf.getLong(YarnSettings.EXECUTOR_START_WAIT, 30_000),
                 container -> YarnExecutorPool.executorContext(container, resources, environment, executorMb, javaOpts, cores, credentials), fatal, nodeManagers);
         events.setPool(pool);

@@ -7,6 +7,7 @@ import io.tusk.yarn.executor.ExecutorMain;
 import org.apache.hadoop.io.DataOutputBuffer;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
@@ -287,7 +288,7 @@ final class YarnExecutorPool
             synchronized (this) {
                 known = containers.remove(status.getContainerId()) != null;
                 starting.remove(status.getContainerId().toString());
-                if (known && status.getExitStatus() != 0) {
+                if (known && countsAsFailure(status.getExitStatus())) {
                     failures++;
                 }
             }
@@ -323,6 +324,21 @@ final class YarnExecutorPool
     public void onError(Throwable e)
     {
         fatal.accept("the resource manager failed: " + e);
+    }
+
+    /**
+     * Whether an executor container's end counts against {@code tusk.executor.maxfailures}: not when
+     * it succeeded, when YARN took the container back (preemption, a lost node, the scheduler) or
+     * its node's disks failed; an executor that crashed, could not start or outgrew its memory does.
+     */
+    static boolean countsAsFailure(int exitStatus)
+    {
+        return switch (exitStatus) {
+            case ContainerExitStatus.SUCCESS, ContainerExitStatus.ABORTED, ContainerExitStatus.DISKS_FAILED, ContainerExitStatus.PREEMPTED,
+                    ContainerExitStatus.KILLED_BY_APPMASTER, ContainerExitStatus.KILLED_BY_RESOURCEMANAGER, ContainerExitStatus.KILLED_AFTER_APP_COMPLETION,
+                    ContainerExitStatus.KILLED_BY_CONTAINER_SCHEDULER -> false;
+            default -> true;
+        };
     }
 
     /** Containers of executors started and not ended; for tests. */
