@@ -57,11 +57,6 @@ final class CombineBuffer
         this.pageSize = pageSize;
     }
 
-    boolean isEmpty()
-    {
-        return keys == 0;
-    }
-
     /** Whether a record of these sizes fits a page, so that {@link #add} can take it. */
     boolean fits(int keyLength, int valueLength)
     {

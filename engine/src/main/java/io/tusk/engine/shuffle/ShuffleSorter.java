@@ -211,7 +211,7 @@ public final class ShuffleSorter
             }
             return;
         }
-        LOG.debug("Sorting {} records without a radix pass: {} bytes of scratch space were not granted", records.count(), scratchBytes);
+        LOG.debug("Sorting {} records in place: {} bytes of scratch space were not granted", records.count(), scratchBytes);
         records.sort(order);
     }
 
