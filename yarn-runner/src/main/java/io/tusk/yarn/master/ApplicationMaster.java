@@ -18,6 +18,7 @@ import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCompletionEvent;
 import org.apache.hadoop.mapreduce.TaskReport;
@@ -148,7 +149,17 @@ public final class ApplicationMaster
         Map<String, String> environment = new HashMap<>();
         environment.put(YarnSettings.ENV_JOB_ID, jobId.toString());
         environment.put(YarnSettings.ENV_MASTER_ADDRESS, host + ":" + backend.address().getPort());
-        ExecutorLauncher executors = new ExecutorLauncher(conf, backend, executorResources, environment, executorCredentials, reason -> fatal = reason);
+        boolean lastAttempt = conf.getInt("mapreduce.job.application.attempt.id", 1) >= conf.getInt(MRJobConfig.MR_AM_MAX_ATTEMPTS,
+                MRJobConfig.DEFAULT_MR_AM_MAX_ATTEMPTS);
+        ExecutorLauncher executors = new ExecutorLauncher(conf, backend, executorResources, environment, executorCredentials, reason -> {
+            if (reason.equals(YarnExecutorPool.SHUTDOWN_REQUESTED) && !lastAttempt) {
+                // YARN ended this attempt and starts the next, which runs the job again: this one must not tell the client the job ended
+                LOG.error("The resource manager ended this attempt of the master; the next attempt runs {} again", jobId);
+                LogManager.shutdown();
+                Runtime.getRuntime().halt(1);
+            }
+            fatal = reason;
+        });
         executors.register(host, server.getListenerAddress().getPort(), trackingUrl);
         // executors take seconds to start: ask for them near the maps' data now, while the job is being set up
         executors.prestart(splitHosts());

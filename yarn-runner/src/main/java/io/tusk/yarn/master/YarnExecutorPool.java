@@ -44,6 +44,8 @@ final class YarnExecutorPool
         implements ExecutorPool
 {
     private static final Logger LOG = LogManager.getLogger(YarnExecutorPool.class);
+    /** Why the application cannot go on when the resource manager ends the master's attempt. */
+    static final String SHUTDOWN_REQUESTED = "the resource manager asked the master to shut down";
     /** Requests for a named node, not to be placed elsewhere; YARN wants them apart from relaxed ones. */
     private static final Priority NODE_PRIORITY = Priority.newInstance(1);
     private static final Priority ANY_PRIORITY = Priority.newInstance(2);
@@ -308,7 +310,7 @@ final class YarnExecutorPool
     @Override
     public void onShutdownRequest()
     {
-        fatal.accept("the resource manager asked the master to shut down");
+        fatal.accept(SHUTDOWN_REQUESTED);
     }
 
     @Override
