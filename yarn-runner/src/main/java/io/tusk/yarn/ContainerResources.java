@@ -33,27 +33,41 @@ import java.util.Map;
  */
 public final class ContainerResources
 {
-    /** The file in the submit directory that lists Tusk's jars on the cluster, one {@code link\tpath} per line, in class path order. */
+    /**
+     * The file in the submit directory that lists Tusk's jars on the cluster, one {@code link\tpath}
+     * per line, in class path order, and {@code tusk-java.sh} under its own name when containers
+     * start from class-data archives.
+     */
     public static final String JAR_LIST = "tusk-jars.list";
 
     private final Map<String, LocalResource> resources = new LinkedHashMap<>();
     private final List<String> classpath = new ArrayList<>();
     private final List<String> jobClasspath = new ArrayList<>();
+    private String launcher;
 
     public Map<String, LocalResource> resources()
     {
         return resources;
     }
 
-    /** The container's class path (Tusk's jars and the container's directory), in order. */
+    /**
+     * The container's class path: Tusk's jars, then the container's directory (last: a class-data
+     * archive cannot be written or used with a non-empty directory before the jars).
+     */
     public String classpath()
     {
         List<String> entries = new ArrayList<>();
-        entries.add(ApplicationConstants.Environment.PWD.$$());
         for (String entry : classpath) {
             entries.add(ApplicationConstants.Environment.PWD.$$() + "/" + entry);
         }
+        entries.add(ApplicationConstants.Environment.PWD.$$());
         return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+    }
+
+    /** The script that starts the container's JVM from a class-data archive ({@code tusk-java.sh}), or null when the JVM starts as it is. */
+    public String launcher()
+    {
+        return launcher;
     }
 
     /** The job's own class path entries (its jar and {@code -libjars}), relative to the container's directory. */
@@ -73,7 +87,7 @@ public final class ContainerResources
         }
     }
 
-    /** Adds Tusk's jars listed in the submit directory, on Tusk's class path. */
+    /** Adds Tusk's jars listed in the submit directory, on Tusk's class path, and the launcher script if it is listed. */
     public ContainerResources addTuskJars(Configuration conf, Path submitDir)
             throws IOException
     {
@@ -89,16 +103,22 @@ public final class ContainerResources
                     continue;
                 }
                 String[] fields = line.split("\t", 2);
-                String link = YarnSettings.LIB_DIR + "/" + fields[0];
-                Path jar = new Path(fields[1]);
-                FileSystem jarFs = jar.getFileSystem(conf);
+                boolean jar = !fields[0].equals(YarnSettings.JAVA_LAUNCHER);
+                String link = jar ? YarnSettings.LIB_DIR + "/" + fields[0] : YarnSettings.JAVA_LAUNCHER;
+                Path path = new Path(fields[1]);
+                FileSystem jarFs = path.getFileSystem(conf);
                 if (publicDirectory == null) {
-                    publicDirectory = everyoneCanTraverse(jarFs, jar.getParent());
+                    publicDirectory = everyoneCanTraverse(jarFs, path.getParent());
                 }
-                Map<String, FileStatus> listing = listings.computeIfAbsent(jarFs.makeQualified(jar.getParent()), directory -> list(jarFs, directory));
-                FileStatus status = listing.get(jar.getName());
-                add(link, status != null ? status : jarFs.getFileStatus(jar), jarFs, LocalResourceType.FILE, publicDirectory);
-                classpath.add(link);
+                Map<String, FileStatus> listing = listings.computeIfAbsent(jarFs.makeQualified(path.getParent()), directory -> list(jarFs, directory));
+                FileStatus status = listing.get(path.getName());
+                add(link, status != null ? status : jarFs.getFileStatus(path), jarFs, LocalResourceType.FILE, publicDirectory);
+                if (jar) {
+                    classpath.add(link);
+                }
+                else {
+                    launcher = link;
+                }
             }
         }
         return this;

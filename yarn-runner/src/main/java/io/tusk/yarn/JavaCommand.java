@@ -4,6 +4,7 @@ import org.apache.hadoop.yarn.api.ApplicationConstants;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** The command line of a Tusk JVM in a container: heap sized from the container, options, class path, logs into the container's log directory. */
@@ -40,10 +41,17 @@ public final class JavaCommand
     /**
      * @param containerMb the container's memory; the heap is 80% of it unless {@code options} sets -Xmx
      * @param options the job's JVM options; the role's collector unless they name another
+     * @param launcher the container's {@code tusk-java.sh}, which starts the JVM from a class-data
+     * archive of the role on the node; null to start it as it is
      */
-    public static List<String> of(Role role, int containerMb, String options, String classpath, String mainClass, String... args)
+    public static List<String> of(Role role, int containerMb, String options, String classpath, String launcher, String mainClass, String... args)
     {
         List<String> command = new ArrayList<>();
+        if (launcher != null) {
+            command.add("/bin/bash");
+            command.add(launcher);
+            command.add(role.name().toLowerCase(Locale.ROOT));
+        }
         command.add(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java");
         String opts = options == null ? "" : options.trim();
         if (!HEAP.matcher(opts).find()) {

@@ -36,6 +36,11 @@ public final class YarnSettings
     public static final String NODE_WAIT = "tusk.yarn.node.wait";
     /** Directory on the cluster's file system where Tusk's jars are kept, one copy per content (default /user/&lt;user&gt;/.tusk/jars). */
     public static final String JARS_DIR = "tusk.yarn.jars.dir";
+    /**
+     * Whether containers start their JVMs from class-data archives that the first container of each
+     * role writes on each node (default true; see {@code tusk-java.sh}).
+     */
+    public static final String CLASS_DATA = "tusk.yarn.class.data";
     /** Extra JVM options of the application master. */
     public static final String AM_JAVA_OPTS = "tusk.am.java.opts";
     /** How many executors one reducer fetches from at once (default 8). */
@@ -61,6 +66,8 @@ public final class YarnSettings
 
     /** Name of the job's configuration among a container's local resources. */
     public static final String JOB_CONF = "job.xml";
+    /** Name of the script that starts a container's JVM from a class-data archive, among a container's local resources. */
+    public static final String JAVA_LAUNCHER = "tusk-java.sh";
     /** Folder of Tusk's jars among a container's local resources. */
     public static final String LIB_DIR = "tusk-lib";
 

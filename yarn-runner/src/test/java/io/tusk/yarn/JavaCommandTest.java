@@ -8,7 +8,7 @@ class JavaCommandTest
 {
     private static String command(JavaCommand.Role role, String options)
     {
-        return JavaCommand.of(role, 1000, options, "a.jar", "Main", "x").get(0);
+        return JavaCommand.of(role, 1000, options, "a.jar", null, "Main", "x").get(0);
     }
 
     @Test
@@ -35,5 +35,15 @@ class JavaCommandTest
         String command = command(JavaCommand.Role.MASTER, "-XX:TieredStopAtLevel=4");
         assertThat(command.indexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(command.indexOf("-XX:TieredStopAtLevel=1"));
         assertThat(command).endsWith("-cp 'a.jar' Main x 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr");
+    }
+
+    @Test
+    void theLauncherStartsTheJvmWithItsRoleWhenThereIsOne()
+    {
+        assertThat(command(JavaCommand.Role.EXECUTOR, "")).startsWith("{{JAVA_HOME}}/bin/java ");
+        assertThat(JavaCommand.of(JavaCommand.Role.EXECUTOR, 1000, "", "a.jar", "tusk-java.sh", "Main").get(0))
+                .startsWith("/bin/bash tusk-java.sh executor {{JAVA_HOME}}/bin/java ");
+        assertThat(JavaCommand.of(JavaCommand.Role.MASTER, 1000, "", "a.jar", "tusk-java.sh", "Main").get(0))
+                .startsWith("/bin/bash tusk-java.sh master {{JAVA_HOME}}/bin/java ");
     }
 }

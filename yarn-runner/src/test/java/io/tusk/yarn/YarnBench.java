@@ -10,6 +10,7 @@ import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.JobCounter;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -271,11 +272,22 @@ public final class YarnBench
             throws InterruptedException
     {
         long until = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < until && ProcessHandle.current().descendants().anyMatch(process -> process.info().commandLine()
-                .filter(command -> command.contains("ExecutorMain") || command.contains("ApplicationMaster") || command.contains("YarnChild")
-                        || command.contains("MRAppMaster")).isPresent())) {
+        while (System.currentTimeMillis() < until && ProcessHandle.current().descendants().anyMatch(YarnBench::isContainer)) {
             Thread.sleep(50);
         }
+    }
+
+    /** Whether a process is a container's JVM (or its launcher), from /proc: ProcessHandle shows no command line as long as a container's. */
+    private static boolean isContainer(ProcessHandle process)
+    {
+        String command;
+        try {
+            command = new String(Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        catch (IOException | RuntimeException e) {
+            command = process.info().commandLine().orElse("");
+        }
+        return command.contains("ExecutorMain") || command.contains("ApplicationMaster") || command.contains("YarnChild") || command.contains("MRAppMaster");
     }
 
     /**

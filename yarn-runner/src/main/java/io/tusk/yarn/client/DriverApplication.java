@@ -56,6 +56,7 @@ final class DriverApplication
         implements Backend
 {
     private static final Logger LOG = LogManager.getLogger(DriverApplication.class);
+    private static final long EXECUTOR_END_WAIT_MILLIS = 5_000;
 
     private final ApplicationId application;
     private final YarnClient yarn;
@@ -254,6 +255,13 @@ final class DriverApplication
             closed = true;
         }
         backend.close();
+        try {
+            // executors told to stop end on their own (writing their class-data archive) before YARN kills them with the application
+            executors.awaitExecutorsEnded(EXECUTOR_END_WAIT_MILLIS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         executors.unregister(outcome, diagnostics, status.url());
         status.close();
         try {

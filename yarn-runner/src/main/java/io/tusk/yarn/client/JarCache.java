@@ -87,6 +87,15 @@ final class JarCache
             }
             jars.put(String.format("%03d-%s", index++, jar.getName()), target);
         }
+        if (conf.getBoolean(YarnSettings.CLASS_DATA, true)) {
+            File launcher = launcher();
+            String name = digest(launcher).substring(0, 32) + "-" + YarnSettings.JAVA_LAUNCHER;
+            Path target = new Path(directory, name);
+            if (!present.contains(name)) {
+                missing.put(target, launcher);
+            }
+            jars.put(YarnSettings.JAVA_LAUNCHER, target);
+        }
         long bytes = 0;
         for (File jar : missing.values()) {
             bytes += jar.length();
@@ -94,7 +103,7 @@ final class JarCache
         int uploaded = missing.size();
         uploadAll(fs, missing);
         if (uploaded > 0) {
-            LOG.info("Uploaded {} of Tusk's {} jars ({} MB) to {}", uploaded, jars.size(), bytes >> 20, directory);
+            LOG.info("Uploaded {} of Tusk's {} files ({} MB) to {}", uploaded, jars.size(), bytes >> 20, directory);
         }
         return jars;
     }
@@ -144,6 +153,27 @@ final class JarCache
             // another client uploaded the same content meanwhile
             fs.delete(temporary, false);
         }
+    }
+
+    /** {@code tusk-java.sh} of this build, as a local file (written once per content into the temporary directory). */
+    private static File launcher()
+            throws IOException
+    {
+        byte[] script;
+        try (InputStream in = JarCache.class.getResourceAsStream("/io/tusk/yarn/" + YarnSettings.JAVA_LAUNCHER)) {
+            if (in == null) {
+                throw new IOException(YarnSettings.JAVA_LAUNCHER + " is missing from Tusk's jars; rebuild Tusk");
+            }
+            script = in.readAllBytes();
+        }
+        String digest = HexFormat.of().formatHex(sha256().digest(script)).substring(0, 16);
+        File file = new File(System.getProperty("java.io.tmpdir"), "tusk-java-" + digest + ".sh");
+        if (!file.isFile() || file.length() != script.length) {
+            File temporary = File.createTempFile("tusk-java", ".tmp");
+            Files.write(temporary.toPath(), script);
+            Files.move(temporary.toPath(), file.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return file;
     }
 
     /** The class path of this JVM, with the entries of manifest-only jars (as test runners use) expanded. */

@@ -167,7 +167,7 @@ final class TuskYarnClientProtocol
         DataOutputBuffer tokens = new DataOutputBuffer();
         amCredentials.writeTokenStorageToStream(tokens);
         ContainerLaunchContext master = ContainerLaunchContext.newInstance(resources.resources(), environment,
-                JavaCommand.of(JavaCommand.Role.MASTER, amMb, amOpts, resources.classpath(), ApplicationMaster.class.getName()), null,
+                JavaCommand.of(JavaCommand.Role.MASTER, amMb, amOpts, resources.classpath(), resources.launcher(), ApplicationMaster.class.getName()), null,
                 ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null);
 
         ApplicationSubmissionContext context = application.getApplicationSubmissionContext();

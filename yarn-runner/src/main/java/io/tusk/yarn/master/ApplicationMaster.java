@@ -60,6 +60,8 @@ public final class ApplicationMaster
 {
     private static final Logger LOG = LogManager.getLogger(ApplicationMaster.class);
     private static final long LINGER_MILLIS = 10_000;
+    /** How long the master waits for its executors to end after telling them to stop. */
+    private static final long EXECUTOR_END_WAIT_MILLIS = 10_000;
 
     private final JobConf conf;
     private final JobID jobId;
@@ -219,6 +221,8 @@ public final class ApplicationMaster
         LOG.info("{} ended {}", jobId, status.getState());
         backend.close();
         tusk.close();
+        // the client has its answer: let the executors end on their own before YARN kills them with the application
+        executors.awaitExecutorsEnded(EXECUTOR_END_WAIT_MILLIS);
         executors.unregister(outcome, diagnostics, trackingUrl);
         server.stop();
         http.close();

@@ -120,6 +120,13 @@ public final class ExecutorLauncher
         pool.setProgress(progress);
     }
 
+    /** Waits until the executors, told to stop, have ended, at most {@code millis}. */
+    public void awaitExecutorsEnded(long millis)
+            throws InterruptedException
+    {
+        pool.awaitContainersEnded(millis);
+    }
+
     /** Unregisters the master (the application ends with {@code outcome}) and stops the clients. */
     public void unregister(FinalApplicationStatus outcome, String diagnostics, String trackingUrl)
     {

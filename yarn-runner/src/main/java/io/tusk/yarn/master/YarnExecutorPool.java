@@ -289,6 +289,7 @@ final class YarnExecutorPool
             boolean known;
             synchronized (this) {
                 known = containers.remove(status.getContainerId()) != null;
+                notifyAll();
                 starting.remove(status.getContainerId().toString());
                 if (known && countsAsFailure(status.getExitStatus())) {
                     failures++;
@@ -343,6 +344,20 @@ final class YarnExecutorPool
         };
     }
 
+    /**
+     * Waits until every executor's container ended, at most {@code millis}: executors told to stop
+     * end on their own (and may still be writing their class-data archive), before the end of the
+     * application has YARN kill them.
+     */
+    synchronized void awaitContainersEnded(long millis)
+            throws InterruptedException
+    {
+        long deadline = System.currentTimeMillis() + millis;
+        for (long left = millis; !containers.isEmpty() && left > 0; left = deadline - System.currentTimeMillis()) {
+            wait(left);
+        }
+    }
+
     /** Containers of executors started and not ended; for tests. */
     synchronized Collection<Container> containers()
     {
@@ -355,7 +370,7 @@ final class YarnExecutorPool
     {
         Map<String, String> env = new HashMap<>(environment);
         env.put(YarnSettings.ENV_JOB_CLASSPATH, resources.jobClasspath());
-        List<String> command = JavaCommand.of(JavaCommand.Role.EXECUTOR, memoryMb, javaOpts, resources.classpath(), ExecutorMain.class.getName(), container.getId().toString(),
+        List<String> command = JavaCommand.of(JavaCommand.Role.EXECUTOR, memoryMb, javaOpts, resources.classpath(), resources.launcher(), ExecutorMain.class.getName(), container.getId().toString(),
                 Integer.toString(cores));
         ByteBuffer tokens;
         try {
