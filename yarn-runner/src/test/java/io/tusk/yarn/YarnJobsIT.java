@@ -166,6 +166,26 @@ class YarnJobsIT
         ApplicationReport application = application(tusk);
         assertThat(application.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(application.getApplicationType()).isEqualTo("TUSK");
+
+        // the containers that ended left class-data archives on their nodes for the next ones
+        assertThat(classDataArchives()).anyMatch(name -> name.startsWith("executor-")).anyMatch(name -> name.startsWith("master-"));
+    }
+
+    /** The class-data archives on the nodes, once the containers that write them have ended (at most 30 s). */
+    private static List<String> classDataArchives()
+            throws Exception
+    {
+        List<String> archives = List.of();
+        for (long until = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < until; Thread.sleep(200)) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.find(base.toPath(), 6,
+                    (path, attributes) -> path.getParent().getFileName().toString().equals("tusk-class-data") && path.toString().endsWith(".jsa"))) {
+                archives = files.map(path -> path.getFileName().toString()).toList();
+            }
+            if (archives.stream().anyMatch(name -> name.startsWith("executor-")) && archives.stream().anyMatch(name -> name.startsWith("master-"))) {
+                break;
+            }
+        }
+        return archives;
     }
 
     @Test
