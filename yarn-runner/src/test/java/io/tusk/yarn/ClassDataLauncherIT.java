@@ -211,7 +211,7 @@ class ClassDataLauncherIT
     }
 
     @Test
-    void withoutLocalDirectoriesTheJvmRunsAsItIs()
+    void jarsLocalizedForOneApplicationOnlyGetNoArchive()
             throws Exception
     {
         Files.createDirectories(node.resolve("local/usercache/alice/appcache/application_1"));
