@@ -60,19 +60,7 @@ class CompatDifferentialIT
             throws IOException
     {
         text = work.resolve("text");
-        Random random = new Random(17);
-        for (int file = 0; file < 3; file++) {
-            List<String> lines = new ArrayList<>();
-            for (int line = 0; line < 400; line++) {
-                StringBuilder builder = new StringBuilder();
-                int words = random.nextInt(7);
-                for (int word = 0; word < words; word++) {
-                    builder.append(word == 0 ? "" : " ").append((char) ('a' + random.nextInt(6))).append(random.nextInt(30));
-                }
-                lines.add(builder.toString());
-            }
-            Differential.writeLines(text.resolve("part" + file + ".txt"), lines);
-        }
+        Differential.writeWords(text, 17, 3, 400, 7, 6, 30);
     }
 
     private static Job wordCount(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)

@@ -81,6 +81,29 @@ final class Differential
         return files;
     }
 
+    /**
+     * Writes {@code files} files {@code part<n>.txt} of {@code lines} lines each into {@code directory}:
+     * up to {@code maxWords - 1} words per line (some lines empty), each word a letter of the first
+     * {@code letters} and a number below {@code numbers}.
+     */
+    static void writeWords(Path directory, long seed, int files, int lines, int maxWords, int letters, int numbers)
+            throws IOException
+    {
+        java.util.Random random = new java.util.Random(seed);
+        for (int file = 0; file < files; file++) {
+            List<String> text = new java.util.ArrayList<>();
+            for (int line = 0; line < lines; line++) {
+                StringBuilder builder = new StringBuilder();
+                int words = random.nextInt(maxWords);
+                for (int word = 0; word < words; word++) {
+                    builder.append(word == 0 ? "" : " ").append((char) ('a' + random.nextInt(letters))).append(random.nextInt(numbers));
+                }
+                text.add(builder.toString());
+            }
+            writeLines(directory.resolve("part" + file + ".txt"), text);
+        }
+    }
+
     static void writeLines(Path file, List<String> lines)
             throws IOException
     {

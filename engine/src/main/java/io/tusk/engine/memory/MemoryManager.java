@@ -101,6 +101,17 @@ public final class MemoryManager
     }
 
     /**
+     * Grants {@code bytes} to {@code owner} only if they are free now, without asking anyone to spill:
+     * for memory that is worth having but less than what shuffle and running tasks hold (cached
+     * job outputs).
+     */
+    public boolean tryAcquireFree(MemoryConsumer owner, long bytes)
+    {
+        checkArgument(bytes >= 0, "bytes is negative: %s", bytes);
+        return grant(owner, bytes, false);
+    }
+
+    /**
      * Grants {@code bytes} even beyond the budget. Only for the minimum a consumer needs to make
      * progress (one page), after it has spilled everything it holds.
      */

@@ -39,6 +39,11 @@ import static java.util.Objects.requireNonNull;
  * Memory of object blocks is an estimate (sampled serialized size times {@link #OBJECT_OVERHEAD});
  * serialized blocks are accounted exactly. Thread-safe; disk writes of evictions happen under the
  * store's lock.
+ * <p>
+ * Besides partitions the store keeps named blocks of bytes ({@link #putNamed}): committed files of
+ * MapReduce jobs and datasets, kept for the jobs that read them next. They take only free memory or
+ * memory of less recently used blocks, never memory that shuffle or running tasks hold, and are
+ * dropped when evicted (the file they copy is still there).
  */
 public final class BlockStore
         implements MemoryConsumer, AutoCloseable
@@ -53,7 +58,7 @@ public final class BlockStore
     private final SpillDirectory directory;
     private final Serde serde;
     /** Access-ordered: the first entry is the least recently used. */
-    private final LinkedHashMap<BlockId, Block> blocks = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<Object, Block> blocks = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<BlockId, StorageLevel> levels = new java.util.HashMap<>();
     private long evictions;
 
@@ -138,10 +143,10 @@ public final class BlockStore
     {
         List<Block> removed = new ArrayList<>();
         synchronized (this) {
-            Iterator<Map.Entry<BlockId, Block>> entries = blocks.entrySet().iterator();
+            Iterator<Map.Entry<Object, Block>> entries = blocks.entrySet().iterator();
             while (entries.hasNext()) {
-                Map.Entry<BlockId, Block> entry = entries.next();
-                if (entry.getKey().datasetId() == datasetId) {
+                Map.Entry<Object, Block> entry = entries.next();
+                if (entry.getKey() instanceof BlockId id && id.datasetId() == datasetId) {
                     removed.add(entry.getValue());
                     levels.remove(entry.getKey());
                     entries.remove();
@@ -150,6 +155,88 @@ public final class BlockStore
         }
         removed.forEach(this::free);
     }
+
+    /** Empty bytes to fill and then {@link #putNamed store}, their memory accounted to this store. */
+    public PagedBytes newBytes()
+    {
+        return new PagedBytes(this);
+    }
+
+    /**
+     * Memory for a page of {@link PagedBytes}: free memory, else memory of least recently used
+     * blocks; never memory that other consumers would have to spill for.
+     */
+    boolean reserveBytes(long bytes)
+    {
+        if (memoryManager.tryAcquireFree(this, bytes)) {
+            return true;
+        }
+        evict(bytes, -1);
+        return memoryManager.tryAcquireFree(this, bytes);
+    }
+
+    void releaseBytes(long bytes)
+    {
+        memoryManager.release(this, bytes);
+    }
+
+    /**
+     * Stores {@code bytes} under {@code name} with what the caller needs to know about them
+     * ({@code attachment}), replacing (and releasing) what was stored under the name before. Bytes
+     * whose memory was refused are not stored.
+     */
+    public void putNamed(String name, PagedBytes bytes, Object attachment)
+    {
+        requireNonNull(attachment, "attachment is null");
+        if (bytes.refused()) {
+            removeNamed(name);
+            return;
+        }
+        Block previous;
+        synchronized (this) {
+            previous = blocks.put(new NameKey(name), new NamedBlock(bytes, attachment));
+        }
+        if (previous instanceof NamedBlock named && named.bytes() != bytes) {
+            free(previous);
+        }
+    }
+
+    /** The bytes stored under {@code name}, if they are still kept; counts as a use. */
+    public synchronized Optional<Named> getNamed(String name)
+    {
+        return Optional.ofNullable(blocks.get(new NameKey(name))).map(block -> {
+            NamedBlock named = (NamedBlock) block;
+            return new Named(named.bytes(), named.attachment());
+        });
+    }
+
+    /** Drops the bytes stored under {@code name}, if any. */
+    public void removeNamed(String name)
+    {
+        Block removed;
+        synchronized (this) {
+            removed = blocks.remove(new NameKey(name));
+        }
+        if (removed != null) {
+            free(removed);
+        }
+    }
+
+    /** Whether any named bytes are kept: a cheap test before looking anything up. */
+    public synchronized boolean hasNamed()
+    {
+        for (Object key : blocks.keySet()) {
+            if (key instanceof NameKey) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Named bytes and what was stored with them. */
+    public record Named(PagedBytes bytes, Object attachment) {}
+
+    private record NameKey(String name) {}
 
     @Override
     public long spill(long bytes)
@@ -167,11 +254,11 @@ public final class BlockStore
         long freed = 0;
         List<Map.Entry<BlockId, Block>> toDisk = new ArrayList<>();
         synchronized (this) {
-            Iterator<Map.Entry<BlockId, Block>> entries = blocks.entrySet().iterator();
+            Iterator<Map.Entry<Object, Block>> entries = blocks.entrySet().iterator();
             while (freed < bytes && entries.hasNext()) {
-                Map.Entry<BlockId, Block> entry = entries.next();
+                Map.Entry<Object, Block> entry = entries.next();
                 Block block = entry.getValue();
-                if (block.memoryBytes() == 0 || entry.getKey().datasetId() == protectedDataset) {
+                if (block.memoryBytes() == 0 || entry.getKey() instanceof BlockId id && id.datasetId() == protectedDataset) {
                     continue;
                 }
                 entries.remove();
@@ -180,7 +267,7 @@ public final class BlockStore
                 free(block);
                 StorageLevel level = levels.get(entry.getKey());
                 if (level != null && level.useDisk()) {
-                    toDisk.add(entry);
+                    toDisk.add(Map.entry((BlockId) entry.getKey(), block));
                 }
                 else {
                     levels.remove(entry.getKey());
@@ -234,6 +321,10 @@ public final class BlockStore
 
     private void free(Block block)
     {
+        if (block instanceof NamedBlock named) {
+            named.bytes().release();
+            return;
+        }
         if (block.memoryBytes() > 0) {
             memoryManager.release(this, block.memoryBytes());
         }
@@ -371,7 +462,7 @@ public final class BlockStore
     }
 
     private sealed interface Block
-            permits ObjectBlock, SerializedBlock, DiskBlock
+            permits ObjectBlock, SerializedBlock, DiskBlock, NamedBlock
     {
         Iterator<Object> iterator();
 
@@ -411,6 +502,22 @@ public final class BlockStore
         public Iterator<Object> iterator()
         {
             return Collections.unmodifiableList(values).iterator();
+        }
+    }
+
+    private record NamedBlock(PagedBytes bytes, Object attachment)
+            implements Block
+    {
+        @Override
+        public Iterator<Object> iterator()
+        {
+            throw new UnsupportedOperationException("named bytes are not records");
+        }
+
+        @Override
+        public long memoryBytes()
+        {
+            return bytes.memoryBytes();
         }
     }
 

@@ -13,6 +13,8 @@ import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.shuffle.FetchFailedException;
 import io.tusk.engine.task.TaskAttemptId;
 import io.tusk.mr.TuskJar;
+import io.tusk.mr.cache.CachedInput;
+import io.tusk.mr.cache.JobOutputs;
 import io.tusk.mr.counters.CountersAccumulator;
 import io.tusk.mr.task.AttemptStderr;
 import org.apache.hadoop.conf.Configuration;
@@ -271,6 +273,7 @@ public final class MrJob
     {
         org.apache.hadoop.mapred.JobContextImpl jobContext = new org.apache.hadoop.mapred.JobContextImpl(conf, jobId);
         OutputCommitter committer = null;
+        JobOutputs outputs = null;
         try {
             committer = jobCommitter();
             committer.setupJob(jobContext);
@@ -281,8 +284,14 @@ public final class MrJob
                     throw new InterruptedException("Job " + jobId + " was killed during its setup");
                 }
             }
+            boolean newApiOutput = conf.getNumReduceTasks() == 0 ? conf.getUseNewMapper() : conf.getUseNewReducer();
+            outputs = JobOutputs.begin(jobId.toString(), conf, newApiOutput, committer, tusk.blockStore()).orElse(null);
+            reportInputsInMemory();
             runTasks();
             committer.commitJob(jobContext);
+            if (outputs != null) {
+                outputs.keepCommitted(conf);
+            }
             finish(JobStatus.State.SUCCEEDED, "");
         }
         catch (Throwable failure) {
@@ -305,6 +314,9 @@ public final class MrJob
             finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, wasKilled ? "Job killed" : failureInfo(failure));
         }
         finally {
+            if (outputs != null) {
+                outputs.end();
+            }
             tusk.unregister(counters);
             releaseResources();
             try {
@@ -396,6 +408,34 @@ public final class MrJob
             return outputFormat.getOutputCommitter(context);
         }
         return conf.getOutputCommitter();
+    }
+
+    /**
+     * Says which of the job's splits will be read from outputs of earlier jobs kept in memory; looking
+     * them up drops copies of files that have changed since.
+     */
+    private void reportInputsInMemory()
+    {
+        if (!tusk.blockStore().hasNamed() || !conf.getBoolean(io.tusk.io.cache.OutputCache.ENABLED, true)) {
+            return;
+        }
+        try {
+            boolean newApi = conf.getUseNewMapper();
+            Class<?> inputFormat = newApi ? new org.apache.hadoop.mapreduce.task.JobContextImpl(conf, jobId).getInputFormatClass() : conf.getInputFormat().getClass();
+            org.apache.hadoop.mapred.Counters.Counter ignored = new org.apache.hadoop.mapred.Counters().findCounter("tusk", "split bytes");
+            int inMemory = 0;
+            for (int map = 0; map < spec.maps(); map++) {
+                if (CachedInput.servable(spec.split(map, conf, ignored), inputFormat, newApi, conf, tusk.blockStore())) {
+                    inMemory++;
+                }
+            }
+            if (inMemory > 0) {
+                LOG.info("{} of the {} input splits of {} are read from memory: outputs of earlier jobs, unchanged since", inMemory, spec.maps(), jobId);
+            }
+        }
+        catch (IOException | ClassNotFoundException | RuntimeException e) {
+            LOG.debug("Cannot tell which inputs of {} are in memory", jobId, e);
+        }
     }
 
     private void runTasks()

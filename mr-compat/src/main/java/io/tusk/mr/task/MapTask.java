@@ -4,6 +4,8 @@ import io.tusk.engine.shuffle.MapOutput;
 import io.tusk.engine.shuffle.ShuffleSorter;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskContext;
+import io.tusk.mr.cache.CachedInput;
+import io.tusk.mr.cache.OutputCapture;
 import io.tusk.mr.counters.FileSystemCounters;
 import io.tusk.mr.counters.JvmCounters;
 import io.tusk.mr.job.JobSpec;
@@ -126,13 +128,16 @@ public final class MapTask
         JvmCounters jvm = new JvmCounters();
         boolean newApi = conf.getUseNewMapper();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
+        OutputCapture capture = null;
         try {
             if (newApi) {
-                runNewMapperDirect(committer);
+                capture = runNewMapperDirect(committer);
             }
             else {
                 String name = String.format("part-%05d", partition);
-                org.apache.hadoop.mapred.RecordWriter<Object, Object> writer = conf.getOutputFormat().getRecordWriter(FileSystem.get(conf), conf, name, reporter);
+                org.apache.hadoop.mapred.RecordWriter<Object, Object> out = conf.getOutputFormat().getRecordWriter(FileSystem.get(conf), conf, name, reporter);
+                capture = OutputCapture.start(conf, name).orElse(null);
+                org.apache.hadoop.mapred.RecordWriter<Object, Object> writer = capture == null ? out : capture.wrap(out, conf);
                 try {
                     runOldMapper((key, value) -> {
                         reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS).increment(1);
@@ -144,9 +149,15 @@ public final class MapTask
                 }
             }
             committer.commit();
+            if (capture != null) {
+                capture.committed();
+            }
         }
         catch (Exception | Error e) {
             committer.abort();
+            if (capture != null) {
+                capture.discard();
+            }
             throw e;
         }
         fileSystems.record(reporter.counters(), FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
@@ -163,7 +174,8 @@ public final class MapTask
         runMapper(mapper, reader, new CollectorWriter(collector::collect), split, committer.committer());
     }
 
-    private void runNewMapperDirect(TaskCommitter committer)
+    /** Returns the capture of the output file, if the job's output is kept. */
+    private OutputCapture runNewMapperDirect(TaskCommitter committer)
             throws Exception
     {
         TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
@@ -172,7 +184,9 @@ public final class MapTask
         RecordReader<Object, Object> reader = countingReader(taskContext, split);
         @SuppressWarnings("unchecked")
         OutputFormat<Object, Object> outputFormat = (OutputFormat<Object, Object>) committer.newOutputFormat();
-        RecordWriter<Object, Object> out = outputFormat.getRecordWriter(taskContext);
+        OutputCapture capture = OutputCapture.start(conf, OutputCapture.newApiName(taskContext)).orElse(null);
+        RecordWriter<Object, Object> created = outputFormat.getRecordWriter(taskContext);
+        RecordWriter<Object, Object> out = capture == null ? created : capture.wrap(created, conf);
         RecordWriter<Object, Object> writer = new RecordWriter<>()
         {
             @Override
@@ -190,7 +204,16 @@ public final class MapTask
                 out.close(context);
             }
         };
-        runMapper(mapper, reader, writer, split, committer.committer());
+        try {
+            runMapper(mapper, reader, writer, split, committer.committer());
+        }
+        catch (Exception | Error e) {
+            if (capture != null) {
+                capture.discard();
+            }
+            throw e;
+        }
+        return capture;
     }
 
     private void runMapper(Mapper<Object, Object, Object, Object> mapper, RecordReader<Object, Object> reader, RecordWriter<Object, Object> writer,
@@ -236,7 +259,8 @@ public final class MapTask
         InputBytes bytes = new InputBytes(split instanceof org.apache.hadoop.mapreduce.lib.input.FileSplit fileSplit ? fileSplit.getPath() : null,
                 conf, reporter.getCounter(FileInputFormatCounter.BYTES_READ));
         long before = bytes.start();
-        RecordReader<Object, Object> real = inputFormat.createRecordReader(split, taskContext);
+        Optional<RecordReader<Object, Object>> cached = CachedInput.newApi(inputFormat.getClass(), split, conf, context.env().blockStore(), reporter.counters());
+        RecordReader<Object, Object> real = cached.isPresent() ? cached.get() : inputFormat.createRecordReader(split, taskContext);
         bytes.end(before);
         org.apache.hadoop.mapreduce.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
         reporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(real::getProgress));
@@ -311,7 +335,10 @@ public final class MapTask
         InputBytes bytes = new InputBytes(split instanceof org.apache.hadoop.mapred.FileSplit fileSplit ? fileSplit.getPath() : null,
                 conf, reporter.getCounter(FileInputFormatCounter.BYTES_READ));
         long created = bytes.start();
-        org.apache.hadoop.mapred.RecordReader real = conf.getInputFormat().getRecordReader(split, conf, splitReporter);
+        org.apache.hadoop.mapred.InputFormat<Object, Object> inputFormat = conf.getInputFormat();
+        Optional<org.apache.hadoop.mapred.RecordReader<Object, Object>> cached = CachedInput.oldApi(inputFormat.getClass(), split, conf,
+                context.env().blockStore(), reporter.counters(), splitReporter);
+        org.apache.hadoop.mapred.RecordReader real = cached.isPresent() ? cached.get() : inputFormat.getRecordReader(split, conf, splitReporter);
         bytes.end(created);
         org.apache.hadoop.mapred.Counters.Counter inputRecords = reporter.getCounter(TaskCounter.MAP_INPUT_RECORDS);
         splitReporter.startPhase(0.0f, mapPhaseWeight(), new ReaderProgress(real::getProgress));

@@ -2,6 +2,7 @@ package io.tusk.mr.task;
 
 import io.tusk.engine.shuffle.RecordCursor;
 import io.tusk.engine.task.TaskContext;
+import io.tusk.mr.cache.OutputCapture;
 import io.tusk.mr.counters.FileSystemCounters;
 import io.tusk.mr.counters.JvmCounters;
 import io.tusk.mr.job.JobSpec;
@@ -65,20 +66,27 @@ public final class ReduceTask
         reporter.startPhase(third * 2, third, input);
         boolean newApi = conf.getUseNewReducer();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
+        OutputCapture[] capture = new OutputCapture[1];
         try {
             if (newApi) {
-                runNewReducer(input, committer);
+                runNewReducer(input, committer, capture);
             }
             else {
-                runOldReducer(input);
+                runOldReducer(input, capture);
             }
             input.drain();
             // what Hadoop's reduce fetches: this partition's segment of every map's output file
             reporter.getCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(input.ifileBytes() + (long) IFileSizes.SEGMENT_TRAILER * spec.maps());
             committer.commit();
+            if (capture[0] != null) {
+                capture[0].committed();
+            }
         }
         catch (Exception | Error e) {
             committer.abort();
+            if (capture[0] != null) {
+                capture[0].discard();
+            }
             throw e;
         }
         fileSystems.record(reporter.counters(), FileSystemCounters.scheme(conf.get("mapreduce.output.fileoutputformat.outputdir"), conf));
@@ -101,13 +109,16 @@ public final class ReduceTask
     }
 
     @SuppressWarnings("unchecked")
-    private void runNewReducer(RecordCursor input, TaskCommitter committer)
+    /** @param capture receives the capture of the output file, if the job's output is kept */
+    private void runNewReducer(RecordCursor input, TaskCommitter committer, OutputCapture[] capture)
             throws Exception
     {
         TaskAttemptContext taskContext = new TaskAttemptContextImpl(conf, attemptId, reporter);
         Reducer<Object, Object, Object, Object> reducer = (Reducer<Object, Object, Object, Object>) ReflectionUtils.newInstance(taskContext.getReducerClass(), conf);
         OutputFormat<Object, Object> outputFormat = (OutputFormat<Object, Object>) committer.newOutputFormat();
-        RecordWriter<Object, Object> out = outputFormat.getRecordWriter(taskContext);
+        capture[0] = OutputCapture.start(conf, OutputCapture.newApiName(taskContext)).orElse(null);
+        RecordWriter<Object, Object> created = outputFormat.getRecordWriter(taskContext);
+        RecordWriter<Object, Object> out = capture[0] == null ? created : capture[0].wrap(created, conf);
         Counter outputRecords = reporter.getCounter(TaskCounter.REDUCE_OUTPUT_RECORDS);
         RecordWriter<Object, Object> writer = new RecordWriter<>()
         {
@@ -145,13 +156,16 @@ public final class ReduceTask
     }
 
     @SuppressWarnings("unchecked")
-    private void runOldReducer(RecordCursor input)
+    /** @param capture receives the capture of the output file, if the job's output is kept */
+    private void runOldReducer(RecordCursor input, OutputCapture[] capture)
             throws IOException
     {
         Optional<ReduceAccelerator.Runner> accelerated = Accelerators.reduceRunner(conf);
         org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> reducer = accelerated.isPresent() ? null : ReflectionUtils.newInstance(conf.getReducerClass(), conf);
-        org.apache.hadoop.mapred.RecordWriter<Object, Object> out = conf.getOutputFormat()
-                .getRecordWriter(FileSystem.get(conf), conf, String.format("part-%05d", partition), reporter);
+        String name = String.format("part-%05d", partition);
+        org.apache.hadoop.mapred.RecordWriter<Object, Object> created = conf.getOutputFormat().getRecordWriter(FileSystem.get(conf), conf, name, reporter);
+        capture[0] = OutputCapture.start(conf, name).orElse(null);
+        org.apache.hadoop.mapred.RecordWriter<Object, Object> out = capture[0] == null ? created : capture[0].wrap(created, conf);
         Counter outputRecords = reporter.getCounter(TaskCounter.REDUCE_OUTPUT_RECORDS);
         OutputCollector<Object, Object> collector = (key, value) -> {
             out.write(key, value);

@@ -1,0 +1,141 @@
+package io.tusk.engine.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.tusk.engine.TuskException.checkArgument;
+
+/**
+ * Bytes written once, in pages, under the block store's memory accounting: each new page is granted
+ * by {@link BlockStore#reserveBytes} (free memory, or memory of least recently used blocks), and a
+ * refused page ends the writing: {@link #append} returns false from then on and the bytes are
+ * released. Pages grow from 4 KiB to 1 MiB, so a small file costs little. Written by one thread;
+ * once stored in the block store it is read-only and may be read by many threads.
+ */
+public final class PagedBytes
+{
+    private static final int FIRST_PAGE = 4096;
+    private static final int MAX_PAGE = 1 << 20;
+
+    private final BlockStore store;
+    private final List<byte[]> pages = new ArrayList<>();
+    /** Start offset of each page. */
+    private final List<Long> starts = new ArrayList<>();
+    private long length;
+    private long memoryBytes;
+    private boolean refused;
+    private boolean released;
+
+    PagedBytes(BlockStore store)
+    {
+        this.store = store;
+    }
+
+    /** Appends {@code len} bytes; false (and every later call false) once memory was refused. */
+    public boolean append(byte[] bytes, int offset, int len)
+    {
+        checkArgument(offset >= 0 && len >= 0 && offset + len <= bytes.length, "bad range %s+%s of %s", offset, len, bytes.length);
+        if (refused || released) {
+            return false;
+        }
+        int done = 0;
+        while (done < len) {
+            byte[] page = pages.isEmpty() ? null : pages.get(pages.size() - 1);
+            int used = page == null ? 0 : (int) (length - starts.get(starts.size() - 1));
+            if (page == null || used == page.length) {
+                int size = page == null ? FIRST_PAGE : Math.min(MAX_PAGE, page.length * 2);
+                if (!store.reserveBytes(size)) {
+                    refused = true;
+                    release();
+                    return false;
+                }
+                memoryBytes += size;
+                page = new byte[size];
+                pages.add(page);
+                starts.add(length);
+                used = 0;
+            }
+            int n = Math.min(len - done, page.length - used);
+            System.arraycopy(bytes, offset + done, page, used, n);
+            done += n;
+            length += n;
+        }
+        return true;
+    }
+
+    public boolean append(int b)
+    {
+        return append(new byte[] {(byte) b}, 0, 1);
+    }
+
+    /** Whether memory was refused (or the bytes released): what was appended is gone. */
+    public boolean refused()
+    {
+        return refused || released;
+    }
+
+    public long length()
+    {
+        return length;
+    }
+
+    /** Memory held: the pages' sizes. */
+    public long memoryBytes()
+    {
+        return released ? 0 : memoryBytes;
+    }
+
+    /**
+     * Copies up to {@code len} bytes from {@code position} into {@code target}; returns how many,
+     * -1 at the end.
+     */
+    public int read(long position, byte[] target, int offset, int len)
+    {
+        if (position >= length) {
+            return -1;
+        }
+        int page = pageOf(position);
+        int done = 0;
+        while (done < len && position < length) {
+            byte[] bytes = pages.get(page);
+            int inPage = (int) (position - starts.get(page));
+            int n = (int) Math.min(Math.min(len - done, bytes.length - inPage), length - position);
+            System.arraycopy(bytes, inPage, target, offset + done, n);
+            done += n;
+            position += n;
+            page++;
+        }
+        return done;
+    }
+
+    private int pageOf(long position)
+    {
+        int low = 0;
+        int high = starts.size() - 1;
+        while (low < high) {
+            int middle = (low + high + 1) >>> 1;
+            if (starts.get(middle) <= position) {
+                low = middle;
+            }
+            else {
+                high = middle - 1;
+            }
+        }
+        return low;
+    }
+
+    /** Gives the memory back, once; readers that still hold the pages may finish. */
+    public synchronized void release()
+    {
+        if (!released) {
+            released = true;
+            store.releaseBytes(memoryBytes);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PagedBytes{length=" + length + ", pages=" + pages.size() + (refused ? ", refused" : "") + "}";
+    }
+}

@@ -1,0 +1,79 @@
+package io.tusk.io.cache;
+
+import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.PagedBytes;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Committed output files kept in memory for the jobs that read them next, in the block store under
+ * their qualified path. A file is kept only if the bytes captured while it was written are as long
+ * as the committed file, and served only while the file is still the same version (path, length,
+ * modification time, identity): every lookup compares with the file system and drops a stale copy.
+ * Setting {@value #ENABLED}{@code =false} in a job keeps its output out of the cache and makes it
+ * read its input from files.
+ */
+public final class OutputCache
+{
+    /** Per job: whether its committed output is kept and its input may be read from memory. */
+    public static final String ENABLED = "tusk.output.cache";
+
+    private static final Logger LOG = LogManager.getLogger(OutputCache.class);
+
+    private OutputCache() {}
+
+    /**
+     * Keeps {@code bytes} as the contents of the committed {@code file}; returns whether they were
+     * kept. Releases the bytes when they are not.
+     */
+    public static boolean keep(BlockStore store, FileSystem fs, Path file, String format, PagedBytes bytes)
+    {
+        try {
+            if (bytes.refused()) {
+                return false;
+            }
+            Optional<FileVersion> version = FileVersion.of(fs, file);
+            if (version.isEmpty() || version.get().length() != bytes.length()) {
+                LOG.debug("Not keeping {}: {} bytes captured, file is {}", file, bytes.length(), version.map(v -> v.length() + " bytes").orElse("missing"));
+                bytes.release();
+                return false;
+            }
+            store.putNamed(version.get().uri(), bytes, new CachedFile(version.get(), format, bytes));
+            return true;
+        }
+        catch (IOException | RuntimeException e) {
+            LOG.debug("Not keeping {}", file, e);
+            bytes.release();
+            return false;
+        }
+    }
+
+    /**
+     * The kept copy of {@code file} if there is one and the file has not changed since; a copy of
+     * an older version is dropped.
+     */
+    public static Optional<CachedFile> find(BlockStore store, FileSystem fs, Path file)
+            throws IOException
+    {
+        if (!store.hasNamed()) {
+            return Optional.empty();
+        }
+        Path qualified = fs.makeQualified(file);
+        Optional<BlockStore.Named> named = store.getNamed(qualified.toString());
+        if (named.isEmpty() || !(named.get().attachment() instanceof CachedFile cached)) {
+            return Optional.empty();
+        }
+        Optional<FileVersion> now = FileVersion.of(fs, qualified);
+        if (now.isEmpty() || !now.get().equals(cached.version())) {
+            LOG.debug("Dropping the kept copy of {}: the file {}", qualified, now.isEmpty() ? "is gone" : "has changed");
+            store.removeNamed(qualified.toString());
+            return Optional.empty();
+        }
+        return Optional.of(cached);
+    }
+}

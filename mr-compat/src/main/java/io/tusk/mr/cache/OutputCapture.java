@@ -1,0 +1,158 @@
+package io.tusk.mr.cache;
+
+import io.tusk.engine.storage.PagedBytes;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapred.Reporter;
+import org.apache.hadoop.mapreduce.RecordWriter;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * The bytes one task attempt writes into its output file, captured while they are written: every
+ * record goes to the job's record writer and to a second writer of the same Hadoop class over
+ * memory, so the copy has the file's exact bytes. When memory is refused the copy is given up and
+ * the task goes on. Confined to the task's thread.
+ */
+public final class OutputCapture
+{
+    private static final String SEPARATOR = "mapreduce.output.textoutputformat.separator";
+
+    private final JobOutputs job;
+    private final String name;
+    private final PagedBytes bytes;
+    private final DataOutputStream copy;
+
+    private OutputCapture(JobOutputs job, String name)
+    {
+        this.job = job;
+        this.name = name;
+        this.bytes = job.store().newBytes();
+        this.copy = new DataOutputStream(new Sink(bytes));
+    }
+
+    /**
+     * A capture of the file {@code name} (its name in the output directory) that the task running
+     * with {@code conf} writes, if its job's output is kept; empty otherwise.
+     */
+    public static Optional<OutputCapture> start(JobConf conf, String name)
+    {
+        return JobOutputs.of(conf).map(job -> new OutputCapture(job, name));
+    }
+
+    /** The name the new API's {@code TextOutputFormat} gives the attempt's file. */
+    public static String newApiName(TaskAttemptContext context)
+    {
+        return org.apache.hadoop.mapreduce.lib.output.FileOutputFormat.getUniqueFile(context,
+                context.getConfiguration().get("mapreduce.output.basename", "part"), "");
+    }
+
+    /** {@code writer} with every record also written into the copy. */
+    public RecordWriter<Object, Object> wrap(RecordWriter<Object, Object> writer, JobConf conf)
+    {
+        RecordWriter<Object, Object> lines = NewApiText.lines(copy, conf.get(SEPARATOR, "\t"));
+        return new RecordWriter<>()
+        {
+            @Override
+            public void write(Object key, Object value)
+                    throws IOException, InterruptedException
+            {
+                writer.write(key, value);
+                if (!bytes.refused()) {
+                    lines.write(key, value);
+                }
+            }
+
+            @Override
+            public void close(TaskAttemptContext context)
+                    throws IOException, InterruptedException
+            {
+                writer.close(context);
+            }
+        };
+    }
+
+    /** The old API's {@code writer} with every record also written into the copy. */
+    public org.apache.hadoop.mapred.RecordWriter<Object, Object> wrap(org.apache.hadoop.mapred.RecordWriter<Object, Object> writer, JobConf conf)
+    {
+        org.apache.hadoop.mapred.RecordWriter<Object, Object> lines = OldApiText.lines(copy, conf.get(SEPARATOR, "\t"));
+        return new org.apache.hadoop.mapred.RecordWriter<>()
+        {
+            @Override
+            public void write(Object key, Object value)
+                    throws IOException
+            {
+                writer.write(key, value);
+                if (!bytes.refused()) {
+                    lines.write(key, value);
+                }
+            }
+
+            @Override
+            public void close(Reporter reporter)
+                    throws IOException
+            {
+                writer.close(reporter);
+            }
+        };
+    }
+
+    /** The attempt has committed its output: hands the copy to the job. */
+    public void committed()
+    {
+        job.committed(name, bytes);
+    }
+
+    /** The attempt failed or was killed: the copy is dropped. */
+    public void discard()
+    {
+        bytes.release();
+    }
+
+    /** Reaches the new API's line writer, a protected class of its output format. */
+    private static final class NewApiText
+            extends org.apache.hadoop.mapreduce.lib.output.TextOutputFormat<Object, Object>
+    {
+        static RecordWriter<Object, Object> lines(DataOutputStream out, String separator)
+        {
+            return new LineRecordWriter<>(out, separator);
+        }
+    }
+
+    /** Reaches the old API's line writer, a protected class of its output format. */
+    private static final class OldApiText
+            extends org.apache.hadoop.mapred.TextOutputFormat<Object, Object>
+    {
+        static org.apache.hadoop.mapred.RecordWriter<Object, Object> lines(DataOutputStream out, String separator)
+        {
+            return new LineRecordWriter<>(out, separator);
+        }
+    }
+
+    /** Appends to the copy; once memory is refused, swallows everything. */
+    private static final class Sink
+            extends OutputStream
+    {
+        private final PagedBytes bytes;
+
+        Sink(PagedBytes bytes)
+        {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void write(int b)
+        {
+            bytes.append(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len)
+        {
+            bytes.append(b, off, len);
+        }
+    }
+}
