@@ -65,6 +65,42 @@ final class Differential
         }
     }
 
+    /**
+     * Asserts that two directories of SequenceFiles hold the same files with the same records (key
+     * and value classes, keys and values in order): their bytes differ by each writer's random
+     * sync mark.
+     */
+    static void assertSameSequenceFiles(Path expected, Path actual)
+            throws IOException
+    {
+        Map<String, byte[]> expectedFiles = files(expected);
+        assertThat(files(actual).keySet()).as("files written").containsExactlyElementsOf(expectedFiles.keySet());
+        for (String name : expectedFiles.keySet()) {
+            if (name.startsWith("_")) {
+                continue;
+            }
+            assertThat(sequenceRecords(actual.resolve(name))).as("records of %s", name).isEqualTo(sequenceRecords(expected.resolve(name)));
+        }
+    }
+
+    static List<String> sequenceRecords(Path file)
+            throws IOException
+    {
+        Configuration conf = new Configuration();
+        List<String> records = new java.util.ArrayList<>();
+        try (org.apache.hadoop.io.SequenceFile.Reader reader = new org.apache.hadoop.io.SequenceFile.Reader(conf,
+                org.apache.hadoop.io.SequenceFile.Reader.file(new org.apache.hadoop.fs.Path(file.toString())))) {
+            records.add(reader.getKeyClassName() + " " + reader.getValueClassName() + " " + reader.getCompressionType());
+            Object key = null;
+            Object value = null;
+            while ((key = reader.next(key)) != null) {
+                value = reader.getCurrentValue(value);
+                records.add(key + "\t" + value);
+            }
+        }
+        return records;
+    }
+
     /** The visible files of an output directory (no checksum files), with their bytes. */
     static Map<String, byte[]> files(Path directory)
             throws IOException

@@ -8,7 +8,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.io.IntWritable;
 import org.apache.hadoop.io.Text;
+import io.tusk.mr.counters.OutputCacheCounter;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +85,75 @@ class HdfsJobIT
         }
 
         assertThat(outputs.get("tusk")).containsKeys("_SUCCESS", "part-r-00000", "part-r-00001").isEqualTo(outputs.get("local"));
+    }
+
+    /**
+     * The chain of OutputCacheIT on HDFS: outputs and counters equal with the cache on, off and on
+     * the LocalJobRunner, the input format's BYTES_READ included (HDFS counts the bytes the reader
+     * takes); the later jobs read from memory and less from HDFS; a file rewritten with the same
+     * length through another client, or appended to, is then read from HDFS.
+     */
+    @Test
+    void chainOnHdfsReadsFromMemory()
+            throws Exception
+    {
+        FileSystem fs = cluster.getFileSystem();
+        String root = fs.getUri().toString();
+        java.nio.file.Path text = Files.createTempDirectory("tusk-chain-text");
+        Differential.writeWords(text, 9, 2, 500, 8, 5, 40);
+        for (String name : new String[] {"part0.txt", "part1.txt"}) {
+            fs.copyFromLocalFile(new Path(text.resolve(name).toString()), new Path("/chain-in/" + name));
+        }
+        org.apache.hadoop.fs.FileUtil.fullyDelete(text.toFile());
+
+        Map<String, java.util.List<org.apache.hadoop.mapreduce.Counters>> counters = new TreeMap<>();
+        for (String run : new String[] {"local", "cached", "uncached"}) {
+            Configuration conf = OutputCacheIT.conf(run.equals("local") ? "local" : "tusk", !run.equals("uncached"));
+            conf.set("fs.defaultFS", root);
+            counters.put(run, OutputCacheIT.chain(conf, root + "/chain-in", root + "/chain-" + run, run.equals("cached")));
+        }
+        for (String job : new String[] {"1", "2", "3"}) {
+            Map<String, String> expected = read(fs, new Path("/chain-local/" + job));
+            assertThat(read(fs, new Path("/chain-cached/" + job))).as("output %s with the cache", job).isEqualTo(expected);
+            assertThat(read(fs, new Path("/chain-uncached/" + job))).as("output %s without the cache", job).isEqualTo(expected);
+        }
+        for (int job = 0; job < 3; job++) {
+            Map<String, Long> expected = OutputCacheIT.values(counters.get("local").get(job), FileInputFormatCounter.BYTES_READ);
+            assertThat(OutputCacheIT.values(counters.get("cached").get(job), FileInputFormatCounter.BYTES_READ)).as("counters of job %s with the cache", job + 1).isEqualTo(expected);
+            assertThat(OutputCacheIT.values(counters.get("uncached").get(job), FileInputFormatCounter.BYTES_READ)).as("counters of job %s without", job + 1).isEqualTo(expected);
+        }
+        for (int job = 1; job < 3; job++) {
+            org.apache.hadoop.mapreduce.Counters cached = counters.get("cached").get(job);
+            assertThat(cached.findCounter(OutputCacheCounter.RECORDS_FROM_MEMORY).getValue())
+                    .isEqualTo(cached.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue()).isPositive();
+            assertThat(cached.findCounter("FileSystemCounters", "HDFS_BYTES_READ").getValue())
+                    .isLessThan(counters.get("uncached").get(job).findCounter("FileSystemCounters", "HDFS_BYTES_READ").getValue());
+        }
+
+        // a rewrite of the same length through another client, and an append
+        Configuration conf = OutputCacheIT.conf("tusk", true);
+        conf.set("fs.defaultFS", root);
+        assertThat(OutputCacheIT.wordCount(conf, root + "/chain-in", root + "/changed/1").waitForCompletion(false)).isTrue();
+        try (FileSystem other = FileSystem.newInstance(fs.getUri(), conf)) {
+            Path rewritten = new Path("/changed/1/part-r-00000");
+            byte[] bytes;
+            try (var in = other.open(rewritten)) {
+                bytes = in.readAllBytes();
+            }
+            try (FSDataOutputStream out = other.create(rewritten, true)) {
+                out.write(new String(bytes, StandardCharsets.UTF_8).replace('c', 'q').getBytes(StandardCharsets.UTF_8));
+            }
+            try (FSDataOutputStream out = other.append(new Path("/changed/1/part-r-00001"))) {
+                out.write("appended\t3\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        Job next = OutputCacheIT.wordsPerCount(conf, root + "/changed/1", root + "/changed/2");
+        assertThat(next.waitForCompletion(false)).isTrue();
+        assertThat(next.getCounters().findCounter(OutputCacheCounter.SPLITS_FROM_MEMORY).getValue()).isZero();
+        Configuration local = OutputCacheIT.conf("local", true);
+        local.set("fs.defaultFS", root);
+        assertThat(OutputCacheIT.wordsPerCount(local, root + "/changed/1", root + "/changed/expected").waitForCompletion(false)).isTrue();
+        assertThat(read(fs, new Path("/changed/2"))).isEqualTo(read(fs, new Path("/changed/expected")));
     }
 
     private static Map<String, String> read(FileSystem fs, Path directory)

@@ -65,7 +65,7 @@ class OutputCacheIT
         Differential.writeWords(text, 5, 2, 300, 8, 5, 40);
     }
 
-    private static Configuration conf(String framework, boolean cache)
+    static Configuration conf(String framework, boolean cache)
     {
         Configuration conf = Differential.conf(framework);
         conf.setBoolean("tusk.output.cache", cache);
@@ -73,7 +73,7 @@ class OutputCacheIT
     }
 
     /** Word count: text in, "word TAB count" out, two reduces. */
-    private static Job wordCount(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
+    static Job wordCount(Configuration conf, Object in, Object out)
             throws IOException
     {
         Job job = Job.getInstance(conf, "word count");
@@ -89,7 +89,7 @@ class OutputCacheIT
     }
 
     /** Reads "word TAB count" with KeyValueTextInputFormat; writes how many words have each count. */
-    private static Job wordsPerCount(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
+    static Job wordsPerCount(Configuration conf, Object in, Object out)
             throws IOException
     {
         Job job = Job.getInstance(conf, "words per count");
@@ -105,7 +105,7 @@ class OutputCacheIT
     }
 
     /** Map-only: each line of the input with its byte offset, over splits of 16 bytes. */
-    private static Job offsets(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
+    static Job offsets(Configuration conf, Object in, Object out)
             throws IOException
     {
         Job job = Job.getInstance(conf, "offsets");
@@ -144,14 +144,26 @@ class OutputCacheIT
         }
     }
 
-    /** The three jobs of the chain under JobControl; returns each job's counters. */
-    private List<Counters> chain(Configuration conf, java.nio.file.Path out)
+    /**
+     * The three jobs of the chain, under JobControl (which looks at its jobs every 5 seconds) or one
+     * after the other, reading {@code text} and writing into {@code out}/1, /2 and /3 (paths or
+     * Hadoop path strings); returns each job's counters.
+     */
+    static List<Counters> chain(Configuration conf, Object text, String out, boolean jobControl)
             throws Exception
     {
         List<Job> jobs = List.of(
-                wordCount(new Configuration(conf), text, out.resolve("1")),
-                wordsPerCount(new Configuration(conf), out.resolve("1"), out.resolve("2")),
-                offsets(new Configuration(conf), out.resolve("2"), out.resolve("3")));
+                wordCount(new Configuration(conf), text, out + "/1"),
+                wordsPerCount(new Configuration(conf), out + "/1", out + "/2"),
+                offsets(new Configuration(conf), out + "/2", out + "/3"));
+        if (!jobControl) {
+            List<Counters> counters = new ArrayList<>();
+            for (Job job : jobs) {
+                assertThat(job.waitForCompletion(false)).as(job.getJobName()).isTrue();
+                counters.add(job.getCounters());
+            }
+            return counters;
+        }
         JobControl control = new JobControl("chain");
         ControlledJob previous = null;
         for (Job job : jobs) {
@@ -180,9 +192,9 @@ class OutputCacheIT
     void chainUnderJobControlReadsFromMemoryAndMatchesLocalRunner()
             throws Exception
     {
-        List<Counters> hadoop = chain(conf("local", true), work.resolve("local"));
-        List<Counters> cached = chain(conf("tusk", true), work.resolve("cached"));
-        List<Counters> uncached = chain(conf("tusk", false), work.resolve("uncached"));
+        List<Counters> hadoop = chain(conf("local", true), text, work.resolve("local").toString(), false);
+        List<Counters> cached = chain(conf("tusk", true), text, work.resolve("cached").toString(), true);
+        List<Counters> uncached = chain(conf("tusk", false), text, work.resolve("uncached").toString(), false);
         for (String job : List.of("1", "2", "3")) {
             Differential.assertSameOutput(work.resolve("local").resolve(job), work.resolve("cached").resolve(job));
             Differential.assertSameOutput(work.resolve("local").resolve(job), work.resolve("uncached").resolve(job));
@@ -207,13 +219,126 @@ class OutputCacheIT
         assertThat(cached.get(2).findCounter(OutputCacheCounter.SPLITS_FROM_MEMORY).getValue()).as("partial splits of the files").isGreaterThan(2);
     }
 
-    private static Map<String, Long> values(Counters counters)
+    static Map<String, Long> values(Counters counters, Enum<?>... more)
     {
         Map<String, Long> values = new LinkedHashMap<>();
-        for (Enum<?> counter : COMPARED) {
+        List<Enum<?>> counted = new ArrayList<>(COMPARED);
+        counted.addAll(List.of(more));
+        for (Enum<?> counter : counted) {
             values.put(counter.name(), counters.findCounter(counter).getValue());
         }
         return values;
+    }
+
+    /** Words per count from a kept output (KeyValueTextInputFormat) and word count of the original text, in one job. */
+    private static Job mixed(Configuration conf, java.nio.file.Path counted, java.nio.file.Path text, java.nio.file.Path out)
+            throws IOException
+    {
+        Job job = Job.getInstance(conf, "multiple inputs");
+        org.apache.hadoop.mapreduce.lib.input.MultipleInputs.addInputPath(job, new Path(counted.toString()), KeyValueTextInputFormat.class, CountMapper.class);
+        org.apache.hadoop.mapreduce.lib.input.MultipleInputs.addInputPath(job, new Path(text.toString()), TextInputFormat.class, TestJobs.WordMapper.class);
+        job.setReducerClass(TestJobs.SumReducer.class);
+        job.setOutputKeyClass(Text.class);
+        job.setOutputValueClass(IntWritable.class);
+        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+        return job;
+    }
+
+    @Test
+    void multipleInputsReadKeptSplitsFromMemory()
+            throws Exception
+    {
+        java.nio.file.Path counted = work.resolve("mixed").resolve("counted");
+        assertThat(wordCount(conf("tusk", true), text, counted).waitForCompletion(false)).isTrue();
+        Job tusk = mixed(conf("tusk", true), counted, text, work.resolve("mixed").resolve("tusk"));
+        assertThat(tusk.waitForCompletion(false)).isTrue();
+        Job hadoop = mixed(conf("local", true), counted, text, work.resolve("mixed").resolve("local"));
+        assertThat(hadoop.waitForCompletion(false)).isTrue();
+        Differential.assertSameOutput(work.resolve("mixed").resolve("local"), work.resolve("mixed").resolve("tusk"));
+        long keptLines = 0;
+        for (String part : List.of("part-r-00000", "part-r-00001")) {
+            keptLines += Files.readAllLines(counted.resolve(part)).size();
+        }
+        Counters counters = tusk.getCounters();
+        assertThat(counters.findCounter(OutputCacheCounter.SPLITS_FROM_MEMORY).getValue()).as("the kept files' splits").isEqualTo(2);
+        assertThat(counters.findCounter(OutputCacheCounter.RECORDS_FROM_MEMORY).getValue()).isEqualTo(keptLines);
+        assertThat(values(counters)).isEqualTo(values(hadoop.getCounters()));
+    }
+
+    public static class SequenceCountMapper
+            extends Mapper<Text, IntWritable, Text, IntWritable>
+    {
+        private static final IntWritable ONE = new IntWritable(1);
+        private final Text count = new Text();
+
+        @Override
+        protected void map(Text word, IntWritable value, Context context)
+                throws IOException, InterruptedException
+        {
+            count.set(value.toString());
+            context.write(count, ONE);
+        }
+    }
+
+    /** Reads the SequenceFile output {@code in} with {@code format} ({@code mapper} fits its records), 200-byte splits. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Job readSequence(Configuration conf, Class<?> format, Class<?> mapper, Class<?> outputKey, Class<?> outputValue,
+            java.nio.file.Path in, java.nio.file.Path out)
+            throws IOException
+    {
+        Job job = Job.getInstance(conf, "read " + format.getSimpleName());
+        job.setInputFormatClass((Class<? extends org.apache.hadoop.mapreduce.InputFormat>) format);
+        job.setMapperClass((Class<? extends Mapper>) mapper);
+        job.setOutputKeyClass(outputKey);
+        job.setOutputValueClass(outputValue);
+        if (mapper == Mapper.class) {
+            job.setNumReduceTasks(0);
+        }
+        else {
+            job.setReducerClass(TestJobs.SumReducer.class);
+        }
+        FileInputFormat.setMaxInputSplitSize(job, 200);
+        FileInputFormat.addInputPath(job, new Path(in.toString()));
+        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+        return job;
+    }
+
+    @Test
+    void sequenceFileOutputsAreReadFromMemoryByTheThreeSequenceFormats()
+            throws Exception
+    {
+        java.nio.file.Path base = work.resolve("sequence");
+        Map<String, Counters> tuskCounters = new LinkedHashMap<>();
+        for (String framework : List.of("local", "tusk")) {
+            Job count = wordCount(conf(framework, true), text, base.resolve(framework).resolve("counted"));
+            count.setOutputFormatClass(org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat.class);
+            assertThat(count.waitForCompletion(false)).isTrue();
+            java.nio.file.Path counted = base.resolve(framework).resolve("counted");
+            List<Job> readers = List.of(
+                    readSequence(conf(framework, true), org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat.class, SequenceCountMapper.class,
+                            Text.class, IntWritable.class, counted, base.resolve(framework).resolve("objects")),
+                    readSequence(conf(framework, true), org.apache.hadoop.mapreduce.lib.input.SequenceFileAsTextInputFormat.class, CountMapper.class,
+                            Text.class, IntWritable.class, counted, base.resolve(framework).resolve("text")),
+                    readSequence(conf(framework, true), org.apache.hadoop.mapreduce.lib.input.SequenceFileAsBinaryInputFormat.class, Mapper.class,
+                            org.apache.hadoop.io.BytesWritable.class, org.apache.hadoop.io.BytesWritable.class, counted, base.resolve(framework).resolve("binary")));
+            for (Job reader : readers) {
+                assertThat(reader.waitForCompletion(false)).as(reader.getJobName()).isTrue();
+                if (framework.equals("tusk")) {
+                    tuskCounters.put(reader.getJobName(), reader.getCounters());
+                }
+            }
+        }
+        Differential.assertSameSequenceFiles(base.resolve("local").resolve("counted"), base.resolve("tusk").resolve("counted"));
+        for (String output : List.of("objects", "text", "binary")) {
+            Differential.assertSameOutput(base.resolve("local").resolve(output), base.resolve("tusk").resolve(output));
+        }
+        for (Map.Entry<String, Counters> entry : tuskCounters.entrySet()) {
+            Counters counters = entry.getValue();
+            assertThat(counters.findCounter(OutputCacheCounter.RECORDS_FROM_MEMORY).getValue()).as(entry.getKey())
+                    .isEqualTo(counters.findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isPositive();
+            // SequenceFile splits are at least 2000 bytes: these files are one split each (CachedInputTest and OutputCacheLoopIT read parts of files)
+            assertThat(counters.findCounter(OutputCacheCounter.SPLITS_FROM_MEMORY).getValue()).as(entry.getKey()).isEqualTo(2);
+        }
     }
 
     /** Runs word count then words-per-count, changing the first output in between with {@code change}. */

@@ -47,7 +47,7 @@ class OutputCacheLoopIT
     /** Node "n TAB value": gives half its value to itself and half (rounded up) to node n+1. */
     public static class SpreadMapper
             extends MapReduceBase
-            implements Mapper<Text, Text, Text, IntWritable>
+            implements Mapper<Text, org.apache.hadoop.io.Writable, Text, IntWritable>
     {
         private int nodes;
         private final Text target = new Text();
@@ -60,7 +60,7 @@ class OutputCacheLoopIT
         }
 
         @Override
-        public void map(Text node, Text value, OutputCollector<Text, IntWritable> output, Reporter reporter)
+        public void map(Text node, org.apache.hadoop.io.Writable value, OutputCollector<Text, IntWritable> output, Reporter reporter)
                 throws IOException
         {
             int n = Integer.parseInt(node.toString());
@@ -107,19 +107,36 @@ class OutputCacheLoopIT
     static List<Long> loop(Configuration base, java.nio.file.Path start, java.nio.file.Path out, int nodes)
             throws IOException
     {
+        return loop(base, start, out, nodes, false);
+    }
+
+    /** @param sequence whether the iterations write SequenceFiles (and all but the first read them) */
+    static List<Long> loop(Configuration base, java.nio.file.Path start, java.nio.file.Path out, int nodes, boolean sequence)
+            throws IOException
+    {
         List<Long> fromMemory = new ArrayList<>();
         java.nio.file.Path input = start;
         for (int iteration = 1; iteration <= ITERATIONS; iteration++) {
             JobConf job = new JobConf(base, OutputCacheLoopIT.class);
             job.setJobName("spread " + iteration);
             job.setInt("loop.nodes", nodes);
-            job.setInputFormat(KeyValueTextInputFormat.class);
+            if (sequence && iteration > 1) {
+                job.setInputFormat(org.apache.hadoop.mapred.SequenceFileInputFormat.class);
+            }
+            else {
+                job.setInputFormat(KeyValueTextInputFormat.class);
+            }
+            if (sequence) {
+                job.setOutputFormat(org.apache.hadoop.mapred.SequenceFileOutputFormat.class);
+            }
             job.setMapperClass(SpreadMapper.class);
             job.setCombinerClass(SumReducer.class);
             job.setReducerClass(SumReducer.class);
             job.setOutputKeyClass(Text.class);
             job.setOutputValueClass(IntWritable.class);
             job.setNumReduceTasks(2);
+            // the old API's split hint: files are read in parts
+            job.setNumMapTasks(5);
             java.nio.file.Path output = out.resolve(Integer.toString(iteration));
             FileInputFormat.setInputPaths(job, new Path(input.toString()));
             FileOutputFormat.setOutputPath(job, new Path(output.toString()));
@@ -127,6 +144,10 @@ class OutputCacheLoopIT
             assertThat(running.isSuccessful()).isTrue();
             org.apache.hadoop.mapred.Counters counters = running.getCounters();
             assertThat(counters.findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(nodes);
+            if (base.get("mapreduce.framework.name").equals("tusk")) {
+                assertThat(counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue()).as("maps of iteration %s", iteration)
+                        .isGreaterThan(2);
+            }
             fromMemory.add(counters.findCounter(OutputCacheCounter.RECORDS_FROM_MEMORY).getValue());
             input = output;
         }
@@ -150,6 +171,27 @@ class OutputCacheLoopIT
         }
         assertThat(cached.get(0)).as("the first iteration reads the start file").isZero();
         assertThat(cached.subList(1, ITERATIONS)).as("later iterations read everything from memory").containsOnly((long) nodes);
+        assertThat(uncached).containsOnly(0L);
+    }
+
+    @Test
+    void tenSequenceFileIterationsMatchLocalRunnerAndReadFromMemory()
+            throws Exception
+    {
+        // SequenceFile splits are at least 2000 bytes: files of some 170 KB, in parts
+        int nodes = 20_000;
+        java.nio.file.Path start = work.resolve("start");
+        writeStart(start, nodes);
+        loop(conf("local", true), start, work.resolve("local"), nodes, true);
+        List<Long> cached = loop(conf("tusk", true), start, work.resolve("cached"), nodes, true);
+        List<Long> uncached = loop(conf("tusk", false), start, work.resolve("uncached"), nodes, true);
+        for (int iteration = 1; iteration <= ITERATIONS; iteration++) {
+            String name = Integer.toString(iteration);
+            Differential.assertSameSequenceFiles(work.resolve("local").resolve(name), work.resolve("cached").resolve(name));
+            Differential.assertSameSequenceFiles(work.resolve("local").resolve(name), work.resolve("uncached").resolve(name));
+        }
+        assertThat(cached.get(0)).isZero();
+        assertThat(cached.subList(1, ITERATIONS)).containsOnly((long) nodes);
         assertThat(uncached).containsOnly(0L);
     }
 

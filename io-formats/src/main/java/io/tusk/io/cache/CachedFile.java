@@ -15,6 +15,8 @@ public record CachedFile(FileVersion version, String format, PagedBytes bytes)
 {
     /** Lines written by Hadoop's {@code TextOutputFormat} (either API), uncompressed. */
     public static final String TEXT = "text";
+    /** Records written by Hadoop's {@code SequenceFileOutputFormat} (either API), uncompressed. */
+    public static final String SEQUENCE = "sequence";
 
     public CachedFile
     {

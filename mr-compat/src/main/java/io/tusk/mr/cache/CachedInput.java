@@ -5,7 +5,9 @@ import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.OutputCache;
 import io.tusk.mr.counters.OutputCacheCounter;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.SequenceFile;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapred.Counters;
@@ -28,8 +30,11 @@ import java.util.Optional;
  * Record readers over kept job outputs ({@link OutputCache}), used instead of the job's own when its
  * input format (or, under {@code MultipleInputs}, the split's) is exactly one whose records Tusk
  * reproduces from the file's bytes: {@code TextInputFormat} and {@code KeyValueTextInputFormat} of
- * either API, over a file kept as text whose name names no compression codec. The split's file is
- * compared with the file system when the reader is made: a changed file is read from disk.
+ * either API over a file kept as text whose name names no compression codec;
+ * {@code SequenceFileInputFormat}, {@code SequenceFileAsTextInputFormat} and
+ * {@code SequenceFileAsBinaryInputFormat} of either API over a file kept as a SequenceFile. The
+ * split's file is compared with the file system when the reader is made: a changed file is read
+ * from disk.
  * <p>
  * The mapper gets the same keys and values, and the job the same record counters and the format's
  * {@code BYTES_READ} (the bytes of the file the reader takes, as when it reads a file of a file
@@ -40,6 +45,15 @@ public final class CachedInput
 {
     private static final String TAGGED_NEW = "org.apache.hadoop.mapreduce.lib.input.TaggedInputSplit";
     private static final String TAGGED_OLD = "org.apache.hadoop.mapred.lib.TaggedInputSplit";
+    private static final java.util.Set<Class<?>> TEXT_FORMATS = java.util.Set.of(TextInputFormat.class, KeyValueTextInputFormat.class,
+            org.apache.hadoop.mapred.TextInputFormat.class, org.apache.hadoop.mapred.KeyValueTextInputFormat.class);
+    private static final java.util.Set<Class<?>> SEQUENCE_FORMATS = java.util.Set.of(
+            org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat.class,
+            org.apache.hadoop.mapreduce.lib.input.SequenceFileAsTextInputFormat.class,
+            org.apache.hadoop.mapreduce.lib.input.SequenceFileAsBinaryInputFormat.class,
+            org.apache.hadoop.mapred.SequenceFileInputFormat.class,
+            org.apache.hadoop.mapred.SequenceFileAsTextInputFormat.class,
+            org.apache.hadoop.mapred.SequenceFileAsBinaryInputFormat.class);
 
     private CachedInput() {}
 
@@ -59,11 +73,18 @@ public final class CachedInput
             return Optional.empty();
         }
         Tally tally = new Tally(counters);
-        if (resolved.get().format() == TextInputFormat.class) {
+        Class<?> format = resolved.get().format();
+        if (format == TextInputFormat.class) {
             String delimiter = conf.get("textinputformat.record.delimiter");
             return Optional.of(new NewLines(file.get(), resolved.get(), conf, delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8), tally));
         }
-        return Optional.of(new NewKeyValues(file.get(), resolved.get(), conf, tally));
+        if (format == KeyValueTextInputFormat.class) {
+            return Optional.of(new NewKeyValues(file.get(), resolved.get(), conf, tally));
+        }
+        if (format == org.apache.hadoop.mapreduce.lib.input.SequenceFileAsBinaryInputFormat.class) {
+            return Optional.of(new NewSequenceBinary(file.get(), resolved.get(), tally));
+        }
+        return Optional.of(new NewSequence(file.get(), resolved.get(), tally, format == org.apache.hadoop.mapreduce.lib.input.SequenceFileAsTextInputFormat.class));
     }
 
     /** The old API's reader of {@code split} from memory, if it can be read from there. */
@@ -80,14 +101,20 @@ public final class CachedInput
             return Optional.empty();
         }
         Tally tally = new Tally(counters);
-        if (resolved.get().format() == org.apache.hadoop.mapred.TextInputFormat.class) {
-            // as the old TextInputFormat's getRecordReader
-            reporter.setStatus(split.toString());
+        Class<?> format = resolved.get().format();
+        if (format == org.apache.hadoop.mapred.SequenceFileAsBinaryInputFormat.class) {
+            return Optional.of(new OldSequenceBinary(file.get(), resolved.get(), conf, tally));
+        }
+        // as the old formats' getRecordReader
+        reporter.setStatus(split.toString());
+        if (format == org.apache.hadoop.mapred.TextInputFormat.class) {
             String delimiter = conf.get("textinputformat.record.delimiter");
             return Optional.of(new OldLines(file.get(), resolved.get(), conf, delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8), tally));
         }
-        reporter.setStatus(split.toString());
-        return Optional.of(new OldKeyValues(file.get(), resolved.get(), conf, tally));
+        if (format == org.apache.hadoop.mapred.KeyValueTextInputFormat.class) {
+            return Optional.of(new OldKeyValues(file.get(), resolved.get(), conf, tally));
+        }
+        return Optional.of(new OldSequence(file.get(), resolved.get(), conf, tally, format == org.apache.hadoop.mapred.SequenceFileAsTextInputFormat.class));
     }
 
     /** Whether the split would be read from memory now; looks it up (dropping a stale copy) but reads nothing. */
@@ -106,7 +133,7 @@ public final class CachedInput
             format = (Class<?>) call(split, "getInputFormatClass");
             inner = call(split, "getInputSplit");
         }
-        if ((format != TextInputFormat.class && format != KeyValueTextInputFormat.class) || !(inner instanceof org.apache.hadoop.mapreduce.lib.input.FileSplit file)) {
+        if (!(TEXT_FORMATS.contains(format) || SEQUENCE_FORMATS.contains(format)) || !(inner instanceof org.apache.hadoop.mapreduce.lib.input.FileSplit file)) {
             return Optional.empty();
         }
         return Optional.of(new Resolved(file.getPath(), file.getStart(), file.getLength(), format));
@@ -120,8 +147,7 @@ public final class CachedInput
             format = (Class<?>) call(split, "getInputFormatClass");
             inner = call(split, "getInputSplit");
         }
-        if ((format != org.apache.hadoop.mapred.TextInputFormat.class && format != org.apache.hadoop.mapred.KeyValueTextInputFormat.class)
-                || !(inner instanceof org.apache.hadoop.mapred.FileSplit file)) {
+        if (!(TEXT_FORMATS.contains(format) || SEQUENCE_FORMATS.contains(format)) || !(inner instanceof org.apache.hadoop.mapred.FileSplit file)) {
             return Optional.empty();
         }
         return Optional.of(new Resolved(file.getPath(), file.getStart(), file.getLength(), format));
@@ -130,11 +156,15 @@ public final class CachedInput
     private static Optional<CachedFile> find(Resolved resolved, JobConf conf, BlockStore store)
             throws IOException
     {
-        if (!conf.getBoolean(OutputCache.ENABLED, true) || !store.hasNamed() || new CompressionCodecFactory(conf).getCodec(resolved.path()) != null) {
+        if (!conf.getBoolean(OutputCache.ENABLED, true) || !store.hasNamed()) {
+            return Optional.empty();
+        }
+        boolean text = TEXT_FORMATS.contains(resolved.format());
+        if (text && new CompressionCodecFactory(conf).getCodec(resolved.path()) != null) {
             return Optional.empty();
         }
         return OutputCache.find(store, resolved.path().getFileSystem(conf), resolved.path())
-                .filter(file -> file.format().equals(CachedFile.TEXT))
+                .filter(file -> file.format().equals(text ? CachedFile.TEXT : CachedFile.SEQUENCE))
                 .filter(file -> resolved.start() + resolved.length() <= file.bytes().length());
     }
 
@@ -170,11 +200,20 @@ public final class CachedInput
 
         void end(MemoryLines lines)
         {
+            end(lines.bytesTaken());
+        }
+
+        void end(MemorySequence sequence)
+        {
+            end(sequence.bytesTaken());
+        }
+
+        private void end(long bytes)
+        {
             if (done) {
                 return;
             }
             done = true;
-            long bytes = lines.bytesTaken();
             counters.findCounter(FileInputFormatCounter.BYTES_READ).increment(bytes);
             counters.findCounter(OutputCacheCounter.SPLITS_FROM_MEMORY).increment(1);
             counters.findCounter(OutputCacheCounter.RECORDS_FROM_MEMORY).increment(records);
@@ -424,6 +463,379 @@ public final class CachedInput
         public Object createValue()
         {
             return new Text();
+        }
+    }
+
+    /** The new API's {@code SequenceFileRecordReader} over memory, or its {@code SequenceFileAsTextRecordReader}. */
+    private static final class NewSequence
+            extends RecordReader<Object, Object>
+    {
+        private final CachedFile file;
+        private final Resolved split;
+        private final Tally tally;
+        private final boolean asText;
+        private MemorySequence sequence;
+        private boolean more;
+        private Object key;
+        private Object value;
+        private Text textKey;
+        private Text textValue;
+
+        NewSequence(CachedFile file, Resolved split, Tally tally, boolean asText)
+        {
+            this.file = file;
+            this.split = split;
+            this.tally = tally;
+            this.asText = asText;
+        }
+
+        @Override
+        public void initialize(InputSplit ignored, TaskAttemptContext context)
+                throws IOException
+        {
+            sequence = new MemorySequence(file.bytes(), split.start(), split.length(), context.getConfiguration());
+            more = sequence.start < sequence.end;
+        }
+
+        @Override
+        public boolean nextKeyValue()
+                throws IOException
+        {
+            if (!more) {
+                tally.end(sequence);
+                return false;
+            }
+            long pos = sequence.in.getPosition();
+            key = sequence.in.next(key);
+            if (key == null || sequence.pastEnd(pos)) {
+                more = false;
+                key = null;
+                value = null;
+                tally.end(sequence);
+                return false;
+            }
+            value = sequence.in.getCurrentValue(value);
+            tally.record();
+            if (asText) {
+                if (textKey == null) {
+                    textKey = new Text();
+                }
+                if (textValue == null) {
+                    textValue = new Text();
+                }
+                textKey.set(key.toString());
+                textValue.set(value.toString());
+            }
+            return true;
+        }
+
+        @Override
+        public Object getCurrentKey()
+        {
+            return asText ? textKey : key;
+        }
+
+        @Override
+        public Object getCurrentValue()
+        {
+            return asText ? textValue : value;
+        }
+
+        @Override
+        public float getProgress()
+                throws IOException
+        {
+            return sequence == null ? 0.0f : sequence.progress(false);
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            if (sequence != null) {
+                tally.end(sequence);
+                sequence.close();
+            }
+        }
+    }
+
+    /** Reads the raw key and value bytes of the next record into {@code key} and {@code value}; false at the split's end. */
+    private static boolean nextRaw(MemorySequence sequence, org.apache.hadoop.io.DataOutputBuffer buffer, SequenceFile.ValueBytes valueBytes,
+            BytesWritable key, BytesWritable value)
+            throws IOException
+    {
+        long pos = sequence.in.getPosition();
+        boolean eof = sequence.in.nextRawKey(buffer) == -1;
+        if (!eof) {
+            key.set(buffer.getData(), 0, buffer.getLength());
+            buffer.reset();
+            sequence.in.nextRawValue(valueBytes);
+            valueBytes.writeUncompressedBytes(buffer);
+            value.set(buffer.getData(), 0, buffer.getLength());
+            buffer.reset();
+        }
+        return !(eof || sequence.pastEnd(pos));
+    }
+
+    /** The new API's {@code SequenceFileAsBinaryRecordReader} over memory. */
+    private static final class NewSequenceBinary
+            extends RecordReader<Object, Object>
+    {
+        private final CachedFile file;
+        private final Resolved split;
+        private final Tally tally;
+        private final org.apache.hadoop.io.DataOutputBuffer buffer = new org.apache.hadoop.io.DataOutputBuffer();
+        private MemorySequence sequence;
+        private SequenceFile.ValueBytes valueBytes;
+        private boolean done;
+        private BytesWritable key;
+        private BytesWritable value;
+
+        NewSequenceBinary(CachedFile file, Resolved split, Tally tally)
+        {
+            this.file = file;
+            this.split = split;
+            this.tally = tally;
+        }
+
+        @Override
+        public void initialize(InputSplit ignored, TaskAttemptContext context)
+                throws IOException
+        {
+            sequence = new MemorySequence(file.bytes(), split.start(), split.length(), context.getConfiguration());
+            valueBytes = sequence.in.createValueBytes();
+            done = sequence.start >= sequence.end;
+        }
+
+        @Override
+        public boolean nextKeyValue()
+                throws IOException
+        {
+            if (done) {
+                tally.end(sequence);
+                return false;
+            }
+            if (key == null) {
+                key = new BytesWritable();
+            }
+            if (value == null) {
+                value = new BytesWritable();
+            }
+            done = !nextRaw(sequence, buffer, valueBytes, key, value);
+            if (done) {
+                tally.end(sequence);
+                return false;
+            }
+            tally.record();
+            return true;
+        }
+
+        @Override
+        public Object getCurrentKey()
+        {
+            return key;
+        }
+
+        @Override
+        public Object getCurrentValue()
+        {
+            return value;
+        }
+
+        @Override
+        public float getProgress()
+                throws IOException
+        {
+            return sequence == null ? 0.0f : sequence.progress(true);
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            if (sequence != null) {
+                tally.end(sequence);
+                sequence.close();
+            }
+        }
+    }
+
+    /** The old API's {@code SequenceFileRecordReader} over memory, or its {@code SequenceFileAsTextRecordReader}. */
+    private static final class OldSequence
+            implements org.apache.hadoop.mapred.RecordReader<Object, Object>
+    {
+        private final MemorySequence sequence;
+        private final JobConf conf;
+        private final Tally tally;
+        private final boolean asText;
+        private Object innerKey;
+        private Object innerValue;
+        private boolean more;
+
+        OldSequence(CachedFile file, Resolved split, JobConf conf, Tally tally, boolean asText)
+                throws IOException
+        {
+            this.sequence = new MemorySequence(file.bytes(), split.start(), split.length(), conf);
+            this.conf = conf;
+            this.tally = tally;
+            this.asText = asText;
+            this.more = sequence.start < sequence.end;
+        }
+
+        @Override
+        public boolean next(Object key, Object value)
+                throws IOException
+        {
+            if (asText) {
+                if (innerKey == null) {
+                    innerKey = newKey();
+                    innerValue = newValue();
+                }
+                if (!nextObjects(innerKey, innerValue)) {
+                    return false;
+                }
+                ((Text) key).set(innerKey.toString());
+                ((Text) value).set(innerValue.toString());
+                return true;
+            }
+            return nextObjects(key, value);
+        }
+
+        private boolean nextObjects(Object key, Object value)
+                throws IOException
+        {
+            if (!more) {
+                tally.end(sequence);
+                return false;
+            }
+            long pos = sequence.in.getPosition();
+            boolean remaining = sequence.in.next(key) != null;
+            if (remaining) {
+                sequence.in.getCurrentValue(value);
+            }
+            more = !sequence.pastEnd(pos) && remaining;
+            if (more) {
+                tally.record();
+            }
+            else {
+                tally.end(sequence);
+            }
+            return more;
+        }
+
+        private Object newKey()
+        {
+            return org.apache.hadoop.util.ReflectionUtils.newInstance(sequence.in.getKeyClass(), conf);
+        }
+
+        private Object newValue()
+        {
+            return org.apache.hadoop.util.ReflectionUtils.newInstance(sequence.in.getValueClass(), conf);
+        }
+
+        @Override
+        public Object createKey()
+        {
+            return asText ? new Text() : newKey();
+        }
+
+        @Override
+        public Object createValue()
+        {
+            return asText ? new Text() : newValue();
+        }
+
+        @Override
+        public long getPos()
+                throws IOException
+        {
+            return sequence.in.getPosition();
+        }
+
+        @Override
+        public float getProgress()
+                throws IOException
+        {
+            return sequence.progress(false);
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            tally.end(sequence);
+            sequence.close();
+        }
+    }
+
+    /** The old API's {@code SequenceFileAsBinaryRecordReader} over memory. */
+    private static final class OldSequenceBinary
+            implements org.apache.hadoop.mapred.RecordReader<Object, Object>
+    {
+        private final MemorySequence sequence;
+        private final Tally tally;
+        private final org.apache.hadoop.io.DataOutputBuffer buffer = new org.apache.hadoop.io.DataOutputBuffer();
+        private final SequenceFile.ValueBytes valueBytes;
+        private boolean done;
+
+        OldSequenceBinary(CachedFile file, Resolved split, JobConf conf, Tally tally)
+                throws IOException
+        {
+            this.sequence = new MemorySequence(file.bytes(), split.start(), split.length(), conf);
+            this.tally = tally;
+            this.valueBytes = sequence.in.createValueBytes();
+            this.done = sequence.start >= sequence.end;
+        }
+
+        @Override
+        public boolean next(Object key, Object value)
+                throws IOException
+        {
+            if (done) {
+                tally.end(sequence);
+                return false;
+            }
+            done = !nextRaw(sequence, buffer, valueBytes, (BytesWritable) key, (BytesWritable) value);
+            if (done) {
+                tally.end(sequence);
+                return false;
+            }
+            tally.record();
+            return true;
+        }
+
+        @Override
+        public Object createKey()
+        {
+            return new BytesWritable();
+        }
+
+        @Override
+        public Object createValue()
+        {
+            return new BytesWritable();
+        }
+
+        @Override
+        public long getPos()
+                throws IOException
+        {
+            return sequence.in.getPosition();
+        }
+
+        @Override
+        public float getProgress()
+                throws IOException
+        {
+            return sequence.progress(true);
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            tally.end(sequence);
+            sequence.close();
         }
     }
 }

@@ -25,8 +25,8 @@ import static java.util.Objects.requireNonNull;
  * The output files of one running job that will be kept in memory when the job commits: its tasks
  * capture what they write and hand it over here when their attempt commits ({@link #committed});
  * the job's driver keeps the captured bytes of every committed file after job commit
- * ({@link #keepCommitted}). Only a job that writes with Hadoop's {@code TextOutputFormat} (exactly
- * that class, the API its output side uses), uncompressed, committed by Hadoop's
+ * ({@link #keepCommitted}). Only a job that writes with Hadoop's {@code TextOutputFormat} or
+ * {@code SequenceFileOutputFormat} (exactly those classes, of the API its output side uses), uncompressed, committed by Hadoop's
  * {@code FileOutputCommitter}, without {@value OutputCache#ENABLED}{@code =false}, is captured: the
  * committer then moves each task's file to the output directory under its own name. Registrations
  * live in this process; tasks that run elsewhere find none and capture nothing. Thread-safe.
@@ -67,23 +67,27 @@ public final class JobOutputs
         if (output == null) {
             return Optional.empty();
         }
-        boolean text;
+        String format;
         boolean fileCommitter;
         try {
             if (newApi) {
                 JobContext context = new org.apache.hadoop.mapreduce.task.JobContextImpl(conf, org.apache.hadoop.mapreduce.JobID.forName(jobId));
-                text = (Class<?>) context.getOutputFormatClass() == org.apache.hadoop.mapreduce.lib.output.TextOutputFormat.class;
+                Class<?> outputFormat = context.getOutputFormatClass();
+                format = outputFormat == org.apache.hadoop.mapreduce.lib.output.TextOutputFormat.class ? CachedFile.TEXT
+                        : outputFormat == org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat.class ? CachedFile.SEQUENCE : null;
                 fileCommitter = committer.getClass() == org.apache.hadoop.mapreduce.lib.output.FileOutputCommitter.class;
             }
             else {
-                text = conf.getClass("mapred.output.format.class", org.apache.hadoop.mapred.TextOutputFormat.class) == org.apache.hadoop.mapred.TextOutputFormat.class;
+                Class<?> outputFormat = conf.getClass("mapred.output.format.class", org.apache.hadoop.mapred.TextOutputFormat.class);
+                format = outputFormat == org.apache.hadoop.mapred.TextOutputFormat.class ? CachedFile.TEXT
+                        : outputFormat == org.apache.hadoop.mapred.SequenceFileOutputFormat.class ? CachedFile.SEQUENCE : null;
                 fileCommitter = committer.getClass() == org.apache.hadoop.mapred.FileOutputCommitter.class;
             }
         }
         catch (ClassNotFoundException | RuntimeException e) {
             return Optional.empty();
         }
-        if (!text || !fileCommitter) {
+        if (format == null || !fileCommitter) {
             return Optional.empty();
         }
         try {
@@ -92,7 +96,7 @@ public final class JobOutputs
         catch (IOException e) {
             return Optional.empty();
         }
-        JobOutputs outputs = new JobOutputs(jobId, store, output, CachedFile.TEXT);
+        JobOutputs outputs = new JobOutputs(jobId, store, output, format);
         JOBS.put(jobId, outputs);
         return Optional.of(outputs);
     }

@@ -1,6 +1,8 @@
 package io.tusk.mr.cache;
 
 import io.tusk.engine.storage.PagedBytes;
+import io.tusk.io.cache.CachedFile;
+import org.apache.hadoop.io.SequenceFile;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.Reporter;
 import org.apache.hadoop.mapreduce.RecordWriter;
@@ -14,8 +16,10 @@ import java.util.Optional;
 /**
  * The bytes one task attempt writes into its output file, captured while they are written: every
  * record goes to the job's record writer and to a second writer of the same Hadoop class over
- * memory, so the copy has the file's exact bytes. When memory is refused the copy is given up and
- * the task goes on. Confined to the task's thread.
+ * memory — {@code TextOutputFormat}'s line writer, or a {@code SequenceFile.Writer} of the job's
+ * output classes without compression — so the copy has the file's exact bytes (a SequenceFile's
+ * copy has its own sync mark, at the same places). When memory is refused the copy is given up
+ * and the task goes on. Confined to the task's thread.
  */
 public final class OutputCapture
 {
@@ -24,14 +28,14 @@ public final class OutputCapture
     private final JobOutputs job;
     private final String name;
     private final PagedBytes bytes;
-    private final DataOutputStream copy;
+    private final org.apache.hadoop.fs.FSDataOutputStream copy;
 
     private OutputCapture(JobOutputs job, String name)
     {
         this.job = job;
         this.name = name;
         this.bytes = job.store().newBytes();
-        this.copy = new DataOutputStream(new Sink(bytes));
+        this.copy = new org.apache.hadoop.fs.FSDataOutputStream(new Sink(bytes), null);
     }
 
     /**
@@ -52,8 +56,9 @@ public final class OutputCapture
 
     /** {@code writer} with every record also written into the copy. */
     public RecordWriter<Object, Object> wrap(RecordWriter<Object, Object> writer, JobConf conf)
+            throws IOException
     {
-        RecordWriter<Object, Object> lines = NewApiText.lines(copy, conf.get(SEPARATOR, "\t"));
+        Copy copied = copy(conf, true);
         return new RecordWriter<>()
         {
             @Override
@@ -62,7 +67,7 @@ public final class OutputCapture
             {
                 writer.write(key, value);
                 if (!bytes.refused()) {
-                    lines.write(key, value);
+                    copied.write(key, value);
                 }
             }
 
@@ -71,14 +76,81 @@ public final class OutputCapture
                     throws IOException, InterruptedException
             {
                 writer.close(context);
+                copied.close();
             }
+        };
+    }
+
+    /** The second writer, over memory. */
+    private interface Copy
+    {
+        void write(Object key, Object value)
+                throws IOException, InterruptedException;
+
+        void close()
+                throws IOException;
+    }
+
+    private Copy copy(JobConf conf, boolean newApi)
+            throws IOException
+    {
+        if (job.format().equals(CachedFile.SEQUENCE)) {
+            SequenceFile.Writer writer = SequenceFile.createWriter(conf, SequenceFile.Writer.stream(copy),
+                    SequenceFile.Writer.keyClass(conf.getOutputKeyClass()), SequenceFile.Writer.valueClass(conf.getOutputValueClass()),
+                    SequenceFile.Writer.compression(SequenceFile.CompressionType.NONE));
+            return new Copy()
+            {
+                @Override
+                public void write(Object key, Object value)
+                        throws IOException
+                {
+                    writer.append(key, value);
+                }
+
+                @Override
+                public void close()
+                        throws IOException
+                {
+                    writer.close();
+                }
+            };
+        }
+        String separator = conf.get(SEPARATOR, "\t");
+        if (newApi) {
+            RecordWriter<Object, Object> lines = NewApiText.lines(copy, separator);
+            return new Copy()
+            {
+                @Override
+                public void write(Object key, Object value)
+                        throws IOException, InterruptedException
+                {
+                    lines.write(key, value);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+        org.apache.hadoop.mapred.RecordWriter<Object, Object> lines = OldApiText.lines(copy, separator);
+        return new Copy()
+        {
+            @Override
+            public void write(Object key, Object value)
+                    throws IOException
+            {
+                lines.write(key, value);
+            }
+
+            @Override
+            public void close() {}
         };
     }
 
     /** The old API's {@code writer} with every record also written into the copy. */
     public org.apache.hadoop.mapred.RecordWriter<Object, Object> wrap(org.apache.hadoop.mapred.RecordWriter<Object, Object> writer, JobConf conf)
+            throws IOException
     {
-        org.apache.hadoop.mapred.RecordWriter<Object, Object> lines = OldApiText.lines(copy, conf.get(SEPARATOR, "\t"));
+        Copy copied = copy(conf, false);
         return new org.apache.hadoop.mapred.RecordWriter<>()
         {
             @Override
@@ -87,7 +159,13 @@ public final class OutputCapture
             {
                 writer.write(key, value);
                 if (!bytes.refused()) {
-                    lines.write(key, value);
+                    try {
+                        copied.write(key, value);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException(e.getMessage());
+                    }
                 }
             }
 
@@ -96,6 +174,7 @@ public final class OutputCapture
                     throws IOException
             {
                 writer.close(reporter);
+                copied.close();
             }
         };
     }

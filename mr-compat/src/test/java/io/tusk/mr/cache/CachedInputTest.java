@@ -117,7 +117,7 @@ class CachedInputTest
             Path path = writeFile("new-" + length, length, random);
             for (long size : SPLIT_SIZES) {
                 for (FileSplit split : splits(path, length, size)) {
-                    for (Class<? extends InputFormat<?, ?>> format : List.of(TextInputFormat.class, KeyValueTextInputFormat.class)) {
+                    for (Class<?> format : List.<Class<?>>of(TextInputFormat.class, KeyValueTextInputFormat.class)) {
                         Read hadoop = readHadoop(format, split);
                         Read ours = readOurs(format, split);
                         if (!hadoop.records().equals(ours.records())) {
@@ -185,6 +185,85 @@ class CachedInputTest
         assertThat(mismatches).isEmpty();
     }
 
+    /**
+     * A SequenceFile of {@code records} records written by Hadoop to the file system, and kept as
+     * the output capture keeps it: written again by a second writer into memory.
+     */
+    private Path writeSequenceFile(String name, int records, Random random)
+            throws IOException
+    {
+        Path path = new Path(work.resolve(name).toString());
+        PagedBytes kept = store.newBytes();
+        org.apache.hadoop.fs.FSDataOutputStream memory = new org.apache.hadoop.fs.FSDataOutputStream(new java.io.OutputStream()
+        {
+            @Override
+            public void write(int b)
+            {
+                kept.append(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len)
+            {
+                kept.append(b, off, len);
+            }
+        }, null);
+        try (org.apache.hadoop.io.SequenceFile.Writer file = org.apache.hadoop.io.SequenceFile.createWriter(fs, conf, path, org.apache.hadoop.io.Text.class,
+                org.apache.hadoop.io.IntWritable.class, org.apache.hadoop.io.SequenceFile.CompressionType.NONE, null, Reporter.NULL);
+                org.apache.hadoop.io.SequenceFile.Writer copy = org.apache.hadoop.io.SequenceFile.createWriter(conf,
+                        org.apache.hadoop.io.SequenceFile.Writer.stream(memory), org.apache.hadoop.io.SequenceFile.Writer.keyClass(org.apache.hadoop.io.Text.class),
+                        org.apache.hadoop.io.SequenceFile.Writer.valueClass(org.apache.hadoop.io.IntWritable.class),
+                        org.apache.hadoop.io.SequenceFile.Writer.compression(org.apache.hadoop.io.SequenceFile.CompressionType.NONE))) {
+            org.apache.hadoop.io.Text key = new org.apache.hadoop.io.Text();
+            org.apache.hadoop.io.IntWritable value = new org.apache.hadoop.io.IntWritable();
+            for (int record = 0; record < records; record++) {
+                key.set("k" + random.nextInt(100_000) + "x".repeat(random.nextInt(30)));
+                value.set(random.nextInt());
+                file.append(key, value);
+                copy.append(key, value);
+            }
+        }
+        assertThat(OutputCache.keep(store, fs, path, CachedFile.SEQUENCE, kept)).as("the copy is as long as the file").isTrue();
+        return path;
+    }
+
+    @Test
+    void sequenceFileReadersMatchHadoops()
+            throws Exception
+    {
+        Random random = new Random(8);
+        List<String> mismatches = new ArrayList<>();
+        for (int records : new int[] {0, 1, 50, 3000}) {
+            Path path = writeSequenceFile("sequence-" + records, records, random);
+            long length = fs.getFileStatus(path).getLen();
+            for (long size : new long[] {Long.MAX_VALUE, 100, 2000, 7000}) {
+                for (FileSplit split : splits(path, length, size)) {
+                    for (Class<?> format : List.<Class<?>>of(org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat.class,
+                            org.apache.hadoop.mapreduce.lib.input.SequenceFileAsTextInputFormat.class,
+                            org.apache.hadoop.mapreduce.lib.input.SequenceFileAsBinaryInputFormat.class)) {
+                        Read hadoop = readHadoop(format, split);
+                        Read ours = readOurs(format, split);
+                        if (!hadoop.records().equals(ours.records())) {
+                            mismatches.add(format.getSimpleName() + " " + records + " [" + split.getStart() + "+" + split.getLength() + "]: "
+                                    + hadoop.records().size() + " / " + ours.records().size());
+                        }
+                    }
+                    org.apache.hadoop.mapred.FileSplit oldSplit = new org.apache.hadoop.mapred.FileSplit(path, split.getStart(), split.getLength(), new String[0]);
+                    for (Class<?> format : List.of(org.apache.hadoop.mapred.SequenceFileInputFormat.class, org.apache.hadoop.mapred.SequenceFileAsTextInputFormat.class,
+                            org.apache.hadoop.mapred.SequenceFileAsBinaryInputFormat.class)) {
+                        Read hadoop = readOldHadoop(format, oldSplit);
+                        Read ours = readOldOurs(format, oldSplit);
+                        if (!hadoop.records().equals(ours.records())) {
+                            mismatches.add(format.getName() + " " + records + " [" + split.getStart() + "+" + split.getLength() + "]: "
+                                    + hadoop.records().size() + " / " + ours.records().size());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
     @Test
     void changedFileIsNotServed()
             throws Exception
@@ -232,7 +311,7 @@ class CachedInputTest
         return new TaskAttemptContextImpl(conf, TaskAttemptID.forName("attempt_1_0001_m_000000_0"));
     }
 
-    private Read readHadoop(Class<? extends InputFormat<?, ?>> format, FileSplit split)
+    private Read readHadoop(Class<?> format, FileSplit split)
             throws Exception
     {
         long before = threadBytesRead();
@@ -244,7 +323,7 @@ class CachedInputTest
         return new Read(records, threadBytesRead() - before);
     }
 
-    private Read readOurs(Class<? extends InputFormat<?, ?>> format, FileSplit split)
+    private Read readOurs(Class<?> format, FileSplit split)
             throws Exception
     {
         Counters counters = new Counters();
@@ -261,7 +340,7 @@ class CachedInputTest
     {
         List<String> records = new ArrayList<>();
         while (reader.nextKeyValue()) {
-            records.add(reader.getCurrentKey() + "|" + reader.getCurrentValue());
+            records.add(reader.getCurrentKey() + "|" + reader.getCurrentValue() + "|" + reader.getProgress());
         }
         reader.close();
         return records;
