@@ -1,7 +1,11 @@
 package io.tusk.io;
 
 import io.tusk.engine.plan.Source;
+import io.tusk.engine.storage.BlockStore;
 import io.tusk.engine.task.TaskContext;
+import io.tusk.io.cache.CachedFile;
+import io.tusk.io.cache.MemoryInputStream;
+import io.tusk.io.cache.OutputCache;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,6 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * Lines of text files, one partition per {@link FileSplit}, read with Hadoop's line semantics: a
  * split that does not start a file skips its first (partial) line, and every split reads past its
  * end to finish its last line. Lines end at {@code \n}, {@code \r} or {@code \r\n} and are decoded
- * as UTF-8.
+ * as UTF-8. A file kept in memory as text by the job that wrote it ({@link OutputCache}), unchanged
+ * since, is read from memory.
  */
 public final class TextFileSource
         implements Source
@@ -56,7 +62,8 @@ public final class TextFileSource
     public Iterator<?> read(int partition, TaskContext context)
             throws IOException
     {
-        LineIterator lines = new LineIterator(splits.get(partition), HadoopConfigurations.from(settings));
+        boolean cache = Boolean.parseBoolean(settings.getOrDefault(OutputCache.ENABLED, "true"));
+        LineIterator lines = new LineIterator(splits.get(partition), HadoopConfigurations.from(settings), cache ? context.env().blockStore() : null);
         context.closeOnCompletion(lines);
         return lines;
     }
@@ -85,13 +92,16 @@ public final class TextFileSource
         private String next;
         private boolean done;
 
-        LineIterator(FileSplit split, Configuration configuration)
+        /** @param store where kept job outputs are, or null to read the file in any case */
+        LineIterator(FileSplit split, Configuration configuration, BlockStore store)
                 throws IOException
         {
             Path file = new Path(split.path());
             FileSystem fs = file.getFileSystem(configuration);
-            FSDataInputStream in = fs.open(file);
             CompressionCodec codec = new CompressionCodecFactory(configuration).getCodec(file);
+            Optional<CachedFile> kept = store == null || codec != null ? Optional.empty()
+                    : OutputCache.find(store, fs, file).filter(cached -> cached.format().equals(CachedFile.TEXT));
+            FSDataInputStream in = kept.isPresent() ? new FSDataInputStream(new MemoryInputStream(kept.get().bytes())) : fs.open(file);
             this.compressed = codec != null;
             this.stream = compressed ? codec.createInputStream(in) : in;
             if (!compressed && split.start() > 0) {

@@ -3,6 +3,11 @@ package io.tusk.io;
 import io.tusk.engine.ErrorCode;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.io.OutputJob;
+import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.PagedBytes;
+import io.tusk.io.cache.CachedFile;
+import io.tusk.io.cache.OutputCache;
+import io.tusk.io.cache.PendingOutputs;
 import io.tusk.engine.task.TaskAttemptId;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -10,10 +15,13 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,6 +41,8 @@ public final class TextOutputJob
 
     private final String path;
     private final Map<String, String> settings;
+    /** The key of the registration that keeps the committed files in memory, once there is one. */
+    private String keptKey;
 
     public TextOutputJob(String path, Map<String, String> settings)
     {
@@ -70,6 +80,39 @@ public final class TextOutputJob
         }
     }
 
+    /** Keeps the committed files as text ({@link CachedFile#TEXT}) unless {@value OutputCache#ENABLED} is false. */
+    @Override
+    public Kept keepInMemory(BlockStore store)
+    {
+        if (!Boolean.parseBoolean(settings.getOrDefault(OutputCache.ENABLED, "true"))) {
+            return Kept.NOTHING;
+        }
+        FileSystem fs;
+        PendingOutputs pending;
+        try {
+            fs = fileSystem();
+            keptKey = "saveAsTextFile-" + UUID.randomUUID();
+            pending = PendingOutputs.register(keptKey, store, fs.makeQualified(output()), CachedFile.TEXT);
+        }
+        catch (IOException e) {
+            return Kept.NOTHING;
+        }
+        return new Kept()
+        {
+            @Override
+            public void keep()
+            {
+                pending.keepCommitted(fs);
+            }
+
+            @Override
+            public void close()
+            {
+                pending.end();
+            }
+        };
+    }
+
     @Override
     public TaskOutput openTask(TaskAttemptId attemptId)
             throws IOException
@@ -79,8 +122,44 @@ public final class TextOutputJob
         Path attemptDirectory = new Path(new Path(jobAttemptDirectory(), TEMPORARY), "attempt_" + attemptId);
         Path taskDirectory = new Path(jobAttemptDirectory(), String.format("task_%05d", attemptId.partition()));
         Path file = new Path(attemptDirectory, fileName);
-        Writer writer = new BufferedWriter(new OutputStreamWriter(fs.create(file, false), StandardCharsets.UTF_8), 64 * 1024);
-        return new LineOutput(fs, writer, attemptDirectory, taskDirectory);
+        OutputStream out = fs.create(file, false);
+        Optional<PendingOutputs> pending = PendingOutputs.find(keptKey);
+        PagedBytes copy = null;
+        if (pending.isPresent()) {
+            copy = pending.get().store().newBytes();
+            out = new Tee(out, copy);
+        }
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        return new LineOutput(fs, writer, attemptDirectory, taskDirectory, pending.orElse(null), fileName, copy);
+    }
+
+    /** Writes to the file and to the copy kept in memory (which stops taking bytes once refused memory). */
+    private static final class Tee
+            extends java.io.FilterOutputStream
+    {
+        private final PagedBytes copy;
+
+        Tee(OutputStream out, PagedBytes copy)
+        {
+            super(out);
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b)
+                throws IOException
+        {
+            out.write(b);
+            copy.append(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len)
+                throws IOException
+        {
+            out.write(b, off, len);
+            copy.append(b, off, len);
+        }
     }
 
     @Override
@@ -121,14 +200,21 @@ public final class TextOutputJob
         private final Writer writer;
         private final Path attemptDirectory;
         private final Path taskDirectory;
+        private final PendingOutputs pending;
+        private final String fileName;
+        private final PagedBytes copy;
         private boolean closed;
 
-        LineOutput(FileSystem fs, Writer writer, Path attemptDirectory, Path taskDirectory)
+        /** @param pending where the copy goes when the attempt commits, or null when the output is not kept */
+        LineOutput(FileSystem fs, Writer writer, Path attemptDirectory, Path taskDirectory, PendingOutputs pending, String fileName, PagedBytes copy)
         {
             this.fs = fs;
             this.writer = writer;
             this.attemptDirectory = attemptDirectory;
             this.taskDirectory = taskDirectory;
+            this.pending = pending;
+            this.fileName = fileName;
+            this.copy = copy;
         }
 
         @Override
@@ -147,16 +233,29 @@ public final class TextOutputJob
             if (fs.exists(taskDirectory)) {
                 // another attempt of this task committed first
                 fs.delete(attemptDirectory, true);
+                releaseCopy();
                 return;
             }
             if (!fs.rename(attemptDirectory, taskDirectory)) {
+                releaseCopy();
                 throw new IOException("Cannot commit task output " + attemptDirectory + " to " + taskDirectory);
+            }
+            if (pending != null) {
+                pending.committed(fileName, copy);
+            }
+        }
+
+        private void releaseCopy()
+        {
+            if (copy != null) {
+                copy.release();
             }
         }
 
         @Override
         public void abort()
         {
+            releaseCopy();
             try {
                 closeWriter();
             }

@@ -304,7 +304,7 @@ public class Dataset<T>
         catch (IOException e) {
             throw new TuskException(ErrorCode.IO_ERROR, "Cannot set up output " + output.describe() + ": " + e.getMessage(), e);
         }
-        try {
+        try (OutputJob.Kept kept = output.keepInMemory(tusk.blockStore())) {
             tusk.runJob(node, (partition, records, context) -> {
                 OutputJob.TaskOutput taskOutput = output.openTask(context.attemptId());
                 try {
@@ -320,6 +320,7 @@ public class Dataset<T>
                 return null;
             }, description);
             output.commitJob();
+            kept.keep();
         }
         catch (IOException | RuntimeException e) {
             try {

@@ -30,6 +30,37 @@ public interface OutputJob
     /** A description for plans and errors, such as the output path. */
     String describe();
 
+    /**
+     * Called on the driver after {@link #setupJob()}, before any task: arranges for the files this
+     * write commits to be kept in {@code store} for the jobs that read them next, where the output
+     * supports it. {@link Kept#keep()} after {@link #commitJob()} keeps them; {@link Kept#close()}
+     * when the write has ended releases what was not kept. The default keeps nothing.
+     */
+    default Kept keepInMemory(io.tusk.engine.storage.BlockStore store)
+    {
+        return Kept.NOTHING;
+    }
+
+    /** What {@link #keepInMemory} arranged. */
+    interface Kept
+            extends AutoCloseable
+    {
+        Kept NOTHING = new Kept()
+        {
+            @Override
+            public void keep() {}
+
+            @Override
+            public void close() {}
+        };
+
+        /** After job commit: keeps the committed files' captured bytes. */
+        void keep();
+
+        @Override
+        void close();
+    }
+
     /** One attempt's output. Confined to the task's thread. */
     interface TaskOutput
     {

@@ -23,7 +23,10 @@ public final class OutputCache
     /** Per job: whether its committed output is kept and its input may be read from memory. */
     public static final String ENABLED = "tusk.output.cache";
 
-    private static final Logger LOG = LogManager.getLogger(OutputCache.class);
+    /** The logger of what is kept and read from memory, shown on the console as job progress is. */
+    public static final String LOG_NAME = "io.tusk.cache";
+
+    private static final Logger LOG = LogManager.getLogger(LOG_NAME);
 
     private OutputCache() {}
 

@@ -2,6 +2,7 @@ package io.tusk.mr.cache;
 
 import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
+import io.tusk.io.cache.PendingOutputs;
 import org.apache.hadoop.io.SequenceFile;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.Reporter;
@@ -25,12 +26,12 @@ public final class OutputCapture
 {
     private static final String SEPARATOR = "mapreduce.output.textoutputformat.separator";
 
-    private final JobOutputs job;
+    private final PendingOutputs job;
     private final String name;
     private final PagedBytes bytes;
     private final org.apache.hadoop.fs.FSDataOutputStream copy;
 
-    private OutputCapture(JobOutputs job, String name)
+    private OutputCapture(PendingOutputs job, String name)
     {
         this.job = job;
         this.name = name;

@@ -273,7 +273,7 @@ public final class MrJob
     {
         org.apache.hadoop.mapred.JobContextImpl jobContext = new org.apache.hadoop.mapred.JobContextImpl(conf, jobId);
         OutputCommitter committer = null;
-        JobOutputs outputs = null;
+        io.tusk.io.cache.PendingOutputs outputs = null;
         try {
             committer = jobCommitter();
             committer.setupJob(jobContext);
@@ -290,7 +290,7 @@ public final class MrJob
             runTasks();
             committer.commitJob(jobContext);
             if (outputs != null) {
-                outputs.keepCommitted(conf);
+                outputs.keepCommitted(org.apache.hadoop.mapred.FileOutputFormat.getOutputPath(conf).getFileSystem(conf));
             }
             finish(JobStatus.State.SUCCEEDED, "");
         }
@@ -430,7 +430,8 @@ public final class MrJob
                 }
             }
             if (inMemory > 0) {
-                LOG.info("{} of the {} input splits of {} are read from memory: outputs of earlier jobs, unchanged since", inMemory, spec.maps(), jobId);
+                LogManager.getLogger(io.tusk.io.cache.OutputCache.LOG_NAME)
+                        .info("{} of the {} input splits of {} are read from memory: outputs of earlier jobs, unchanged since", inMemory, spec.maps(), jobId);
             }
         }
         catch (IOException | ClassNotFoundException | RuntimeException e) {

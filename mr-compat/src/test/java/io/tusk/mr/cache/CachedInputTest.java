@@ -237,6 +237,10 @@ class CachedInputTest
             Path path = writeSequenceFile("sequence-" + records, records, random);
             long length = fs.getFileStatus(path).getLen();
             for (long size : new long[] {Long.MAX_VALUE, 100, 2000, 7000}) {
+                if (length / size > 100) {
+                    // enough splits of this file are read at the larger sizes
+                    continue;
+                }
                 for (FileSplit split : splits(path, length, size)) {
                     for (Class<?> format : List.<Class<?>>of(org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat.class,
                             org.apache.hadoop.mapreduce.lib.input.SequenceFileAsTextInputFormat.class,

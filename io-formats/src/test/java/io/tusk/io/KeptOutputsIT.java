@@ -1,0 +1,99 @@
+package io.tusk.io;
+
+import io.tusk.engine.Tusk;
+import io.tusk.engine.TuskConfig;
+import io.tusk.io.cache.OutputCache;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a dataset saves as text is kept in memory, and {@code textFile} over it reads memory while
+ * the files are unchanged, and the files once they changed.
+ */
+class KeptOutputsIT
+{
+    @TempDir
+    Path temp;
+    private Tusk tusk;
+
+    @BeforeEach
+    void setUp()
+    {
+        tusk = Tusk.create(TuskConfig.fromProperties(Map.of(FileSplitter.MAX_SIZE, "4000"))
+                .withThreads(2)
+                .withMemoryBudget(32 << 20)
+                .withLocalDir(temp.resolve("local")));
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        tusk.close();
+    }
+
+    /** Bytes read from local files by every thread so far. */
+    private static long fileBytesRead()
+    {
+        long total = 0;
+        for (FileSystem.Statistics statistics : FileSystem.getAllStatistics()) {
+            if (statistics.getScheme().equals("file")) {
+                total += statistics.getBytesRead();
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void savedTextIsReadFromMemoryUntilItChanges()
+            throws IOException
+    {
+        List<String> lines = IntStream.range(0, 20_000).mapToObj(i -> "line " + i + " " + "q".repeat(i % 23)).toList();
+        Path output = temp.resolve("saved");
+        tusk.parallelize(lines, 3).saveAsTextFile(output.toString());
+        long size = 0;
+        for (String part : List.of("part-00000", "part-00001", "part-00002")) {
+            size += Files.size(output.resolve(part));
+        }
+        assertThat(tusk.blockStore().hasNamed()).as("the saved files are kept").isTrue();
+
+        long before = fileBytesRead();
+        var dataset = tusk.textFile(output.toString());
+        assertThat(dataset.numPartitions()).as("splits of parts of files").isGreaterThan(3);
+        assertThat(dataset.collect()).containsExactlyElementsOf(lines);
+        assertThat(fileBytesRead() - before).as("bytes read from the files").isLessThan(size / 10);
+
+        // the same length, other bytes: read from the file
+        String first = Files.readString(output.resolve("part-00000"));
+        Files.writeString(output.resolve("part-00000"), first.replace('q', 'x'));
+        Files.deleteIfExists(output.resolve(".part-00000.crc"));
+        List<String> changed = tusk.textFile(output.toString()).collect();
+        assertThat(changed).hasSameSizeAs(lines).isNotEqualTo(lines);
+        assertThat(changed.subList(0, lines.size() / 3)).allSatisfy(line -> assertThat(line).doesNotContain("q"));
+    }
+
+    @Test
+    void disabledCacheKeepsNothing()
+    {
+        Tusk plain = Tusk.create(TuskConfig.fromProperties(Map.of(OutputCache.ENABLED, "false")).withThreads(2).withLocalDir(temp.resolve("plain")));
+        try {
+            plain.parallelize(List.of("a", "b", "c"), 2).saveAsTextFile(temp.resolve("plain-out").toString());
+            assertThat(plain.blockStore().hasNamed()).isFalse();
+            assertThat(plain.textFile(temp.resolve("plain-out").toString()).collect()).containsExactlyInAnyOrder("a", "b", "c");
+        }
+        finally {
+            plain.close();
+        }
+    }
+}
