@@ -36,6 +36,7 @@ import org.apache.logging.log4j.Logger;
 import java.lang.ref.Cleaner;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,6 +67,8 @@ public final class Tusk
 {
     private static final Logger LOG = LogManager.getLogger(Tusk.class);
     private static final Cleaner CLEANER = Cleaner.create();
+    /** Open contexts whose tasks run in this process, oldest first. */
+    private static final List<Tusk> OPEN_LOCAL = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final TuskConfig config;
     private final KryoSerde serde;
@@ -125,7 +128,29 @@ public final class Tusk
         if (!TuskConfig.isLocal(config.master())) {
             return onCluster(config, null);
         }
-        return new Tusk(config, env -> new LocalBackend(config.threads(), env, config.cancelGraceMillis()));
+        Tusk tusk = new Tusk(config, env -> new LocalBackend(config.threads(), env, config.cancelGraceMillis()));
+        OPEN_LOCAL.add(tusk);
+        return tusk;
+    }
+
+    /**
+     * The oldest open context whose tasks run in this process, if any: MapReduce jobs that a
+     * program submits run on it, so that they share its threads, its memory budget and the job
+     * outputs and cached data it keeps.
+     */
+    public static Optional<Tusk> openLocal()
+    {
+        for (Tusk tusk : OPEN_LOCAL) {
+            if (!tusk.closed) {
+                return Optional.of(tusk);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     /**
@@ -395,6 +420,7 @@ public final class Tusk
             return;
         }
         closed = true;
+        OPEN_LOCAL.remove(this);
         scheduler.close();
         backend.close();
         shuffleService.close();

@@ -6,11 +6,14 @@ import org.apache.hadoop.conf.Configuration;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The engine that runs this process's MapReduce jobs: one shared Tusk context, created with the
- * {@code tusk.*} settings of the first job's configuration (and system properties), so that jobs
- * share worker threads, memory and cached data. Closed when the process exits. Thread-safe.
+ * The engine that runs this process's MapReduce jobs: the program's own local Tusk context if it
+ * has one open (jobs and datasets then share threads, memory and kept outputs), else one shared
+ * context created with the {@code tusk.*} settings of the first job's configuration (and system
+ * properties), so that jobs share worker threads, memory and cached data, and closed when the
+ * process exits. Thread-safe.
  */
 final class MrEngine
 {
@@ -20,7 +23,12 @@ final class MrEngine
 
     static synchronized Tusk get(Configuration conf)
     {
-        if (tusk == null) {
+        if (tusk == null || tusk.isClosed()) {
+            Optional<Tusk> program = Tusk.openLocal();
+            if (program.isPresent()) {
+                // the program's context: not ours to close
+                return program.get();
+            }
             Map<String, String> properties = new LinkedHashMap<>();
             System.getProperties().forEach((key, value) -> {
                 if (key.toString().startsWith("tusk.")) {
