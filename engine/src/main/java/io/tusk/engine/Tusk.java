@@ -10,6 +10,8 @@ import io.tusk.engine.dataset.Broadcast;
 import io.tusk.engine.dataset.CollectionAccumulator;
 import io.tusk.engine.dataset.Dataset;
 import io.tusk.engine.dataset.LongAccumulator;
+import io.tusk.engine.dataset.Pair;
+import io.tusk.engine.dataset.PairDataset;
 import io.tusk.engine.io.FileFormatProvider;
 import io.tusk.engine.memory.MemoryManager;
 import io.tusk.engine.plan.CollectionSource;
@@ -250,6 +252,24 @@ public final class Tusk
     {
         requireNonNull(path, "path is null");
         return fromSource(fileFormats().textFile(path, minPartitions, config.properties()), "textFile " + path);
+    }
+
+    /**
+     * The key-value pairs of the Hadoop SequenceFiles at {@code path} (a file, a directory or a
+     * glob), as fresh key and value objects of the files' classes, which must be {@code keyClass}
+     * and {@code valueClass} or subclasses. Compressed files are read too; a SequenceFile kept in
+     * memory by the job or save that wrote it is read from memory.
+     */
+    public <K, V> PairDataset<K, V> sequenceFile(String path, Class<K> keyClass, Class<V> valueClass)
+    {
+        return sequenceFile(path, keyClass, valueClass, defaultParallelism());
+    }
+
+    public <K, V> PairDataset<K, V> sequenceFile(String path, Class<K> keyClass, Class<V> valueClass, int minPartitions)
+    {
+        requireNonNull(path, "path is null");
+        Dataset<Pair<K, V>> pairs = fromSource(fileFormats().sequenceFile(path, keyClass, valueClass, minPartitions, config.properties()), "sequenceFile " + path);
+        return PairDataset.of(pairs);
     }
 
     /** A dataset read from any {@link Source}. */

@@ -21,4 +21,16 @@ public final class HadoopFileFormats
     {
         return new TextOutputJob(path, settings);
     }
+
+    @Override
+    public Source sequenceFile(String path, Class<?> keyClass, Class<?> valueClass, int minPartitions, Map<String, String> settings)
+    {
+        return new SequenceFileSource(path, FileSplitter.split(path, minPartitions, HadoopConfigurations.from(settings)), keyClass, valueClass, settings);
+    }
+
+    @Override
+    public OutputJob sequenceOutput(String path, Class<?> keyClass, Class<?> valueClass, String codec, Map<String, String> settings)
+    {
+        return new SequenceOutputJob(path, keyClass, valueClass, codec, settings);
+    }
 }

@@ -84,6 +84,36 @@ class KeptOutputsIT
     }
 
     @Test
+    void sequenceFilesRoundTripAndAreReadFromMemory()
+            throws IOException
+    {
+        List<io.tusk.engine.dataset.Pair<org.apache.hadoop.io.Text, org.apache.hadoop.io.IntWritable>> pairs = IntStream.range(0, 20_000)
+                .mapToObj(i -> new io.tusk.engine.dataset.Pair<>(new org.apache.hadoop.io.Text("key " + i), new org.apache.hadoop.io.IntWritable(i * 7)))
+                .toList();
+        Path plain = temp.resolve("sequence");
+        io.tusk.engine.dataset.PairDataset.of(tusk.parallelize(pairs, 3)).saveAsSequenceFile(plain.toString(), org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class);
+        long size = Files.size(plain.resolve("part-00000")) + Files.size(plain.resolve("part-00001")) + Files.size(plain.resolve("part-00002"));
+
+        long before = fileBytesRead();
+        var read = tusk.sequenceFile(plain.toString(), org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class);
+        assertThat(read.numPartitions()).as("splits of parts of files").isGreaterThan(3);
+        assertThat(read.collect()).containsExactlyElementsOf(pairs);
+        assertThat(fileBytesRead() - before).as("bytes read from the files").isLessThan(size / 10);
+
+        // compressed: written and read back, but from the files
+        Path compressed = temp.resolve("compressed");
+        io.tusk.engine.dataset.PairDataset.of(tusk.parallelize(pairs, 2)).saveAsSequenceFile(compressed.toString(), org.apache.hadoop.io.Text.class,
+                org.apache.hadoop.io.IntWritable.class, org.apache.hadoop.io.compress.DefaultCodec.class.getName());
+        before = fileBytesRead();
+        assertThat(new java.util.ArrayList<Object>(tusk.sequenceFile(compressed.toString(), org.apache.hadoop.io.Writable.class, org.apache.hadoop.io.Writable.class).collect()))
+                .as("read as Writables").containsExactlyElementsOf(pairs);
+        assertThat(fileBytesRead() - before).as("compressed files are read from disk").isGreaterThan(Files.size(compressed.resolve("part-00000")));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tusk.sequenceFile(plain.toString(), org.apache.hadoop.io.LongWritable.class, org.apache.hadoop.io.IntWritable.class).count())
+                .hasStackTraceContaining("holds org.apache.hadoop.io.Text and org.apache.hadoop.io.IntWritable, not org.apache.hadoop.io.LongWritable");
+    }
+
+    @Test
     void disabledCacheKeepsNothing()
     {
         Tusk plain = Tusk.create(TuskConfig.fromProperties(Map.of(OutputCache.ENABLED, "false")).withThreads(2).withLocalDir(temp.resolve("plain")));

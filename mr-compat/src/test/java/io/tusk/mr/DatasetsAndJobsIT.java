@@ -54,6 +54,24 @@ class DatasetsAndJobsIT
                 throw new AssertionError("the job failed");
             }
             System.out.println("job records from memory: " + job.getCounters().findCounter(OutputCacheCounter.RECORDS_FROM_MEMORY).getValue());
+            List<io.tusk.engine.dataset.Pair<org.apache.hadoop.io.Text, org.apache.hadoop.io.IntWritable>> pairs = IntStream.range(0, 3000)
+                    .mapToObj(i -> new io.tusk.engine.dataset.Pair<>(new org.apache.hadoop.io.Text("w" + i), new org.apache.hadoop.io.IntWritable(i % 5)))
+                    .toList();
+            io.tusk.engine.dataset.PairDataset.of(tusk.parallelize(pairs, 2))
+                    .saveAsSequenceFile(work.resolve("pairs").toString(), org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class);
+            Job sequence = Job.getInstance(OutputCacheIT.conf("tusk", true), "count a dataset's SequenceFile");
+            sequence.setInputFormatClass(org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat.class);
+            sequence.setMapperClass(OutputCacheIT.SequenceCountMapper.class);
+            sequence.setReducerClass(TestJobs.SumReducer.class);
+            sequence.setOutputKeyClass(org.apache.hadoop.io.Text.class);
+            sequence.setOutputValueClass(org.apache.hadoop.io.IntWritable.class);
+            org.apache.hadoop.mapreduce.lib.input.FileInputFormat.addInputPath(sequence, new org.apache.hadoop.fs.Path(work.resolve("pairs").toString()));
+            org.apache.hadoop.mapreduce.lib.output.FileOutputFormat.setOutputPath(sequence, new org.apache.hadoop.fs.Path(work.resolve("pairs-counted").toString()));
+            if (!sequence.waitForCompletion(false)) {
+                throw new AssertionError("the SequenceFile job failed");
+            }
+            System.out.println("sequence job records from memory: " + sequence.getCounters().findCounter(OutputCacheCounter.RECORDS_FROM_MEMORY).getValue());
+
             long before = fileBytesRead();
             List<String> read = new ArrayList<>(tusk.textFile(work.resolve("counted").toString()).collect());
             System.out.println("dataset bytes read from files: " + (fileBytesRead() - before));
@@ -75,6 +93,8 @@ class DatasetsAndJobsIT
         String log = Files.readString(work.resolve("log.txt"), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(log).isZero();
         assertThat(log).contains("job records from memory: 5000");
+        assertThat(log).contains("sequence job records from memory: 3000");
+        assertThat(Files.readAllLines(work.resolve("pairs-counted").resolve("part-r-00000"))).containsExactly("0\t600", "1\t600", "2\t600", "3\t600", "4\t600");
         long written = Files.size(work.resolve("counted").resolve("part-r-00000")) + Files.size(work.resolve("counted").resolve("part-r-00001"));
         long readFromFiles = Long.parseLong(log.replaceAll("(?s).*dataset bytes read from files: (\\d+).*", "$1"));
         assertThat(readFromFiles).as("the job's output read from memory (%s bytes written)", written).isLessThan(written / 2);

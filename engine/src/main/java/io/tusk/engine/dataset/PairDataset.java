@@ -56,6 +56,28 @@ public final class PairDataset<K, V>
         return new PairDataset<>(pairs.tusk(), pairs.node());
     }
 
+    /**
+     * Writes the pairs into Hadoop SequenceFiles {@code part-NNNNN} under {@code path}, keys and values
+     * serialized as {@code keyClass} and {@code valueClass} (Writables, or what
+     * {@code io.serializations} serializes), uncompressed; the files are kept in memory for the jobs
+     * and datasets that read them next.
+     */
+    public void saveAsSequenceFile(String path, Class<? super K> keyClass, Class<? super V> valueClass)
+    {
+        saveAsSequenceFile(path, keyClass, valueClass, null);
+    }
+
+    /**
+     * As {@link #saveAsSequenceFile(String, Class, Class)}, block-compressed with {@code codec}, a
+     * Hadoop {@code CompressionCodec} class name such as {@code org.apache.hadoop.io.compress.GzipCodec}
+     * (null: uncompressed). Compressed files are not kept in memory.
+     */
+    public void saveAsSequenceFile(String path, Class<? super K> keyClass, Class<? super V> valueClass, String codec)
+    {
+        requireNonNull(path, "path is null");
+        write(tusk().fileFormats().sequenceOutput(path, keyClass, valueClass, codec, tusk().config().properties()), "saveAsSequenceFile " + path);
+    }
+
     @Override
     public PairDataset<K, V> filter(FilterFunction<? super Pair<K, V>> function)
     {

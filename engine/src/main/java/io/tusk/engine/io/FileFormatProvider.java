@@ -21,4 +21,17 @@ public interface FileFormatProvider
 
     /** Writes records as lines ({@code toString()}) into {@code part-NNNNN} files under {@code path}. */
     OutputJob textOutput(String path, Map<String, String> settings);
+
+    /**
+     * Key-value pairs ({@code Pair}s of fresh objects) of the Hadoop SequenceFiles at {@code path},
+     * whose key and value classes must be {@code keyClass} and {@code valueClass} or subclasses.
+     */
+    Source sequenceFile(String path, Class<?> keyClass, Class<?> valueClass, int minPartitions, Map<String, String> settings);
+
+    /**
+     * Writes {@code Pair}s into Hadoop SequenceFiles {@code part-NNNNN} under {@code path}.
+     *
+     * @param codec a Hadoop {@code CompressionCodec} class name for block compression, or null
+     */
+    OutputJob sequenceOutput(String path, Class<?> keyClass, Class<?> valueClass, String codec, Map<String, String> settings);
 }
