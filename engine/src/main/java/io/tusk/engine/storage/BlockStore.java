@@ -61,6 +61,8 @@ public final class BlockStore
     private final LinkedHashMap<Object, Block> blocks = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<BlockId, StorageLevel> levels = new java.util.HashMap<>();
     private long evictions;
+    /** Bytes being written or waiting for their job's commit: memory that is given up before shuffle spills. */
+    private final java.util.Set<PagedBytes> unstored = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BlockStore(MemoryManager memoryManager, SpillDirectory directory, Serde serde)
     {
@@ -156,10 +158,22 @@ public final class BlockStore
         removed.forEach(this::free);
     }
 
-    /** Empty bytes to fill and then {@link #putNamed store}, their memory accounted to this store. */
+    /**
+     * Empty bytes to fill and then {@link #putNamed store}, their memory accounted to this store.
+     * Until they are stored they come last: when another consumer needs memory that evicting blocks
+     * does not free, they are abandoned.
+     */
     public PagedBytes newBytes()
     {
-        return new PagedBytes(this);
+        PagedBytes bytes = new PagedBytes(this);
+        unstored.add(bytes);
+        return bytes;
+    }
+
+    /** Bytes released or stored are no longer abandoned for memory. */
+    void forget(PagedBytes bytes)
+    {
+        unstored.remove(bytes);
     }
 
     /**
@@ -192,6 +206,7 @@ public final class BlockStore
             removeNamed(name);
             return;
         }
+        unstored.remove(bytes);
         Block previous;
         synchronized (this) {
             previous = blocks.put(new NameKey(name), new NamedBlock(bytes, attachment));
@@ -241,7 +256,19 @@ public final class BlockStore
     @Override
     public long spill(long bytes)
     {
-        return evict(bytes, -1);
+        long freed = evict(bytes, -1);
+        if (freed < bytes) {
+            // outside the store's lock: an abandoned writer may be waiting for it while it holds its bytes' lock
+            List<PagedBytes> writing = new ArrayList<>(unstored);
+            writing.sort(java.util.Comparator.comparingLong(PagedBytes::memoryBytes).reversed());
+            for (PagedBytes pending : writing) {
+                if (freed >= bytes) {
+                    break;
+                }
+                freed += pending.abandon();
+            }
+        }
+        return freed;
     }
 
     /**

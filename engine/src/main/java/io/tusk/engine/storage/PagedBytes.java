@@ -9,8 +9,9 @@ import static io.tusk.engine.TuskException.checkArgument;
  * Bytes written once, in pages, under the block store's memory accounting: each new page is granted
  * by {@link BlockStore#reserveBytes} (free memory, or memory of least recently used blocks), and a
  * refused page ends the writing: {@link #append} returns false from then on and the bytes are
- * released. Pages grow from 4 KiB to 1 MiB, so a small file costs little. Written by one thread;
- * once stored in the block store it is read-only and may be read by many threads.
+ * released. Pages grow from 4 KiB to 1 MiB, so a small file costs little. Until they are stored,
+ * the store may {@link #abandon} them when another consumer needs memory. Written by one thread;
+ * once stored in the block store they are read-only and may be read by many threads.
  */
 public final class PagedBytes
 {
@@ -22,9 +23,10 @@ public final class PagedBytes
     /** Start offset of each page. */
     private final List<Long> starts = new ArrayList<>();
     private long length;
-    private long memoryBytes;
-    private boolean refused;
-    private boolean released;
+    // guarded by this where they change; read without the lock on the writer's path
+    private volatile long memoryBytes;
+    private volatile boolean refused;
+    private volatile boolean released;
 
     PagedBytes(BlockStore store)
     {
@@ -44,12 +46,14 @@ public final class PagedBytes
             int used = page == null ? 0 : (int) (length - starts.get(starts.size() - 1));
             if (page == null || used == page.length) {
                 int size = page == null ? FIRST_PAGE : Math.min(MAX_PAGE, page.length * 2);
-                if (!store.reserveBytes(size)) {
-                    refused = true;
-                    release();
-                    return false;
+                synchronized (this) {
+                    if (released || !store.reserveBytes(size)) {
+                        refused = true;
+                        release();
+                        return false;
+                    }
+                    memoryBytes += size;
                 }
-                memoryBytes += size;
                 page = new byte[size];
                 pages.add(page);
                 starts.add(length);
@@ -130,7 +134,23 @@ public final class PagedBytes
         if (!released) {
             released = true;
             store.releaseBytes(memoryBytes);
+            store.forget(this);
         }
+    }
+
+    /**
+     * Gives up bytes not stored yet because another consumer needs their memory: the writer's next
+     * append fails and what was written is gone. Returns the memory freed.
+     */
+    synchronized long abandon()
+    {
+        if (released) {
+            return 0;
+        }
+        long freed = memoryBytes;
+        refused = true;
+        release();
+        return freed;
     }
 
     @Override

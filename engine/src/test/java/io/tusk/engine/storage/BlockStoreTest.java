@@ -41,6 +41,36 @@ class BlockStoreTest
         directory.close();
     }
 
+    /** A consumer that asks for memory as shuffle does. */
+    private static final io.tusk.engine.memory.MemoryConsumer SHUFFLE = () -> "shuffle";
+
+    @Test
+    void namedBytesTakeOnlyFreeMemoryAndGiveWayToOtherConsumers()
+    {
+        byte[] chunk = new byte[100_000];
+        PagedBytes kept = store.newBytes();
+        for (int i = 0; i < 3; i++) {
+            assertThat(kept.append(chunk, 0, chunk.length)).isTrue();
+        }
+        store.putNamed("kept", kept, "file");
+        PagedBytes writing = store.newBytes();
+        assertThat(writing.append(chunk, 0, chunk.length)).isTrue();
+        assertThat(store.getNamed("kept")).isPresent();
+
+        // shuffle needs nearly all the budget: stored bytes are evicted first, then the unstored given up
+        assertThat(memory.tryAcquire(SHUFFLE, 1_000_000)).isTrue();
+        assertThat(store.getNamed("kept")).isEmpty();
+        assertThat(writing.refused()).as("the capture being written was given up").isTrue();
+        assertThat(writing.append(chunk, 0, 10)).isFalse();
+        assertThat(memory.usedBy(store)).isZero();
+
+        // with shuffle holding the memory, new bytes do not take it
+        PagedBytes refused = store.newBytes();
+        assertThat(refused.append(chunk, 0, chunk.length)).isFalse();
+        assertThat(memory.usedBy(store)).isZero();
+        memory.release(SHUFFLE, 1_000_000);
+    }
+
     @Test
     void cachedBlockIsComputedOnce()
     {
