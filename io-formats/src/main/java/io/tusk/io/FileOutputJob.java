@@ -22,7 +22,7 @@ import java.util.UUID;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Writes records into {@code part-NNNNN} files (in the format of the subclass) with a two-level
+ * Writes records into {@code part-NNNNN} files (in the format and with the extension of the subclass) with a two-level
  * commit, as Hadoop's {@code FileOutputCommitter} (algorithm 1) does: an attempt writes under
  * {@code _temporary/0/_temporary/<attempt>/}, task commit renames that to
  * {@code _temporary/0/<task>/}, job commit moves the committed files into the output directory and
@@ -55,6 +55,12 @@ public abstract class FileOutputJob
 
     /** How the committed files can be kept in memory ({@link CachedFile}'s formats), or null if they cannot. */
     protected abstract String keptFormat();
+
+    /** What the files' names end with after {@code part-NNNNN}. */
+    protected String extension()
+    {
+        return "";
+    }
 
     /** A writer of records into {@code out}, the attempt's file; closing it closes {@code out}. */
     protected abstract RecordWriter open(org.apache.hadoop.fs.FSDataOutputStream out)
@@ -136,7 +142,7 @@ public abstract class FileOutputJob
             throws IOException
     {
         FileSystem fs = fileSystem();
-        String fileName = String.format("part-%05d", attemptId.partition());
+        String fileName = String.format("part-%05d", attemptId.partition()) + extension();
         Path attemptDirectory = new Path(new Path(jobAttemptDirectory(), TEMPORARY), "attempt_" + attemptId);
         Path taskDirectory = new Path(jobAttemptDirectory(), String.format("task_%05d", attemptId.partition()));
         Path file = new Path(attemptDirectory, fileName);

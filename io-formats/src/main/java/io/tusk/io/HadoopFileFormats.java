@@ -33,4 +33,16 @@ public final class HadoopFileFormats
     {
         return new SequenceOutputJob(path, keyClass, valueClass, codec, settings);
     }
+
+    @Override
+    public Source avroFile(String path, String readerSchema, Class<?> recordClass, int minPartitions, Map<String, String> settings)
+    {
+        return new AvroFileSource(path, FileSplitter.split(path, minPartitions, HadoopConfigurations.from(settings)), readerSchema, recordClass, settings);
+    }
+
+    @Override
+    public OutputJob avroOutput(String path, String schema, String codec, Map<String, String> settings)
+    {
+        return new AvroOutputJob(path, schema, codec, settings);
+    }
 }

@@ -3,9 +3,7 @@ package io.tusk.io;
 import io.tusk.engine.ErrorCode;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.dataset.Pair;
-import io.tusk.engine.plan.Source;
 import io.tusk.engine.storage.BlockStore;
-import io.tusk.engine.task.TaskContext;
 import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.MemoryInputStream;
 import io.tusk.io.cache.OutputCache;
@@ -34,53 +32,27 @@ import static java.util.Objects.requireNonNull;
  * in memory as a SequenceFile by the job that wrote it, unchanged since, is read from memory.
  */
 public final class SequenceFileSource
-        implements Source
+        extends FileSource
 {
-    private final String path;
-    private final List<FileSplit> splits;
     private final Class<?> keyClass;
     private final Class<?> valueClass;
-    private final Map<String, String> settings;
 
     public SequenceFileSource(String path, List<FileSplit> splits, Class<?> keyClass, Class<?> valueClass, Map<String, String> settings)
     {
-        this.path = requireNonNull(path, "path is null");
-        this.splits = List.copyOf(splits);
+        super("sequenceFile", path, splits, settings);
         this.keyClass = requireNonNull(keyClass, "keyClass is null");
         this.valueClass = requireNonNull(valueClass, "valueClass is null");
-        this.settings = Map.copyOf(settings);
     }
 
     @Override
-    public int partitions()
-    {
-        return splits.size();
-    }
-
-    @Override
-    public Iterator<?> read(int partition, TaskContext context)
+    protected Iterator<?> open(FileSplit split, Configuration conf, BlockStore store)
             throws IOException
     {
-        boolean cache = Boolean.parseBoolean(settings.getOrDefault(OutputCache.ENABLED, "true"));
-        Records records = new Records(splits.get(partition), HadoopConfigurations.from(settings), cache ? context.env().blockStore() : null);
-        context.closeOnCompletion(records::close);
-        return records;
-    }
-
-    @Override
-    public List<String> preferredHosts(int partition)
-    {
-        return splits.get(partition).hosts();
-    }
-
-    @Override
-    public String describe()
-    {
-        return "sequenceFile " + path + " (" + splits.size() + " splits)";
+        return new Records(split, conf, store);
     }
 
     private final class Records
-            implements Iterator<Pair<Object, Object>>
+            implements Iterator<Pair<Object, Object>>, AutoCloseable
     {
         private final SequenceFile.Reader in;
         private final long end;
@@ -146,7 +118,8 @@ public final class SequenceFileSource
             return record;
         }
 
-        void close()
+        @Override
+        public void close()
         {
             if (more) {
                 more = false;

@@ -1,8 +1,6 @@
 package io.tusk.io;
 
-import io.tusk.engine.plan.Source;
 import io.tusk.engine.storage.BlockStore;
-import io.tusk.engine.task.TaskContext;
 import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.MemoryInputStream;
 import io.tusk.io.cache.OutputCache;
@@ -24,8 +22,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * Lines of text files, one partition per {@link FileSplit}, read with Hadoop's line semantics: a
  * split that does not start a file skips its first (partial) line, and every split reads past its
@@ -34,50 +30,18 @@ import static java.util.Objects.requireNonNull;
  * since, is read from memory.
  */
 public final class TextFileSource
-        implements Source
+        extends FileSource
 {
-    private final String path;
-    private final List<FileSplit> splits;
-    private final Map<String, String> settings;
-
     public TextFileSource(String path, List<FileSplit> splits, Map<String, String> settings)
     {
-        this.path = requireNonNull(path, "path is null");
-        this.splits = List.copyOf(splits);
-        this.settings = Map.copyOf(settings);
-    }
-
-    public List<FileSplit> splits()
-    {
-        return splits;
+        super("textFile", path, splits, settings);
     }
 
     @Override
-    public int partitions()
-    {
-        return splits.size();
-    }
-
-    @Override
-    public Iterator<?> read(int partition, TaskContext context)
+    protected Iterator<?> open(FileSplit split, Configuration conf, BlockStore store)
             throws IOException
     {
-        boolean cache = Boolean.parseBoolean(settings.getOrDefault(OutputCache.ENABLED, "true"));
-        LineIterator lines = new LineIterator(splits.get(partition), HadoopConfigurations.from(settings), cache ? context.env().blockStore() : null);
-        context.closeOnCompletion(lines);
-        return lines;
-    }
-
-    @Override
-    public List<String> preferredHosts(int partition)
-    {
-        return splits.get(partition).hosts();
-    }
-
-    @Override
-    public String describe()
-    {
-        return "textFile " + path + " (" + splits.size() + " splits)";
+        return new LineIterator(split, conf, store);
     }
 
     private static final class LineIterator

@@ -3,7 +3,6 @@ package io.tusk.io;
 import io.tusk.engine.Tusk;
 import io.tusk.engine.TuskConfig;
 import io.tusk.io.cache.OutputCache;
-import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,17 +42,6 @@ class KeptOutputsIT
         tusk.close();
     }
 
-    /** Bytes read from local files by every thread so far. */
-    private static long fileBytesRead()
-    {
-        long total = 0;
-        for (FileSystem.Statistics statistics : FileSystem.getAllStatistics()) {
-            if (statistics.getScheme().equals("file")) {
-                total += statistics.getBytesRead();
-            }
-        }
-        return total;
-    }
 
     @Test
     void savedTextIsReadFromMemoryUntilItChanges()
@@ -68,11 +56,11 @@ class KeptOutputsIT
         }
         assertThat(tusk.blockStore().hasNamed()).as("the saved files are kept").isTrue();
 
-        long before = fileBytesRead();
+        long before = LocalReads.bytesRead();
         var dataset = tusk.textFile(output.toString());
         assertThat(dataset.numPartitions()).as("splits of parts of files").isGreaterThan(3);
         assertThat(dataset.collect()).containsExactlyElementsOf(lines);
-        assertThat(fileBytesRead() - before).as("bytes read from the files").isLessThan(size / 10);
+        assertThat(LocalReads.bytesRead() - before).as("bytes read from the files").isLessThan(size / 10);
 
         // the same length, other bytes: read from the file
         String first = Files.readString(output.resolve("part-00000"));
@@ -94,20 +82,20 @@ class KeptOutputsIT
         io.tusk.engine.dataset.PairDataset.of(tusk.parallelize(pairs, 3)).saveAsSequenceFile(plain.toString(), org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class);
         long size = Files.size(plain.resolve("part-00000")) + Files.size(plain.resolve("part-00001")) + Files.size(plain.resolve("part-00002"));
 
-        long before = fileBytesRead();
+        long before = LocalReads.bytesRead();
         var read = tusk.sequenceFile(plain.toString(), org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class);
         assertThat(read.numPartitions()).as("splits of parts of files").isGreaterThan(3);
         assertThat(read.collect()).containsExactlyElementsOf(pairs);
-        assertThat(fileBytesRead() - before).as("bytes read from the files").isLessThan(size / 10);
+        assertThat(LocalReads.bytesRead() - before).as("bytes read from the files").isLessThan(size / 10);
 
         // compressed: written and read back, but from the files
         Path compressed = temp.resolve("compressed");
         io.tusk.engine.dataset.PairDataset.of(tusk.parallelize(pairs, 2)).saveAsSequenceFile(compressed.toString(), org.apache.hadoop.io.Text.class,
                 org.apache.hadoop.io.IntWritable.class, org.apache.hadoop.io.compress.DefaultCodec.class.getName());
-        before = fileBytesRead();
+        before = LocalReads.bytesRead();
         assertThat(new java.util.ArrayList<Object>(tusk.sequenceFile(compressed.toString(), org.apache.hadoop.io.Writable.class, org.apache.hadoop.io.Writable.class).collect()))
                 .as("read as Writables").containsExactlyElementsOf(pairs);
-        assertThat(fileBytesRead() - before).as("compressed files are read from disk").isGreaterThan(Files.size(compressed.resolve("part-00000")));
+        assertThat(LocalReads.bytesRead() - before).as("compressed files are read from disk").isGreaterThan(Files.size(compressed.resolve("part-00000")));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> tusk.sequenceFile(plain.toString(), org.apache.hadoop.io.LongWritable.class, org.apache.hadoop.io.IntWritable.class).count())
                 .hasStackTraceContaining("holds org.apache.hadoop.io.Text and org.apache.hadoop.io.IntWritable, not org.apache.hadoop.io.LongWritable");

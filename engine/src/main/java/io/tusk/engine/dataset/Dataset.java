@@ -295,6 +295,25 @@ public class Dataset<T>
         write(output, "saveAsTextFile " + path);
     }
 
+    /**
+     * Writes Avro records (generic or specific, of {@code schema}, Avro's JSON such as
+     * {@code schema.toString()}) into Avro container files {@code part-NNNNN.avro} in the directory
+     * {@code path}, then {@code _SUCCESS}; uncompressed. The files are kept in memory for the jobs
+     * and datasets that read them next.
+     */
+    public void saveAsAvroFile(String path, String schema)
+    {
+        saveAsAvroFile(path, schema, null);
+    }
+
+    /** As {@link #saveAsAvroFile(String, String)}, compressed with Avro's {@code codec} ({@code deflate}, {@code snappy}…; null: none). */
+    public void saveAsAvroFile(String path, String schema, String codec)
+    {
+        requireNonNull(path, "path is null");
+        requireNonNull(schema, "schema is null");
+        write(tusk.fileFormats().avroOutput(path, schema, codec, tusk.config().properties()), "saveAsAvroFile " + path);
+    }
+
     /** Writes this dataset through {@code output}'s commit protocol. */
     public void write(OutputJob output, String description)
     {

@@ -34,4 +34,19 @@ public interface FileFormatProvider
      * @param codec a Hadoop {@code CompressionCodec} class name for block compression, or null
      */
     OutputJob sequenceOutput(String path, Class<?> keyClass, Class<?> valueClass, String codec, Map<String, String> settings);
+
+    /**
+     * Records of the Avro container files at {@code path}: instances of {@code recordClass} (a
+     * generated specific record class) when it is not null, else generic records in
+     * {@code readerSchema} (Avro's JSON; null: each file's own schema).
+     */
+    Source avroFile(String path, String readerSchema, Class<?> recordClass, int minPartitions, Map<String, String> settings);
+
+    /**
+     * Writes Avro records (generic or specific) of {@code schema} (Avro's JSON) into Avro container
+     * files {@code part-NNNNN.avro} under {@code path}.
+     *
+     * @param codec an Avro codec name ({@code deflate}, {@code snappy}, {@code zstandard}…), or null for none
+     */
+    OutputJob avroOutput(String path, String schema, String codec, Map<String, String> settings);
 }

@@ -13,6 +13,7 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,7 +41,8 @@ public final class KryoSerde
 
     /**
      * @param classLoader loads the classes named in serialized data
-     * @param serializers serializers for classes that must not be serialized field by field
+     * @param serializers serializers for classes that must not be serialized field by field, beside
+     * those of every {@link SerializerProvider}
      */
     public KryoSerde(ClassLoader classLoader, Map<Class<?>, Serializer<?>> serializers)
     {
@@ -56,6 +58,9 @@ public final class KryoSerde
         this.classIds = requireNonNull(classIds, "classIds is null");
         this.classLoader = requireNonNull(classLoader, "classLoader is null");
         this.serializers = new LinkedHashMap<>(requireNonNull(serializers, "serializers is null"));
+        for (SerializerProvider provider : ServiceLoader.load(SerializerProvider.class, KryoSerde.class.getClassLoader())) {
+            provider.serializers().forEach(this.serializers::putIfAbsent);
+        }
         this.pool = new Pool<>(true, false, 64)
         {
             @Override

@@ -17,6 +17,8 @@ public record CachedFile(FileVersion version, String format, PagedBytes bytes)
     public static final String TEXT = "text";
     /** Records written by Hadoop's {@code SequenceFileOutputFormat} (either API), uncompressed. */
     public static final String SEQUENCE = "sequence";
+    /** An Avro container file written by a dataset's {@code saveAsAvroFile} (any codec: the copy holds the file's bytes). */
+    public static final String AVRO = "avro";
 
     public CachedFile
     {
