@@ -425,6 +425,18 @@ public final class Tusk
         backend.unpersist(node.id());
     }
 
+    /**
+     * Ends the write {@code key} (see {@link io.tusk.engine.io.OutputJob.Kept#key()}) on the
+     * executors of other processes: they keep what its attempts committed there if {@code keep},
+     * else drop it. Nothing to do for a null key or in local mode.
+     */
+    public void endWrite(String key, boolean keep)
+    {
+        if (key != null) {
+            backend.endWrite(key, keep);
+        }
+    }
+
     public FileFormatProvider fileFormats()
     {
         return ServiceLoader.load(FileFormatProvider.class, Tusk.class.getClassLoader()).findFirst()

@@ -9,6 +9,7 @@ import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.OutputCache;
 import io.tusk.io.cache.PendingOutputs;
 import io.tusk.engine.task.TaskAttemptId;
+import io.tusk.engine.task.TaskContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -111,22 +112,22 @@ public abstract class FileOutputJob
         if (format == null || !Boolean.parseBoolean(settings.getOrDefault(OutputCache.ENABLED, "true"))) {
             return Kept.NOTHING;
         }
-        FileSystem fs;
         PendingOutputs pending;
         try {
-            fs = fileSystem();
+            FileSystem fs = fileSystem();
             keptKey = "save-" + UUID.randomUUID();
-            pending = PendingOutputs.register(keptKey, store, fs.makeQualified(output()), format);
+            pending = PendingOutputs.register(keptKey, store, fs, fs.makeQualified(output()), format);
         }
         catch (IOException e) {
             return Kept.NOTHING;
         }
+        String key = keptKey;
         return new Kept()
         {
             @Override
             public void keep()
             {
-                pending.keepCommitted(fs);
+                pending.keepCommitted();
             }
 
             @Override
@@ -134,20 +135,28 @@ public abstract class FileOutputJob
             {
                 pending.end();
             }
+
+            @Override
+            public String key()
+            {
+                return key;
+            }
         };
     }
 
     @Override
-    public TaskOutput openTask(TaskAttemptId attemptId)
+    public TaskOutput openTask(TaskContext context)
             throws IOException
     {
+        TaskAttemptId attemptId = context.attemptId();
         FileSystem fs = fileSystem();
         String fileName = String.format("part-%05d", attemptId.partition()) + extension();
         Path attemptDirectory = new Path(new Path(jobAttemptDirectory(), TEMPORARY), "attempt_" + attemptId);
         Path taskDirectory = new Path(jobAttemptDirectory(), String.format("task_%05d", attemptId.partition()));
         Path file = new Path(attemptDirectory, fileName);
         OutputStream out = fs.create(file, false);
-        Optional<PendingOutputs> pending = PendingOutputs.find(keptKey);
+        // the driver's registration, or in an executor's process one of its own
+        Optional<PendingOutputs> pending = PendingOutputs.forTask(keptKey, context.env().blockStore(), fs, fs.makeQualified(output()), keptFormat());
         PagedBytes copy = null;
         if (pending.isPresent()) {
             copy = pending.get().store().newBytes();

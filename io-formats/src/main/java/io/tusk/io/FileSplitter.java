@@ -47,7 +47,10 @@ final class FileSplitter
             for (FileStatus file : files) {
                 Path path = file.getPath();
                 long length = file.getLen();
-                BlockLocation[] blocks = length == 0 ? new BlockLocation[0] : fs.getFileBlockLocations(file, 0, length);
+                java.util.Optional<String> keptOn = io.tusk.io.cache.KeptLocations.hostOf(path.toString(), length, file.getModificationTime());
+                // a file an executor keeps in memory: its splits run there
+                BlockLocation[] blocks = keptOn.isPresent() ? new BlockLocation[] {new BlockLocation(null, new String[] {keptOn.get()}, 0, length)}
+                        : length == 0 ? new BlockLocation[0] : fs.getFileBlockLocations(file, 0, length);
                 CompressionCodec codec = codecs.getCodec(path);
                 if (length == 0 || codec != null) {
                     splits.add(new FileSplit(path.toString(), 0, length, hosts(blocks, 0)));

@@ -442,6 +442,29 @@ class YarnJobsIT
         return result;
     }
 
+    /** The lines of the text files at {@code path}, adding the bytes their tasks' threads read from HDFS while reading them to {@code hdfsBytes}. */
+    private static List<String> readMeasuringHdfs(Tusk tusk, String path, LongAccumulator hdfsBytes)
+    {
+        return tusk.textFile(path).mapPartitions(lines -> {
+            long before = threadBytesReadFromHdfs();
+            List<String> all = new ArrayList<>();
+            lines.forEachRemaining(all::add);
+            hdfsBytes.add(threadBytesReadFromHdfs() - before);
+            return all.iterator();
+        }).collect();
+    }
+
+    private static long threadBytesReadFromHdfs()
+    {
+        long total = 0;
+        for (org.apache.hadoop.fs.FileSystem.Statistics statistics : org.apache.hadoop.fs.FileSystem.getAllStatistics()) {
+            if (statistics.getScheme().equals("hdfs")) {
+                total += statistics.getThreadStatistics().getBytesRead();
+            }
+        }
+        return total;
+    }
+
     /** The lines of every file under {@code directory}, sorted. */
     private static List<String> sortedLines(Path directory)
             throws IOException
@@ -475,6 +498,10 @@ class YarnJobsIT
         conf.setInt(TuskConfig.DEFAULT_PARALLELISM, 6);
         List<String> onYarn;
         long computed;
+        List<String> readBack;
+        long savedFromHdfs;
+        int inputLines;
+        long inputFromHdfs;
         ApplicationReport application;
         try (YarnClient yarn = YarnClient.createYarnClient()) {
             yarn.init(cluster.conf());
@@ -484,6 +511,14 @@ class YarnJobsIT
                 // a path without a scheme: the driver and the executors resolve it against the configuration's fs.defaultFS
                 onYarn = datasetProgram(tusk, input, counter, "/out/dataset-yarn");
                 computed = counter.sum();
+
+                // what the program saved is kept by the executors that wrote it: reading it back reads their memory
+                LongAccumulator savedBytesRead = tusk.longAccumulator("HDFS bytes read of the saved output");
+                readBack = readMeasuringHdfs(tusk, "/out/dataset-yarn", savedBytesRead);
+                savedFromHdfs = savedBytesRead.sum();
+                LongAccumulator inputBytesRead = tusk.longAccumulator("HDFS bytes read of the input");
+                inputLines = readMeasuringHdfs(tusk, input, inputBytesRead).size();
+                inputFromHdfs = inputBytesRead.sum();
             }
             application = yarn.getApplications(java.util.EnumSet.of(org.apache.hadoop.yarn.api.records.YarnApplicationState.FINISHED)).stream()
                     .filter(report -> report.getName().equals("dataset program"))
@@ -496,6 +531,14 @@ class YarnJobsIT
         long distinct = Long.parseLong(local.get(0).substring("distinct ".length()));
         // each partition of the cached counts is computed once by count(); join reads it from the executor that cached it
         assertThat(computed).as("cached partitions computed again by the join").isLessThan(2 * distinct).isGreaterThanOrEqualTo(distinct);
+        assertThat(readBack.stream().sorted().toList()).isEqualTo(sortedLines(new Path("/out/dataset-yarn")));
+        assertThat(savedFromHdfs).as("bytes of the saved output read from HDFS: the executors that wrote it keep it").isZero();
+        assertThat(inputLines).isEqualTo(FILES * 8_000);
+        assertThat(inputFromHdfs).as("bytes of the input read from HDFS").isGreaterThan(FILES * 100_000L);
+        assertThat(readBack.stream().sorted().toList()).isEqualTo(sortedLines(new Path("/out/dataset-yarn")));
+        assertThat(savedFromHdfs).as("bytes of the saved output read from HDFS: the executors that wrote it keep it").isZero();
+        assertThat(inputLines).isEqualTo(FILES * 8_000);
+        assertThat(inputFromHdfs).as("bytes of the input read from HDFS").isGreaterThan(FILES * 100_000L);
         assertThat(application.getApplicationType()).isEqualTo("TUSK");
         assertThat(application.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(application.getOriginalTrackingUrl()).as("the driver's status page").startsWith("http://127.0.0.1:");

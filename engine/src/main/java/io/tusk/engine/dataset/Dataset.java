@@ -33,6 +33,8 @@ import static java.util.Objects.requireNonNull;
  */
 public class Dataset<T>
 {
+    private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(Dataset.class);
+
     protected final Tusk tusk;
     protected final DatasetNode node;
 
@@ -323,9 +325,12 @@ public class Dataset<T>
         catch (IOException e) {
             throw new TuskException(ErrorCode.IO_ERROR, "Cannot set up output " + output.describe() + ": " + e.getMessage(), e);
         }
-        try (OutputJob.Kept kept = output.keepInMemory(tusk.blockStore())) {
+        OutputJob.Kept kept = output.keepInMemory(tusk.blockStore());
+        boolean committed = false;
+        boolean endedEverywhere = false;
+        try (kept) {
             tusk.runJob(node, (partition, records, context) -> {
-                OutputJob.TaskOutput taskOutput = output.openTask(context.attemptId());
+                OutputJob.TaskOutput taskOutput = output.openTask(context);
                 try {
                     while (records.hasNext()) {
                         taskOutput.write(records.next());
@@ -339,9 +344,17 @@ public class Dataset<T>
                 return null;
             }, description);
             output.commitJob();
+            committed = true;
             kept.keep();
+            tusk.endWrite(kept.key(), true);
+            endedEverywhere = true;
         }
         catch (IOException | RuntimeException e) {
+            if (committed) {
+                // the output is whole: only keeping it failed
+                LOG.debug("Cannot keep {} in memory", output.describe(), e);
+                return;
+            }
             try {
                 output.abortJob();
             }
@@ -352,6 +365,11 @@ public class Dataset<T>
                 throw tusk;
             }
             throw new TuskException(ErrorCode.IO_ERROR, "Cannot write " + output.describe() + ": " + e.getMessage(), e);
+        }
+        finally {
+            if (!endedEverywhere) {
+                tusk.endWrite(kept.key(), false);
+            }
         }
     }
 

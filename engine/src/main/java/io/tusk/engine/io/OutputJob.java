@@ -1,6 +1,6 @@
 package io.tusk.engine.io;
 
-import io.tusk.engine.task.TaskAttemptId;
+import io.tusk.engine.task.TaskContext;
 
 import java.io.IOException;
 
@@ -15,8 +15,8 @@ public interface OutputJob
     void setupJob()
             throws IOException;
 
-    /** On a task: a writer for this attempt's output. */
-    TaskOutput openTask(TaskAttemptId attemptId)
+    /** On a task: a writer for the output of the attempt {@code context} runs. */
+    TaskOutput openTask(TaskContext context)
             throws IOException;
 
     /** On the driver, after every task committed. */
@@ -34,7 +34,9 @@ public interface OutputJob
      * Called on the driver after {@link #setupJob()}, before any task: arranges for the files this
      * write commits to be kept in {@code store} for the jobs that read them next, where the output
      * supports it. {@link Kept#keep()} after {@link #commitJob()} keeps them; {@link Kept#close()}
-     * when the write has ended releases what was not kept. The default keeps nothing.
+     * when the write has ended releases what was not kept. Tasks that run in other processes
+     * (executors) keep what they commit there under {@link Kept#key()}, when the driver tells them
+     * to ({@code Backend.endWrite}). The default keeps nothing.
      */
     default Kept keepInMemory(io.tusk.engine.storage.BlockStore store)
     {
@@ -53,6 +55,12 @@ public interface OutputJob
             @Override
             public void close() {}
         };
+
+        /** The key under which executors hold what this write's attempts committed there, or null if nothing is kept. */
+        default String key()
+        {
+            return null;
+        }
 
         /** After job commit: keeps the committed files' captured bytes. */
         void keep();

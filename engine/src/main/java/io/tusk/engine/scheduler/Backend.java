@@ -30,6 +30,13 @@ public interface Backend
     /** Drops the cached partitions of dataset {@code datasetId} that executors other than the driver's own hold. */
     default void unpersist(int datasetId) {}
 
+    /**
+     * Ends the write {@code key} on executors other than the driver's own: {@code keep} keeps the
+     * output files its attempts committed there in their block stores (waiting, bounded, until
+     * they have), else they drop them. Backends without such executors ignore it.
+     */
+    default void endWrite(String key, boolean keep) {}
+
     /** Stops accepting attempts and waits (bounded) for running ones. */
     @Override
     void close();

@@ -31,28 +31,29 @@ public final class OutputCache
     private OutputCache() {}
 
     /**
-     * Keeps {@code bytes} as the contents of the committed {@code file}; returns whether they were
-     * kept. Releases the bytes when they are not.
+     * Keeps {@code bytes} as the contents of the committed {@code file}; returns the version kept,
+     * or empty when they were not kept (and so released).
      */
-    public static boolean keep(BlockStore store, FileSystem fs, Path file, String format, PagedBytes bytes)
+    public static Optional<FileVersion> keep(BlockStore store, FileSystem fs, Path file, String format, PagedBytes bytes)
     {
         try {
             if (bytes.refused()) {
-                return false;
+                bytes.release();
+                return Optional.empty();
             }
             Optional<FileVersion> version = FileVersion.of(fs, file);
             if (version.isEmpty() || version.get().length() != bytes.length()) {
                 LOG.debug("Not keeping {}: {} bytes captured, file is {}", file, bytes.length(), version.map(v -> v.length() + " bytes").orElse("missing"));
                 bytes.release();
-                return false;
+                return Optional.empty();
             }
             store.putNamed(version.get().uri(), bytes, new CachedFile(version.get(), format, bytes));
-            return true;
+            return version;
         }
         catch (IOException | RuntimeException e) {
             LOG.debug("Not keeping {}", file, e);
             bytes.release();
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -66,12 +66,12 @@ public final class JobOutputs
             return Optional.empty();
         }
         try {
-            output = output.getFileSystem(conf).makeQualified(output);
+            org.apache.hadoop.fs.FileSystem fs = output.getFileSystem(conf);
+            return Optional.of(PendingOutputs.register(jobId, store, fs, fs.makeQualified(output), format));
         }
         catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.of(PendingOutputs.register(jobId, store, output, format));
     }
 
     /** The registration of the job whose task runs with {@code conf}, if its output is kept. */

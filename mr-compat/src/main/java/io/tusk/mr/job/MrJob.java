@@ -290,7 +290,7 @@ public final class MrJob
             runTasks();
             committer.commitJob(jobContext);
             if (outputs != null) {
-                outputs.keepCommitted(org.apache.hadoop.mapred.FileOutputFormat.getOutputPath(conf).getFileSystem(conf));
+                outputs.keepCommitted();
             }
             finish(JobStatus.State.SUCCEEDED, "");
         }

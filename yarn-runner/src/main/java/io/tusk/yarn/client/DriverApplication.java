@@ -234,6 +234,12 @@ final class DriverApplication
     }
 
     @Override
+    public void endWrite(String key, boolean keep)
+    {
+        backend.endWrite(key, keep);
+    }
+
+    @Override
     public void close()
     {
         try {

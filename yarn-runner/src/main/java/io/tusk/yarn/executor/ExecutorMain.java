@@ -15,6 +15,8 @@ import io.tusk.engine.shuffle.SpillDirectory;
 import io.tusk.engine.storage.BlockStore;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskAttemptId;
+import io.tusk.io.cache.FileVersion;
+import io.tusk.io.cache.PendingOutputs;
 import io.tusk.mr.job.JobClassLoaders;
 import io.tusk.yarn.YarnSettings;
 import io.tusk.yarn.net.AppSecret;
@@ -258,6 +260,7 @@ public final class ExecutorMain
                 case ControlProtocol.CANCEL_JOB -> cancel(in.readInt());
                 case ControlProtocol.REPLY -> master.replied();
                 case ControlProtocol.UNPERSIST -> blockStore.removeDataset(in.readInt());
+                case ControlProtocol.END_WRITE -> endWrite(in.readInt(), in.readUTF(), in.readBoolean());
                 case ControlProtocol.SHUTDOWN -> {
                     LOG.info("The master stops this executor: {}", in.readUTF());
                     master.closed("the master stops this executor");
@@ -306,6 +309,32 @@ public final class ExecutorMain
         thread.setDaemon(true);
         thread.setContextClassLoader(jobClassLoader);
         running.put(thread, attempt);
+        thread.start();
+    }
+
+    /**
+     * Keeps (or drops) the files the attempts of the write {@code key} committed here, off the
+     * control thread (keeping asks the file system for each file's version), and tells the master
+     * which were kept when it asks ({@code request} not 0).
+     */
+    private void endWrite(int request, String key, boolean keep)
+    {
+        Thread thread = new Thread(() -> {
+            List<FileVersion> kept = PendingOutputs.endHere(key, keep);
+            if (request != 0) {
+                try {
+                    send(out -> {
+                        out.writeByte(ControlProtocol.WRITE_ENDED);
+                        out.writeInt(request);
+                        ControlProtocol.writeFileVersions(out, kept);
+                    });
+                }
+                catch (IOException e) {
+                    LOG.warn("Cannot tell the master which files of {} are kept here", key, e);
+                }
+            }
+        }, "tusk-end-write " + key);
+        thread.setDaemon(true);
         thread.start();
     }
 

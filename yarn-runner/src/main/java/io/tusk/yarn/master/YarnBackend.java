@@ -56,6 +56,7 @@ public final class YarnBackend
     private static final Logger LOG = LogManager.getLogger(YarnBackend.class);
     private static final long HEARTBEAT_TIMEOUT_MILLIS = 60_000;
     private static final long SHUTDOWN_SEND_MILLIS = 2_000;
+    private static final long END_WRITE_WAIT_MILLIS = 10_000;
 
     private final AppSecret secret;
     private final ServerSocket server;
@@ -73,6 +74,9 @@ public final class YarnBackend
     // guarded by this
     private final Map<String, Connection> executors = new LinkedHashMap<>();
     private final Map<TaskAttemptId, Launched> launched = new HashMap<>();
+    /** Writes whose end the executors are asked to report, by request id. */
+    private final Map<Integer, EndingWrite> endingWrites = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger nextWriteRequest = new java.util.concurrent.atomic.AtomicInteger();
     private long idleSince;
     private volatile boolean closed;
     private volatile String aborted;
@@ -250,6 +254,101 @@ public final class YarnBackend
     }
 
     @Override
+    public void endWrite(String key, boolean keep)
+    {
+        List<Connection> all;
+        synchronized (this) {
+            all = new ArrayList<>(executors.values());
+        }
+        if (all.isEmpty()) {
+            return;
+        }
+        int request = keep ? nextWriteRequest.incrementAndGet() : 0;
+        EndingWrite ending = new EndingWrite(all);
+        if (keep) {
+            endingWrites.put(request, ending);
+        }
+        for (Connection executor : all) {
+            executor.send(out -> {
+                out.writeByte(ControlProtocol.END_WRITE);
+                out.writeInt(request);
+                out.writeUTF(key);
+                out.writeBoolean(keep);
+            });
+        }
+        if (!keep) {
+            return;
+        }
+        try {
+            if (!ending.await(END_WRITE_WAIT_MILLIS)) {
+                LOG.warn("Executors did not say within {} ms which output files of {} they keep; their splits are placed as any", END_WRITE_WAIT_MILLIS, key);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            endingWrites.remove(request);
+        }
+        ending.log(key);
+    }
+
+    /** A write whose end executors report: which files each keeps, and who has not answered yet. */
+    private static final class EndingWrite
+    {
+        // guarded by this
+        private final java.util.Set<String> waiting = new java.util.HashSet<>();
+        private int files;
+        private long bytes;
+        private int executors;
+
+        EndingWrite(List<Connection> asked)
+        {
+            asked.forEach(executor -> waiting.add(executor.location));
+        }
+
+        synchronized void reported(Connection executor, List<io.tusk.io.cache.FileVersion> kept)
+        {
+            io.tusk.io.cache.KeptLocations.kept(executor.host, kept);
+            if (!kept.isEmpty()) {
+                files += kept.size();
+                bytes += kept.stream().mapToLong(io.tusk.io.cache.FileVersion::length).sum();
+                executors++;
+            }
+            gone(executor.location);
+        }
+
+        synchronized void gone(String location)
+        {
+            if (waiting.remove(location) && waiting.isEmpty()) {
+                notifyAll();
+            }
+        }
+
+        synchronized boolean await(long millis)
+                throws InterruptedException
+        {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!waiting.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+
+        synchronized void log(String key)
+        {
+            if (files > 0) {
+                LogManager.getLogger(io.tusk.io.cache.OutputCache.LOG_NAME)
+                        .info("Kept {} output files of {} in memory on {} executors ({} bytes) for the jobs that read them next", files, key, executors, bytes);
+            }
+        }
+    }
+
+    @Override
     public void onExecutorLost(Consumer<String> listener)
     {
         lostListeners.add(requireNonNull(listener, "listener is null"));
@@ -339,6 +438,17 @@ public final class YarnBackend
                             attempt.listener().succeeded(id, placement(attempt), result);
                         }
                     }
+                    case ControlProtocol.WRITE_ENDED -> {
+                        int request = in.readInt();
+                        List<io.tusk.io.cache.FileVersion> kept = ControlProtocol.readFileVersions(in);
+                        EndingWrite ending = endingWrites.get(request);
+                        if (ending != null) {
+                            ending.reported(executor, kept);
+                        }
+                        else {
+                            io.tusk.io.cache.KeptLocations.kept(executor.host, kept);
+                        }
+                    }
                     case ControlProtocol.FAILED -> {
                         TaskAttemptId id = ControlProtocol.readAttemptId(in);
                         Throwable failure = Failures.read(in, failureClasses.get());
@@ -402,6 +512,7 @@ public final class YarnBackend
             notifyAll();
         }
         executor.close();
+        endingWrites.values().forEach(ending -> ending.gone(executor.location));
         if (!closed) {
             LOG.warn("Executor {} on {} is lost ({}); {} running attempts run again elsewhere", executor.location, executor.host, reason, orphans.size());
         }

@@ -3,6 +3,7 @@ package io.tusk.yarn.net;
 import io.tusk.engine.scheduler.TaskLaunch;
 import io.tusk.engine.storage.StorageLevel;
 import io.tusk.engine.task.TaskAttemptId;
+import io.tusk.io.cache.FileVersion;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -40,6 +41,10 @@ public final class ControlProtocol
     public static final byte REPLY = 9;
     /** master to executor: drop the cached partitions of a dataset (its id) */
     public static final byte UNPERSIST = 10;
+    /** master to executor: request id (0: no answer), write key, keep (boolean): end a write, keeping or dropping what its attempts committed there */
+    public static final byte END_WRITE = 11;
+    /** executor to master: request id, the versions of the files it kept (see {@link #writeFileVersions}) */
+    public static final byte WRITE_ENDED = 12;
 
     /** Request: the application's number of a class; payload its name, reply the number (4 bytes). */
     public static final byte CLASS_ID = 1;
@@ -65,6 +70,32 @@ public final class ControlProtocol
             throws IOException
     {
         return new Registration(in.readUTF(), in.readUTF(), in.readInt());
+    }
+
+    public static void writeFileVersions(DataOutput out, List<FileVersion> versions)
+            throws IOException
+    {
+        out.writeInt(versions.size());
+        for (FileVersion version : versions) {
+            out.writeUTF(version.uri());
+            out.writeLong(version.length());
+            out.writeLong(version.modificationTime());
+            out.writeUTF(version.identity());
+        }
+    }
+
+    public static List<FileVersion> readFileVersions(DataInput in)
+            throws IOException
+    {
+        int count = in.readInt();
+        if (count < 0) {
+            throw new IOException("negative number of files " + count);
+        }
+        List<FileVersion> versions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            versions.add(new FileVersion(in.readUTF(), in.readLong(), in.readLong(), in.readUTF()));
+        }
+        return versions;
     }
 
     public static void writeAttemptId(DataOutput out, TaskAttemptId id)

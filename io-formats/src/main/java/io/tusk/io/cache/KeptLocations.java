@@ -1,0 +1,58 @@
+package io.tusk.io.cache;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * On a driver whose tasks run on executors in other processes: which executor's host keeps which
+ * output file in memory, as the executors reported when the write that made the file ended. Splits
+ * of such a file prefer that host, so that their tasks read memory there. Only a preference: the
+ * task still checks the file's version before it reads the copy. The newest entries are kept, a
+ * bounded number. Thread-safe.
+ */
+public final class KeptLocations
+{
+    private static final int MAX_FILES = 100_000;
+
+    private record Location(String host, FileVersion version) {}
+
+    // guarded by itself
+    private static final Map<String, Location> LOCATIONS = new LinkedHashMap<>(64, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Location> eldest)
+        {
+            return size() > MAX_FILES;
+        }
+    };
+
+    private KeptLocations() {}
+
+    /** The executor on {@code host} keeps these files. */
+    public static void kept(String host, Collection<FileVersion> files)
+    {
+        synchronized (LOCATIONS) {
+            for (FileVersion file : files) {
+                LOCATIONS.put(file.uri(), new Location(host, file));
+            }
+        }
+    }
+
+    /** The host that keeps the file {@code uri} (qualified) of this length and modification time, if one does. */
+    public static Optional<String> hostOf(String uri, long length, long modificationTime)
+    {
+        synchronized (LOCATIONS) {
+            Location location = LOCATIONS.get(uri);
+            if (location == null) {
+                return Optional.empty();
+            }
+            if (location.version().length() != length || location.version().modificationTime() != modificationTime) {
+                LOCATIONS.remove(uri);
+                return Optional.empty();
+            }
+            return Optional.of(location.host());
+        }
+    }
+}
