@@ -158,7 +158,7 @@ abstract class CombinerRunner
                 throws IOException
         {
             org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(conf.getCombinerClass(), conf);
-            RawComparator<?> grouping = conf.getCombinerKeyGroupingComparator();
+            RawComparator<?> grouping = SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator());
             OldApiGroups groups = new OldApiGroups(input, grouping, deserializer(keyClass), deserializer(valueClass), inputRecords);
             OutputCollector<Object, Object> collector = collector(output);
             try {
@@ -191,7 +191,7 @@ abstract class CombinerRunner
             Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
             try {
                 ReduceContextImpl<Object, Object, Object, Object> context = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
-                        null, records, writer, null, reporter, (RawComparator<Object>) conf.getCombinerKeyGroupingComparator(), keyClass, valueClass);
+                        null, records, writer, null, reporter, SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator()), keyClass, valueClass);
                 combiner.run(new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context));
                 inputRecords.increment(records.getValue());
             }

@@ -142,7 +142,7 @@ public final class ReduceTask
         Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
         ReduceContextImpl<Object, Object, Object, Object> reduceContext = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
                 groups, records,
-                writer, committer.committer(), reporter, (RawComparator<Object>) conf.getOutputValueGroupingComparator(),
+                writer, committer.committer(), reporter, SameBytesEqual.wrap(conf.getOutputValueGroupingComparator()),
                 (Class<Object>) conf.getMapOutputKeyClass(), (Class<Object>) conf.getMapOutputValueClass());
         Reducer<Object, Object, Object, Object>.Context reducerContext = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(reduceContext);
         try {
@@ -173,7 +173,7 @@ public final class ReduceTask
         };
         if (accelerated.isPresent()) {
             try {
-                accelerated.get().run(new GroupCountingCursor(input, conf.getOutputValueGroupingComparator(),
+                accelerated.get().run(new GroupCountingCursor(input, SameBytesEqual.wrap(conf.getOutputValueGroupingComparator()),
                         reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS), reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS)), collector, reporter);
             }
             finally {
@@ -182,7 +182,7 @@ public final class ReduceTask
             return;
         }
         SerializationFactory serialization = new SerializationFactory(conf);
-        OldApiGroups groups = new OldApiGroups(input, conf.getOutputValueGroupingComparator(),
+        OldApiGroups groups = new OldApiGroups(input, SameBytesEqual.wrap(conf.getOutputValueGroupingComparator()),
                 serialization.getDeserializer((Class<Object>) conf.getMapOutputKeyClass()),
                 serialization.getDeserializer((Class<Object>) conf.getMapOutputValueClass()),
                 reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS));
