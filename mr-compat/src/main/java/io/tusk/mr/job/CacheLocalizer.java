@@ -17,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -39,7 +41,30 @@ final class CacheLocalizer
     private static final Logger LOG = LogManager.getLogger(CacheLocalizer.class);
     private static final String JOB_JAR = "job.jar";
 
+    /**
+     * The links jobs of this process made in the working directory, by path: jobs that run at the
+     * same time and ship a file of the same name and content share the first one's link, which
+     * stays, with the copy it points to, until the last of them ends.
+     */
+    private static final Map<java.nio.file.Path, SharedLink> SHARED_LINKS = new HashMap<>();
+
+    /** A link and who uses it; guarded by {@link #SHARED_LINKS}. */
+    private static final class SharedLink
+    {
+        final java.nio.file.Path target;
+        /** The directory of the job whose copy the link points to, or null when the target is not a copy (a local job jar). */
+        final java.nio.file.Path owner;
+        int users = 1;
+
+        SharedLink(java.nio.file.Path target, java.nio.file.Path owner)
+        {
+            this.target = target;
+            this.owner = owner;
+        }
+    }
+
     private final java.nio.file.Path jobDirectory;
+    /** Links this job uses (made or shared), each counted once in its {@link SharedLink}. */
     private final List<java.nio.file.Path> links = new ArrayList<>();
     private final List<URL> classpath = new ArrayList<>();
 
@@ -116,7 +141,7 @@ final class CacheLocalizer
                 local = directory.resolve(JOB_JAR);
                 staged.getFileSystem(conf).copyToLocalFile(false, staged, new Path(local.toUri()), true);
             }
-            link(local, JOB_JAR, false);
+            link(local, JOB_JAR, false, !"file".equals(staged.toUri().getScheme()));
         }
     }
 
@@ -143,26 +168,46 @@ final class CacheLocalizer
             target = directory.resolve(source.getName() + ".unpacked");
             unpack(copy.toFile(), target.toFile());
         }
-        link(target, link, true);
+        link(target, link, true, true);
         return target;
     }
 
-    /** Links {@code target} into the working directory as {@code name}, unless that name is taken. */
-    private void link(java.nio.file.Path target, String name, boolean warnIfTaken)
+    /**
+     * Links {@code target} into the working directory as {@code name}, unless that name is taken:
+     * by a running job's link (of the same content: this job shares it), or by a file of the user's.
+     *
+     * @param copy whether {@code target} is this job's copy (removed with the job, or with the last job that shares its link)
+     */
+    private void link(java.nio.file.Path target, String name, boolean warnIfTaken, boolean copy)
             throws IOException
     {
         java.nio.file.Path linkPath = java.nio.file.Path.of(System.getProperty("user.dir")).resolve(name);
-        if (Files.exists(linkPath, LinkOption.NOFOLLOW_LINKS)) {
-            // as Hadoop's local runner, the file already there is used; say so only if it differs
-            if (warnIfTaken && !sameContent(linkPath, target)) {
-                LOG.warn("Cannot link {} into the working directory: {} already exists and differs; the job uses the existing one", target, linkPath);
+        synchronized (SHARED_LINKS) {
+            SharedLink shared = SHARED_LINKS.get(linkPath);
+            if (shared != null) {
+                if (!Files.exists(linkPath, LinkOption.NOFOLLOW_LINKS)) {
+                    // removed behind the jobs' back: the jobs that use it need it again
+                    Files.createSymbolicLink(linkPath, shared.target);
+                }
+                if (warnIfTaken && !sameContent(linkPath, target)) {
+                    LOG.warn("Cannot link {} into the working directory: a job running at the same time linked {} there, which differs; this job uses it too", target, linkPath);
+                }
+                shared.users++;
+                links.add(linkPath);
+                return;
             }
-            else {
-                LOG.debug("Not linking {}: {} already exists", target, linkPath);
+            if (Files.exists(linkPath, LinkOption.NOFOLLOW_LINKS)) {
+                // as Hadoop's local runner, the file already there is used; say so only if it differs
+                if (warnIfTaken && !sameContent(linkPath, target)) {
+                    LOG.warn("Cannot link {} into the working directory: {} already exists and differs; the job uses the existing one", target, linkPath);
+                }
+                else {
+                    LOG.debug("Not linking {}: {} already exists", target, linkPath);
+                }
+                return;
             }
-        }
-        else {
             Files.createSymbolicLink(linkPath, target);
+            SHARED_LINKS.put(linkPath, new SharedLink(target, copy ? jobDirectory : null));
             links.add(linkPath);
         }
     }
@@ -203,21 +248,60 @@ final class CacheLocalizer
     @Override
     public void close()
     {
-        for (java.nio.file.Path link : links) {
-            try {
-                Files.deleteIfExists(link);
+        // copies of this job that links of jobs still running point to stay until those end
+        List<java.nio.file.Path> stillUsed = new ArrayList<>();
+        synchronized (SHARED_LINKS) {
+            for (java.nio.file.Path link : links) {
+                SharedLink shared = SHARED_LINKS.get(link);
+                if (shared == null) {
+                    continue;
+                }
+                if (--shared.users > 0) {
+                    if (jobDirectory.equals(shared.owner)) {
+                        stillUsed.add(shared.target);
+                    }
+                    continue;
+                }
+                SHARED_LINKS.remove(link);
+                try {
+                    Files.deleteIfExists(link);
+                }
+                catch (IOException e) {
+                    LOG.warn("Cannot remove cache link {}", link, e);
+                }
+                if (shared.owner != null && !shared.owner.equals(jobDirectory)) {
+                    // the copy of a job that ended before the last user of its link
+                    delete(shared.target, List.of());
+                    deleteEmptyDirectories(shared.target.getParent(), shared.owner);
+                }
             }
-            catch (IOException e) {
-                LOG.warn("Cannot remove cache link {}", link, e);
-            }
+            links.clear();
         }
-        links.clear();
-        if (Files.exists(jobDirectory)) {
-            try (Stream<java.nio.file.Path> paths = Files.walk(jobDirectory)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-            catch (IOException e) {
-                LOG.warn("Cannot remove {}", jobDirectory, e);
+        delete(jobDirectory, stillUsed);
+    }
+
+    /** Deletes {@code root} and everything under it but {@code keep} and what is under them. */
+    private static void delete(java.nio.file.Path root, List<java.nio.file.Path> keep)
+    {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<java.nio.file.Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .filter(path -> keep.stream().noneMatch(kept -> path.startsWith(kept) || kept.startsWith(path)))
+                    .forEach(path -> path.toFile().delete());
+        }
+        catch (IOException e) {
+            LOG.warn("Cannot remove {}", root, e);
+        }
+    }
+
+    /** Deletes {@code directory} and its parents up to and including {@code last} while they are empty. */
+    private static void deleteEmptyDirectories(java.nio.file.Path directory, java.nio.file.Path last)
+    {
+        for (java.nio.file.Path current = directory; current != null && current.startsWith(last); current = current.getParent()) {
+            if (!current.toFile().delete()) {
+                return;
             }
         }
     }

@@ -284,6 +284,7 @@ public final class MrJob
                     throw new InterruptedException("Job " + jobId + " was killed during its setup");
                 }
             }
+            checkLocalParallelism();
             boolean newApiOutput = conf.getNumReduceTasks() == 0 ? conf.getUseNewMapper() : conf.getUseNewReducer();
             outputs = JobOutputs.begin(jobId.toString(), conf, newApiOutput, committer, tusk.blockStore()).orElse(null);
             reportInputsInMemory();
@@ -292,6 +293,7 @@ public final class MrJob
             if (outputs != null) {
                 outputs.keepCommitted();
             }
+            notifyEnd(JobStatus.State.SUCCEEDED);
             finish(JobStatus.State.SUCCEEDED, "");
         }
         catch (Throwable failure) {
@@ -311,7 +313,9 @@ public final class MrJob
                 // the client prints the failure with the failed attempts' diagnostics
                 LOG.debug("Job {} failed", jobId, failure);
             }
-            finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, wasKilled ? "Job killed" : failureInfo(failure));
+            String info = wasKilled ? "Job killed" : failureInfo(failure);
+            notifyEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
+            finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
         }
         finally {
             if (outputs != null) {
@@ -325,6 +329,48 @@ public final class MrJob
             catch (IOException e) {
                 LOG.debug("Cannot delete {}", submitDir, e);
             }
+        }
+    }
+
+    /**
+     * The local runner's limits on concurrent maps and reduces: Tusk runs as many as it has threads,
+     * but a job that sets one below 1 fails as on the local runner.
+     */
+    private void checkLocalParallelism()
+    {
+        String framework = conf.get(org.apache.hadoop.mapreduce.MRConfig.FRAMEWORK_NAME, "local");
+        // in this process (a job for the local runner that runs on Tusk too), not on a cluster
+        if (framework.equals(io.tusk.mr.TuskClientProtocolProvider.FRAMEWORK_NAME) || framework.equals("local")) {
+            for (String key : List.of("mapreduce.local.map.tasks.maximum", "mapreduce.local.reduce.tasks.maximum")) {
+                if (conf.getInt(key, 1) < 1) {
+                    throw new IllegalArgumentException("Configured " + key + " must be >= 1");
+                }
+            }
+        }
+    }
+
+    /**
+     * Calls the job's end-notification URL ({@code mapreduce.job.end-notification.url}, with
+     * {@code $jobId} and {@code $jobStatus} filled in), retrying as configured, as Hadoop's local
+     * runner does; before the job reports its end, so that a driver that exits when its job ends
+     * does not cut it short. A notification that fails is logged, never the job's failure.
+     */
+    private void notifyEnd(JobStatus.State finalState)
+    {
+        if (conf.getJobEndNotificationURI() == null) {
+            return;
+        }
+        int runState = switch (finalState) {
+            case SUCCEEDED -> org.apache.hadoop.mapred.JobStatus.SUCCEEDED;
+            case KILLED -> org.apache.hadoop.mapred.JobStatus.KILLED;
+            default -> org.apache.hadoop.mapred.JobStatus.FAILED;
+        };
+        org.apache.hadoop.mapred.JobStatus ended = new org.apache.hadoop.mapred.JobStatus(org.apache.hadoop.mapred.JobID.downgrade(jobId), 1f, 1f, 1f, runState);
+        try {
+            org.apache.hadoop.mapred.JobEndNotifier.localRunnerNotification(conf, ended);
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Cannot notify {} that {} ended", conf.getJobEndNotificationURI(), jobId, e);
         }
     }
 
