@@ -43,7 +43,9 @@ public final class LocalShuffleService
                 if (output == null) {
                     throw new FetchFailedException(shuffleId, map, locations.get(map), "this process holds no such output", null);
                 }
-                cursors.addAll(output.open(partition));
+                for (RecordCursor cursor : output.open(partition)) {
+                    cursors.add(new CorruptionFailsFetch(cursor, shuffleId, map, locations.get(map)));
+                }
             }
         }
         catch (IOException | RuntimeException e) {
@@ -56,6 +58,35 @@ public final class LocalShuffleService
             return cursors.get(0);
         }
         return new MergingCursor(order, cursors);
+    }
+
+    /** Reads a map's output; a corrupt spill file fails the fetch, so that the map runs again. */
+    private static final class CorruptionFailsFetch
+            extends ForwardingCursor
+    {
+        private final int shuffleId;
+        private final int mapIndex;
+        private final String location;
+
+        CorruptionFailsFetch(RecordCursor delegate, int shuffleId, int mapIndex, String location)
+        {
+            super(delegate);
+            this.shuffleId = shuffleId;
+            this.mapIndex = mapIndex;
+            this.location = location;
+        }
+
+        @Override
+        public boolean next()
+                throws IOException
+        {
+            try {
+                return delegate.next();
+            }
+            catch (CorruptSpillException e) {
+                throw new FetchFailedException(shuffleId, mapIndex, location, e.getMessage(), e);
+            }
+        }
     }
 
     /** The output of map {@code mapIndex} registered here, or null; for serving it to other executors. */

@@ -6,24 +6,32 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
 
 import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A sorted run on local disk: partition segments one after another, each record
- * {@code [prefix][key length][value length][key][value]}. Immutable once written; any number of
+ * A sorted run on local disk: partition segments one after another, each a sequence of checksummed
+ * blocks {@code [payload length][CRC32C of the payload][payload]} whose payloads hold whole records
+ * {@code [prefix][key length][value length][key][value]} (about 64 KiB of them, or one larger
+ * record). A reader checks every block's length against its segment before it allocates, and its
+ * checksum before it hands out a record: a corrupt file fails with a {@link CorruptSpillException}
+ * naming it, never with wrong records or a huge allocation. Immutable once written; any number of
  * cursors may read it concurrently. The file is deleted by {@link #delete()}.
  */
 final class SpillFile
 {
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** Records are written in blocks of this many bytes, or one record each when larger. */
+    private static final int BLOCK_BYTES = 64 * 1024;
+    /** A block's length and checksum. */
+    private static final int BLOCK_HEADER_BYTES = 8;
 
     private final Path path;
     /** Byte offset of each partition's segment; {@code offsets[partitions]} is the file length. */
@@ -73,7 +81,7 @@ final class SpillFile
         if (length == 0) {
             return RecordCursor.empty();
         }
-        return new Cursor(path, start, length, counts[partition]);
+        return new BlockCursor(path, start, length, counts[partition]);
     }
 
     void delete()
@@ -96,8 +104,11 @@ final class SpillFile
         private final DataOutputStream out;
         private final RecordSize size;
         private final long[] measured;
-        private final byte[] header = new byte[12];
+        private final CRC32C checksum = new CRC32C();
+        private byte[] block = new byte[BLOCK_BYTES];
+        private int blockUsed;
         private int partition = -1;
+        /** Bytes of the file written so far, blocks in the making not included. */
         private long position;
         private long records;
         private boolean finished;
@@ -122,7 +133,9 @@ final class SpillFile
 
         /** Starts the segment of {@code next}; earlier partitions without records get empty segments. */
         void startPartition(int next)
+                throws IOException
         {
+            writeBlock();
             while (partition < next) {
                 partition++;
                 offsets[partition] = position;
@@ -133,17 +146,44 @@ final class SpillFile
         public void add(int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
                 throws IOException
         {
-            ByteArrays.putInt(header, 0, prefix);
-            ByteArrays.putInt(header, 4, keyLength);
-            ByteArrays.putInt(header, 8, valueLength);
-            out.write(header, 0, 12);
-            out.write(key, keyOffset, keyLength);
-            out.write(value, valueOffset, valueLength);
-            position += 12L + keyLength + valueLength;
+            long bytes = 12L + keyLength + valueLength;
+            if (blockUsed > 0 && blockUsed + bytes > block.length) {
+                writeBlock();
+            }
+            if (bytes > block.length) {
+                // a record larger than a block is a block of its own
+                checkArgument(bytes <= Integer.MAX_VALUE - 64, "record of %s bytes is too large for a spill file", bytes);
+                block = new byte[(int) bytes];
+            }
+            ByteArrays.putInt(block, blockUsed, prefix);
+            ByteArrays.putInt(block, blockUsed + 4, keyLength);
+            ByteArrays.putInt(block, blockUsed + 8, valueLength);
+            System.arraycopy(key, keyOffset, block, blockUsed + 12, keyLength);
+            System.arraycopy(value, valueOffset, block, blockUsed + 12 + keyLength, valueLength);
+            blockUsed += (int) bytes;
             records++;
             counts[partition]++;
             if (size != null) {
                 measured[partition] += size.of(keyLength, valueLength);
+            }
+        }
+
+        /** Writes the records gathered so far as one checksummed block. */
+        private void writeBlock()
+                throws IOException
+        {
+            if (blockUsed == 0) {
+                return;
+            }
+            checksum.reset();
+            checksum.update(block, 0, blockUsed);
+            out.writeInt(blockUsed);
+            out.writeInt((int) checksum.getValue());
+            out.write(block, 0, blockUsed);
+            position += BLOCK_HEADER_BYTES + blockUsed;
+            blockUsed = 0;
+            if (block.length > BLOCK_BYTES) {
+                block = new byte[BLOCK_BYTES];
             }
         }
 
@@ -168,7 +208,163 @@ final class SpillFile
         }
     }
 
-    /** A cursor over {@code length} bytes of records from {@code start} of a file in this format. */
+    /** Opens {@code path} at {@code start} for reading {@code length} bytes; the channel closes with the stream. */
+    private static DataInputStream open(Path path, long start, long length)
+            throws IOException
+    {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            channel.position(start);
+        }
+        catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), (int) Math.min(BUFFER_SIZE, Math.max(length, 512))));
+    }
+
+    /** Reads one segment's checksummed blocks and hands out their records, which stay valid until the next call. */
+    private static final class BlockCursor
+            extends ForwardingCursor
+    {
+        private final Path path;
+        private final DataInputStream in;
+        private final CRC32C checksum = new CRC32C();
+        private final long records;
+        /** The file offset of the next block. */
+        private long offset;
+        private long remaining;
+        private byte[] block = new byte[256];
+        /** The records of the block read last. */
+        private RecordCursor current = RecordCursor.empty();
+
+        BlockCursor(Path path, long start, long length, long records)
+                throws IOException
+        {
+            super(RecordCursor.empty());
+            this.path = path;
+            this.records = records;
+            this.in = open(path, start, length);
+            this.offset = start;
+            this.remaining = length;
+        }
+
+        @Override
+        public long records()
+        {
+            return records;
+        }
+
+        @Override
+        public boolean next()
+                throws IOException
+        {
+            while (!current.next()) {
+                if (remaining <= 0) {
+                    return false;
+                }
+                // readBlock may replace the array: read first
+                int length = readBlock();
+                current = Segments.cursor(block, 0, length, 0);
+            }
+            return true;
+        }
+
+        /** Reads and checks the next block into {@link #block}; returns its length. */
+        private int readBlock()
+                throws IOException
+        {
+            if (remaining < BLOCK_HEADER_BYTES) {
+                throw corrupt("a block header runs past its segment");
+            }
+            int length;
+            int expected;
+            try {
+                length = in.readInt();
+                expected = in.readInt();
+            }
+            catch (EOFException e) {
+                throw corrupt("the file is shorter than its segments");
+            }
+            // checked before anything is allocated: a corrupt length must not cost memory
+            if (length <= 0 || length > remaining - BLOCK_HEADER_BYTES) {
+                throw corrupt("a block claims " + length + " bytes where its segment has " + (remaining - BLOCK_HEADER_BYTES));
+            }
+            if (length > block.length) {
+                block = new byte[Math.max(length, Math.min(BLOCK_BYTES, block.length * 2))];
+            }
+            try {
+                in.readFully(block, 0, length);
+            }
+            catch (EOFException e) {
+                throw corrupt("the file is shorter than its segments");
+            }
+            checksum.reset();
+            checksum.update(block, 0, length);
+            if ((int) checksum.getValue() != expected) {
+                throw corrupt("checksum mismatch");
+            }
+            offset += BLOCK_HEADER_BYTES + length;
+            remaining -= BLOCK_HEADER_BYTES + length;
+            return length;
+        }
+
+        private CorruptSpillException corrupt(String what)
+        {
+            return new CorruptSpillException(path, offset, what);
+        }
+
+        @Override
+        public int prefix()
+        {
+            return current.prefix();
+        }
+
+        @Override
+        public byte[] keyBuffer()
+        {
+            return current.keyBuffer();
+        }
+
+        @Override
+        public int keyOffset()
+        {
+            return current.keyOffset();
+        }
+
+        @Override
+        public int keyLength()
+        {
+            return current.keyLength();
+        }
+
+        @Override
+        public byte[] valueBuffer()
+        {
+            return current.valueBuffer();
+        }
+
+        @Override
+        public int valueOffset()
+        {
+            return current.valueOffset();
+        }
+
+        @Override
+        public int valueLength()
+        {
+            return current.valueLength();
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            in.close();
+        }
+    }
+
+    /** A cursor over {@code length} bytes of unblocked records from {@code start} of a file (fetched shuffle runs). */
     static RecordCursor cursor(Path path, long start, long length, long records)
             throws IOException
     {
@@ -178,7 +374,7 @@ final class SpillFile
     private static final class Cursor
             implements RecordCursor
     {
-        private final FileChannel channel;
+        private final Path path;
         private final DataInputStream in;
         private long remaining;
         private final long records;
@@ -191,11 +387,9 @@ final class SpillFile
         Cursor(Path path, long start, long length, long records)
                 throws IOException
         {
+            this.path = path;
             this.records = records;
-            this.channel = FileChannel.open(path, StandardOpenOption.READ);
-            channel.position(start);
-            InputStream stream = Channels.newInputStream(channel);
-            this.in = new DataInputStream(new BufferedInputStream(stream, (int) Math.min(BUFFER_SIZE, Math.max(length, 512))));
+            this.in = open(path, start, length);
             this.remaining = length;
         }
 
@@ -216,6 +410,10 @@ final class SpillFile
             prefix = ByteArrays.getInt(header, 0);
             keyLength = ByteArrays.getInt(header, 4);
             valueLength = ByteArrays.getInt(header, 8);
+            // checked before anything is allocated: a corrupt length must not cost memory
+            if (keyLength < 0 || valueLength < 0 || 12L + keyLength + valueLength > remaining) {
+                throw new IOException("corrupt shuffle run in " + path + ": a record claims " + keyLength + " + " + valueLength + " bytes where " + (remaining - 12) + " remain");
+            }
             int size = keyLength + valueLength;
             if (size > buffer.length) {
                 buffer = new byte[Math.max(size, buffer.length * 2)];
@@ -275,7 +473,6 @@ final class SpillFile
                 throws IOException
         {
             in.close();
-            channel.close();
         }
     }
 }
