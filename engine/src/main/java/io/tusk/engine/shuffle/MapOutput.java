@@ -28,10 +28,13 @@ public final class MapOutput
     private PagedRecords memoryRun;
     private int[] memoryRunStarts;
     private boolean deleted;
+    /** How the run kept in memory is stored when it is spilled; null: as it is. */
+    private final BlockTransform transform;
 
     MapOutput(String name, int partitions, MemoryManager memoryManager, SpillDirectory spillDirectory,
-            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts, long[] measured)
+            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts, long[] measured, BlockTransform transform)
     {
+        this.transform = transform;
         this.measured = measured;
         this.name = requireNonNull(name, "name is null");
         this.partitions = partitions;
@@ -116,7 +119,7 @@ public final class MapOutput
             return 0;
         }
         try {
-            files.add(writeRun(memoryRun, memoryRunStarts, partitions, spillDirectory));
+            files.add(writeRun(memoryRun, memoryRunStarts, partitions, spillDirectory, transform));
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot spill shuffle output " + name + " to " + spillDirectory.root(), e);
@@ -144,10 +147,10 @@ public final class MapOutput
         files.clear();
     }
 
-    static SpillFile writeRun(PagedRecords run, int[] starts, int partitions, SpillDirectory directory)
+    static SpillFile writeRun(PagedRecords run, int[] starts, int partitions, SpillDirectory directory, BlockTransform transform)
             throws IOException
     {
-        try (SpillFile.Writer writer = new SpillFile.Writer(directory.newFile("shuffle"), partitions)) {
+        try (SpillFile.Writer writer = new SpillFile.Writer(directory.newFile("shuffle"), partitions, null, transform)) {
             for (int partition = 0; partition < partitions; partition++) {
                 writer.startPartition(partition);
                 RecordCursor cursor = run.cursor(starts[partition], starts[partition + 1]);

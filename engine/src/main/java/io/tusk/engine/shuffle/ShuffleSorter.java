@@ -43,6 +43,8 @@ public final class ShuffleSorter
     private PagedRecords buffer = new PagedRecords();
     private long spilledRecords;
     private RecordSize recordSize;
+    /** How spilled blocks are stored; null: as they are. */
+    private BlockTransform blockTransform;
     /** Records gathered by key for the combiner before sorting; null when the combiner runs on sorted runs. */
     private CombineBuffer gathered;
     private boolean done;
@@ -123,6 +125,16 @@ public final class ShuffleSorter
     {
         checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
         this.recordSize = requireNonNull(size, "size is null");
+    }
+
+    /**
+     * Stores the blocks of every file this sorter and its output spill with {@code transform}
+     * (compressed, encrypted). Call before the first record.
+     */
+    public void storeBlocks(BlockTransform transform)
+    {
+        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        this.blockTransform = requireNonNull(transform, "transform is null");
     }
 
     /** Records written to spill files so far, counting a record again each time it is spilled. */
@@ -230,7 +242,7 @@ public final class ShuffleSorter
         PagedRecords full = buffer;
         sortBuffer(full);
         int[] starts = full.partitionStarts(partitions);
-        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("spill"), partitions, recordSize)) {
+        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("spill"), partitions, recordSize, blockTransform)) {
             for (int partition = 0; partition < partitions; partition++) {
                 writer.startPartition(partition);
                 copy(partition, full.cursor(starts[partition], starts[partition + 1]), writer);
@@ -294,7 +306,7 @@ public final class ShuffleSorter
             run = null;
             starts = null;
         }
-        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts, measure(run, starts));
+        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts, measure(run, starts), blockTransform);
         memoryManager.transfer(this, output, memoryManager.usedBy(this));
         if (run != null) {
             memoryManager.registerSpillable(output);
@@ -333,7 +345,7 @@ public final class ShuffleSorter
             throws IOException
     {
         List<SpillFile> inputs = List.copyOf(spills);
-        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("merged"), partitions, recordSize)) {
+        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("merged"), partitions, recordSize, blockTransform)) {
             for (int partition = 0; partition < partitions; partition++) {
                 writer.startPartition(partition);
                 List<RecordCursor> cursors = new ArrayList<>();

@@ -41,14 +41,17 @@ final class SpillFile
     /** Each partition's records measured by the writer's {@link RecordSize}; null if it had none. */
     private final long[] measured;
     private final long records;
+    /** How the blocks are stored; null: as they are. */
+    private final BlockTransform transform;
 
-    private SpillFile(Path path, long[] offsets, long[] counts, long[] measured, long records)
+    private SpillFile(Path path, long[] offsets, long[] counts, long[] measured, long records, BlockTransform transform)
     {
         this.path = requireNonNull(path, "path is null");
         this.offsets = offsets;
         this.counts = counts;
         this.measured = measured;
         this.records = records;
+        this.transform = transform;
     }
 
     /** The records of {@code partition} measured as they were written; the file must have been written with a {@link RecordSize}. */
@@ -81,7 +84,7 @@ final class SpillFile
         if (length == 0) {
             return RecordCursor.empty();
         }
-        return new BlockCursor(path, start, length, counts[partition]);
+        return new BlockCursor(path, start, length, counts[partition], transform);
     }
 
     void delete()
@@ -105,6 +108,7 @@ final class SpillFile
         private final RecordSize size;
         private final long[] measured;
         private final CRC32C checksum = new CRC32C();
+        private final BlockTransform transform;
         private byte[] block = new byte[BLOCK_BYTES];
         private int blockUsed;
         private int partition = -1;
@@ -116,13 +120,17 @@ final class SpillFile
         Writer(Path path, int partitions)
                 throws IOException
         {
-            this(path, partitions, null);
+            this(path, partitions, null, null);
         }
 
-        /** @param size measures each partition's records as they are written; null for no measure */
-        Writer(Path path, int partitions, RecordSize size)
+        /**
+         * @param size measures each partition's records as they are written; null for no measure
+         * @param transform how blocks are stored (compressed, encrypted); null: as they are
+         */
+        Writer(Path path, int partitions, RecordSize size, BlockTransform transform)
                 throws IOException
         {
+            this.transform = transform;
             this.path = requireNonNull(path, "path is null");
             this.offsets = new long[partitions + 1];
             this.counts = new long[partitions];
@@ -175,12 +183,18 @@ final class SpillFile
             if (blockUsed == 0) {
                 return;
             }
+            byte[] stored = block;
+            int length = blockUsed;
+            if (transform != null) {
+                stored = transform.encode(block, blockUsed);
+                length = stored.length;
+            }
             checksum.reset();
-            checksum.update(block, 0, blockUsed);
-            out.writeInt(blockUsed);
+            checksum.update(stored, 0, length);
+            out.writeInt(length);
             out.writeInt((int) checksum.getValue());
-            out.write(block, 0, blockUsed);
-            position += BLOCK_HEADER_BYTES + blockUsed;
+            out.write(stored, 0, length);
+            position += BLOCK_HEADER_BYTES + length;
             blockUsed = 0;
             if (block.length > BLOCK_BYTES) {
                 block = new byte[BLOCK_BYTES];
@@ -193,7 +207,7 @@ final class SpillFile
             startPartition(offsets.length - 1);
             out.close();
             finished = true;
-            return new SpillFile(path, offsets, counts, measured, records);
+            return new SpillFile(path, offsets, counts, measured, records, transform);
         }
 
         /** Closes and, unless finished, deletes the partial file. */
@@ -231,6 +245,7 @@ final class SpillFile
         private final DataInputStream in;
         private final CRC32C checksum = new CRC32C();
         private final long records;
+        private final BlockTransform transform;
         /** The file offset of the next block. */
         private long offset;
         private long remaining;
@@ -238,12 +253,13 @@ final class SpillFile
         /** The records of the block read last. */
         private RecordCursor current = RecordCursor.empty();
 
-        BlockCursor(Path path, long start, long length, long records)
+        BlockCursor(Path path, long start, long length, long records, BlockTransform transform)
                 throws IOException
         {
             super(RecordCursor.empty());
             this.path = path;
             this.records = records;
+            this.transform = transform;
             this.in = open(path, start, length);
             this.offset = start;
             this.remaining = length;
@@ -265,7 +281,19 @@ final class SpillFile
                 }
                 // readBlock may replace the array: read first
                 int length = readBlock();
-                current = Segments.cursor(block, 0, length, 0);
+                if (transform == null) {
+                    current = Segments.cursor(block, 0, length, 0);
+                }
+                else {
+                    byte[] decoded;
+                    try {
+                        decoded = transform.decode(block, length);
+                    }
+                    catch (IOException | RuntimeException e) {
+                        throw new CorruptSpillException(path, offset, "a block that passed its checksum cannot be decoded: " + e);
+                    }
+                    current = Segments.cursor(decoded, 0, decoded.length, 0);
+                }
             }
             return true;
         }

@@ -83,6 +83,49 @@ class SpillFileTest
     }
 
     @Test
+    void blocksAreStoredThroughTheTransform()
+            throws IOException
+    {
+        // a transform that flips every bit and adds a marker byte
+        BlockTransform flip = new BlockTransform()
+        {
+            @Override
+            public byte[] encode(byte[] block, int length)
+            {
+                byte[] encoded = new byte[length + 1];
+                encoded[0] = 42;
+                for (int i = 0; i < length; i++) {
+                    encoded[i + 1] = (byte) ~block[i];
+                }
+                return encoded;
+            }
+
+            @Override
+            public byte[] decode(byte[] encoded, int length)
+            {
+                assertThat(encoded[0]).isEqualTo((byte) 42);
+                byte[] block = new byte[length - 1];
+                for (int i = 0; i < block.length; i++) {
+                    block[i] = (byte) ~encoded[i + 1];
+                }
+                return block;
+            }
+        };
+        Path file = temp.resolve("transformed");
+        SpillFile spill;
+        try (SpillFile.Writer writer = new SpillFile.Writer(file, 1, null, flip)) {
+            writer.startPartition(0);
+            for (String record : records(0)) {
+                byte[] bytes = record.getBytes(StandardCharsets.UTF_8);
+                writer.add(0, bytes, 0, 3, bytes, 3, bytes.length - 3);
+            }
+            spill = writer.finish();
+        }
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).doesNotContain("record 17");
+        assertThat(read(spill.cursor(0))).isEqualTo(records(0));
+    }
+
+    @Test
     void aFlippedByteFailsTheReadNamingTheFile()
             throws IOException
     {

@@ -91,6 +91,7 @@ public final class MapTask
             sorter.combineBeforeSorting();
         }
         sorter.measureOutput(IFileSizes::record);
+        MapOutputBlocks.of(conf).ifPresent(sorter::storeBlocks);
         MapOutput output;
         try {
             ShuffleCollector collector = new ShuffleCollector(sorter, prefix);
