@@ -95,13 +95,13 @@ public final class Tusk
         Serializer<Object> refuse = new DriverOnlySerializer();
         this.serde = new KryoSerde(Tusk.class.getClassLoader(), Map.of(Tusk.class, refuse, Dataset.class, refuse));
         this.memoryManager = new MemoryManager(config.memoryBudget());
-        this.spillDirectory = new SpillDirectory(config.localDir());
+        this.spillDirectory = new SpillDirectory(config.localDirs());
         this.shuffleService = new LocalShuffleService();
         this.blockStore = new BlockStore(memoryManager, spillDirectory, serde);
         ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffleService, blockStore, spillDirectory, config.pageSize());
         this.backend = backendFactory.apply(env);
         this.scheduler = new DagScheduler(backend, tracker, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators);
-        LOG.debug("Tusk {} ({} threads), memory budget {} bytes, spill directory {}", backend.getClass().getSimpleName(), config.threads(), config.memoryBudget(), spillDirectory.root());
+        LOG.debug("Tusk {} ({} threads), memory budget {} bytes, spill directories {}", backend.getClass().getSimpleName(), config.threads(), config.memoryBudget(), spillDirectory.roots());
     }
 
     /** A context on all cores with default settings (and {@code tusk.*} system properties). */

@@ -73,8 +73,38 @@ public record TuskConfig(int threads, long memoryBudget, int pageSize, int maxTa
                 ? (int) parseBytes(PAGE_SIZE, properties.get(PAGE_SIZE))
                 : (int) Math.max(64 * 1024, Math.min(4 << 20, budget / 64));
         int attempts = Integer.parseInt(properties.getOrDefault(MAX_ATTEMPTS, "4"));
-        Path localDir = Path.of(properties.getOrDefault(LOCAL_DIR, System.getProperty("java.io.tmpdir")));
+        Path localDir = localDirs(properties.getOrDefault(LOCAL_DIR, System.getProperty("java.io.tmpdir"))).get(0);
         return new TuskConfig(threads, budget, page, attempts, localDir, properties);
+    }
+
+    private static java.util.List<Path> localDirs(String value)
+    {
+        java.util.List<Path> directories = new java.util.ArrayList<>();
+        for (String entry : value.split(",")) {
+            if (!entry.isBlank()) {
+                directories.add(Path.of(entry.trim()));
+            }
+        }
+        if (directories.isEmpty()) {
+            throw new IllegalArgumentException(LOCAL_DIR + " names no directory: '" + value + "'");
+        }
+        return directories;
+    }
+
+    /**
+     * Every local directory ({@value #LOCAL_DIR} takes a comma-separated list), {@link #localDir()}
+     * first: spill and block files are spread over them.
+     */
+    public java.util.List<Path> localDirs()
+    {
+        String value = properties.get(LOCAL_DIR);
+        if (value != null) {
+            java.util.List<Path> listed = localDirs(value);
+            if (listed.get(0).equals(localDir)) {
+                return listed;
+            }
+        }
+        return java.util.List.of(localDir);
     }
 
     /**

@@ -122,7 +122,7 @@ public final class MapOutput
             files.add(writeRun(memoryRun, memoryRunStarts, partitions, spillDirectory, transform));
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot spill shuffle output " + name + " to " + spillDirectory.root(), e);
+            throw new UncheckedIOException("Cannot spill shuffle output " + name + " to " + spillDirectory.usable() + ": " + e.getMessage(), e);
         }
         memoryRun = null;
         memoryRunStarts = null;
@@ -150,17 +150,19 @@ public final class MapOutput
     static SpillFile writeRun(PagedRecords run, int[] starts, int partitions, SpillDirectory directory, BlockTransform transform)
             throws IOException
     {
-        try (SpillFile.Writer writer = new SpillFile.Writer(directory.newFile("shuffle"), partitions, null, transform)) {
-            for (int partition = 0; partition < partitions; partition++) {
-                writer.startPartition(partition);
-                RecordCursor cursor = run.cursor(starts[partition], starts[partition + 1]);
-                while (cursor.next()) {
-                    writer.add(cursor.prefix(), cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(),
-                            cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
+        return directory.write("shuffle", path -> {
+            try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, null, transform)) {
+                for (int partition = 0; partition < partitions; partition++) {
+                    writer.startPartition(partition);
+                    RecordCursor cursor = run.cursor(starts[partition], starts[partition + 1]);
+                    while (cursor.next()) {
+                        writer.add(cursor.prefix(), cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(),
+                                cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
+                    }
                 }
+                return writer.finish();
             }
-            return writer.finish();
-        }
+        });
     }
 
     @Override

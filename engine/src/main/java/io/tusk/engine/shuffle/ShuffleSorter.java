@@ -242,15 +242,18 @@ public final class ShuffleSorter
         PagedRecords full = buffer;
         sortBuffer(full);
         int[] starts = full.partitionStarts(partitions);
-        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("spill"), partitions, recordSize, blockTransform)) {
-            for (int partition = 0; partition < partitions; partition++) {
-                writer.startPartition(partition);
-                copy(partition, full.cursor(starts[partition], starts[partition + 1]), writer);
+        // a local directory that cannot take the file is left for the next, where the run is written again
+        SpillFile file = spillDirectory.write("spill", path -> {
+            try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, recordSize, blockTransform)) {
+                for (int partition = 0; partition < partitions; partition++) {
+                    writer.startPartition(partition);
+                    copy(partition, full.cursor(starts[partition], starts[partition + 1]), writer);
+                }
+                return writer.finish();
             }
-            SpillFile file = writer.finish();
-            spills.add(file);
-            spilledRecords += file.records();
-        }
+        });
+        spills.add(file);
+        spilledRecords += file.records();
         buffer = new PagedRecords();
         memoryManager.release(this, full.memoryBytes());
     }
@@ -345,25 +348,27 @@ public final class ShuffleSorter
             throws IOException
     {
         List<SpillFile> inputs = List.copyOf(spills);
-        try (SpillFile.Writer writer = new SpillFile.Writer(spillDirectory.newFile("merged"), partitions, recordSize, blockTransform)) {
-            for (int partition = 0; partition < partitions; partition++) {
-                writer.startPartition(partition);
-                List<RecordCursor> cursors = new ArrayList<>();
-                for (SpillFile input : inputs) {
-                    cursors.add(input.cursor(partition));
+        SpillFile file = spillDirectory.write("merged", path -> {
+            try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, recordSize, blockTransform)) {
+                for (int partition = 0; partition < partitions; partition++) {
+                    writer.startPartition(partition);
+                    List<RecordCursor> cursors = new ArrayList<>();
+                    for (SpillFile input : inputs) {
+                        cursors.add(input.cursor(partition));
+                    }
+                    if (run != null) {
+                        cursors.add(run.cursor(starts[partition], starts[partition + 1]));
+                    }
+                    try (MergingCursor merged = new MergingCursor(order, cursors)) {
+                        copy(partition, merged, writer);
+                    }
                 }
-                if (run != null) {
-                    cursors.add(run.cursor(starts[partition], starts[partition + 1]));
-                }
-                try (MergingCursor merged = new MergingCursor(order, cursors)) {
-                    copy(partition, merged, writer);
-                }
+                return writer.finish();
             }
-            SpillFile file = writer.finish();
-            spilledRecords += file.records();
-            spills.clear();
-            spills.add(file);
-        }
+        });
+        spilledRecords += file.records();
+        spills.clear();
+        spills.add(file);
         for (SpillFile input : inputs) {
             input.delete();
         }

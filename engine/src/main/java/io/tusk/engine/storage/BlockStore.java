@@ -435,7 +435,15 @@ public final class BlockStore
             }
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot write cached block " + id + " to " + path, e);
+            try {
+                Files.deleteIfExists(path);
+            }
+            catch (IOException ignored) {
+                // the directory is removed when the engine closes
+            }
+            // a directory that cannot take files is left out of the next attempt's
+            directory.failed(path, e);
+            throw new UncheckedIOException("Cannot write cached block " + id + " to " + path + ": " + e.getMessage(), e);
         }
         return new DiskBlock(path, count, serde);
     }

@@ -114,7 +114,8 @@ public final class ExecutorMain
         }
         String localDirs = System.getenv("LOCAL_DIRS");
         if (localDirs != null && !localDirs.isBlank()) {
-            properties.put(TuskConfig.LOCAL_DIR, localDirs.split(",")[0]);
+            // every disk YARN gives the container: spills are spread over them
+            properties.put(TuskConfig.LOCAL_DIR, localDirs);
         }
         properties.remove(TuskConfig.MEMORY_BUDGET);
         TuskConfig config = TuskConfig.fromProperties(properties);
@@ -153,7 +154,7 @@ public final class ExecutorMain
             }
         });
         MemoryManager memoryManager = new MemoryManager(config.memoryBudget());
-        SpillDirectory spillDirectory = new SpillDirectory(config.localDir());
+        SpillDirectory spillDirectory = new SpillDirectory(config.localDirs());
         int fetchThreads = conf.getInt(YarnSettings.FETCH_THREADS, 8);
         // the server serves the outputs the shuffle service keeps; the service needs the server's port in its location
         LocalShuffleService outputs = new LocalShuffleService();
