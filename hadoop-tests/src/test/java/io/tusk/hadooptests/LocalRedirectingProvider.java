@@ -13,7 +13,9 @@ import java.net.InetSocketAddress;
  * {@code mapreduce.framework.name=local} in code (HadoopTestCase's LOCAL_MR mode, TestComparators, the
  * combiner grouping tests, ...). With the system property {@code tusk.redirect.local=true} this
  * provider, registered ahead of Hadoop's LocalClientProtocolProvider on the test class path, answers
- * {@code local} with Tusk. Without the property it answers nothing.
+ * {@code local} with Tusk, and {@code yarn} too when no resource manager is configured (tests on a
+ * mini MR cluster that set {@code yarn} in code, as TestMiniMRClasspath does). Without the property
+ * it answers nothing.
  */
 public final class LocalRedirectingProvider
         extends ClientProtocolProvider
@@ -23,7 +25,14 @@ public final class LocalRedirectingProvider
     @Override
     public ClientProtocol create(Configuration conf)
     {
-        if (!Boolean.getBoolean(PROPERTY) || !MRConfig.LOCAL_FRAMEWORK_NAME.equals(conf.get(MRConfig.FRAMEWORK_NAME, MRConfig.LOCAL_FRAMEWORK_NAME))) {
+        if (!Boolean.getBoolean(PROPERTY)) {
+            return null;
+        }
+        String framework = conf.get(MRConfig.FRAMEWORK_NAME, MRConfig.LOCAL_FRAMEWORK_NAME);
+        // tests on a mini MR cluster (Tusk's, see MiniMRClientClusterFactory) that ask for yarn without a resource manager to reach
+        String resourceManager = conf.get("yarn.resourcemanager.address");
+        boolean yarnWithoutResourceManager = MRConfig.YARN_FRAMEWORK_NAME.equals(framework) && (resourceManager == null || resourceManager.startsWith("0.0.0.0:"));
+        if (!MRConfig.LOCAL_FRAMEWORK_NAME.equals(framework) && !yarnWithoutResourceManager) {
             return null;
         }
         conf.set(MRConfig.FRAMEWORK_NAME, TuskClientProtocolProvider.FRAMEWORK_NAME, "because " + PROPERTY + " is true");

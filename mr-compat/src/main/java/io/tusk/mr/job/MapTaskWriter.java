@@ -28,6 +28,6 @@ final class MapTaskWriter
     public MapOutput write(ShuffleDependency dependency, DatasetNode parent, int partition, TaskContext context)
             throws Exception
     {
-        return AttemptStderr.run(() -> new MapTask(spec, partition, context, counters.value()).runWithShuffle());
+        return JobUsers.runAs(spec.jobId().toString(), () -> AttemptStderr.run(() -> new MapTask(spec, partition, context, counters.value()).runWithShuffle()));
     }
 }

@@ -109,6 +109,7 @@ public final class MrJob
                 classLoader = withLibraries;
             }
             JobClassLoaders.register(jobId.toString(), classLoader);
+            JobUsers.register(jobId.toString());
             conf.setClassLoader(classLoader);
             FileSystem fs = submitDir.getFileSystem(conf);
             JobSplit.TaskSplitMetaInfo[] splits = SplitMetaInfoReader.readSplitMetaInfo(jobId, fs, conf, submitDir);
@@ -393,6 +394,7 @@ public final class MrJob
     {
         cache.close();
         JobClassLoaders.remove(jobId.toString());
+        JobUsers.remove(jobId.toString());
         if (spec != null) {
             spec.release();
         }

@@ -34,10 +34,10 @@ final class TaskActions
         public Void apply(int partition, Iterator<?> records, TaskContext context)
                 throws Exception
         {
-            return AttemptStderr.run(() -> {
+            return JobUsers.runAs(spec.jobId().toString(), () -> AttemptStderr.run(() -> {
                 new ReduceTask(spec, partition, context, counters.value()).run((RecordCursor) records.next());
                 return null;
-            });
+            }));
         }
     }
 
@@ -58,10 +58,10 @@ final class TaskActions
         public Void apply(int partition, Iterator<?> records, TaskContext context)
                 throws Exception
         {
-            return AttemptStderr.run(() -> {
+            return JobUsers.runAs(spec.jobId().toString(), () -> AttemptStderr.run(() -> {
                 new MapTask(spec, partition, context, counters.value()).runMapOnly();
                 return null;
-            });
+            }));
         }
     }
 }
