@@ -179,9 +179,15 @@ public final class LocalBackend
         for (Thread thread : running.keySet()) {
             thread.interrupt();
         }
+        // one bound for all: attempts that ignore the interrupt must not hold up the close once each
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (Thread thread : running.keySet()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
             try {
-                thread.join(TimeUnit.SECONDS.toMillis(10));
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
