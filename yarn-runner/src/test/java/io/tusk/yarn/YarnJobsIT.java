@@ -149,6 +149,9 @@ class YarnJobsIT
         long dataLocal = tusk.getCounters().findCounter(JobCounter.DATA_LOCAL_MAPS).getValue();
         assertThat(maps).isEqualTo(FILES);
         assertThat(dataLocal).as("data-local maps of %s", maps).isGreaterThanOrEqualTo((long) Math.ceil(0.9 * maps));
+        // as on a cluster, the CPU time of each task (the thread it ran on) is counted; the local runner counts none
+        assertThat(tusk.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue()).isPositive();
+        assertThat(local.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue()).isZero();
 
         // each map's report names the host it ran on: the host of its split's block, but for the few that may not be
         List<InputSplit> splits = splitsAsSubmitted(tuskConf());

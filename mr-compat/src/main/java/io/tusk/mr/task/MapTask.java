@@ -72,7 +72,7 @@ public final class MapTask
             throws Exception
     {
         FileSystemCounters fileSystems = new FileSystemCounters();
-        JvmCounters jvm = new JvmCounters();
+        JvmCounters jvm = JvmCounters.start(conf);
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), conf.getUseNewMapper(), reporter);
         ExecutorEnv env = context.env();
         org.apache.hadoop.io.RawComparator<?> comparator = conf.getOutputKeyComparator();
@@ -126,7 +126,7 @@ public final class MapTask
             throws Exception
     {
         FileSystemCounters fileSystems = new FileSystemCounters();
-        JvmCounters jvm = new JvmCounters();
+        JvmCounters jvm = JvmCounters.start(conf);
         boolean newApi = conf.getUseNewMapper();
         TaskCommitter committer = TaskCommitter.setUp(conf, org.apache.hadoop.mapred.TaskAttemptID.downgrade(attemptId), newApi, reporter);
         OutputCapture capture = null;

@@ -58,7 +58,7 @@ public final class ReduceTask
             throws Exception
     {
         FileSystemCounters fileSystems = new FileSystemCounters();
-        JvmCounters jvm = new JvmCounters();
+        JvmCounters jvm = JvmCounters.start(conf);
         shuffleCounters();
         // as Hadoop's reduce task: copy, sort and reduce weigh a third each; the first two are done
         ProgressCursor input = new ProgressCursor(shuffled);
