@@ -43,9 +43,9 @@ public final class LocalShuffleService
                 if (output == null) {
                     throw new FetchFailedException(shuffleId, map, locations.get(map), "this process holds no such output", null);
                 }
-                for (RecordCursor cursor : output.open(partition)) {
-                    cursors.add(new CorruptionFailsFetch(cursor, shuffleId, map, locations.get(map)));
-                }
+                int mapIndex = map;
+                // runs kept in memory are read as they are, without a wrapper on their per-record path
+                cursors.addAll(output.open(partition, file -> new CorruptionFailsFetch(file, shuffleId, mapIndex, locations.get(mapIndex))));
             }
         }
         catch (IOException | RuntimeException e) {
@@ -60,7 +60,7 @@ public final class LocalShuffleService
         return new MergingCursor(order, cursors);
     }
 
-    /** Reads a map's output; a corrupt spill file fails the fetch, so that the map runs again. */
+    /** Reads a map's spilled output; a corrupt spill file fails the fetch, so that the map runs again. */
     private static final class CorruptionFailsFetch
             extends ForwardingCursor
     {

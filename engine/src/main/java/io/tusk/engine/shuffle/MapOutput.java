@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -81,7 +82,17 @@ public final class MapOutput
     }
 
     /** Opens one cursor per run over the records of {@code partition}; the caller closes them. */
-    public synchronized List<RecordCursor> open(int partition)
+    public List<RecordCursor> open(int partition)
+            throws IOException
+    {
+        return open(partition, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #open(int)}, with the cursors of runs read from spill files (the only ones that can
+     * meet a corrupt byte) passed through {@code fileCursors}.
+     */
+    public synchronized List<RecordCursor> open(int partition, UnaryOperator<RecordCursor> fileCursors)
             throws IOException
     {
         if (deleted) {
@@ -90,7 +101,7 @@ public final class MapOutput
         List<RecordCursor> cursors = new ArrayList<>(files.size() + 1);
         try {
             for (SpillFile file : files) {
-                cursors.add(file.cursor(partition));
+                cursors.add(fileCursors.apply(file.cursor(partition)));
             }
         }
         catch (IOException | RuntimeException e) {

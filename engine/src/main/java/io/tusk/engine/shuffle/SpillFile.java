@@ -239,7 +239,7 @@ final class SpillFile
 
     /** Reads one segment's checksummed blocks and hands out their records, which stay valid until the next call. */
     private static final class BlockCursor
-            extends ForwardingCursor
+            implements RecordCursor
     {
         private final Path path;
         private final DataInputStream in;
@@ -256,7 +256,6 @@ final class SpillFile
         BlockCursor(Path path, long start, long length, long records, BlockTransform transform)
                 throws IOException
         {
-            super(RecordCursor.empty());
             this.path = path;
             this.records = records;
             this.transform = transform;
