@@ -9,6 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
+import static io.tusk.engine.TuskException.checkArgument;
+import static java.util.Objects.requireNonNull;
+
 /**
  * A map's records gathered by (partition, key bytes) for a combiner that runs before anything is
  * sorted: each value joins its key's chain, and {@link #drain} hands the combiner, one partition at
@@ -18,8 +21,10 @@ import java.util.function.IntFunction;
  * <p>
  * Grouping is by key bytes: keys whose comparator calls equal but whose bytes differ are combined
  * apart, which the combiner's contract allows (it may see any subset of a key's values). Memory is
- * granted to {@code owner} in whole pages; {@link #add} refuses a record when none is granted, and
- * the caller drains and adds again. Confined to the task's thread.
+ * granted to {@code owner} in whole pages, at most {@code maxPages} of them; {@link #add} refuses a
+ * record when no page is left or granted, and the caller drains and adds again. A buffer that
+ * {@code keepsMemory} keeps its pages and arrays across drains, for a small buffer drained often;
+ * the others give their memory back at every drain. Confined to the task's thread.
  */
 final class CombineBuffer
 {
@@ -31,8 +36,12 @@ final class CombineBuffer
     private final MemoryManager memoryManager;
     private final MemoryConsumer owner;
     private final int pageSize;
+    private final int maxPages;
+    private final boolean keepsMemory;
     private final List<byte[]> pages = new ArrayList<>();
+    /** The page records go into, {@code pages.get(currentPage)}; pages after it are kept from before a drain, empty. */
     private byte[] current;
+    private int currentPage = -1;
     private int position;
     private long heldBytes;
 
@@ -46,15 +55,26 @@ final class CombineBuffer
     private long[] keyAt = new long[0];
     private long[] firstValue = new long[0];
     private long[] lastValue = new long[0];
-    /** Open addressing: key number + 1, 0 for a free slot; at most half full. */
-    private int[] table = new int[0];
+    /**
+     * Open addressing: the key's hash in the high half and its number + 1 in the low, 0 for a free
+     * slot; at most half full. A probe compares hashes without touching the key's arrays.
+     */
+    private long[] table = new long[0];
 
-    CombineBuffer(int partitions, MemoryManager memoryManager, MemoryConsumer owner, int pageSize)
+    CombineBuffer(int partitions, MemoryManager memoryManager, MemoryConsumer owner, int pageSize, int maxPages, boolean keepsMemory)
     {
+        checkArgument(maxPages > 0, "maxPages must be positive: %s", maxPages);
         this.partitions = partitions;
-        this.memoryManager = memoryManager;
-        this.owner = owner;
+        this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
+        this.owner = requireNonNull(owner, "owner is null");
         this.pageSize = pageSize;
+        this.maxPages = maxPages;
+        this.keepsMemory = keepsMemory;
+    }
+
+    boolean isEmpty()
+    {
+        return keys == 0;
     }
 
     /** Whether a record of these sizes fits a page, so that {@link #add} can take it. */
@@ -68,7 +88,7 @@ final class CombineBuffer
     {
         int hash = hash(partition, key, keyOffset, keyLength);
         int slot = find(hash, partition, key, keyOffset, keyLength);
-        int number = table.length == 0 ? -1 : table[slot] - 1;
+        int number = table.length == 0 ? -1 : (int) table[slot] - 1;
         if (number < 0) {
             if (!roomForKey(keyLength + VALUE_OVERHEAD + valueLength)) {
                 return false;
@@ -85,7 +105,7 @@ final class CombineBuffer
             keyLengthOf[number] = keyLength;
             valuesOf[number] = 0;
             firstValue[number] = -1;
-            table[slot] = number + 1;
+            table[slot] = entry(hash, number);
         }
         else if (!roomInPage(VALUE_OVERHEAD + valueLength)) {
             return false;
@@ -112,9 +132,12 @@ final class CombineBuffer
 
     /**
      * Runs {@code combiner} on every partition that has records, writing into that partition's
-     * output, and empties the buffer, giving its memory back.
+     * output, and empties the buffer, giving its memory back unless it {@code keepsMemory}.
+     *
+     * @param original whether the records are the task's own, not an earlier combine's output
+     * @param handedOn whether the combiner's output leaves combining
      */
-    void drain(ShuffleCombiner combiner, IntFunction<RecordSink> outputs)
+    void drain(ShuffleCombiner combiner, boolean original, boolean handedOn, IntFunction<RecordSink> outputs)
             throws IOException
     {
         if (keys == 0) {
@@ -135,13 +158,28 @@ final class CombineBuffer
         try {
             for (int partition = 0; partition < partitions; partition++) {
                 if (starts[partition] < starts[partition + 1]) {
-                    combiner.combine(partition, new Groups(order, starts[partition], starts[partition + 1]), outputs.apply(partition));
+                    combiner.combine(partition, new Groups(order, starts[partition], starts[partition + 1]), outputs.apply(partition), original, handedOn);
                 }
             }
         }
         finally {
-            clear();
+            if (keepsMemory) {
+                empty();
+            }
+            else {
+                clear();
+            }
         }
+    }
+
+    /** Forgets every record, keeping the pages and arrays for the next. */
+    private void empty()
+    {
+        keys = 0;
+        Arrays.fill(table, 0);
+        currentPage = pages.isEmpty() ? -1 : 0;
+        current = pages.isEmpty() ? null : pages.get(0);
+        position = 0;
     }
 
     /** Forgets every record and gives back the memory. */
@@ -149,6 +187,7 @@ final class CombineBuffer
     {
         pages.clear();
         current = null;
+        currentPage = -1;
         position = 0;
         keys = 0;
         partitionOf = new int[0];
@@ -159,14 +198,14 @@ final class CombineBuffer
         keyAt = new long[0];
         firstValue = new long[0];
         lastValue = new long[0];
-        table = new int[0];
+        table = new long[0];
         memoryManager.release(owner, heldBytes);
         heldBytes = 0;
     }
 
     private long pointer(int offset)
     {
-        return ((long) (pages.size() - 1) << 32) | offset;
+        return ((long) currentPage << 32) | offset;
     }
 
     private static int hash(int partition, byte[] key, int offset, int length)
@@ -191,12 +230,12 @@ final class CombineBuffer
         int mask = table.length - 1;
         int slot = hash & mask;
         while (true) {
-            int entry = table[slot];
+            long entry = table[slot];
             if (entry == 0) {
                 return slot;
             }
-            int number = entry - 1;
-            if (hashOf[number] == hash && partitionOf[number] == partition && keyLengthOf[number] == length) {
+            int number = (int) entry - 1;
+            if ((int) (entry >>> 32) == hash && partitionOf[number] == partition && keyLengthOf[number] == length) {
                 long at = keyAt[number];
                 int start = (int) at;
                 if (Arrays.equals(pages.get((int) (at >>> 32)), start, start + length, key, offset, offset + length)) {
@@ -212,11 +251,11 @@ final class CombineBuffer
     {
         if (keys == partitionOf.length || 2 * (keys + 1) > table.length) {
             int capacity = Math.max(256, partitionOf.length * 2);
-            long arrays = (long) capacity * KEY_ARRAYS_BYTES_PER_KEY + (long) capacity * 2 * Integer.BYTES;
+            long arrays = (long) capacity * KEY_ARRAYS_BYTES_PER_KEY + (long) capacity * 2 * Long.BYTES;
             if (!acquire(arrays)) {
                 return false;
             }
-            long old = (long) partitionOf.length * KEY_ARRAYS_BYTES_PER_KEY + (long) table.length * Integer.BYTES;
+            long old = (long) partitionOf.length * KEY_ARRAYS_BYTES_PER_KEY + (long) table.length * Long.BYTES;
             grow(capacity);
             memoryManager.release(owner, old);
             heldBytes -= old;
@@ -234,15 +273,20 @@ final class CombineBuffer
         keyAt = Arrays.copyOf(keyAt, capacity);
         firstValue = Arrays.copyOf(firstValue, capacity);
         lastValue = Arrays.copyOf(lastValue, capacity);
-        table = new int[capacity * 2];
+        table = new long[capacity * 2];
         int mask = table.length - 1;
         for (int number = 0; number < keys; number++) {
             int slot = hashOf[number] & mask;
             while (table[slot] != 0) {
                 slot = (slot + 1) & mask;
             }
-            table[slot] = number + 1;
+            table[slot] = entry(hashOf[number], number);
         }
+    }
+
+    private static long entry(int hash, int number)
+    {
+        return ((long) hash << 32) | (number + 1);
     }
 
     private boolean roomInPage(int bytes)
@@ -250,11 +294,17 @@ final class CombineBuffer
         if (current != null && current.length - position >= bytes) {
             return true;
         }
-        if (!acquire(pageSize)) {
+        if (currentPage + 1 < pages.size()) {
+            current = pages.get(++currentPage);
+            position = 0;
+            return true;
+        }
+        if (pages.size() >= maxPages || !acquire(pageSize)) {
             return false;
         }
         current = new byte[pageSize];
         pages.add(current);
+        currentPage = pages.size() - 1;
         position = 0;
         return true;
     }

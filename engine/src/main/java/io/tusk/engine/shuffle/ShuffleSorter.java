@@ -19,7 +19,9 @@ import static java.util.Objects.requireNonNull;
  * and combines what is left and hands everything over as a {@link MapOutput}; {@link #close()}
  * without {@code finish} (a failed attempt) releases the memory and deletes the spills. With
  * {@link #combineBeforeSorting()}, records are first gathered by key and combined, and only the
- * combiner's output is sorted.
+ * combiner's output is sorted: in two stages, a small buffer that stays in the processor's caches
+ * and is combined whenever full, and a large one for its output, combined when memory runs short
+ * or the task ends.
  * <p>
  * Confined to the task's thread: other consumers never ask a sorter to spill.
  */
@@ -45,8 +47,14 @@ public final class ShuffleSorter
     private RecordSize recordSize;
     /** How spilled blocks are stored; null: as they are. */
     private BlockTransform blockTransform;
-    /** Records gathered by key for the combiner before sorting; null when the combiner runs on sorted runs. */
+    /** Bytes of the small first stage of combining before sorting: it stays in the processor's caches. */
+    static final int GATHERED_BYTES = 512 * 1024;
+    private static final int GATHERED_PAGE = 64 * 1024;
+
+    /** The map's records gathered by key for the combiner before sorting; null when the combiner runs on sorted runs. */
     private CombineBuffer gathered;
+    /** The output of combining {@link #gathered}, gathered by key to be combined again. */
+    private CombineBuffer partials;
     private boolean done;
 
     /**
@@ -82,18 +90,27 @@ public final class ShuffleSorter
     {
         checkArgument(combiner != null, "sorter %s has no combiner", name);
         checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
-        gathered = new CombineBuffer(partitions, memoryManager, this, pageSize);
+        int gatheredPage = Math.min(GATHERED_PAGE, pageSize);
+        gathered = new CombineBuffer(partitions, memoryManager, this, gatheredPage, GATHERED_BYTES / gatheredPage, true);
+        partials = new CombineBuffer(partitions, memoryManager, this, pageSize, Integer.MAX_VALUE, false);
     }
 
     public void add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
             throws IOException
     {
-        if (gathered != null && gathered.fits(keyLength, valueLength)) {
-            if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
-                return;
+        if (gathered != null) {
+            if (gathered.fits(keyLength, valueLength)) {
+                if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                    return;
+                }
+                drainGathered();
+                if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                    return;
+                }
             }
-            drainGathered();
-            if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+            // larger than the first stage's page, or without memory for it
+            if (addPartial(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                combiner.skipped(1, 0);
                 return;
             }
         }
@@ -101,11 +118,38 @@ public final class ShuffleSorter
         addSorted(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
     }
 
+    /** Combines the first stage into the second. */
     private void drainGathered()
             throws IOException
     {
-        gathered.drain(combiner, partition -> (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> addSorted(partition, prefix, key,
-                keyOffset, keyLength, value, valueOffset, valueLength));
+        gathered.drain(combiner, true, false, partition -> (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
+            if (!addPartial(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                combiner.skipped(0, 1);
+                addSorted(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+            }
+        });
+    }
+
+    /** Adds to the second stage, combining it into the sorted buffer first when full; false when it cannot take the record. */
+    private boolean addPartial(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
+            throws IOException
+    {
+        if (!partials.fits(keyLength, valueLength)) {
+            return false;
+        }
+        if (partials.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+            return true;
+        }
+        drainPartials();
+        return partials.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+    }
+
+    /** Combines the second stage into the sorted buffer. */
+    private void drainPartials()
+            throws IOException
+    {
+        partials.drain(combiner, false, true, partition -> (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> addSorted(partition, prefix,
+                key, keyOffset, keyLength, value, valueOffset, valueLength));
     }
 
     /** Adds to the buffer of records to sort, spilling it when memory runs short. */
@@ -282,6 +326,8 @@ public final class ShuffleSorter
         checkArgument(!done, "sorter %s already finished", name);
         if (gathered != null) {
             drainGathered();
+            gathered.clear();
+            drainPartials();
         }
         PagedRecords run = null;
         int[] starts = null;
@@ -408,6 +454,7 @@ public final class ShuffleSorter
         buffer = new PagedRecords();
         if (gathered != null && !done) {
             gathered.clear();
+            partials.clear();
         }
         if (!done) {
             done = true;

@@ -190,6 +190,38 @@ class ShuffleSorterTest
     }
 
     @Test
+    void combinesBeforeSortingInStagesAndCountsEachRecordOnce()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        List<Integer> combinerInputs = new ArrayList<>();
+        long[] handedOn = new long[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, counting(sumByKey(), combinerInputs, handedOn), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        // several times what the first stage holds
+        int records = 8 * ShuffleSorter.GATHERED_BYTES / 16;
+        Map<Integer, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < records; i++) {
+            int key = (i * 7919) % 5000;
+            add(sorter, key % 2, key, i);
+            expected.merge(key, (long) i, Long::sum);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(combinerInputs.size()).as("the first stage was combined several times").isGreaterThan(4);
+        assertThat(combinerInputs.stream().mapToInt(Integer::intValue).sum()).as("each record counted once").isEqualTo(records);
+        assertThat(handedOn[0]).as("one record per key left combining").isEqualTo(expected.size());
+        Map<Integer, Long> actual = new java.util.TreeMap<>();
+        for (int partition = 0; partition < 2; partition++) {
+            assertThat(readKeys(output, partition)).isSorted().doesNotHaveDuplicates();
+            actual.putAll(sums(output, partition));
+        }
+        assertThat(actual).isEqualTo(expected);
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
     void combiningBeforeSortingWithLittleMemoryCombinesInBatchesAndLosesNothing()
             throws IOException
     {
@@ -245,25 +277,61 @@ class ShuffleSorterTest
         assertThat(memory.used()).isZero();
     }
 
-    /** The combiner, noting how many records each of its runs read. */
+    /**
+     * The combiner, noting how many records each of its runs read: all of them for a run that is
+     * not a stage of a staged combine, the original ones for a stage (as a counting combiner counts).
+     */
     private static ShuffleCombiner counting(ShuffleCombiner combiner, List<Integer> inputs)
     {
-        return (partition, input, sink) -> {
-            int[] read = new int[1];
-            combiner.combine(partition, new ForwardingCursor(input)
+        return counting(combiner, inputs, new long[1]);
+    }
+
+    /** As {@link #counting(ShuffleCombiner, List)}, adding the records that left combining to {@code handedOn[0]}. */
+    private static ShuffleCombiner counting(ShuffleCombiner combiner, List<Integer> inputs, long[] handedOn)
+    {
+        return new ShuffleCombiner()
+        {
+            @Override
+            public void combine(int partition, RecordCursor input, RecordSink output)
+                    throws IOException
             {
-                @Override
-                public boolean next()
-                        throws IOException
+                combine(partition, input, output, true, true);
+            }
+
+            @Override
+            public void combine(int partition, RecordCursor input, RecordSink output, boolean original, boolean handedOnOutput)
+                    throws IOException
+            {
+                int[] read = new int[1];
+                combiner.combine(partition, new ForwardingCursor(input)
                 {
-                    boolean next = super.next();
-                    if (next) {
-                        read[0]++;
+                    @Override
+                    public boolean next()
+                            throws IOException
+                    {
+                        boolean next = super.next();
+                        if (next) {
+                            read[0]++;
+                        }
+                        return next;
                     }
-                    return next;
+                }, (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
+                    if (handedOnOutput) {
+                        handedOn[0]++;
+                    }
+                    output.add(prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+                });
+                if (original) {
+                    inputs.add(read[0]);
                 }
-            }, sink);
-            inputs.add(read[0]);
+            }
+
+            @Override
+            public void skipped(long skippedInputs, long skippedOutputs)
+            {
+                inputs.add((int) skippedInputs);
+                handedOn[0] += skippedOutputs;
+            }
         };
     }
 

@@ -17,7 +17,6 @@ import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCounter;
 import org.apache.hadoop.mapreduce.lib.reduce.WrappedReducer;
-import org.apache.hadoop.mapreduce.task.ReduceContextImpl;
 import org.apache.hadoop.util.ReflectionUtils;
 
 import java.io.IOException;
@@ -40,6 +39,9 @@ abstract class CombinerRunner
     protected final Class<Object> valueClass;
     protected final Counter inputRecords;
     private final Counter outputRecords;
+    /** Whether this combine counts its input and its output (see {@link ShuffleCombiner#combine(int, RecordCursor, RecordSink, boolean, boolean)}). */
+    protected boolean countInput = true;
+    private boolean countOutput = true;
     private final SerializationFactory serialization;
     private final KeyPrefix prefix;
 
@@ -114,6 +116,28 @@ abstract class CombinerRunner
         return comparator == WritableComparator.class || comparator.getName().equals(keyClass.getName() + "$Comparator");
     }
 
+    @Override
+    public final void combine(int partition, RecordCursor input, RecordSink output, boolean original, boolean handedOn)
+            throws IOException
+    {
+        countInput = original;
+        countOutput = handedOn;
+        try {
+            combine(partition, input, output);
+        }
+        finally {
+            countInput = true;
+            countOutput = true;
+        }
+    }
+
+    @Override
+    public final void skipped(long inputs, long outputs)
+    {
+        inputRecords.increment(inputs);
+        outputRecords.increment(outputs);
+    }
+
     /** Serializes combiner output into the sink. */
     protected final OutputCollector<Object, Object> collector(RecordSink sink)
     {
@@ -135,7 +159,9 @@ abstract class CombinerRunner
             valueSerializer.serialize(value);
             sink.add(prefix.prefix(keyBuffer.data(), 0, keyBuffer.length()), keyBuffer.data(), 0, keyBuffer.length(),
                     valueBuffer.data(), 0, valueBuffer.length());
-            outputRecords.increment(1);
+            if (countOutput) {
+                outputRecords.increment(1);
+            }
         };
     }
 
@@ -159,7 +185,7 @@ abstract class CombinerRunner
         {
             org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(conf.getCombinerClass(), conf);
             RawComparator<?> grouping = SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator());
-            OldApiGroups groups = new OldApiGroups(input, grouping, deserializer(keyClass), deserializer(valueClass), inputRecords);
+            OldApiGroups groups = new OldApiGroups(input, grouping, deserializer(keyClass), deserializer(valueClass), countInput ? inputRecords : null);
             OutputCollector<Object, Object> collector = collector(output);
             try {
                 while (groups.nextGroup()) {
@@ -190,10 +216,11 @@ abstract class CombinerRunner
             // a plain counter per run: the task's counters are synchronized, and this one is per record
             Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
             try {
-                ReduceContextImpl<Object, Object, Object, Object> context = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
-                        null, records, writer, null, reporter, SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator()), keyClass, valueClass);
+                CursorReduceContext context = new CursorReduceContext(conf, attemptId, input, null, records, writer, null, reporter, SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator()), keyClass, valueClass);
                 combiner.run(new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context));
-                inputRecords.increment(records.getValue());
+                if (countInput) {
+                    inputRecords.increment(records.getValue());
+                }
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

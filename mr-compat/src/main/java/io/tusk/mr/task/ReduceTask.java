@@ -21,7 +21,6 @@ import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCounter;
 import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.lib.reduce.WrappedReducer;
-import org.apache.hadoop.mapreduce.task.ReduceContextImpl;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.hadoop.util.ReflectionUtils;
 
@@ -140,8 +139,7 @@ public final class ReduceTask
         // plain counters per record, added to the task's synchronized counters at the end
         Counter groups = new org.apache.hadoop.mapreduce.counters.GenericCounter();
         Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
-        ReduceContextImpl<Object, Object, Object, Object> reduceContext = new ReduceContextImpl<>(conf, attemptId, new CursorKeyValueIterator(input),
-                groups, records,
+        CursorReduceContext reduceContext = new CursorReduceContext(conf, attemptId, input, groups, records,
                 writer, committer.committer(), reporter, SameBytesEqual.wrap(conf.getOutputValueGroupingComparator()),
                 (Class<Object>) conf.getMapOutputKeyClass(), (Class<Object>) conf.getMapOutputValueClass());
         Reducer<Object, Object, Object, Object>.Context reducerContext = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(reduceContext);
