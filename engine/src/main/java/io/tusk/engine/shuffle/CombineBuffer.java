@@ -46,6 +46,7 @@ final class CombineBuffer
     private long heldBytes;
 
     private int keys;
+    private long records;
     private int[] partitionOf = new int[0];
     private int[] prefixOf = new int[0];
     private int[] hashOf = new int[0];
@@ -75,6 +76,36 @@ final class CombineBuffer
     boolean isEmpty()
     {
         return keys == 0;
+    }
+
+    /** Distinct (partition, key) pairs held. */
+    int keys()
+    {
+        return keys;
+    }
+
+    long records()
+    {
+        return records;
+    }
+
+    /** Hands every record as it came to its partition's output, uncombined, and empties the buffer, giving its memory back. */
+    void moveTo(IntFunction<RecordSink> outputs)
+            throws IOException
+    {
+        try {
+            for (int number = 0; number < keys; number++) {
+                RecordSink output = outputs.apply(partitionOf[number]);
+                Groups values = new Groups(new int[] {number}, 0, 1);
+                while (values.next()) {
+                    output.add(values.prefix(), values.keyBuffer(), values.keyOffset(), values.keyLength(), values.valueBuffer(), values.valueOffset(),
+                            values.valueLength());
+                }
+            }
+        }
+        finally {
+            clear();
+        }
     }
 
     /** Whether a record of these sizes fits a page, so that {@link #add} can take it. */
@@ -127,6 +158,7 @@ final class CombineBuffer
         }
         lastValue[number] = at;
         valuesOf[number]++;
+        records++;
         return true;
     }
 
@@ -176,6 +208,7 @@ final class CombineBuffer
     private void empty()
     {
         keys = 0;
+        records = 0;
         Arrays.fill(table, 0);
         currentPage = pages.isEmpty() ? -1 : 0;
         current = pages.isEmpty() ? null : pages.get(0);
@@ -190,6 +223,7 @@ final class CombineBuffer
         currentPage = -1;
         position = 0;
         keys = 0;
+        records = 0;
         partitionOf = new int[0];
         prefixOf = new int[0];
         hashOf = new int[0];

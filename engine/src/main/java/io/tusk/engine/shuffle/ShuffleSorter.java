@@ -55,6 +55,9 @@ public final class ShuffleSorter
     private CombineBuffer gathered;
     /** The output of combining {@link #gathered}, gathered by key to be combined again. */
     private CombineBuffer partials;
+    /** Gathering goes on only if the first stage's first fill holds at least this many records per distinct key. */
+    static final int MIN_RECORDS_PER_KEY = 5;
+    private boolean gatheringChecked;
     private boolean done;
 
     /**
@@ -104,24 +107,43 @@ public final class ShuffleSorter
                     return;
                 }
                 drainGathered();
-                if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                if (gathered != null && gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
                     return;
                 }
             }
             // larger than the first stage's page, or without memory for it
-            if (addPartial(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+            if (gathered != null && addPartial(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
                 combiner.skipped(1, 0);
                 return;
             }
         }
-        // without memory for gathering even when empty, or larger than a page: sorted without being combined, as the contract allows
+        // not gathered: sorted, and combined on sorted runs when gathering has stopped; without memory for gathering
+        // even when empty, or larger than a page, sorted without being combined, as the contract allows
         addSorted(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
     }
 
-    /** Combines the first stage into the second. */
+    /**
+     * Combines the first stage into the second; the first time, when the first stage holds more
+     * than one distinct key per {@link #MIN_RECORDS_PER_KEY} records, hands its records to the
+     * sorted buffer instead and stops gathering: keys that rarely repeat are combined for less on
+     * sorted runs, whose sort walks memory in order, than in a hash table that outgrows the caches.
+     */
     private void drainGathered()
             throws IOException
     {
+        if (!gatheringChecked) {
+            gatheringChecked = true;
+            if (gathered.keys() * (long) MIN_RECORDS_PER_KEY > gathered.records() && partials.isEmpty()) {
+                LOG.debug("{}: {} distinct keys in {} records; combining sorted runs instead", name, gathered.keys(), gathered.records());
+                CombineBuffer records = gathered;
+                gathered = null;
+                partials.clear();
+                partials = null;
+                records.moveTo(partition -> (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> addSorted(partition, prefix, key,
+                        keyOffset, keyLength, value, valueOffset, valueLength));
+                return;
+            }
+        }
         gathered.drain(combiner, true, false, partition -> (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
             if (!addPartial(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
                 combiner.skipped(0, 1);

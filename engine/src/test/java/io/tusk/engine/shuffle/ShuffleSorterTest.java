@@ -222,6 +222,38 @@ class ShuffleSorterTest
     }
 
     @Test
+    void keysThatRarelyRepeatAreCombinedOnSortedRunsInstead()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        List<Integer> combinerInputs = new ArrayList<>();
+        long[] handedOn = new long[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, counting(sumByKey(), combinerInputs, handedOn), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        int records = 4 * ShuffleSorter.GATHERED_BYTES / 16;
+        Map<Integer, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < records; i++) {
+            // two records per key
+            int key = (i * 7919) % (records / 2);
+            add(sorter, key % 2, key, i);
+            expected.merge(key, (long) i, Long::sum);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(combinerInputs).as("one combine per partition of the sorted buffer").hasSize(2);
+        assertThat(combinerInputs.stream().mapToInt(Integer::intValue).sum()).isEqualTo(records);
+        assertThat(handedOn[0]).isEqualTo(expected.size());
+        Map<Integer, Long> actual = new java.util.TreeMap<>();
+        for (int partition = 0; partition < 2; partition++) {
+            assertThat(readKeys(output, partition)).isSorted().doesNotHaveDuplicates();
+            actual.putAll(sums(output, partition));
+        }
+        assertThat(actual).isEqualTo(expected);
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
     void combiningBeforeSortingWithLittleMemoryCombinesInBatchesAndLosesNothing()
             throws IOException
     {
@@ -231,7 +263,8 @@ class ShuffleSorterTest
         sorter.combineBeforeSorting();
         Map<Integer, Long> expected = new java.util.TreeMap<>();
         for (int i = 0; i < 40_000; i++) {
-            int key = (i * 31) % 3000;
+            // keys that repeat at first, so that gathering goes on, then 3000 of them
+            int key = i < 5000 ? i % 50 : (i * 31) % 3000;
             add(sorter, key % 2, key, i);
             expected.merge(key, (long) i, Long::sum);
         }
