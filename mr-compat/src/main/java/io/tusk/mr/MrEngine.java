@@ -3,7 +3,9 @@ package io.tusk.mr;
 import io.tusk.engine.Tusk;
 import io.tusk.engine.TuskConfig;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.MRConfig;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,9 @@ final class MrEngine
                     properties.put(entry.getKey(), entry.getValue());
                 }
             }
+            if (!properties.containsKey(TuskConfig.LOCAL_DIR)) {
+                clusterLocalDirs(conf).ifPresent(dirs -> properties.put(TuskConfig.LOCAL_DIR, dirs));
+            }
             // MapReduce jobs pick their cluster with mapreduce.framework.name; tusk.master=yarn is for the dataset API
             if (!TuskConfig.isLocal(properties.getOrDefault(TuskConfig.MASTER, "local[*]"))) {
                 properties.remove(TuskConfig.MASTER);
@@ -49,5 +54,20 @@ final class MrEngine
             tusk = created;
         }
         return tusk;
+    }
+
+    /**
+     * The {@code mapreduce.cluster.local.dir} list that a site file or the job sets (not Hadoop's
+     * default under {@code hadoop.tmp.dir}), comma-separated: where no {@code tusk.local.dir} is
+     * given, Tusk spills where Hadoop's tasks would, spread over the same disks.
+     */
+    static Optional<String> clusterLocalDirs(Configuration conf)
+    {
+        String[] sources = conf.getPropertySources(MRConfig.LOCAL_DIR);
+        if (sources == null || Arrays.stream(sources).allMatch(source -> source.endsWith("-default.xml"))) {
+            return Optional.empty();
+        }
+        String[] dirs = conf.getTrimmedStrings(MRConfig.LOCAL_DIR);
+        return dirs.length == 0 ? Optional.empty() : Optional.of(String.join(",", dirs));
     }
 }

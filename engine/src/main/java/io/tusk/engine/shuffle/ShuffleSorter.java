@@ -348,8 +348,11 @@ public final class ShuffleSorter
         checkArgument(!done, "sorter %s already finished", name);
         if (gathered != null) {
             drainGathered();
-            gathered.clear();
-            drainPartials();
+            // unless the drain stopped gathering
+            if (gathered != null) {
+                gathered.clear();
+                drainPartials();
+            }
         }
         PagedRecords run = null;
         int[] starts = null;

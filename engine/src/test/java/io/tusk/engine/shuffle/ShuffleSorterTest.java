@@ -222,6 +222,28 @@ class ShuffleSorterTest
     }
 
     @Test
+    void aSmallMapWhoseKeysRarelyRepeatIsCombinedOnTheSortedBufferAtTheEnd()
+            throws IOException
+    {
+        memory = new MemoryManager(16 << 20);
+        List<Integer> combinerInputs = new ArrayList<>();
+        long[] handedOn = new long[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, counting(sumByKey(), combinerInputs, handedOn), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        for (int i = 0; i < 1000; i++) {
+            add(sorter, 0, i % 500, 1);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(combinerInputs).containsExactly(1000);
+        assertThat(handedOn[0]).isEqualTo(500);
+        assertThat(readKeys(output, 0)).hasSize(500).isSorted().doesNotHaveDuplicates();
+        assertThat(sums(output, 0).values()).containsOnly(2L);
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
     void keysThatRarelyRepeatAreCombinedOnSortedRunsInstead()
             throws IOException
     {
