@@ -487,13 +487,17 @@ public final class Suite
 
     /**
      * The user-code floor of a word count of {@code text}: {@link UserCodeFloor}, with the examples
-     * jar, whose mapper and reducer it calls, on its class path (it is on no other peer's).
+     * jar, whose mapper and reducer it calls, on its class path (it is on no other peer's). It holds
+     * every line of the input as a {@code Text} before it starts the clock: an input larger than an
+     * eighth of the heap gets a heap of four times the input (the floor is a bound, not a peer).
      */
     private PeerRun userCodeFloor(Path text)
     {
         return new PeerRun(USER_CODE_FLOOR, output -> {
             String path = classpath + ":" + examples;
-            List<String> command = jvm(heap, path, UserCodeFloor.class.getName());
+            long inputMegabytes = Math.max(1, Files.size(text) >> 20);
+            String floorHeap = inputMegabytes * 8 > heapMegabytes() ? (inputMegabytes * 4) + "m" : heap;
+            List<String> command = jvm(floorHeap, path, UserCodeFloor.class.getName());
             command.addAll(List.of("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.xml"), "-cp", path, UserCodeFloor.class.getName()));
             command.addAll(List.of(text.getParent().toString(), output.toString()));
             return timed(command);
@@ -731,6 +735,19 @@ public final class Suite
      * by the first such run (dumped at its exit and put in place by {@link #execute}): start-up is most
      * of a small run, and it is not a measurement.
      */
+    /** The peers' heap, {@code -Xmx} as given, in megabytes. */
+    private long heapMegabytes()
+    {
+        String size = heap.toLowerCase(java.util.Locale.ROOT);
+        long number = Long.parseLong(size.replaceAll("[^0-9]", ""));
+        return switch (size.charAt(size.length() - 1)) {
+            case 'g' -> number * 1024;
+            case 'm' -> number;
+            case 'k' -> Math.max(1, number / 1024);
+            default -> Math.max(1, number >> 20);
+        };
+    }
+
     private List<String> jvm(String heapSize, String path, String mainClass)
             throws IOException
     {
