@@ -30,7 +30,7 @@ final class CombineBuffer
 {
     /** A value's chain link (page and offset of the next value, -1 for none) and length, before its bytes. */
     private static final int VALUE_OVERHEAD = 12;
-    private static final int KEY_ARRAYS_BYTES_PER_KEY = 4 * 5 + 8 * 3;
+    private static final int KEY_ARRAYS_BYTES_PER_KEY = 4 * 4 + 8 * 3;
 
     private final int partitions;
     private final MemoryManager memoryManager;
@@ -49,7 +49,6 @@ final class CombineBuffer
     private long records;
     private int[] partitionOf = new int[0];
     private int[] prefixOf = new int[0];
-    private int[] hashOf = new int[0];
     private int[] keyLengthOf = new int[0];
     private int[] valuesOf = new int[0];
     /** Where each key's bytes are, and its first and last values: page index in the high half, offset in the low. */
@@ -132,7 +131,6 @@ final class CombineBuffer
             position += keyLength;
             partitionOf[number] = partition;
             prefixOf[number] = prefix;
-            hashOf[number] = hash;
             keyLengthOf[number] = keyLength;
             valuesOf[number] = 0;
             firstValue[number] = -1;
@@ -226,7 +224,6 @@ final class CombineBuffer
         records = 0;
         partitionOf = new int[0];
         prefixOf = new int[0];
-        hashOf = new int[0];
         keyLengthOf = new int[0];
         valuesOf = new int[0];
         keyAt = new long[0];
@@ -301,20 +298,23 @@ final class CombineBuffer
     {
         partitionOf = Arrays.copyOf(partitionOf, capacity);
         prefixOf = Arrays.copyOf(prefixOf, capacity);
-        hashOf = Arrays.copyOf(hashOf, capacity);
         keyLengthOf = Arrays.copyOf(keyLengthOf, capacity);
         valuesOf = Arrays.copyOf(valuesOf, capacity);
         keyAt = Arrays.copyOf(keyAt, capacity);
         firstValue = Arrays.copyOf(firstValue, capacity);
         lastValue = Arrays.copyOf(lastValue, capacity);
+        long[] old = table;
         table = new long[capacity * 2];
         int mask = table.length - 1;
-        for (int number = 0; number < keys; number++) {
-            int slot = hashOf[number] & mask;
-            while (table[slot] != 0) {
-                slot = (slot + 1) & mask;
+        // each entry carries its key's hash
+        for (long entry : old) {
+            if (entry != 0) {
+                int slot = (int) (entry >>> 32) & mask;
+                while (table[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                table[slot] = entry;
             }
-            table[slot] = entry(hashOf[number], number);
         }
     }
 
