@@ -197,6 +197,28 @@ class CompatDifferentialIT
         });
     }
 
+    /**
+     * The reducer keeps the first value of each key of three maps' outputs: the same values as
+     * Hadoop's only if each map sorts equal keys as Hadoop's map buffer does and the reducer merges
+     * the maps' outputs as Hadoop's does.
+     */
+    @Test
+    void firstValueOfEachKeyFromSeveralMapsIsHadoops()
+            throws Exception
+    {
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            Job job = Job.getInstance(conf, "first value");
+            job.setMapperClass(TestJobs.WordPlaceMapper.class);
+            job.setReducerClass(TestJobs.FirstValueReducer.class);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(Text.class);
+            job.setNumReduceTasks(2);
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+    }
+
     @Test
     void mapOnlyJobsNameFilesByApi()
             throws Exception

@@ -431,4 +431,35 @@ final class TestJobs
             }
         }
     }
+    /** Emits each word with where it was read: its file, the offset of its line and its place in the line. */
+    public static class WordPlaceMapper
+            extends Mapper<LongWritable, Text, Text, Text>
+    {
+        private final Text word = new Text();
+        private final Text place = new Text();
+
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            StringTokenizer words = new StringTokenizer(line.toString());
+            for (int position = 0; words.hasMoreTokens(); position++) {
+                word.set(words.nextToken());
+                place.set(((org.apache.hadoop.mapreduce.lib.input.FileSplit) context.getInputSplit()).getPath().getName() + ":" + offset.get() + ":" + position);
+                context.write(word, place);
+            }
+        }
+    }
+
+    /** Writes only the first value of each key: its output depends on the order of equal keys. */
+    public static class FirstValueReducer
+            extends Reducer<Text, Text, Text, Text>
+    {
+        @Override
+        protected void reduce(Text key, Iterable<Text> values, Context context)
+                throws IOException, InterruptedException
+        {
+            context.write(key, values.iterator().next());
+        }
+    }
 }

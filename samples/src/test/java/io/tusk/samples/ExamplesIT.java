@@ -79,6 +79,17 @@ class ExamplesIT
         assertSameAsHadoop("grep", List.of(), List.of(text.toString(), "OUT", "t[a-z]+k"));
     }
 
+    /**
+     * Many words share a count: the sort job writes words of equal counts in the order Hadoop's map
+     * sort and reduce merge leave them in (its two maps read the two files of the counting job).
+     */
+    @Test
+    void grepWithTwoReducersWritesWordsOfEqualCountsInHadoopsOrder()
+            throws Exception
+    {
+        assertSameAsHadoop("grep", List.of("-D", "mapreduce.job.reduces=2"), List.of(text.toString(), "OUT", "[a-z]+[0-9]+"));
+    }
+
     @Test
     void wordmean()
             throws Exception
@@ -208,6 +219,42 @@ class ExamplesIT
                 "-joinOp", "inner", left.toString(), right.toString(), "OUT"));
     }
 
+    /**
+     * A map-side join of two inputs of two sorted files each, with keys repeated on both sides: every
+     * key's tuples leave its map in the order of Hadoop's map sort, and two maps' outputs meet in
+     * each of two reducers in the order of Hadoop's merge.
+     */
+    @Test
+    void innerAndOuterJoinOfRepeatedKeysWithTwoReducersWriteTuplesInHadoopsOrder()
+            throws Exception
+    {
+        Path left = work.resolve("left");
+        Path right = work.resolve("right");
+        Files.createDirectories(left);
+        Files.createDirectories(right);
+        Random random = new Random(5);
+        for (int file = 0; file < 2; file++) {
+            List<String> leftLines = new ArrayList<>();
+            List<String> rightLines = new ArrayList<>();
+            for (int key = file * 1_000; key < (file + 1) * 1_000; key++) {
+                String name = String.format("k%05d", key);
+                for (int copy = random.nextInt(4); copy > 0; copy--) {
+                    leftLines.add(name + "\tleft" + key + "-" + copy);
+                }
+                for (int copy = random.nextInt(4); copy > 0; copy--) {
+                    rightLines.add(name + "\tright" + key + "-" + copy);
+                }
+            }
+            Files.write(left.resolve(String.format("part-%05d", file)), leftLines);
+            Files.write(right.resolve(String.format("part-%05d", file)), rightLines);
+        }
+        for (String operation : List.of("inner", "outer")) {
+            assertSameAsHadoop("join", List.of(), List.of("-r", "2", "-inFormat", "org.apache.hadoop.mapreduce.lib.input.KeyValueTextInputFormat",
+                    "-outFormat", "org.apache.hadoop.mapreduce.lib.output.TextOutputFormat", "-outKey", "org.apache.hadoop.io.Text",
+                    "-joinOp", operation, left.toString(), right.toString(), "OUT"), operation);
+        }
+    }
+
     private static String estimate(String log)
     {
         return log.lines().filter(line -> line.startsWith("Estimated value of Pi is")).findFirst().orElse("no estimate printed:\n" + log);
@@ -220,8 +267,15 @@ class ExamplesIT
     private void assertSameAsHadoop(String program, List<String> genericOptions, List<String> args)
             throws Exception
     {
-        Run hadoop = run(program, genericOptions, args, work.resolve("hadoop"), true);
-        Run tusk = run(program, genericOptions, args, work.resolve("tusk"), false);
+        assertSameAsHadoop(program, genericOptions, args, "");
+    }
+
+    /** As {@link #assertSameAsHadoop(String, List, List)}, in directories named after {@code run}. */
+    private void assertSameAsHadoop(String program, List<String> genericOptions, List<String> args, String run)
+            throws Exception
+    {
+        Run hadoop = run(program, genericOptions, args, work.resolve("hadoop" + run), true);
+        Run tusk = run(program, genericOptions, args, work.resolve("tusk" + run), false);
 
         assertThat(tusk.exitCode).as("exit code (Tusk output:%n%s)", tusk.log).isEqualTo(hadoop.exitCode).isZero();
         assertThat(hadoop.log).as("Hadoop ran on the LocalJobRunner").contains("job_local");

@@ -2,6 +2,8 @@ package io.tusk.engine.shuffle;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,13 +38,18 @@ public final class LocalShuffleService
     {
         Map<Integer, MapOutput> outputs = shuffles.get(shuffleId);
         int maps = locations.size();
+        MapOutput[] mapOutputs = new MapOutput[maps];
+        for (int map = 0; map < maps; map++) {
+            MapOutput output = outputs == null ? null : outputs.get(map);
+            if (output == null) {
+                throw new FetchFailedException(shuffleId, map, locations.get(map), "this process holds no such output", null);
+            }
+            mapOutputs[map] = output;
+        }
         List<RecordCursor> cursors = new ArrayList<>();
         try {
-            for (int map = 0; map < maps; map++) {
-                MapOutput output = outputs == null ? null : outputs.get(map);
-                if (output == null) {
-                    throw new FetchFailedException(shuffleId, map, locations.get(map), "this process holds no such output", null);
-                }
+            for (int map : mergeOrder(mapOutputs, partition)) {
+                MapOutput output = mapOutputs[map];
                 int mapIndex = map;
                 // runs kept in memory are read as they are, without a wrapper on their per-record path
                 cursors.addAll(output.open(partition, file -> new CorruptionFailsFetch(file, shuffleId, mapIndex, locations.get(mapIndex))));
@@ -61,6 +68,26 @@ public final class LocalShuffleService
     }
 
     /** Reads a map's spilled output; a corrupt spill file fails the fetch, so that the map runs again. */
+    /**
+     * The maps in the order their runs enter the merge: smallest measured output of the partition
+     * first, then by map, as Hadoop's reducer orders the map outputs it holds in memory (where
+     * Hadoop's sizes tie, its order depends on the order of its fetches, which is not fixed); by map
+     * when the outputs were not measured.
+     */
+    private static Integer[] mergeOrder(MapOutput[] outputs, int partition)
+    {
+        Integer[] order = new Integer[outputs.length];
+        boolean measured = true;
+        for (int map = 0; map < outputs.length; map++) {
+            order[map] = map;
+            measured &= outputs[map].isMeasured();
+        }
+        if (measured) {
+            Arrays.sort(order, Comparator.comparingLong((Integer map) -> outputs[map].measured(partition)).thenComparingInt(map -> map));
+        }
+        return order;
+    }
+
     private static final class CorruptionFailsFetch
             extends ForwardingCursor
     {

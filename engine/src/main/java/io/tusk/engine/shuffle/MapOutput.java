@@ -71,6 +71,12 @@ public final class MapOutput
         return measured[partition];
     }
 
+    /** Whether the sorter that wrote this output measured it ({@link ShuffleSorter#measureOutput}). */
+    public boolean isMeasured()
+    {
+        return measured != null;
+    }
+
     public synchronized int fileCount()
     {
         return files.size();

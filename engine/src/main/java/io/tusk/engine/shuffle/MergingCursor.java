@@ -7,7 +7,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Merges sorted cursors into one sorted cursor with a binary heap. Closing it closes the inputs.
- * Confined to one thread.
+ * The heap is built by inserting the inputs that have records one after the other in the order
+ * given and moves an entry only past strictly greater ones, as Hadoop's merger does: given the
+ * inputs in the order Hadoop's reducer merges its segments in, records with equal keys come out in
+ * Hadoop's order. Confined to one thread.
  */
 public final class MergingCursor
         implements RecordCursor
@@ -48,11 +51,9 @@ public final class MergingCursor
             started = true;
             for (RecordCursor input : all) {
                 if (input.next()) {
-                    heap[size++] = input;
+                    heap[size] = input;
+                    siftUp(size++);
                 }
-            }
-            for (int i = size / 2 - 1; i >= 0; i--) {
-                siftDown(i);
             }
         }
         else if (current != null) {
@@ -73,6 +74,20 @@ public final class MergingCursor
         }
         current = heap[0];
         return true;
+    }
+
+    private void siftUp(int i)
+    {
+        RecordCursor moving = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (order.compare(moving, heap[parent]) >= 0) {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = moving;
     }
 
     private void siftDown(int i)

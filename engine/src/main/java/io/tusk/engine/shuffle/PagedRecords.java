@@ -151,9 +151,14 @@ final class PagedRecords
                 compact(compactPageSize);
             }
         }
-        if (!order.isSorted()) {
-            return;
+        if (order.isSorted()) {
+            sortEqualPrefixes(sorter);
         }
+    }
+
+    /** After a radix sort: sorts each run of equal (partition, prefix) with the comparator. */
+    private void sortEqualPrefixes(IndexSorter sorter)
+    {
         int start = 0;
         while (start < count) {
             long key = index[start * 2];
@@ -166,6 +171,116 @@ final class PagedRecords
             }
             start = end;
         }
+    }
+
+    /**
+     * Sorts the index into the order {@code algorithm} leaves it in; the algorithm sees the records
+     * in the order they were appended and compares them by partition, then by {@code order}, as
+     * {@link #sort(SortOrder)} does.
+     * <p>
+     * Distinct keys leave every sort in the same order. Given {@code scratch} and {@code temp}, each
+     * at least the index's length (see {@link #radixScratchLongs()}), the faster sort of
+     * {@link #sort(SortOrder, long[], int)} runs first (compacting with a positive
+     * {@code compactPageSize}), and the algorithm only if that leaves two equal keys side by side:
+     * it then compares each record's rank in the sorted order instead of its key (the same answers
+     * without reading a key), over the records in the order appended again, recovered from their
+     * page pointers, which grow in the order records are appended and, after compaction, in the
+     * order compacted. Without, the algorithm compares keys.
+     */
+    void sort(SortOrder order, IndexSort algorithm, long[] scratch, long[] temp, int compactPageSize)
+    {
+        IndexSorter sorter = new IndexSorter(order);
+        if (scratch == null || temp == null) {
+            algorithm.sort(new IndexSort.Positions()
+            {
+                @Override
+                public int compare(int left, int right)
+                {
+                    return sorter.compare(left, right);
+                }
+
+                @Override
+                public void swap(int left, int right)
+                {
+                    swapEntries(left, right);
+                }
+            }, 0, count);
+            if (compactPageSize > 0) {
+                compact(compactPageSize);
+            }
+            return;
+        }
+        radixSort(scratch);
+        // before compaction the pointers' order is the order appended
+        int[] appendedAtCompacted = pointerRanks(scratch, temp);
+        if (compactPageSize > 0) {
+            compact(compactPageSize);
+        }
+        sortEqualPrefixes(sorter);
+        if (!hasEqualNeighbours(sorter)) {
+            return;
+        }
+        int[] appendedAtSorted = pointerRanks(scratch, temp);
+        if (compactPageSize > 0) {
+            for (int record = 0; record < count; record++) {
+                appendedAtSorted[record] = appendedAtCompacted[appendedAtSorted[record]];
+            }
+        }
+        int[] ranks = new int[count];
+        int rank = 0;
+        for (int record = 0; record < count; record++) {
+            if (record > 0 && (index[(record - 1) * 2] != index[record * 2] || sorter.compare(record - 1, record) != 0)) {
+                rank++;
+            }
+            int appended = appendedAtSorted[record];
+            ranks[appended] = rank;
+            temp[appended * 2] = index[record * 2];
+            temp[appended * 2 + 1] = index[record * 2 + 1];
+        }
+        System.arraycopy(temp, 0, index, 0, count * 2);
+        algorithm.sort(new IndexSort.Positions()
+        {
+            @Override
+            public int compare(int left, int right)
+            {
+                return Integer.compare(ranks[left], ranks[right]);
+            }
+
+            @Override
+            public void swap(int left, int right)
+            {
+                swapEntries(left, right);
+                int moved = ranks[left];
+                ranks[left] = ranks[right];
+                ranks[right] = moved;
+            }
+        }, 0, count);
+    }
+
+    /** For each record of the index, the rank of its page pointer among all records' pointers. */
+    private int[] pointerRanks(long[] scratch, long[] temp)
+    {
+        for (int record = 0; record < count; record++) {
+            scratch[record * 2] = index[record * 2 + 1];
+            scratch[record * 2 + 1] = record;
+        }
+        long[] byPointer = radixSortPairs(scratch, temp, count);
+        int[] ranks = new int[count];
+        for (int rank = 0; rank < count; rank++) {
+            ranks[(int) byPointer[rank * 2 + 1]] = rank;
+        }
+        return ranks;
+    }
+
+    /** Whether two records side by side in the index compare equal. */
+    private boolean hasEqualNeighbours(IndexSorter sorter)
+    {
+        for (int record = 1; record < count; record++) {
+            if (index[(record - 1) * 2] == index[record * 2] && sorter.compare(record - 1, record) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -217,7 +332,20 @@ final class PagedRecords
     /** Stable least-significant-digit radix sort of the index by its 64-bit (partition, prefix) key, 16 bits a pass. */
     private void radixSort(long[] scratch)
     {
-        long[] source = index;
+        long[] sorted = radixSortPairs(index, scratch, count);
+        if (sorted != index) {
+            System.arraycopy(sorted, 0, index, 0, count * 2);
+        }
+    }
+
+    /**
+     * Stable least-significant-digit radix sort of {@code count} pairs of longs by their first long
+     * (unsigned), 16 bits a pass, back and forth between {@code pairs} and {@code scratch}; returns
+     * the one that holds the sorted pairs.
+     */
+    private static long[] radixSortPairs(long[] pairs, long[] scratch, int count)
+    {
+        long[] source = pairs;
         long[] target = scratch;
         int[] counts = new int[1 << 16];
         for (int shift = 0; shift < 64; shift += 16) {
@@ -244,9 +372,7 @@ final class PagedRecords
             source = target;
             target = swap;
         }
-        if (source != index) {
-            System.arraycopy(source, 0, index, 0, count * 2);
-        }
+        return source;
     }
 
     /**
@@ -507,7 +633,8 @@ final class PagedRecords
             if (leftPartition != rightPartition) {
                 return Integer.compare(leftPartition, rightPartition);
             }
-            if (!order.isSorted()) {
+            // the records' memory is touched only for equal prefixes
+            if (!order.isSorted() || (int) leftKey != (int) rightKey) {
                 return Integer.compareUnsigned((int) leftKey, (int) rightKey);
             }
             byte[] leftPage = page(left);

@@ -58,6 +58,13 @@ public final class ShuffleSorter
     /** Gathering goes on only if the first stage's first fill holds at least this many records per distinct key. */
     static final int MIN_RECORDS_PER_KEY = 5;
     private boolean gatheringChecked;
+    private boolean gatheringRequested;
+    /** The algorithm that sorts a map's output that stays one run within {@link #equalKeysLimit}; null: the sorter's own. */
+    private IndexSort equalKeysSort;
+    private long equalKeysLimit;
+    private int equalKeysRecordBytes;
+    private long addedRecords;
+    private long addedBytes;
     private boolean done;
 
     /**
@@ -93,14 +100,34 @@ public final class ShuffleSorter
     {
         checkArgument(combiner != null, "sorter %s has no combiner", name);
         checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        gatheringRequested = true;
         int gatheredPage = Math.min(GATHERED_PAGE, pageSize);
         gathered = new CombineBuffer(partitions, memoryManager, this, gatheredPage, GATHERED_BYTES / gatheredPage, true);
         partials = new CombineBuffer(partitions, memoryManager, this, pageSize, Integer.MAX_VALUE, false);
     }
 
+    /**
+     * Sorts the task's output with {@code algorithm} instead of the sorter's own sorts when it is
+     * one run in the end and its records, counting {@code recordBytes} per record beside their key
+     * and value bytes, take less than {@code limitBytes}; the algorithm then sees the records in the
+     * order they were added, so that records with equal keys come out in the order it leaves them
+     * in. Not with {@link #combineBeforeSorting()}, whose combined records are in no added order.
+     * Call before the first record.
+     */
+    public void sortEqualKeysAs(IndexSort algorithm, long limitBytes, int recordBytes)
+    {
+        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        checkArgument(recordBytes >= 0, "recordBytes is negative: %s", recordBytes);
+        this.equalKeysSort = requireNonNull(algorithm, "algorithm is null");
+        this.equalKeysLimit = limitBytes;
+        this.equalKeysRecordBytes = recordBytes;
+    }
+
     public void add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
             throws IOException
     {
+        addedRecords++;
+        addedBytes += keyLength + valueLength;
         if (gathered != null) {
             if (gathered.fits(keyLength, valueLength)) {
                 if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
@@ -293,6 +320,34 @@ public final class ShuffleSorter
         records.sort(order);
     }
 
+    /**
+     * Sorts the buffer into the order of the algorithm {@link #sortEqualKeysAs} gave, with the
+     * faster sort first when the memory manager grants its scratch space and a copy of the index
+     * (released right after), and compacted as {@link #sortBuffer} does when granted.
+     */
+    private void sortWithGivenAlgorithm(PagedRecords records)
+    {
+        // two arrays the index's length and three ints per record
+        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 3L * records.count() * Integer.BYTES;
+        if (!memoryManager.tryAcquire(this, scratchBytes)) {
+            records.sort(order, equalKeysSort, null, null, 0);
+            return;
+        }
+        try {
+            long compactionBytes = records.compactionBytes(pageSize);
+            boolean compact = memoryManager.tryAcquire(this, compactionBytes);
+            long before = records.memoryBytes();
+            int scratchLongs = (int) records.radixScratchLongs();
+            records.sort(order, equalKeysSort, new long[scratchLongs], new long[scratchLongs], compact ? pageSize : 0);
+            if (compact) {
+                memoryManager.release(this, before + compactionBytes - records.memoryBytes());
+            }
+        }
+        finally {
+            memoryManager.release(this, scratchBytes);
+        }
+    }
+
     /** Spills what is buffered now, if anything, to free memory for the caller. */
     public void spillNow()
             throws IOException
@@ -357,7 +412,12 @@ public final class ShuffleSorter
         PagedRecords run = null;
         int[] starts = null;
         if (!buffer.isEmpty()) {
-            sortBuffer(buffer);
+            if (sortsWithGivenAlgorithm()) {
+                sortWithGivenAlgorithm(buffer);
+            }
+            else {
+                sortBuffer(buffer);
+            }
             starts = buffer.partitionStarts(partitions);
             run = buffer;
             if (combiner != null && gathered == null) {
@@ -387,6 +447,13 @@ public final class ShuffleSorter
         }
         done = true;
         return output;
+    }
+
+    /** Whether the buffer holds every record added, in the order added, within the limit {@link #sortEqualKeysAs} set. */
+    private boolean sortsWithGivenAlgorithm()
+    {
+        return equalKeysSort != null && order.isSorted() && !gatheringRequested && spills.isEmpty()
+                && addedBytes + equalKeysRecordBytes * addedRecords < equalKeysLimit;
     }
 
     /** What the records of each partition of the final runs measure; null without a record size. */

@@ -29,6 +29,20 @@ class LocalShuffleServiceTest
         return sorter.finish();
     }
 
+    /** The output of a map that wrote {@code values} under one key, measured by their lengths. */
+    private static MapOutput measuredOutput(MemoryManager memory, SpillDirectory directory, String... values)
+            throws IOException
+    {
+        ShuffleSorter sorter = new ShuffleSorter("map", 1, BY_BYTES, null, memory, directory, 64 << 10);
+        sorter.measureOutput((keyLength, valueLength) -> keyLength + valueLength);
+        byte[] key = "key".getBytes(StandardCharsets.UTF_8);
+        for (String value : values) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            sorter.add(0, 0, key, 0, key.length, bytes, 0, bytes.length);
+        }
+        return sorter.finish();
+    }
+
     private static List<String> values(RecordCursor cursor)
             throws IOException
     {
@@ -59,6 +73,26 @@ class LocalShuffleServiceTest
             // registering the same output twice keeps it
             service.register(7, 0, again);
             assertThat(values(service.open(7, List.of("here"), 0, BY_BYTES))).containsExactly("second run");
+        }
+    }
+    /**
+     * As Hadoop's reducer, which holds small map outputs in memory ordered by size (maps of equal
+     * size in the order of the maps) and merges them in that order with its heap: the smallest
+     * output's records of a key come first; when an output ends, the last one in the heap takes its
+     * place and keeps it against equal keys.
+     */
+    @Test
+    void mapsEnterTheMergeSmallestOutputFirst()
+            throws IOException
+    {
+        MemoryManager memory = new MemoryManager(16 << 20);
+        try (SpillDirectory directory = new SpillDirectory(temp); LocalShuffleService service = new LocalShuffleService()) {
+            service.register(3, 0, measuredOutput(memory, directory, "large 0", "large 1", "large 2"));
+            service.register(3, 1, measuredOutput(memory, directory, "small"));
+            service.register(3, 2, measuredOutput(memory, directory, "equal 0", "equal 1", "equal 2"));
+
+            assertThat(values(service.open(3, List.of("a", "b", "c"), 0, BY_BYTES)))
+                    .containsExactly("small", "equal 0", "equal 1", "equal 2", "large 0", "large 1", "large 2");
         }
     }
 }

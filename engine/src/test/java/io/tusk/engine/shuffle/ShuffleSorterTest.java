@@ -469,6 +469,126 @@ class ShuffleSorterTest
         output.delete();
     }
 
+    @Test
+    void sortsAnOutputWithinTheLimitWithTheGivenAlgorithmOverTheRecordsInTheOrderAdded()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        int records = 3_000;
+        // 12 bytes of key and value and 16 counted per record
+        long needed = records * (12L + 16);
+        for (long limit : new long[] {needed, needed + 1}) {
+            int[] calls = new int[1];
+            ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, null, memory, directory, 4096);
+            sorter.sortEqualKeysAs(lastAddedFirst(calls), limit, 16);
+            for (int i = 0; i < records; i++) {
+                add(sorter, i % 2, i % 10, i);
+            }
+            MapOutput output = sorter.finish();
+
+            assertThat(calls[0]).as("sorts with the given algorithm under a limit of %s", limit).isEqualTo(limit > needed ? 1 : 0);
+            if (limit > needed) {
+                for (int partition = 0; partition < 2; partition++) {
+                    List<long[]> read = readRecords(output, partition);
+                    assertThat(read).hasSize(records / 2);
+                    for (int i = 1; i < read.size(); i++) {
+                        long[] previous = read.get(i - 1);
+                        long[] current = read.get(i);
+                        // sorted by key; equal keys last added first, as the algorithm leaves them
+                        assertThat(previous[0] < current[0] || previous[0] == current[0] && previous[1] > current[1]).as("record %s", i).isTrue();
+                    }
+                }
+            }
+            output.delete();
+        }
+        assertThat(memory.used()).isZero();
+    }
+
+    /** Distinct keys leave every sort in one order: the faster sort's, without the given algorithm. */
+    @Test
+    void distinctKeysAreSortedWithoutTheGivenAlgorithm()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        int[] calls = new int[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, null, memory, directory, 4096);
+        sorter.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        Random random = new Random(9);
+        java.util.Set<Integer> keys = new java.util.HashSet<>();
+        while (keys.size() < 10_000) {
+            int key = random.nextInt(1 << 20);
+            if (keys.add(key)) {
+                // the same prefix for many keys: the comparator tells them apart
+                byte[] keyBytes = ByteBuffer.allocate(4).putInt(key).array();
+                sorter.add(key % 2, key >>> 12, keyBytes, 0, 4, new byte[8], 0, 8);
+            }
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(calls[0]).isZero();
+        for (int partition = 0; partition < 2; partition++) {
+            int target = partition;
+            assertThat(readKeys(output, partition)).containsExactlyElementsOf(keys.stream().filter(key -> key % 2 == target).sorted().toList());
+        }
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void theGivenAlgorithmDoesNotSortSpilledNorCombinedOutputs()
+            throws IOException
+    {
+        int[] calls = new int[1];
+        memory = new MemoryManager(64 << 20);
+        ShuffleSorter combined = new ShuffleSorter("combined", 1, BY_BYTES, sumByKey(), memory, directory, 4096);
+        combined.combineBeforeSorting();
+        combined.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        ShuffleSorter spilled = new ShuffleSorter("spilled", 1, BY_BYTES, null, memory, directory, 4096);
+        spilled.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        for (int i = 0; i < 1_000; i++) {
+            add(combined, 0, i % 10, 1);
+            add(spilled, 0, i % 10, i);
+            if (i == 500) {
+                spilled.spillNow();
+            }
+        }
+        MapOutput combinedOutput = combined.finish();
+        MapOutput spilledOutput = spilled.finish();
+
+        assertThat(calls[0]).isZero();
+        assertThat(sums(combinedOutput, 0)).hasSize(10).containsValue(100L);
+        assertThat(readKeys(spilledOutput, 0)).hasSize(1_000).isSorted();
+        combinedOutput.delete();
+        spilledOutput.delete();
+    }
+
+    /** An insertion sort that moves a record past equal ones: equal keys end up last added first. */
+    private static IndexSort lastAddedFirst(int[] calls)
+    {
+        return (positions, from, to) -> {
+            calls[0]++;
+            for (int i = from + 1; i < to; i++) {
+                for (int j = i; j > from && positions.compare(j - 1, j) >= 0; j--) {
+                    positions.swap(j - 1, j);
+                }
+            }
+        };
+    }
+
+    /** The (key, value) pairs of a partition in the order read. */
+    private static List<long[]> readRecords(MapOutput output, int partition)
+            throws IOException
+    {
+        List<long[]> records = new ArrayList<>();
+        try (RecordCursor cursor = new MergingCursor(BY_BYTES, output.open(partition))) {
+            while (cursor.next()) {
+                records.add(new long[] {ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength()).getInt(),
+                        ByteBuffer.wrap(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength()).getLong()});
+            }
+        }
+        return records;
+    }
+
     private static void add(ShuffleSorter sorter, int partition, int key, long value)
             throws IOException
     {

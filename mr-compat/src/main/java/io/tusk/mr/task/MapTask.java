@@ -90,6 +90,9 @@ public final class MapTask
         if (combiner != null && CombinerRunner.mayCombineBeforeSorting(conf)) {
             sorter.combineBeforeSorting();
         }
+        else {
+            HadoopMapSort.apply(conf, sorter);
+        }
         sorter.measureOutput(IFileSizes::record);
         MapOutputBlocks.of(conf).ifPresent(sorter::storeBlocks);
         MapOutput output;

@@ -1,0 +1,25 @@
+package io.tusk.engine.shuffle;
+
+/**
+ * A sorting algorithm given to a {@link ShuffleSorter} from outside the engine, for consumers whose
+ * users depend on the exact order another system leaves records with equal keys in: the order of
+ * equal keys is a property of the algorithm and of the input sequence, so the only way to reproduce
+ * it is to run the same algorithm over the same sequence. The sorter's own sorts stay faster.
+ */
+public interface IndexSort
+{
+    /**
+     * Sorts positions {@code [from, to)} of {@code positions} by its {@link Positions#compare},
+     * moving records only through {@link Positions#swap}.
+     */
+    void sort(Positions positions, int from, int to);
+
+    /** Records at positions, initially in the order they were added. Confined to the sorting thread. */
+    interface Positions
+    {
+        /** Orders the records at two positions as the sorter's order does: negative, zero or positive. */
+        int compare(int left, int right);
+
+        void swap(int left, int right);
+    }
+}
