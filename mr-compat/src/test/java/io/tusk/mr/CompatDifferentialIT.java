@@ -219,6 +219,75 @@ class CompatDifferentialIT
         });
     }
 
+    /**
+     * An Avro job (avro-mapred's formats, Avro keys and values through the shuffle with Avro's
+     * serialization and raw comparator): the same records in the same files. Avro container files
+     * start with a random sync marker, so their records are compared, not their bytes.
+     */
+    @Test
+    void avroJobWritesTheRecordsTheLocalJobRunnerWrites()
+            throws Exception
+    {
+        org.apache.avro.Schema schema = org.apache.avro.SchemaBuilder.record("Entry").fields().requiredString("word").requiredInt("count").endRecord();
+        java.nio.file.Path avro = work.resolve("avro");
+        Files.createDirectories(avro);
+        Random random = new Random(41);
+        for (int file = 0; file < 3; file++) {
+            try (org.apache.avro.file.DataFileWriter<org.apache.avro.generic.GenericRecord> writer =
+                    new org.apache.avro.file.DataFileWriter<>(new org.apache.avro.generic.GenericDatumWriter<>(schema))) {
+                writer.create(schema, avro.resolve("part-" + file + ".avro").toFile());
+                for (int i = 0; i < 2_000; i++) {
+                    org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(schema);
+                    record.put("word", "w" + random.nextInt(300));
+                    record.put("count", random.nextInt(1_000));
+                    writer.append(record);
+                }
+            }
+        }
+        Map<String, List<String>> outputs = new HashMap<>();
+        for (String framework : List.of("local", "tusk")) {
+            Job job = Job.getInstance(Differential.conf(framework), "avro words");
+            job.setInputFormatClass(org.apache.avro.mapreduce.AvroKeyInputFormat.class);
+            org.apache.avro.mapreduce.AvroJob.setInputKeySchema(job, schema);
+            job.setMapperClass(TestJobs.AvroWordMapper.class);
+            org.apache.avro.mapreduce.AvroJob.setMapOutputKeySchema(job, org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING));
+            org.apache.avro.mapreduce.AvroJob.setMapOutputValueSchema(job, org.apache.avro.Schema.create(org.apache.avro.Schema.Type.INT));
+            job.setReducerClass(TestJobs.AvroSumReducer.class);
+            job.setOutputFormatClass(org.apache.avro.mapreduce.AvroKeyValueOutputFormat.class);
+            org.apache.avro.mapreduce.AvroJob.setOutputKeySchema(job, org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING));
+            org.apache.avro.mapreduce.AvroJob.setOutputValueSchema(job, org.apache.avro.Schema.create(org.apache.avro.Schema.Type.INT));
+            job.setNumReduceTasks(2);
+            FileInputFormat.addInputPath(job, new Path(avro.toString()));
+            java.nio.file.Path output = work.resolve("avro-out-" + framework);
+            FileOutputFormat.setOutputPath(job, new Path(output.toString()));
+            assertThat(job.waitForCompletion(false)).as("job succeeds on %s", framework).isTrue();
+            List<String> files = new ArrayList<>();
+            try (java.util.stream.Stream<java.nio.file.Path> listed = Files.list(output)) {
+                listed.map(path -> path.getFileName().toString()).filter(name -> !name.startsWith(".")).sorted().forEach(files::add);
+            }
+            for (String name : files) {
+                List<String> records = new ArrayList<>();
+                if (name.endsWith(".avro")) {
+                    try (org.apache.avro.file.DataFileReader<org.apache.avro.generic.GenericRecord> reader =
+                            new org.apache.avro.file.DataFileReader<>(output.resolve(name).toFile(), new org.apache.avro.generic.GenericDatumReader<>())) {
+                        records.add(reader.getSchema().toString());
+                        reader.forEach(record -> records.add(record.toString()));
+                    }
+                }
+                outputs.put(framework + "/" + name, records);
+            }
+        }
+        assertThat(outputs.keySet()).contains("local/_SUCCESS", "local/part-r-00000.avro", "local/part-r-00001.avro");
+        for (Map.Entry<String, List<String>> local : outputs.entrySet()) {
+            if (local.getKey().startsWith("local/")) {
+                String name = local.getKey().substring("local/".length());
+                assertThat(outputs.get("tusk/" + name)).as(name).isEqualTo(local.getValue());
+            }
+        }
+        assertThat(outputs).hasSize(2 * 3);
+        assertThat(outputs.get("local/part-r-00000.avro")).hasSizeGreaterThan(100);
+    }
+
     @Test
     void mapOnlyJobsNameFilesByApi()
             throws Exception

@@ -462,4 +462,36 @@ final class TestJobs
             context.write(key, values.iterator().next());
         }
     }
+    /** Emits each Avro record's word with its count, as Avro keys and values. */
+    public static class AvroWordMapper
+            extends Mapper<org.apache.avro.mapred.AvroKey<org.apache.avro.generic.GenericRecord>, org.apache.hadoop.io.NullWritable,
+            org.apache.avro.mapred.AvroKey<CharSequence>, org.apache.avro.mapred.AvroValue<Integer>>
+    {
+        @Override
+        protected void map(org.apache.avro.mapred.AvroKey<org.apache.avro.generic.GenericRecord> record, org.apache.hadoop.io.NullWritable nothing, Context context)
+                throws IOException, InterruptedException
+        {
+            context.write(new org.apache.avro.mapred.AvroKey<>(record.datum().get("word").toString()),
+                    new org.apache.avro.mapred.AvroValue<>((Integer) record.datum().get("count")));
+        }
+    }
+
+    /** Sums the counts of each word; the first count read comes first in the output, so the order of values shows. */
+    public static class AvroSumReducer
+            extends Reducer<org.apache.avro.mapred.AvroKey<CharSequence>, org.apache.avro.mapred.AvroValue<Integer>,
+            org.apache.avro.mapred.AvroKey<CharSequence>, org.apache.avro.mapred.AvroValue<Integer>>
+    {
+        @Override
+        protected void reduce(org.apache.avro.mapred.AvroKey<CharSequence> word, Iterable<org.apache.avro.mapred.AvroValue<Integer>> counts, Context context)
+                throws IOException, InterruptedException
+        {
+            int first = -1;
+            int sum = 0;
+            for (org.apache.avro.mapred.AvroValue<Integer> count : counts) {
+                first = first < 0 ? count.datum() : first;
+                sum += count.datum();
+            }
+            context.write(new org.apache.avro.mapred.AvroKey<>(word.datum() + " first " + first), new org.apache.avro.mapred.AvroValue<>(sum));
+        }
+    }
 }
