@@ -12,6 +12,8 @@ public enum ErrorCode
     OUTPUT_EXISTS(5, ErrorType.USER),
     CONTEXT_CLOSED(6, ErrorType.USER),
     JOB_CANCELLED(7, ErrorType.USER),
+    /** An attempt reported no progress for longer than its task's timeout; it runs again. */
+    TASK_TIMED_OUT(8, ErrorType.USER),
     /** A reducer could not read a map's output; the map runs again. */
     FETCH_FAILED(302, ErrorType.EXTERNAL),
     /** The executor running an attempt was lost; the attempt runs again elsewhere. */

@@ -593,6 +593,41 @@ class CompatDifferentialIT
                 .allSatisfy(report -> assertThat(report.getCurrentStatus()).isEqualTo(org.apache.hadoop.mapred.TIPStatus.COMPLETE));
     }
 
+    /**
+     * Reducers whose first attempts report no progress for mapreduce.task.timeout fail with
+     * Hadoop's diagnostic and run again, as on a cluster (the LocalJobRunner would wait for ever):
+     * one ends at the interrupt, one ignores it and is abandoned; the output is whole.
+     */
+    @Test
+    void reducersThatStopMakingProgressTimeOutAndRunAgain()
+            throws Exception
+    {
+        TestJobs.HangingFirstReducer.RELEASED.set(false);
+        try {
+            java.nio.file.Path out = work.resolve("timed-out");
+            Job job = wordCount(Differential.conf("tusk"), text, out);
+            job.setReducerClass(TestJobs.HangingFirstReducer.class);
+            job.setNumReduceTasks(2);
+            job.getConfiguration().setLong("mapreduce.task.timeout", 1_000);
+
+            assertThat(job.waitForCompletion(false)).isTrue();
+            assertThat(job.getCounters().findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_REDUCES).getValue()).isEqualTo(2);
+            assertThat(job.getTaskReports(org.apache.hadoop.mapreduce.TaskType.REDUCE)).hasSize(2).allSatisfy(report -> {
+                assertThat(report.getSuccessfulTaskAttemptId().getId()).as("the second attempt succeeded").isEqualTo(1);
+                assertThat(report.getDiagnostics()).hasSize(1);
+                assertThat(report.getDiagnostics()[0]).contains("AttemptID:attempt_").contains("Timed out after 1 secs");
+            });
+            java.nio.file.Path expected = work.resolve("timed-out-expected");
+            Job local = wordCount(Differential.conf("local"), text, expected);
+            local.setNumReduceTasks(2);
+            assertThat(local.waitForCompletion(false)).isTrue();
+            Differential.assertSameOutput(expected, out);
+        }
+        finally {
+            TestJobs.HangingFirstReducer.RELEASED.set(true);
+        }
+    }
+
     @Test
     void typeMismatchInMapOutputIsReported()
             throws Exception

@@ -494,4 +494,33 @@ final class TestJobs
             context.write(new org.apache.avro.mapred.AvroKey<>(word.datum() + " first " + first), new org.apache.avro.mapred.AvroValue<>(sum));
         }
     }
+    /**
+     * Sums as {@link SumReducer}; its first attempts first hang without progress: the first reducer
+     * sleeps (the interrupt ends it), the others swallow interrupts until released.
+     */
+    public static class HangingFirstReducer
+            extends SumReducer
+    {
+        public static final java.util.concurrent.atomic.AtomicBoolean RELEASED = new java.util.concurrent.atomic.AtomicBoolean();
+
+        @Override
+        protected void setup(Context context)
+                throws InterruptedException
+        {
+            if (context.getTaskAttemptID().getId() > 0) {
+                return;
+            }
+            if (context.getTaskAttemptID().getTaskID().getId() == 0) {
+                Thread.sleep(600_000);
+            }
+            while (!RELEASED.get()) {
+                try {
+                    Thread.sleep(10);
+                }
+                catch (InterruptedException swallowed) {
+                    // as user code sometimes does
+                }
+            }
+        }
+    }
 }

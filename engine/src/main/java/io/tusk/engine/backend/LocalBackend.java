@@ -8,6 +8,8 @@ import io.tusk.engine.scheduler.TaskLaunch;
 import io.tusk.engine.scheduler.TaskListener;
 import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.scheduler.TaskRunner;
+import io.tusk.engine.task.AttemptProgress;
+import io.tusk.engine.task.AttemptWatchdog;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskAttemptId;
 import org.apache.logging.log4j.LogManager;
@@ -43,6 +45,7 @@ public final class LocalBackend
     private final Map<Thread, Running> running = new ConcurrentHashMap<>();
     private final Thread dispatcher;
     private final long cancelGraceMillis;
+    private final AttemptWatchdog watchdog = new AttemptWatchdog("tusk-attempt-watchdog");
     private volatile boolean closed;
 
     public LocalBackend(int threads, ExecutorEnv env)
@@ -84,16 +87,25 @@ public final class LocalBackend
     {
         running.forEach((thread, attempt) -> {
             if (attempt.job() == job) {
-                attempt.cancelled().set(true);
-                thread.interrupt();
-                CompletableFuture.delayedExecutor(cancelGraceMillis, TimeUnit.MILLISECONDS).execute(() -> {
-                    if (thread.isAlive() && attempt.slotHeld().compareAndSet(true, false)) {
-                        LOG.warn("Attempt {} did not stop within {} ms of its cancellation ({}); it runs on in the background without a slot and its result is discarded",
-                                attempt.id(), cancelGraceMillis, TuskConfig.CANCEL_GRACE);
-                        slots.release();
-                        attempt.listener().failed(attempt.id(), TaskPlacement.LOCAL, new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
-                    }
-                });
+                stop(thread, attempt, "its cancellation", new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
+            }
+        });
+    }
+
+    /**
+     * Interrupts an attempt whose result will not be used; if it has not stopped after the grace,
+     * it is reported failed with {@code error} and runs on in the background without a slot.
+     */
+    private void stop(Thread thread, Running attempt, String why, TuskException error)
+    {
+        attempt.cancelled().set(true);
+        thread.interrupt();
+        CompletableFuture.delayedExecutor(cancelGraceMillis, TimeUnit.MILLISECONDS).execute(() -> {
+            if (thread.isAlive() && attempt.slotHeld().compareAndSet(true, false)) {
+                LOG.warn("Attempt {} did not stop within {} ms of {} ({}); it runs on in the background without a slot and its result is discarded",
+                        attempt.id(), cancelGraceMillis, why, TuskConfig.CANCEL_GRACE);
+                slots.release();
+                attempt.listener().failed(attempt.id(), TaskPlacement.LOCAL, error);
             }
         });
     }
@@ -151,14 +163,16 @@ public final class LocalBackend
                 return;
             }
             Running attempt = new Running(task.launch().attemptId(), new AtomicBoolean(), new AtomicBoolean(true), once(task.listener()));
+            AttemptProgress progress = new AttemptProgress();
             Thread thread = new Thread(() -> {
                 try {
-                    runner.run(task.launch(), TaskPlacement.LOCAL, attempt.listener(), attempt.cancelled());
+                    runner.run(task.launch(), TaskPlacement.LOCAL, attempt.listener(), attempt.cancelled(), progress);
                 }
                 catch (RuntimeException | Error e) {
                     LOG.error("Task runner failed", e);
                 }
                 finally {
+                    watchdog.unwatch(progress);
                     running.remove(Thread.currentThread());
                     if (attempt.slotHeld().compareAndSet(true, false)) {
                         slots.release();
@@ -167,6 +181,7 @@ public final class LocalBackend
             }, "tusk-task");
             thread.setDaemon(true);
             running.put(thread, attempt);
+            watchdog.watch(progress, thread, error -> stop(thread, attempt, "its timeout", error));
             thread.start();
         }
     }
@@ -175,6 +190,7 @@ public final class LocalBackend
     public void close()
     {
         closed = true;
+        watchdog.close();
         dispatcher.interrupt();
         for (Thread thread : running.keySet()) {
             thread.interrupt();

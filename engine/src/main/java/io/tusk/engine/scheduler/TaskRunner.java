@@ -4,6 +4,7 @@ import io.tusk.engine.ErrorCode;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.plan.ShuffledNode;
 import io.tusk.engine.shuffle.MapOutput;
+import io.tusk.engine.task.AttemptProgress;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskContext;
 import io.tusk.engine.task.UserCodeException;
@@ -30,10 +31,19 @@ public final class TaskRunner
      */
     public void run(TaskLaunch launch, TaskPlacement placement, TaskListener listener, AtomicBoolean cancelled)
     {
+        run(launch, placement, listener, cancelled, new AttemptProgress());
+    }
+
+    /**
+     * As {@link #run(TaskLaunch, TaskPlacement, TaskListener, AtomicBoolean)}; an attempt that
+     * {@code progress} timed out fails with the timeout, whatever it did after.
+     */
+    public void run(TaskLaunch launch, TaskPlacement placement, TaskListener listener, AtomicBoolean cancelled, AttemptProgress progress)
+    {
         byte[] result;
         TaskContext context = null;
         try {
-            context = new TaskContext(launch.attemptId(), env, launch.storageLevels(), launch.shuffleLocations(), cancelled);
+            context = new TaskContext(launch.attemptId(), env, launch.storageLevels(), launch.shuffleLocations(), cancelled, progress);
             // attached first: accumulators in the task register with the context as they are read
             context.attach();
             Task task = (Task) env.serde().deserialize(launch.taskBinary());
@@ -61,11 +71,20 @@ public final class TaskRunner
                 listener.failed(launch.attemptId(), placement, e);
                 throw (Error) e;
             }
-            listener.failed(launch.attemptId(), placement, UserCodeException.unwrap(e));
+            Throwable cause = UserCodeException.unwrap(e);
+            if (progress.timedOut() != null) {
+                progress.timedOut().addSuppressed(cause);
+                cause = progress.timedOut();
+            }
+            listener.failed(launch.attemptId(), placement, cause);
             return;
         }
         context.complete();
         context.detach();
+        if (progress.timedOut() != null) {
+            listener.failed(launch.attemptId(), placement, progress.timedOut());
+            return;
+        }
         listener.succeeded(launch.attemptId(), placement, result);
     }
 }

@@ -32,6 +32,7 @@ public final class TaskContext
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
     private final AtomicBoolean cancelled;
+    private final AttemptProgress progress;
 
     public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels)
     {
@@ -45,6 +46,18 @@ public final class TaskContext
     public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels, Map<Integer, List<String>> shuffleLocations,
             AtomicBoolean cancelled)
     {
+        this(attemptId, env, storageLevels, shuffleLocations, cancelled, new AttemptProgress());
+    }
+
+    /**
+     * @param shuffleLocations for each shuffle the task reads (by id), the executor holding each map's output
+     * @param cancelled set by the backend when the attempt's job is cancelled
+     * @param progress what the task ticks as it makes progress, watched by the executor
+     */
+    public TaskContext(TaskAttemptId attemptId, ExecutorEnv env, Map<Integer, StorageLevel> storageLevels, Map<Integer, List<String>> shuffleLocations,
+            AtomicBoolean cancelled, AttemptProgress progress)
+    {
+        this.progress = requireNonNull(progress, "progress is null");
         this.shuffleLocations = Map.copyOf(requireNonNull(shuffleLocations, "shuffleLocations is null"));
         this.cancelled = requireNonNull(cancelled, "cancelled is null");
         this.attemptId = requireNonNull(attemptId, "attemptId is null");
@@ -85,6 +98,12 @@ public final class TaskContext
     public boolean isCancelled()
     {
         return cancelled.get() || Thread.currentThread().isInterrupted();
+    }
+
+    /** How this attempt tells its executor it makes progress (see {@link AttemptProgress}). */
+    public AttemptProgress progress()
+    {
+        return progress;
     }
 
     public TaskAttemptId attemptId()

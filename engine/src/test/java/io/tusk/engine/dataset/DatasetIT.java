@@ -276,6 +276,86 @@ class DatasetIT
         }
     }
 
+    /**
+     * Attempts that stop ticking their progress for longer than their task's timeout fail and run
+     * again: one that sleeps is interrupted at once, one that swallows the interrupt is abandoned
+     * after the grace and gives up its slot; a task that ticks runs past the timeout.
+     */
+    @Test
+    void attemptsThatStopMakingProgressTimeOutAndRunAgain()
+    {
+        STUBBORN_RELEASED.set(false);
+        COMPUTATIONS.set(0);
+        TuskConfig config = TuskConfig.fromProperties(Map.of(TuskConfig.CANCEL_GRACE, "300"))
+                .withThreads(2)
+                .withMemoryBudget(64 << 20)
+                .withPageSize(1 << 20)
+                .withLocalDir(temp);
+        try (Tusk tusk = Tusk.create(config)) {
+            List<Integer> results = tusk.parallelize(range(2), 2)
+                    .map(partition -> {
+                        TaskContext context = TaskContext.get();
+                        context.progress().watch(200, "no progress for 200 ms");
+                        if (context.attemptNumber() == 0) {
+                            COMPUTATIONS.incrementAndGet();
+                            if (partition == 0) {
+                                Thread.sleep(60_000);
+                            }
+                            while (!STUBBORN_RELEASED.get()) {
+                                try {
+                                    Thread.sleep(10);
+                                }
+                                catch (InterruptedException swallowed) {
+                                    // as user code sometimes does
+                                }
+                            }
+                        }
+                        for (int step = 0; step < 6; step++) {
+                            Thread.sleep(60);
+                            context.progress().tick();
+                        }
+                        return partition * 10;
+                    })
+                    .collect();
+
+            assertThat(results).containsExactly(0, 10);
+            assertThat(COMPUTATIONS).as("first attempts").hasValue(2);
+        }
+        finally {
+            STUBBORN_RELEASED.set(true);
+        }
+    }
+
+    @Test
+    void anAttemptThatTimesOutOnEveryTryFailsTheJobWithItsTimeout()
+    {
+        TuskConfig config = TuskConfig.fromProperties(Map.of(TuskConfig.MAX_ATTEMPTS, "2"))
+                .withThreads(2)
+                .withMemoryBudget(64 << 20)
+                .withPageSize(1 << 20)
+                .withLocalDir(temp);
+        try (Tusk tusk = Tusk.create(config)) {
+            Dataset<Integer> hanging = tusk.parallelize(range(1), 1)
+                    .map(partition -> {
+                        TaskContext.get().progress().watch(100, "no progress for 100 ms");
+                        Thread.sleep(60_000);
+                        return partition;
+                    });
+
+            assertThatThrownBy(hanging::count)
+                    .hasMessageContaining("no progress for 100 ms")
+                    .satisfies(e -> {
+                        List<ErrorCode> codes = new ArrayList<>();
+                        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                            if (cause instanceof TuskException failure) {
+                                codes.add(failure.errorCode());
+                            }
+                        }
+                        assertThat(codes).contains(ErrorCode.TASK_TIMED_OUT);
+                    });
+        }
+    }
+
     @Test
     void functionsCapturingTheContextAreRejected()
     {

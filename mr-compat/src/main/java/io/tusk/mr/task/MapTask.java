@@ -64,7 +64,8 @@ public final class MapTask
         this.context = requireNonNull(context, "context is null");
         this.attemptId = spec.attemptId(TaskType.MAP, partition, context.attemptNumber());
         this.conf = spec.taskConf(attemptId);
-        this.reporter = new TaskReporter(counters, null);
+        this.reporter = new TaskReporter(counters, null, context.progress());
+        TaskTimeout.watch(conf, attemptId, context.progress());
     }
 
     /** Runs the mapper, writing its output into the shuffle; returns the sorted map output. */
@@ -145,6 +146,7 @@ public final class MapTask
                 try {
                     runOldMapper((key, value) -> {
                         reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS).increment(1);
+                        reporter.progress();
                         writer.write(key, value);
                     }, null);
                 }
@@ -198,6 +200,7 @@ public final class MapTask
                     throws IOException, InterruptedException
             {
                 reporter.getCounter(TaskCounter.MAP_OUTPUT_RECORDS).increment(1);
+                reporter.progress();
                 out.write(key, value);
             }
 
@@ -288,6 +291,7 @@ public final class MapTask
                 bytes.end(before);
                 if (next) {
                     inputRecords.increment(1);
+                    reporter.progress();
                 }
                 return next;
             }
@@ -335,7 +339,7 @@ public final class MapTask
             conf.setLong("mapreduce.map.input.start", fileSplit.getStart());
             conf.setLong("mapreduce.map.input.length", fileSplit.getLength());
         }
-        TaskReporter splitReporter = new TaskReporter(reporter.counters(), split);
+        TaskReporter splitReporter = new TaskReporter(reporter.counters(), split, context.progress());
         InputBytes bytes = new InputBytes(split instanceof org.apache.hadoop.mapred.FileSplit fileSplit ? fileSplit.getPath() : null,
                 conf, reporter.getCounter(FileInputFormatCounter.BYTES_READ));
         long created = bytes.start();
@@ -357,6 +361,7 @@ public final class MapTask
                 bytes.end(before);
                 if (next) {
                     inputRecords.increment(1);
+                    reporter.progress();
                 }
                 return next;
             }
@@ -520,6 +525,7 @@ public final class MapTask
         synchronized void collect(Object key, Object value)
                 throws IOException
         {
+            reporter.progress();
             if (key.getClass() != keyClass) {
                 throw new IOException("Type mismatch in key from map: expected " + keyClass.getName() + ", received " + key.getClass().getName());
             }

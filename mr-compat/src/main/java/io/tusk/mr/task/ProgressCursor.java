@@ -2,6 +2,7 @@ package io.tusk.mr.task;
 
 import io.tusk.engine.shuffle.ForwardingCursor;
 import io.tusk.engine.shuffle.RecordCursor;
+import io.tusk.engine.task.AttemptProgress;
 
 import java.io.IOException;
 
@@ -15,13 +16,16 @@ final class ProgressCursor
         implements TaskReporter.PhaseProgress
 {
     private final long records;
+    private final AttemptProgress attemptProgress;
     private long position;
     private long ifileBytes;
     private boolean exhausted;
 
-    ProgressCursor(RecordCursor delegate)
+    /** @param attemptProgress ticked for every record read */
+    ProgressCursor(RecordCursor delegate, AttemptProgress attemptProgress)
     {
         super(delegate);
+        this.attemptProgress = attemptProgress;
         this.records = delegate.records();
     }
 
@@ -39,6 +43,7 @@ final class ProgressCursor
             throws IOException
     {
         if (delegate.next()) {
+            attemptProgress.tick();
             position++;
             ifileBytes += IFileSizes.record(delegate.keyLength(), delegate.valueLength());
             return true;

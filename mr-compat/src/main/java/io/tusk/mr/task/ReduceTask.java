@@ -50,7 +50,8 @@ public final class ReduceTask
         this.attemptId = spec.attemptId(TaskType.REDUCE, partition, context.attemptNumber());
         this.conf = spec.taskConf(attemptId);
         conf.setInt("mapreduce.job.maps", spec.maps());
-        this.reporter = new TaskReporter(counters, null);
+        this.reporter = new TaskReporter(counters, null, context.progress());
+        TaskTimeout.watch(conf, attemptId, context.progress());
     }
 
     public void run(RecordCursor shuffled)
@@ -60,7 +61,7 @@ public final class ReduceTask
         JvmCounters jvm = JvmCounters.start(conf);
         shuffleCounters();
         // as Hadoop's reduce task: copy, sort and reduce weigh a third each; the first two are done
-        ProgressCursor input = new ProgressCursor(shuffled);
+        ProgressCursor input = new ProgressCursor(shuffled, reporter.attemptProgress());
         float third = 1.0f / 3;
         reporter.startPhase(third * 2, third, input);
         boolean newApi = conf.getUseNewReducer();
@@ -127,6 +128,7 @@ public final class ReduceTask
             {
                 out.write(key, value);
                 outputRecords.increment(1);
+                reporter.progress();
             }
 
             @Override
@@ -168,6 +170,7 @@ public final class ReduceTask
         OutputCollector<Object, Object> collector = (key, value) -> {
             out.write(key, value);
             outputRecords.increment(1);
+            reporter.progress();
         };
         if (accelerated.isPresent()) {
             try {

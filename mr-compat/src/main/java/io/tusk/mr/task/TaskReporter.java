@@ -3,6 +3,7 @@ package io.tusk.mr.task;
 import org.apache.hadoop.mapred.Counters;
 import org.apache.hadoop.mapred.InputSplit;
 import org.apache.hadoop.mapred.Reporter;
+import io.tusk.engine.task.AttemptProgress;
 import org.apache.hadoop.mapreduce.StatusReporter;
 
 import static java.util.Objects.requireNonNull;
@@ -20,16 +21,26 @@ final class TaskReporter
 {
     private final Counters counters;
     private final InputSplit split;
+    private final AttemptProgress attemptProgress;
     private volatile String status = "";
     private float completedPhases;
     private float phaseWeight = 1.0f;
     private PhaseProgress phase = () -> 0.0f;
 
-    /** @param split the old-API split of a map task, or null */
-    TaskReporter(Counters counters, InputSplit split)
+    /**
+     * @param split the old-API split of a map task, or null
+     * @param attemptProgress ticked when user code reports progress, a status or a counter increment
+     */
+    TaskReporter(Counters counters, InputSplit split, AttemptProgress attemptProgress)
     {
         this.counters = requireNonNull(counters, "counters is null");
         this.split = split;
+        this.attemptProgress = requireNonNull(attemptProgress, "attemptProgress is null");
+    }
+
+    AttemptProgress attemptProgress()
+    {
+        return attemptProgress;
     }
 
     Counters counters()
@@ -57,12 +68,14 @@ final class TaskReporter
     @Override
     public void incrCounter(Enum<?> key, long amount)
     {
+        attemptProgress.tick();
         counters.incrCounter(key, amount);
     }
 
     @Override
     public void incrCounter(String group, String counter, long amount)
     {
+        attemptProgress.tick();
         counters.incrCounter(group, counter, amount);
     }
 
@@ -76,7 +89,10 @@ final class TaskReporter
     }
 
     @Override
-    public void progress() {}
+    public void progress()
+    {
+        attemptProgress.tick();
+    }
 
     /** Enters a phase: {@code completed} is the weight of the phases before it. */
     void startPhase(float completed, float weight, PhaseProgress progress)
@@ -102,6 +118,7 @@ final class TaskReporter
     @Override
     public void setStatus(String status)
     {
+        attemptProgress.tick();
         this.status = status == null ? "" : status;
     }
 }

@@ -73,6 +73,7 @@ public final class ExecutorMain
     private final TaskRunner runner;
     private final String location;
     private final Map<Thread, Running> running = new ConcurrentHashMap<>();
+    private final io.tusk.engine.task.AttemptWatchdog watchdog = new io.tusk.engine.task.AttemptWatchdog("tusk-attempt-watchdog");
     private final ClassLoader jobClassLoader;
     /** Jobs cancelled here: attempts of them that arrive later do not run. */
     private final java.util.Set<Integer> cancelledJobs = ConcurrentHashMap.newKeySet();
@@ -296,20 +297,29 @@ public final class ExecutorMain
         Running attempt = new Running(launch.attemptId(), new AtomicBoolean());
         LOG.debug("Attempt {} starts", launch.attemptId());
         TaskPlacement placement = new TaskPlacement(location, host, Locality.NO_PREFERENCE);
+        io.tusk.engine.task.AttemptProgress progress = new io.tusk.engine.task.AttemptProgress();
+        Reporter reporter = new Reporter();
         Thread thread = new Thread(() -> {
             try {
-                runner.run(launch, placement, new Reporter(), attempt.cancelled());
+                runner.run(launch, placement, reporter, attempt.cancelled(), progress);
             }
             catch (RuntimeException | Error e) {
                 LOG.error("Task runner failed", e);
             }
             finally {
+                watchdog.unwatch(progress);
                 running.remove(Thread.currentThread());
             }
         }, "tusk-task " + launch.attemptId());
         thread.setDaemon(true);
         thread.setContextClassLoader(jobClassLoader);
         running.put(thread, attempt);
+        // the master hears of the timeout at once and runs the task again; an attempt that ignores the
+        // interrupt runs on without being counted, and can no longer commit
+        watchdog.watch(progress, thread, error -> {
+            attempt.cancelled().set(true);
+            reporter.failed(launch.attemptId(), placement, error);
+        });
         thread.start();
     }
 
@@ -365,12 +375,18 @@ public final class ExecutorMain
     }
 
     /** Sends how attempts end to the master. */
+    /** Tells the master of one attempt's outcome, once. */
     private final class Reporter
             implements TaskListener
     {
+        private final AtomicBoolean reported = new AtomicBoolean();
+
         @Override
         public void succeeded(TaskAttemptId attemptId, TaskPlacement placement, byte[] result)
         {
+            if (!reported.compareAndSet(false, true)) {
+                return;
+            }
             LOG.debug("Attempt {} succeeded", attemptId);
             report(attemptId, out -> {
                 out.writeByte(ControlProtocol.SUCCEEDED);
@@ -382,6 +398,9 @@ public final class ExecutorMain
         @Override
         public void failed(TaskAttemptId attemptId, TaskPlacement placement, Throwable cause)
         {
+            if (!reported.compareAndSet(false, true)) {
+                return;
+            }
             LOG.debug("Attempt {} failed: {}", attemptId, cause.toString());
             report(attemptId, out -> {
                 out.writeByte(ControlProtocol.FAILED);
