@@ -69,7 +69,19 @@ class StreamingIT
                     for word in line.split():
                         print(f"LongValueSum:{word}\\t1")
                 """);
-        for (String script : List.of("mapper.py", "reducer.py", "failing.py", "env.py", "pairs.py", "aggregate.py")) {
+        Files.writeString(work.resolve("noisy.py"), """
+                #!/usr/bin/env python3
+                import sys
+                for line in sys.stdin:
+                    sys.stderr.write(("a line of noise for %s " % line.strip()) * 100 + "\\n")
+                    print(line.split()[1] + "\\t1")
+                """);
+        Files.writeString(work.resolve("quitter.py"), """
+                #!/usr/bin/env python3
+                import sys
+                sys.exit(0)
+                """);
+        for (String script : List.of("mapper.py", "reducer.py", "failing.py", "env.py", "pairs.py", "aggregate.py", "noisy.py", "quitter.py")) {
             work.resolve(script).toFile().setExecutable(true);
         }
         Path input = work.resolve("in");
@@ -114,6 +126,24 @@ class StreamingIT
         assertThat(tusk.log).containsPattern("(?s)failed with state FAILED due to: Task failed task_tusk\\S+_m_\\d+ \\(last attempt attempt_tusk\\S+_1\\): "
                 + "java.lang.RuntimeException: PipeMapRed.waitOutputThreads\\(\\): subprocess failed with code 3\n"
                 + "Last lines of the attempt's stderr:\nsomething is wrong\n");
+    }
+
+    /** About 18 MB of stderr from the mappers: the job runs as on Hadoop, and Tusk keeps only the last lines. */
+    @Test
+    void scriptThatFloodsItsStderrRunsAsOnHadoop()
+            throws Exception
+    {
+        assertSameAsHadoop(List.of("-files", "noisy.py,reducer.py", "-mapper", "noisy.py", "-reducer", "reducer.py", "-input", "in", "-output", "OUT"), 0);
+    }
+
+    /** A mapper that exits without reading its input: Hadoop fails writing to it (a broken pipe), and so does Tusk. */
+    @Test
+    void scriptThatExitsBeforeReadingItsInputFailsTheJob()
+            throws Exception
+    {
+        Run tusk = assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "quitter.py", "-mapper", "quitter.py", "-reducer", "NONE",
+                "-input", "in", "-output", "OUT"), 1);
+        assertThat(tusk.log).contains("Broken pipe");
     }
 
     @Test

@@ -4,6 +4,13 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +29,13 @@ import static java.util.Objects.requireNonNull;
  * given, removed with everything in them on {@link #close()}. New files go to the directories in
  * turn. A directory where a file cannot be written (gone, read-only, full) is taken out of use with
  * a warning and the write is tried on the others ({@link #write}); only when none is left does a
- * write fail, saying which directories failed and why. Thread-safe.
+ * write fail, saying which directories failed and why.
+ * <p>
+ * Each directory {@code tusk-N} has a sibling {@code tusk-N.lock} that its process holds locked
+ * (with its process id in it) for the directory's life. A process killed with {@code kill -9}
+ * cannot remove its directories, but the operating system releases its locks: a new spill
+ * directory in the same parent first removes every directory whose lock it can take, and never one
+ * whose process still lives. Thread-safe.
  */
 public final class SpillDirectory
         implements AutoCloseable
@@ -34,6 +47,15 @@ public final class SpillDirectory
     private final List<Path> usable;
     private final Map<Path, String> failures = new LinkedHashMap<>();
     private final AtomicLong next = new AtomicLong();
+    /** The locks that say this process owns {@link #roots}, held until {@link #close()}. */
+    private final List<FileChannel> locks = new ArrayList<>();
+    /**
+     * Lock files of this JVM's spill directories. Never probed: closing a channel of a locked file
+     * drops every lock the process holds on it, whichever channel took it.
+     */
+    private static final Set<Path> OWN_LOCKS = ConcurrentHashMap.newKeySet();
+    /** A lock file without a process id may be one that its process is about to fill in. */
+    private static final long UNFILLED_LOCK_MILLIS = 60_000;
 
     /** Writes one file at {@code path}, which does not exist yet. */
     public interface FileWriter<T>
@@ -55,7 +77,8 @@ public final class SpillDirectory
         for (Path parent : parents) {
             try {
                 Files.createDirectories(parent);
-                created.add(Files.createTempDirectory(parent, "tusk-"));
+                removeLeftovers(parent);
+                created.add(createLocked(parent));
             }
             catch (IOException | RuntimeException e) {
                 refused.put(parent, e.toString());
@@ -68,6 +91,94 @@ public final class SpillDirectory
         refused.forEach((parent, why) -> LOG.warn("Local directory {} is not used: {}", parent, why));
         this.roots = List.copyOf(created);
         this.usable = new ArrayList<>(created);
+    }
+
+    /** Takes a lock file in {@code parent}, fills in this process's id, and makes the directory it names. */
+    private Path createLocked(Path parent)
+            throws IOException
+    {
+        Path lockFile = Files.createTempFile(parent, "tusk-", ".lock").toAbsolutePath();
+        OWN_LOCKS.add(lockFile);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        }
+        catch (IOException | RuntimeException e) {
+            OWN_LOCKS.remove(lockFile);
+            Files.deleteIfExists(lockFile);
+            throw e;
+        }
+        try {
+            if (channel.tryLock() == null) {
+                throw new IOException("Cannot lock " + lockFile);
+            }
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            channel.force(false);
+            Path directory = Files.createDirectory(directoryOf(lockFile));
+            locks.add(channel);
+            return directory;
+        }
+        catch (IOException | RuntimeException e) {
+            OWN_LOCKS.remove(lockFile);
+            channel.close();
+            Files.deleteIfExists(lockFile);
+            throw e;
+        }
+    }
+
+    private static Path directoryOf(Path lockFile)
+    {
+        String name = lockFile.getFileName().toString();
+        return lockFile.resolveSibling(name.substring(0, name.length() - ".lock".length()));
+    }
+
+    /**
+     * Removes the spill directories in {@code parent} of processes that ended without removing
+     * them: those whose filled-in lock this process can take. Failures are warnings.
+     */
+    private static void removeLeftovers(Path parent)
+    {
+        List<Path> lockFiles;
+        try (Stream<Path> files = Files.list(parent)) {
+            lockFiles = files.filter(file -> {
+                String name = file.getFileName().toString();
+                return name.startsWith("tusk-") && name.endsWith(".lock");
+            }).map(Path::toAbsolutePath).filter(file -> !OWN_LOCKS.contains(file)).toList();
+        }
+        catch (IOException e) {
+            LOG.warn("Cannot look for spill directories left in {}: {}", parent, e.toString());
+            return;
+        }
+        for (Path lockFile : lockFiles) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    continue;
+                }
+                boolean filled = channel.size() > 0;
+                if (!filled && System.currentTimeMillis() - Files.getLastModifiedTime(lockFile).toMillis() < UNFILLED_LOCK_MILLIS) {
+                    continue;
+                }
+                Path directory = directoryOf(lockFile);
+                deleteTree(directory);
+                Files.deleteIfExists(lockFile);
+                LOG.info("Removed spill directory {}, left by a process that ended without removing it", directory);
+            }
+            catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot remove spill directory {} left by an ended process: {}", directoryOf(lockFile), e.toString());
+            }
+        }
+    }
+
+    private static void deleteTree(Path root)
+            throws IOException
+    {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     /** The first directory. */
@@ -180,18 +291,29 @@ public final class SpillDirectory
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
         for (Path root : roots) {
-            if (!Files.exists(root)) {
-                continue;
-            }
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            try {
+                deleteTree(root);
             }
             catch (IOException e) {
                 LOG.warn("Cannot delete spill directory {}", root, e);
             }
         }
+        for (int i = 0; i < locks.size(); i++) {
+            Path lockFile = roots.get(i).resolveSibling(roots.get(i).getFileName() + ".lock");
+            try {
+                Files.deleteIfExists(lockFile);
+                locks.get(i).close();
+            }
+            catch (IOException e) {
+                LOG.warn("Cannot remove lock file {}", lockFile, e);
+            }
+            finally {
+                OWN_LOCKS.remove(lockFile);
+            }
+        }
+        locks.clear();
     }
 }
