@@ -172,6 +172,35 @@ class YarnJobsIT
 
         // the containers that ended left class-data archives on their nodes for the next ones
         assertThat(classDataArchives()).anyMatch(name -> name.startsWith("executor-")).anyMatch(name -> name.startsWith("master-"));
+
+        // the master wrote the job's history as Hadoop's does, and Hadoop's parser reads it
+        org.apache.hadoop.mapreduce.jobhistory.JobHistoryParser.JobInfo history = history(tusk);
+        assertThat(history.getJobStatus()).isEqualTo("SUCCEEDED");
+        assertThat(history.getSucceededMaps()).isEqualTo(FILES);
+        assertThat(history.getAllTasks()).hasSize(FILES + tusk.getNumReduceTasks());
+        assertThat(history.getAllTasks().values()).allSatisfy(task -> assertThat(task.getAllTaskAttempts().values())
+                .anySatisfy(attempt -> assertThat(attempt.getHostname()).isIn((Object[]) MultiHostCluster.HOSTS)));
+        assertThat(history.getTotalCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue())
+                .isEqualTo(tusk.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue());
+    }
+
+    /** The history of {@code job} in the intermediate done directory of the staging directory, once its master wrote it (at most 30 s). */
+    private static org.apache.hadoop.mapreduce.jobhistory.JobHistoryParser.JobInfo history(Job job)
+            throws Exception
+    {
+        org.apache.hadoop.fs.FileSystem fs = cluster.fileSystem();
+        Path directory = new Path("/staging/history/done_intermediate/" + org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName());
+        for (long until = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < until; Thread.sleep(200)) {
+            if (fs.exists(directory)) {
+                for (org.apache.hadoop.fs.FileStatus file : fs.listStatus(directory)) {
+                    String name = file.getPath().getName();
+                    if (name.startsWith(job.getJobID() + "-") && name.endsWith(".jhist")) {
+                        return new org.apache.hadoop.mapreduce.jobhistory.JobHistoryParser(fs, file.getPath()).parse();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no history of " + job.getJobID() + " in " + directory);
     }
 
     /** The class-data archives on the nodes, once the containers that write them have ended (at most 30 s). */

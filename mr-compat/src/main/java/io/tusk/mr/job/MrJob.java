@@ -16,6 +16,7 @@ import io.tusk.mr.TuskJar;
 import io.tusk.mr.cache.CachedInput;
 import io.tusk.mr.cache.JobOutputs;
 import io.tusk.mr.counters.CountersAccumulator;
+import io.tusk.mr.history.JobHistoryRecorder;
 import io.tusk.mr.task.AttemptStderr;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -84,6 +85,8 @@ public final class MrJob
     private final Map<String, TaskState> tasks = new HashMap<>();
     private String failureInfo = "";
     private boolean killed;
+    /** The job's history, written when it ends; null when the job turns it off. */
+    private final JobHistoryRecorder history;
 
     /** {@code client}: the configuration of the client that submits the job, which may be the job's own. */
     public MrJob(JobID jobId, Path submitDir, Configuration client, Tusk tusk, ClassLoader classLoader)
@@ -124,6 +127,7 @@ public final class MrJob
             releaseResources();
             throw e;
         }
+        this.history = JobHistoryRecorder.of(jobId, conf, System.currentTimeMillis());
         this.driver = new Thread(this::run, "tusk-mr-" + jobId);
         driver.setDaemon(true);
         driver.setContextClassLoader(classLoader);
@@ -245,6 +249,9 @@ public final class MrJob
         TaskAttemptID successful;
         /** Where the task last ran, on a cluster. */
         String host;
+        /** The task's last failed attempt and its error, for the job's history. */
+        TaskAttemptID lastFailed;
+        String lastError;
         final List<TaskAttemptID> running = new ArrayList<>();
         final List<String> diagnostics = new ArrayList<>();
     }
@@ -286,6 +293,9 @@ public final class MrJob
                 }
             }
             checkLocalParallelism();
+            if (history != null) {
+                history.jobStarted(System.currentTimeMillis(), spec.maps(), spec.reduces());
+            }
             boolean newApiOutput = conf.getNumReduceTasks() == 0 ? conf.getUseNewMapper() : conf.getUseNewReducer();
             outputs = JobOutputs.begin(jobId.toString(), conf, newApiOutput, committer, tusk.blockStore()).orElse(null);
             reportInputsInMemory();
@@ -295,6 +305,7 @@ public final class MrJob
                 outputs.keepCommitted();
             }
             notifyEnd(JobStatus.State.SUCCEEDED);
+            recordEnd(JobStatus.State.SUCCEEDED, "");
             finish(JobStatus.State.SUCCEEDED, "");
         }
         catch (Throwable failure) {
@@ -316,6 +327,7 @@ public final class MrJob
             }
             String info = wasKilled ? "Job killed" : failureInfo(failure);
             notifyEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
+            recordEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
             finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
         }
         finally {
@@ -330,6 +342,35 @@ public final class MrJob
             catch (IOException e) {
                 LOG.debug("Cannot delete {}", submitDir, e);
             }
+        }
+    }
+
+    /** Records the job's end in its history: the tasks that failed for good, then the job. */
+    private void recordEnd(JobStatus.State finalState, String info)
+    {
+        if (history == null) {
+            return;
+        }
+        try {
+            long now = System.currentTimeMillis();
+            Counters jobCounters = counters();
+            int[] counts = new int[6];
+            synchronized (this) {
+                for (TaskState task : tasks.values()) {
+                    if (task.status != org.apache.hadoop.mapred.TIPStatus.COMPLETE && task.lastFailed != null && task.running.isEmpty()) {
+                        history.taskFailed(task.lastFailed, task.finish == 0 ? now : task.finish, task.lastError);
+                    }
+                }
+                counts[0] = completedMaps;
+                counts[1] = completedReduces;
+            }
+            history.jobEnded(finalState, now, spec.maps(), spec.reduces(), counts[0], counts[1],
+                    (int) jobCounters.findCounter(JobCounter.NUM_FAILED_MAPS).getValue(), (int) jobCounters.findCounter(JobCounter.NUM_FAILED_REDUCES).getValue(),
+                    (int) jobCounters.findCounter(JobCounter.NUM_KILLED_MAPS).getValue(), (int) jobCounters.findCounter(JobCounter.NUM_KILLED_REDUCES).getValue(),
+                    jobCounters, info);
+        }
+        catch (RuntimeException e) {
+            LOG.warn("Cannot record the history of {}: {}", jobId, e.toString());
         }
     }
 
@@ -532,6 +573,9 @@ public final class MrJob
                 task.status = org.apache.hadoop.mapred.TIPStatus.RUNNING;
                 task.running.add(attemptId);
             }
+            if (history != null) {
+                history.attemptStarted(attemptId, System.currentTimeMillis());
+            }
         }
 
         @Override
@@ -561,6 +605,15 @@ public final class MrJob
                 if (!local) {
                     task.host = placement.host();
                 }
+                if (history != null) {
+                    String host = local ? "localhost" : placement.host();
+                    if (failure == null) {
+                        history.attemptSucceeded(attemptId, System.currentTimeMillis(), host);
+                    }
+                    else {
+                        history.attemptFailed(attemptId, System.currentTimeMillis(), host, killed, StringUtils.stringifyException(failure));
+                    }
+                }
                 if (failure == null) {
                     boolean again = task.status == org.apache.hadoop.mapred.TIPStatus.COMPLETE;
                     task.status = org.apache.hadoop.mapred.TIPStatus.COMPLETE;
@@ -583,6 +636,8 @@ public final class MrJob
                     jobCounters.merge(map ? JobCounter.NUM_KILLED_MAPS : JobCounter.NUM_KILLED_REDUCES, 1L, Long::sum);
                 }
                 else {
+                    task.lastFailed = attemptId;
+                    task.lastError = StringUtils.stringifyException(failure);
                     task.diagnostics.add(attemptId + ": " + StringUtils.stringifyException(failure));
                     if (task.running.isEmpty()) {
                         task.finish = System.currentTimeMillis();

@@ -1,0 +1,309 @@
+package io.tusk.mr.history;
+
+import org.apache.avro.io.Encoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskID;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.jobhistory.Event;
+import org.apache.hadoop.mapreduce.jobhistory.HistoryEvent;
+import org.apache.hadoop.mapreduce.jobhistory.JobFinishedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.JobInfoChangeEvent;
+import org.apache.hadoop.mapreduce.jobhistory.JobInitedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.JobSubmittedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.JobUnsuccessfulCompletionEvent;
+import org.apache.hadoop.mapreduce.jobhistory.MapAttemptFinishedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.ReduceAttemptFinishedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.TaskAttemptStartedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.TaskAttemptUnsuccessfulCompletionEvent;
+import org.apache.hadoop.mapreduce.jobhistory.TaskFailedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.TaskFinishedEvent;
+import org.apache.hadoop.mapreduce.jobhistory.TaskStartedEvent;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A MapReduce job's history in Hadoop's own format, as the MapReduce application master writes it:
+ * the job's events (submitted, inited, task and attempt started / finished / failed, job finished,
+ * failed or killed, with counters and hosts) recorded in memory as they happen, then written as an
+ * Avro {@code .jhist} file under Hadoop's done-file name, with the job's {@code _conf.xml} and
+ * {@code .summary}, into {@code mapreduce.jobhistory.intermediate-done-dir}/user, where Hadoop's
+ * JobHistory server picks them up and {@code JobHistoryParser} reads them. Written off the job's
+ * threads after it ends; a failure to write is a warning, never the job's. Off with
+ * {@code tusk.history.enabled=false}. Thread-safe.
+ */
+public final class JobHistoryRecorder
+{
+    private static final Logger LOG = LogManager.getLogger(JobHistoryRecorder.class);
+    public static final String ENABLED = "tusk.history.enabled";
+    private static final String INTERMEDIATE_DONE_DIR = "mapreduce.jobhistory.intermediate-done-dir";
+    private static final String FORMAT = "mapreduce.jobhistory.jhist.format";
+    private static final int JOB_NAME_LIMIT = 50;
+    private static final Counters NO_COUNTERS = new Counters();
+
+    /** Writes histories in the background; the process waits for them (a while) when it exits. */
+    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "tusk-job-history");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            WRITER.shutdown();
+            try {
+                WRITER.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tusk-job-history-flush"));
+    }
+
+    private final JobID jobId;
+    private final JobConf conf;
+    private final long submitTime;
+    private final List<HistoryEvent> events = new ArrayList<>();
+    private final Set<TaskID> startedTasks = new HashSet<>();
+    private final Map<TaskAttemptID, Long> attemptStarts = new HashMap<>();
+    private long launchTime;
+
+    private JobHistoryRecorder(JobID jobId, JobConf conf, long submitTime)
+    {
+        this.jobId = requireNonNull(jobId, "jobId is null");
+        this.conf = requireNonNull(conf, "conf is null");
+        this.submitTime = submitTime;
+    }
+
+    /**
+     * A recorder for the job, or null when the job turns history off or its id is not one Hadoop's
+     * history tools read: they take the digits of a cluster's start time (as Tusk's jobs on YARN
+     * have), not a local runner's {@code job_local…} or {@code job_tusk…}.
+     */
+    public static JobHistoryRecorder of(JobID jobId, JobConf conf, long submitTime)
+    {
+        if (!conf.getBoolean(ENABLED, true)) {
+            return null;
+        }
+        String identifier = jobId.getJtIdentifier();
+        if (identifier.isEmpty() || !identifier.chars().allMatch(character -> character >= '0' && character <= '9')) {
+            LOG.debug("No history for {}: Hadoop's history tools read job ids of a cluster only", jobId);
+            return null;
+        }
+        return new JobHistoryRecorder(jobId, conf, submitTime);
+    }
+
+    public synchronized void jobStarted(long time, int maps, int reduces)
+    {
+        launchTime = time;
+        events.add(new JobSubmittedEvent(jobId, conf.getJobName(), conf.getUser(), submitTime, confFileName(), Map.of(), conf.getQueueName()));
+        events.add(new JobInitedEvent(jobId, time, maps, reduces, JobStatus.State.PREP.name(), false));
+        events.add(new JobInfoChangeEvent(jobId, submitTime, time));
+    }
+
+    /** The attempt started; its start event is written when it ends, with the host it ran on. */
+    public synchronized void attemptStarted(TaskAttemptID attempt, long time)
+    {
+        if (startedTasks.add(attempt.getTaskID())) {
+            events.add(new TaskStartedEvent(attempt.getTaskID(), time, attempt.getTaskType(), ""));
+        }
+        attemptStarts.put(attempt, time);
+    }
+
+    private void started(TaskAttemptID attempt, long end, String host)
+    {
+        Long start = attemptStarts.remove(attempt);
+        if (startedTasks.add(attempt.getTaskID())) {
+            events.add(new TaskStartedEvent(attempt.getTaskID(), start == null ? end : start, attempt.getTaskType(), ""));
+        }
+        events.add(new TaskAttemptStartedEvent(attempt, attempt.getTaskType(), start == null ? end : start, host, -1, -1, "OFF_SWITCH", "VIRGIN"));
+    }
+
+    /** The attempt succeeded on {@code host}; the task succeeded with it. */
+    public synchronized void attemptSucceeded(TaskAttemptID attempt, long time, String host)
+    {
+        started(attempt, time, host);
+        TaskType type = attempt.getTaskType();
+        if (type == TaskType.MAP) {
+            events.add(new MapAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, host, -1, "/default-rack", "map", NO_COUNTERS, null));
+        }
+        else {
+            events.add(new ReduceAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, time, host, -1, "/default-rack", "reduce", NO_COUNTERS, null));
+        }
+        events.add(new TaskFinishedEvent(attempt.getTaskID(), attempt, time, type, "SUCCEEDED", NO_COUNTERS));
+    }
+
+    /** The attempt failed or was killed with {@code error}. */
+    public synchronized void attemptFailed(TaskAttemptID attempt, long time, String host, boolean killed, String error)
+    {
+        started(attempt, time, host);
+        events.add(new TaskAttemptUnsuccessfulCompletionEvent(attempt, attempt.getTaskType(), killed ? "KILLED" : "FAILED", time, host, -1, "/default-rack",
+                error, NO_COUNTERS, null));
+    }
+
+    /** The task failed for good with the failure of {@code attempt}. */
+    public synchronized void taskFailed(TaskAttemptID attempt, long time, String error)
+    {
+        events.add(new TaskFailedEvent(attempt.getTaskID(), time, attempt.getTaskType(), error, "FAILED", attempt, NO_COUNTERS));
+    }
+
+    /**
+     * Records the job's end and writes its history in the background.
+     *
+     * @param counters the job's counters; all counted as the total
+     */
+    public void jobEnded(JobStatus.State state, long time, int totalMaps, int totalReduces, int succeededMaps, int succeededReduces, int failedMaps,
+            int failedReduces, int killedMaps, int killedReduces, Counters counters, String diagnostics)
+    {
+        List<HistoryEvent> written;
+        long started;
+        synchronized (this) {
+            if (state == JobStatus.State.SUCCEEDED) {
+                events.add(new JobFinishedEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces, killedMaps, killedReduces,
+                        NO_COUNTERS, NO_COUNTERS, counters));
+            }
+            else {
+                events.add(new JobUnsuccessfulCompletionEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces, killedMaps,
+                        killedReduces, state.name(), diagnostics == null || diagnostics.isEmpty() ? List.of() : List.of(diagnostics)));
+            }
+            written = List.copyOf(events);
+            started = launchTime == 0 ? submitTime : launchTime;
+        }
+        String doneName = doneFileName(jobId, submitTime, conf.getUser(), conf.getJobName(), time, totalMaps, totalReduces, state.name(), conf.getQueueName(),
+                started);
+        String summary = "jobId=" + jobId + ",submitTime=" + submitTime + ",launchTime=" + started + ",finishTime=" + time + ",numMaps=" + totalMaps
+                + ",numReduces=" + totalReduces + ",user=" + conf.getUser() + ",queue=" + conf.getQueueName()
+                + ",status=" + state.name() + ",jobName=" + conf.getJobName() + "\n";
+        WRITER.execute(() -> {
+            try {
+                write(written, doneName, summary);
+            }
+            catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot write the history of {} into {}: {}", jobId, directory(), e.toString());
+            }
+        });
+    }
+
+    private Path directory()
+    {
+        String staging = conf.get(MRJobConfig.MR_AM_STAGING_DIR, MRJobConfig.DEFAULT_MR_AM_STAGING_DIR);
+        String intermediate = conf.get(INTERMEDIATE_DONE_DIR, staging + "/history/done_intermediate");
+        return new Path(new Path(intermediate), conf.getUser());
+    }
+
+    private String confFileName()
+    {
+        return new Path(directory(), jobId + "_conf.xml").toString();
+    }
+
+    private void write(List<HistoryEvent> written, String doneName, String summary)
+            throws IOException
+    {
+        Path directory = directory();
+        FileSystem fs = directory.getFileSystem(conf);
+        fs.mkdirs(directory, new FsPermission((short) 01777));
+        // the history file last and under a temporary name first: the JobHistory server takes what has its final name
+        try (FSDataOutputStream out = fs.create(new Path(directory, jobId + "_conf.xml_tmp"), true)) {
+            conf.writeXml(out);
+        }
+        fs.rename(new Path(directory, jobId + "_conf.xml_tmp"), new Path(directory, jobId + "_conf.xml"));
+        try (FSDataOutputStream out = fs.create(new Path(directory, jobId + ".summary_tmp"), true)) {
+            out.write(summary.getBytes(StandardCharsets.UTF_8));
+        }
+        fs.rename(new Path(directory, jobId + ".summary_tmp"), new Path(directory, jobId + ".summary"));
+        Path temporary = new Path(directory, doneName + "_tmp");
+        try (FSDataOutputStream out = fs.create(temporary, true)) {
+            writeEvents(out, written, !conf.get(FORMAT, "binary").equalsIgnoreCase("json"));
+        }
+        fs.rename(temporary, new Path(directory, doneName));
+        LOG.debug("Wrote the history of {} into {}", jobId, directory);
+    }
+
+    /** Hadoop's history file: the format's name, the event schema, then each event as an Avro {@code Event}. */
+    static void writeEvents(FSDataOutputStream out, List<HistoryEvent> events, boolean binary)
+            throws IOException
+    {
+        out.writeBytes(binary ? "Avro-Binary" : "Avro-Json");
+        out.writeBytes("\n");
+        out.writeBytes(Event.SCHEMA$.toString());
+        out.writeBytes("\n");
+        Encoder encoder = binary ? EncoderFactory.get().binaryEncoder(out, null) : EncoderFactory.get().jsonEncoder(Event.SCHEMA$, out);
+        SpecificDatumWriter<Event> writer = new SpecificDatumWriter<>(Event.class);
+        for (HistoryEvent event : events) {
+            Event wrapper = new Event();
+            wrapper.setType(event.getEventType());
+            wrapper.setEvent(event.getDatum());
+            writer.write(wrapper, encoder);
+            if (!binary) {
+                encoder.flush();
+                out.writeBytes("\n");
+            }
+        }
+        encoder.flush();
+    }
+
+    /** Hadoop's done-file name, which its JobHistory server parses: fields joined by '-', each URL-encoded, '-' escaped. */
+    static String doneFileName(JobID jobId, long submitTime, String user, String jobName, long finishTime, int maps, int reduces, String status,
+            String queue, long startTime)
+    {
+        return String.join("-", encode(jobId.toString()), String.valueOf(submitTime), encode(nonEmpty(user)), trim(encode(nonEmpty(jobName))),
+                String.valueOf(finishTime), String.valueOf(maps), String.valueOf(reduces), encode(status), encode(nonEmpty(queue)), String.valueOf(startTime))
+                + ".jhist";
+    }
+
+    private static String nonEmpty(String value)
+    {
+        return value == null || value.isEmpty() ? "NA" : value;
+    }
+
+    private static String encode(String value)
+    {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("-", "%2D");
+    }
+
+    /** At most {@link #JOB_NAME_LIMIT} characters, never cutting an escape or a character's escapes apart. */
+    private static String trim(String encoded)
+    {
+        if (encoded.length() <= JOB_NAME_LIMIT) {
+            return encoded;
+        }
+        int end = 0;
+        while (end < encoded.length()) {
+            int next = end + 1;
+            if (encoded.charAt(end) == '%') {
+                int first = Integer.parseInt(encoded.substring(end + 1, end + 3), 16);
+                next = end + (first < 0x80 ? 3 : first < 0xE0 ? 6 : first < 0xF0 ? 9 : 12);
+            }
+            if (next > JOB_NAME_LIMIT) {
+                break;
+            }
+            end = next;
+        }
+        return encoded.substring(0, end);
+    }
+}

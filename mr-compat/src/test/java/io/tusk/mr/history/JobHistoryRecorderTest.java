@@ -1,0 +1,175 @@
+package io.tusk.mr.history;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCounter;
+import org.apache.hadoop.mapreduce.TaskID;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.jobhistory.JobHistoryParser;
+import org.apache.hadoop.mapreduce.v2.jobhistory.FileNameIndexUtils;
+import org.apache.hadoop.mapreduce.v2.jobhistory.JobIndexInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The history Tusk writes is read back by Hadoop's own {@link JobHistoryParser} and file-name parser. */
+class JobHistoryRecorderTest
+{
+    private static final JobID JOB = new JobID("1796404440696", 7);
+
+    @TempDir
+    java.nio.file.Path history;
+
+    private JobConf conf(String name)
+    {
+        JobConf conf = new JobConf(false);
+        conf.set("mapreduce.jobhistory.intermediate-done-dir", history.toString());
+        conf.setJobName(name);
+        conf.setUser("alice");
+        conf.set("mapreduce.job.queuename", "default");
+        return conf;
+    }
+
+    @Test
+    void aSucceededJobWithAFailedAttemptReadsBackWithItsTasksAttemptsHostsAndCounters()
+            throws Exception
+    {
+        JobHistoryRecorder recorder = JobHistoryRecorder.of(JOB, conf("word-count of some-thing"), 1_000);
+        recorder.jobStarted(1_100, 2, 1);
+        TaskAttemptID map0 = new TaskAttemptID(new TaskID(JOB, TaskType.MAP, 0), 0);
+        TaskAttemptID map1 = new TaskAttemptID(new TaskID(JOB, TaskType.MAP, 1), 0);
+        TaskAttemptID map1Again = new TaskAttemptID(new TaskID(JOB, TaskType.MAP, 1), 1);
+        TaskAttemptID reduce0 = new TaskAttemptID(new TaskID(JOB, TaskType.REDUCE, 0), 0);
+        recorder.attemptStarted(map0, 1_200);
+        recorder.attemptStarted(map1, 1_200);
+        recorder.attemptSucceeded(map0, 1_500, "node-a");
+        recorder.attemptFailed(map1, 1_600, "node-b", false, "java.lang.IllegalStateException: a bad record");
+        recorder.attemptStarted(map1Again, 1_700);
+        recorder.attemptSucceeded(map1Again, 1_900, "node-c");
+        recorder.attemptStarted(reduce0, 2_000);
+        recorder.attemptSucceeded(reduce0, 2_500, "node-a");
+        Counters counters = new Counters();
+        counters.findCounter(TaskCounter.MAP_INPUT_RECORDS).setValue(1_234);
+        recorder.jobEnded(JobStatus.State.SUCCEEDED, 2_600, 2, 1, 2, 1, 1, 0, 0, 0, counters, "");
+
+        java.nio.file.Path file = historyFile();
+        JobIndexInfo index = FileNameIndexUtils.getIndexInfo(file.getFileName().toString());
+        assertThat(index.getJobId().toString()).isEqualTo(JOB.toString());
+        assertThat(index.getJobName()).isEqualTo("word-count of some-thing");
+        assertThat(index.getUser()).isEqualTo("alice");
+        assertThat(index.getSubmitTime()).isEqualTo(1_000);
+        assertThat(index.getFinishTime()).isEqualTo(2_600);
+        assertThat(index.getNumMaps()).isEqualTo(2);
+        assertThat(index.getNumReduces()).isEqualTo(1);
+        assertThat(index.getJobStatus()).isEqualTo("SUCCEEDED");
+        assertThat(file.resolveSibling(JOB + "_conf.xml")).exists();
+        assertThat(file.resolveSibling(JOB + ".summary")).exists();
+
+        JobHistoryParser.JobInfo info = parse(file);
+        assertThat(info.getJobId().toString()).isEqualTo(JOB.toString());
+        assertThat(info.getJobStatus()).isEqualTo("SUCCEEDED");
+        assertThat(info.getJobname()).isEqualTo("word-count of some-thing");
+        assertThat(info.getUsername()).isEqualTo("alice");
+        assertThat(info.getSubmitTime()).isEqualTo(1_000);
+        assertThat(info.getLaunchTime()).isEqualTo(1_100);
+        assertThat(info.getFinishTime()).isEqualTo(2_600);
+        assertThat(info.getSucceededMaps()).isEqualTo(2);
+        assertThat(info.getFailedMaps()).isEqualTo(1);
+        assertThat(info.getAllTasks()).hasSize(3);
+        JobHistoryParser.TaskInfo task1 = task(info, map1.getTaskID());
+        assertThat(task1.getTaskStatus()).isEqualTo("SUCCEEDED");
+        assertThat(task1.getSuccessfulAttemptId().toString()).isEqualTo(map1Again.toString());
+        assertThat(task1.getAllTaskAttempts()).hasSize(2);
+        assertThat(attempt(task1, map1).getTaskStatus()).isEqualTo("FAILED");
+        assertThat(attempt(task1, map1).getError()).contains("a bad record");
+        assertThat(attempt(task1, map1).getHostname()).isEqualTo("node-b");
+        assertThat(attempt(task1, map1Again).getHostname()).isEqualTo("node-c");
+        assertThat(attempt(task1, map1Again).getStartTime()).isEqualTo(1_700);
+        assertThat(attempt(task1, map1Again).getFinishTime()).isEqualTo(1_900);
+        assertThat(task(info, reduce0.getTaskID()).getTaskType()).isEqualTo(TaskType.REDUCE);
+        assertThat(info.getTotalCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(1_234);
+    }
+
+    @Test
+    void aFailedJobReadsBackWithItsFailedTaskAndError()
+            throws Exception
+    {
+        JobHistoryRecorder recorder = JobHistoryRecorder.of(JOB, conf("failing"), 1_000);
+        recorder.jobStarted(1_100, 1, 0);
+        TaskAttemptID map0 = new TaskAttemptID(new TaskID(JOB, TaskType.MAP, 0), 0);
+        recorder.attemptStarted(map0, 1_200);
+        recorder.attemptFailed(map0, 1_300, "localhost", false, "java.lang.IllegalStateException: boom");
+        recorder.taskFailed(map0, 1_300, "java.lang.IllegalStateException: boom");
+        recorder.jobEnded(JobStatus.State.FAILED, 1_400, 1, 0, 0, 0, 1, 0, 0, 0, new Counters(), "Task failed task_1796404440696_0007_m_000000");
+
+        java.nio.file.Path file = historyFile();
+        assertThat(FileNameIndexUtils.getIndexInfo(file.getFileName().toString()).getJobStatus()).isEqualTo("FAILED");
+        JobHistoryParser.JobInfo info = parse(file);
+        assertThat(info.getJobStatus()).isEqualTo("FAILED");
+        assertThat(info.getErrorInfo()).contains("Task failed task_1796404440696_0007_m_000000");
+        JobHistoryParser.TaskInfo task = task(info, map0.getTaskID());
+        assertThat(task.getTaskStatus()).isEqualTo("FAILED");
+        assertThat(task.getError()).contains("boom");
+        assertThat(attempt(task, map0).getError()).contains("boom");
+    }
+
+    @Test
+    void jobsThatTurnItOffOrHaveALocalIdHaveNone()
+    {
+        JobConf off = conf("off");
+        off.setBoolean(JobHistoryRecorder.ENABLED, false);
+        assertThat(JobHistoryRecorder.of(JOB, off, 1)).isNull();
+        assertThat(JobHistoryRecorder.of(new JobID("local123", 1), conf("local"), 1)).isNull();
+        assertThat(JobHistoryRecorder.of(new JobID("tusk123", 1), conf("tusk"), 1)).isNull();
+    }
+
+    /** The parser keys tasks and attempts by the old API's ids, which never equal the new API's. */
+    private static JobHistoryParser.TaskInfo task(JobHistoryParser.JobInfo info, TaskID id)
+    {
+        return info.getAllTasks().values().stream().filter(task -> task.getTaskId().toString().equals(id.toString())).findFirst().orElseThrow();
+    }
+
+    private static JobHistoryParser.TaskAttemptInfo attempt(JobHistoryParser.TaskInfo task, TaskAttemptID id)
+    {
+        return task.getAllTaskAttempts().values().stream().filter(attempt -> attempt.getAttemptId().toString().equals(id.toString())).findFirst().orElseThrow();
+    }
+
+    /** The job's history file, once written (in the background). */
+    private java.nio.file.Path historyFile()
+            throws Exception
+    {
+        java.nio.file.Path directory = history.resolve("alice");
+        for (long until = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < until; Thread.sleep(20)) {
+            if (Files.isDirectory(directory)) {
+                try (Stream<java.nio.file.Path> files = Files.list(directory)) {
+                    List<java.nio.file.Path> histories = files.filter(path -> path.toString().endsWith(".jhist")).toList();
+                    if (!histories.isEmpty()) {
+                        return histories.get(0);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no history file in " + directory);
+    }
+
+    private static JobHistoryParser.JobInfo parse(java.nio.file.Path file)
+            throws IOException
+    {
+        JobHistoryParser parser = new JobHistoryParser(FileSystem.getLocal(new Configuration()), new Path(file.toString()));
+        JobHistoryParser.JobInfo info = parser.parse();
+        assertThat(parser.getParseException()).isNull();
+        return info;
+    }
+}
