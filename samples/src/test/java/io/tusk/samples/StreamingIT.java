@@ -136,14 +136,17 @@ class StreamingIT
         assertSameAsHadoop(List.of("-files", "noisy.py,reducer.py", "-mapper", "noisy.py", "-reducer", "reducer.py", "-input", "in", "-output", "OUT"), 0);
     }
 
-    /** A mapper that exits without reading its input: Hadoop fails writing to it (a broken pipe), and so does Tusk. */
+    /**
+     * A mapper that exits (with 0) without reading its input: Hadoop's streaming buffers what it
+     * writes to the script (128 KiB), so the broken pipe of these small splits only shows when it
+     * closes the pipe, where it is logged and the job succeeds with empty output; so does Tusk's.
+     */
     @Test
-    void scriptThatExitsBeforeReadingItsInputFailsTheJob()
+    void scriptThatExitsBeforeReadingItsInputEndsAsOnHadoop()
             throws Exception
     {
-        Run tusk = assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "quitter.py", "-mapper", "quitter.py", "-reducer", "NONE",
-                "-input", "in", "-output", "OUT"), 1);
-        assertThat(tusk.log).contains("Broken pipe");
+        assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "quitter.py", "-mapper", "quitter.py", "-reducer", "NONE",
+                "-input", "in", "-output", "OUT"), 0);
     }
 
     @Test
