@@ -263,7 +263,6 @@ final class ScriptProcess
         String prefix = conf.get("stream.stderr.reporter.prefix", "reporter:");
         String counterPrefix = prefix + "counter:";
         String statusPrefix = prefix + "status:";
-        long lastReport = 0;
         try (InputStream stderr = process.getErrorStream()) {
             LineReader lines = new LineReader(stderr, conf);
             Text line = new Text();
@@ -282,11 +281,9 @@ final class ScriptProcess
                 else {
                     System.err.println(text);
                 }
-                long now = System.currentTimeMillis();
-                if (now - lastReport > 10_000) {
-                    lastReport = now;
-                    reporter.progress();
-                }
+                // every line of stderr counts as progress, as streaming's documentation says: a script
+                // that only writes to stderr does not time out (mapreduce.task.timeout)
+                reporter.progress();
             }
         }
         catch (Throwable e) {
