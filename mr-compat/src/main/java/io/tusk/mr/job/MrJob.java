@@ -354,17 +354,18 @@ public final class MrJob
         try {
             long now = System.currentTimeMillis();
             Counters jobCounters = counters();
-            int[] counts = new int[6];
+            int succeededMaps;
+            int succeededReduces;
             synchronized (this) {
                 for (TaskState task : tasks.values()) {
                     if (task.status != org.apache.hadoop.mapred.TIPStatus.COMPLETE && task.lastFailed != null && task.running.isEmpty()) {
                         history.taskFailed(task.lastFailed, task.finish == 0 ? now : task.finish, task.lastError);
                     }
                 }
-                counts[0] = completedMaps;
-                counts[1] = completedReduces;
+                succeededMaps = completedMaps;
+                succeededReduces = completedReduces;
             }
-            history.jobEnded(finalState, now, spec.maps(), spec.reduces(), counts[0], counts[1],
+            history.jobEnded(finalState, now, spec.maps(), spec.reduces(), succeededMaps, succeededReduces,
                     (int) jobCounters.findCounter(JobCounter.NUM_FAILED_MAPS).getValue(), (int) jobCounters.findCounter(JobCounter.NUM_FAILED_REDUCES).getValue(),
                     (int) jobCounters.findCounter(JobCounter.NUM_KILLED_MAPS).getValue(), (int) jobCounters.findCounter(JobCounter.NUM_KILLED_REDUCES).getValue(),
                     jobCounters, info);
