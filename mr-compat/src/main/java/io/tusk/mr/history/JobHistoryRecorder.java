@@ -85,6 +85,23 @@ public final class JobHistoryRecorder
         }, "tusk-job-history-flush"));
     }
 
+    /**
+     * Waits up to {@code millis} for the histories of jobs that ended so far to be written: a process
+     * that is about to be ended from outside (a master that tells YARN it is done) calls it first.
+     */
+    public static void awaitWrites(long millis)
+    {
+        try {
+            WRITER.submit(() -> {}).get(millis, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("The job history may be incomplete: its writes did not end within {} ms", millis);
+        }
+    }
+
     private final JobID jobId;
     private final JobConf conf;
     private final long submitTime;

@@ -3,6 +3,7 @@ package io.tusk.yarn.master;
 import io.tusk.engine.Tusk;
 import io.tusk.engine.TuskConfig;
 import io.tusk.mr.TuskClientProtocol;
+import io.tusk.mr.history.JobHistoryRecorder;
 import io.tusk.yarn.ContainerResources;
 import io.tusk.yarn.FinalState;
 import io.tusk.yarn.MasterProtocol;
@@ -62,6 +63,7 @@ public final class ApplicationMaster
     private static final long LINGER_MILLIS = 10_000;
     /** How long the master waits for its executors to end after telling them to stop. */
     private static final long EXECUTOR_END_WAIT_MILLIS = 10_000;
+    private static final long HISTORY_WAIT_MILLIS = 30_000;
 
     private final JobConf conf;
     private final JobID jobId;
@@ -223,6 +225,8 @@ public final class ApplicationMaster
         tusk.close();
         // the client has its answer: let the executors end on their own before YARN kills them with the application
         executors.awaitExecutorsEnded(EXECUTOR_END_WAIT_MILLIS);
+        // once unregistered, YARN may kill this container at any moment: the job's history is written first
+        JobHistoryRecorder.awaitWrites(HISTORY_WAIT_MILLIS);
         executors.unregister(outcome, diagnostics, trackingUrl);
         server.stop();
         http.close();
