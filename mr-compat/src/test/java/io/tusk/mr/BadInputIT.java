@@ -44,21 +44,7 @@ class BadInputIT
     {
         java.nio.file.Path text = work.resolve("after");
         Differential.writeWords(text, 3, 2, 100, 5, 4, 10);
-        Differential.runBoth(work.resolve("after-run"), text, BadInputIT::wordCount);
-    }
-
-    private static Job wordCount(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
-            throws IOException
-    {
-        Job job = Job.getInstance(conf, "word count");
-        job.setMapperClass(TestJobs.WordMapper.class);
-        job.setCombinerClass(TestJobs.SumReducer.class);
-        job.setReducerClass(TestJobs.SumReducer.class);
-        job.setOutputKeyClass(Text.class);
-        job.setOutputValueClass(IntWritable.class);
-        FileInputFormat.addInputPath(job, new Path(in.toString()));
-        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
-        return job;
+        Differential.runBoth(work.resolve("after-run"), text, TestJobs::wordCount);
     }
 
     /** Runs the job on both; both fail, and Tusk's failure names the cause. */
@@ -86,7 +72,7 @@ class BadInputIT
         Files.createDirectories(input);
         Files.write(input.resolve("words.txt.gz"), Arrays.copyOf(compressed, compressed.length / 2));
 
-        assertBothFail(BadInputIT::wordCount, input, "Unexpected end of input stream");
+        assertBothFail(TestJobs::wordCount, input, "Unexpected end of input stream");
     }
 
     @Test
@@ -107,7 +93,7 @@ class BadInputIT
         }
         Files.write(input.resolve("words.txt.bz2"), corrupt);
 
-        assertBothFail(BadInputIT::wordCount, input, "IOException");
+        assertBothFail(TestJobs::wordCount, input, "IOException");
     }
 
     @Test
@@ -157,7 +143,7 @@ class BadInputIT
         }
         Files.write(input.resolve("bad.txt"), bytes.toByteArray());
 
-        Differential.runBoth(work, input, BadInputIT::wordCount);
+        Differential.runBoth(work, input, TestJobs::wordCount);
     }
 
     @Test
@@ -174,7 +160,7 @@ class BadInputIT
         }
         Files.write(input.resolve("line.txt"), line);
 
-        Differential.runBoth(work, input, BadInputIT::wordCount);
+        Differential.runBoth(work, input, TestJobs::wordCount);
     }
 
     /** Emits one 6 MiB value per input line: larger than a shuffle page (at most 4 MiB). */
@@ -276,7 +262,7 @@ class BadInputIT
         Differential.writeLines(input.resolve("lines.txt"), List.of("one", "two"));
 
         assertBothFail((conf, in, out) -> {
-            Job job = wordCount(conf, in, out);
+            Job job = TestJobs.wordCount(conf, in, out);
             job.setMapperClass(MemoryHungryMapper.class);
             return job;
         }, input, "OutOfMemoryError");

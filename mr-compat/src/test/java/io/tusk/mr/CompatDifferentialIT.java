@@ -63,25 +63,11 @@ class CompatDifferentialIT
         Differential.writeWords(text, 17, 3, 400, 7, 6, 30);
     }
 
-    private static Job wordCount(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
-            throws IOException
-    {
-        Job job = Job.getInstance(conf, "word count");
-        job.setMapperClass(TestJobs.WordMapper.class);
-        job.setCombinerClass(TestJobs.SumReducer.class);
-        job.setReducerClass(TestJobs.SumReducer.class);
-        job.setOutputKeyClass(Text.class);
-        job.setOutputValueClass(IntWritable.class);
-        FileInputFormat.addInputPath(job, new Path(in.toString()));
-        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
-        return job;
-    }
-
     @Test
     void countersReachTheDriver()
             throws Exception
     {
-        Job tusk = Differential.runBoth(work, text, CompatDifferentialIT::wordCount);
+        Job tusk = Differential.runBoth(work, text, TestJobs::wordCount);
 
         assertThat(tusk.getCounters().findCounter(TestJobs.Records.LINES).getValue()).isEqualTo(1_200);
         assertThat(tusk.getCounters().findCounter("dynamic", "empty lines").getValue()).isPositive();
@@ -94,7 +80,7 @@ class CompatDifferentialIT
     {
         Map<String, org.apache.hadoop.mapreduce.Counters> counters = new HashMap<>();
         for (String framework : List.of("local", "tusk")) {
-            Job job = wordCount(Differential.conf(framework), text, work.resolve("counters-" + framework));
+            Job job = TestJobs.wordCount(Differential.conf(framework), text, work.resolve("counters-" + framework));
             assertThat(job.waitForCompletion(false)).isTrue();
             counters.put(framework, job.getCounters());
         }
@@ -331,7 +317,7 @@ class CompatDifferentialIT
             throws Exception
     {
         Differential.runBoth(work, text, (conf, in, out) -> {
-            Job job = wordCount(conf, in, out);
+            Job job = TestJobs.wordCount(conf, in, out);
             job.getConfiguration().unset("mapreduce.job.combine.class");
             job.setReducerClass(TestJobs.MultipleOutputsReducer.class);
             job.setNumReduceTasks(4);
@@ -377,7 +363,7 @@ class CompatDifferentialIT
             throws Exception
     {
         Differential.runBoth(work, text, (conf, in, out) -> {
-            Job job = wordCount(conf, in, out);
+            Job job = TestJobs.wordCount(conf, in, out);
             job.setInputFormatClass(CombineTextInputFormat.class);
             CombineTextInputFormat.setMaxInputSplitSize(job, 4096);
             job.setOutputFormatClass(TextOutputFormat.class);
@@ -393,7 +379,7 @@ class CompatDifferentialIT
             throws Exception
     {
         java.nio.file.Path sequence = work.resolve("seq");
-        Job writer = wordCount(Differential.conf("tusk"), text, sequence);
+        Job writer = TestJobs.wordCount(Differential.conf("tusk"), text, sequence);
         writer.setOutputFormatClass(SequenceFileOutputFormat.class);
         assertThat(writer.waitForCompletion(false)).isTrue();
 
@@ -439,7 +425,7 @@ class CompatDifferentialIT
         for (String framework : List.of("local", "tusk")) {
             java.nio.file.Path first = work.resolve(framework + "-first");
             java.nio.file.Path second = work.resolve(framework + "-second");
-            Job count = wordCount(Differential.conf(framework), text, first);
+            Job count = TestJobs.wordCount(Differential.conf(framework), text, first);
             Job mapOnly = Job.getInstance(Differential.conf(framework), "second");
             mapOnly.setMapperClass(Mapper.class);
             mapOnly.setNumReduceTasks(0);
@@ -506,7 +492,7 @@ class CompatDifferentialIT
         java.nio.file.Path out = work.resolve("exists");
         Files.createDirectories(out);
         for (String framework : List.of("local", "tusk")) {
-            Job job = wordCount(Differential.conf(framework), text, out);
+            Job job = TestJobs.wordCount(Differential.conf(framework), text, out);
             assertThatThrownBy(() -> job.waitForCompletion(false))
                     .isInstanceOf(FileAlreadyExistsException.class)
                     .hasMessageContaining("already exists");
@@ -520,7 +506,7 @@ class CompatDifferentialIT
         Differential.writeLines(work.resolve("bad/bad.txt"), List.of("fine", "boom", "fine"));
         for (String framework : List.of("local", "tusk")) {
             java.nio.file.Path out = work.resolve("failed-" + framework);
-            Job job = wordCount(Differential.conf(framework), work.resolve("bad"), out);
+            Job job = TestJobs.wordCount(Differential.conf(framework), work.resolve("bad"), out);
             job.setMapperClass(TestJobs.FailingMapper.class);
             job.getConfiguration().unset("mapreduce.job.combine.class");
             assertThat(job.waitForCompletion(false)).as("job on %s", framework).isFalse();
@@ -531,7 +517,7 @@ class CompatDifferentialIT
                 }
             }
         }
-        Job tusk = wordCount(Differential.conf("tusk"), work.resolve("bad"), work.resolve("failed-again"));
+        Job tusk = TestJobs.wordCount(Differential.conf("tusk"), work.resolve("bad"), work.resolve("failed-again"));
         tusk.setMapperClass(TestJobs.FailingMapper.class);
         tusk.getConfiguration().unset("mapreduce.job.combine.class");
         tusk.getConfiguration().setInt("mapreduce.map.maxattempts", 3);
@@ -570,7 +556,7 @@ class CompatDifferentialIT
             throws Exception
     {
         java.nio.file.Path out = work.resolve("retried");
-        Job job = wordCount(Differential.conf("tusk"), text, out);
+        Job job = TestJobs.wordCount(Differential.conf("tusk"), text, out);
         job.setMapperClass(TestJobs.FlakyMapper.class);
         job.getConfiguration().unset("mapreduce.job.combine.class");
 
@@ -605,7 +591,7 @@ class CompatDifferentialIT
         TestJobs.HangingFirstReducer.RELEASED.set(false);
         try {
             java.nio.file.Path out = work.resolve("timed-out");
-            Job job = wordCount(Differential.conf("tusk"), text, out);
+            Job job = TestJobs.wordCount(Differential.conf("tusk"), text, out);
             job.setReducerClass(TestJobs.HangingFirstReducer.class);
             job.setNumReduceTasks(2);
             job.getConfiguration().setLong("mapreduce.task.timeout", 1_000);
@@ -618,7 +604,7 @@ class CompatDifferentialIT
                 assertThat(report.getDiagnostics()[0]).contains("AttemptID:attempt_").contains("Timed out after 1 secs");
             });
             java.nio.file.Path expected = work.resolve("timed-out-expected");
-            Job local = wordCount(Differential.conf("local"), text, expected);
+            Job local = TestJobs.wordCount(Differential.conf("local"), text, expected);
             local.setNumReduceTasks(2);
             assertThat(local.waitForCompletion(false)).isTrue();
             Differential.assertSameOutput(expected, out);
@@ -632,7 +618,7 @@ class CompatDifferentialIT
     void typeMismatchInMapOutputIsReported()
             throws Exception
     {
-        Job job = wordCount(Differential.conf("tusk"), text, work.resolve("mismatch"));
+        Job job = TestJobs.wordCount(Differential.conf("tusk"), text, work.resolve("mismatch"));
         job.setMapperClass(TestJobs.WrongKeyMapper.class);
         job.getConfiguration().unset("mapreduce.job.combine.class");
         job.getConfiguration().setInt("mapreduce.map.maxattempts", 1);
@@ -647,7 +633,7 @@ class CompatDifferentialIT
             throws Exception
     {
         Differential.runBoth(work, text, (conf, in, out) -> {
-            Job job = wordCount(conf, in, out);
+            Job job = TestJobs.wordCount(conf, in, out);
             job.setReducerClass(TestJobs.MarkResetReducer.class);
             job.setMapOutputValueClass(IntWritable.class);
             job.setOutputValueClass(Text.class);
@@ -696,7 +682,7 @@ class CompatDifferentialIT
             out.write(bytes);
         }
         Differential.runBoth(work, compressed, (conf, in, out) -> {
-            Job job = wordCount(conf, in, out);
+            Job job = TestJobs.wordCount(conf, in, out);
             FileInputFormat.setMaxInputSplitSize(job, 20_000);
             return job;
         });
@@ -706,7 +692,7 @@ class CompatDifferentialIT
     void partitionOutOfRangeFailsTheJob()
             throws Exception
     {
-        Job job = wordCount(Differential.conf("tusk"), text, work.resolve("bad-partition"));
+        Job job = TestJobs.wordCount(Differential.conf("tusk"), text, work.resolve("bad-partition"));
         job.setPartitionerClass(TestJobs.BadPartitioner.class);
         job.setNumReduceTasks(2);
         job.getConfiguration().setInt("mapreduce.map.maxattempts", 1);

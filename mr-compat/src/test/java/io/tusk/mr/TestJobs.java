@@ -24,6 +24,21 @@ final class TestJobs
 {
     private TestJobs() {}
 
+    /** Word count with a combiner: text in {@code in}, "word TAB count" out, one reduce. */
+    static org.apache.hadoop.mapreduce.Job wordCount(org.apache.hadoop.conf.Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
+            throws java.io.IOException
+    {
+        org.apache.hadoop.mapreduce.Job job = org.apache.hadoop.mapreduce.Job.getInstance(conf, "word count");
+        job.setMapperClass(WordMapper.class);
+        job.setCombinerClass(SumReducer.class);
+        job.setReducerClass(SumReducer.class);
+        job.setOutputKeyClass(org.apache.hadoop.io.Text.class);
+        job.setOutputValueClass(org.apache.hadoop.io.IntWritable.class);
+        org.apache.hadoop.mapreduce.lib.input.FileInputFormat.addInputPath(job, new org.apache.hadoop.fs.Path(in.toString()));
+        org.apache.hadoop.mapreduce.lib.output.FileOutputFormat.setOutputPath(job, new org.apache.hadoop.fs.Path(out.toString()));
+        return job;
+    }
+
     enum Records
     {
         LINES, EMPTY_LINES

@@ -29,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  * given, removed with everything in them on {@link #close()}. New files go to the directories in
  * turn. A directory where a file cannot be written (gone, read-only, full) is taken out of use with
  * a warning and the write is tried on the others ({@link #write}); only when none is left does a
- * write fail, saying which directories failed and why.
+ * write fail, saying which directories failed and why. A directory out of use is tried again after
+ * {@value #RECHECK_SECONDS} seconds: space freed on a disk is used again by a process that lives on.
  * <p>
  * Each directory {@code tusk-N} has a sibling {@code tusk-N.lock} that its process holds locked
  * (with its process id in it) for the directory's life. A process killed with {@code kill -9}
@@ -46,6 +47,10 @@ public final class SpillDirectory
     // guarded by this
     private final List<Path> usable;
     private final Map<Path, String> failures = new LinkedHashMap<>();
+    /** When each directory out of use was taken out, by {@link #clock}; guarded by this. */
+    private final Map<Path, Long> outSince = new LinkedHashMap<>();
+    static final long RECHECK_SECONDS = 30;
+    private final java.util.function.LongSupplier clock;
     private final AtomicLong next = new AtomicLong();
     /** The locks that say this process owns {@link #roots}, held until {@link #close()}. */
     private final List<FileChannel> locks = new ArrayList<>();
@@ -72,6 +77,13 @@ public final class SpillDirectory
     /** @param parents the local directories; those where no directory can be made are skipped with a warning */
     public SpillDirectory(List<Path> parents)
     {
+        this(parents, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, for the re-check of directories taken out of use */
+    SpillDirectory(List<Path> parents, java.util.function.LongSupplier clock)
+    {
+        this.clock = requireNonNull(clock, "clock is null");
         List<Path> created = new ArrayList<>();
         Map<Path, String> refused = new LinkedHashMap<>();
         for (Path parent : parents) {
@@ -205,6 +217,7 @@ public final class SpillDirectory
         long number = next.getAndIncrement();
         Path root;
         synchronized (this) {
+            readmit();
             root = usable.isEmpty() ? roots.get(0) : usable.get((int) (number % usable.size()));
         }
         return root.resolve(kind + "-" + number);
@@ -250,10 +263,30 @@ public final class SpillDirectory
         synchronized (this) {
             if (usable.remove(root)) {
                 failures.put(root, failure.toString());
+                outSince.put(root, clock.getAsLong());
                 LOG.warn("Local directory {} is taken out of use: {}; {} left", root, failure.toString(), usable.size());
             }
         }
         return true;
+    }
+
+    /** Puts back into use, in their order, the directories out of use for {@value #RECHECK_SECONDS} seconds; their next write tells. */
+    private void readmit()
+    {
+        if (outSince.isEmpty()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if (outSince.values().removeIf(since -> now - since >= java.util.concurrent.TimeUnit.SECONDS.toNanos(RECHECK_SECONDS))) {
+            usable.clear();
+            for (Path root : roots) {
+                if (!outSince.containsKey(root)) {
+                    usable.add(root);
+                }
+            }
+            failures.keySet().retainAll(outSince.keySet());
+            LOG.info("Local directories in use again after {} s out of use: {}", RECHECK_SECONDS, usable);
+        }
     }
 
     /** Whether {@code failure} of a write into {@code root} says the directory cannot take files (rather than a fault of the data). */

@@ -216,8 +216,13 @@ final class SpillFile
                 throws IOException
         {
             if (!finished) {
-                out.close();
-                Files.deleteIfExists(path);
+                // closing flushes, which fails again on a full disk: the partial file goes all the same
+                try {
+                    out.close();
+                }
+                finally {
+                    Files.deleteIfExists(path);
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +69,39 @@ class SpillDirectoryTest
                     .hasMessageContaining("No local directory can take spill files any more")
                     .hasMessageContaining(gone.toString())
                     .hasMessageContaining(directory.roots().get(1).toString());
+        }
+    }
+
+    @Test
+    void aDirectoryOutOfUseIsTriedAgainAfterAWhile()
+            throws IOException
+    {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        try (SpillDirectory directory = new SpillDirectory(List.of(temp.resolve("a"), temp.resolve("b")), now::get)) {
+            Path full = directory.roots().get(0);
+            java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean(true);
+            SpillDirectory.FileWriter<Path> writer = path -> {
+                if (diskFull.get() && path.getParent().equals(full)) {
+                    throw new IOException("No space left on device");
+                }
+                return Files.writeString(path, "records");
+            };
+            for (int i = 0; i < 3; i++) {
+                assertThat(directory.write("spill", writer).getParent()).isEqualTo(directory.roots().get(1));
+            }
+            assertThat(directory.usable()).containsExactly(directory.roots().get(1));
+
+            // space was freed; the directory is tried again once the re-check time has passed
+            diskFull.set(false);
+            now.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(SpillDirectory.RECHECK_SECONDS) - 1);
+            assertThat(directory.write("spill", writer).getParent()).isEqualTo(directory.roots().get(1));
+            now.addAndGet(1);
+            Set<Path> parents = new java.util.HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                parents.add(directory.write("spill", writer).getParent());
+            }
+            assertThat(parents).containsExactlyInAnyOrderElementsOf(directory.roots());
+            assertThat(directory.usable()).containsExactlyElementsOf(directory.roots());
         }
     }
 
