@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -64,8 +63,11 @@ public final class TuskJar
         }
         mainClassName = mainClassName.replace('/', '.');
 
-        Path unjarDir = Files.createTempDirectory("tusk-unjar");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(unjarDir), "tusk-unjar-cleanup"));
+        // a private directory in the temporary directory, locked by this process: removed when it
+        // exits, and by the next Tusk process that starts there if this one is killed (kill -9)
+        io.tusk.engine.shuffle.SpillDirectory unjarDirectory = new io.tusk.engine.shuffle.SpillDirectory(Path.of(System.getProperty("java.io.tmpdir")));
+        Runtime.getRuntime().addShutdownHook(new Thread(unjarDirectory::close, "tusk-unjar-cleanup"));
+        Path unjarDir = unjarDirectory.root();
         unjar(jar, unjarDir);
         ClassLoader loader = new JobJarClassLoader(classpath(jar, unjarDir), TuskJar.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
@@ -144,16 +146,6 @@ public final class TuskJar
                     Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        }
-    }
-
-    private static void deleteQuietly(Path directory)
-    {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-        catch (IOException ignored) {
-            // a temporary directory; the OS cleans up eventually
         }
     }
 }

@@ -96,7 +96,8 @@ public final class MrJob
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
         this.conf = submittedConf(client, submitDir);
-        this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.config().localDir());
+        // in the engine's own directory: a process killed with kill -9 leaves it to the next one to remove
+        this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.spillDirectory().root());
         try {
             TuskJar.JobJarClassLoader jobJar = jobJarLoader(classLoader);
             if (jobJar != null) {
