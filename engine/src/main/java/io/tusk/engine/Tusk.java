@@ -410,6 +410,17 @@ public final class Tusk
         });
     }
 
+    /**
+     * Deletes the shuffle's output now, for a caller that knows nothing will read it again (a
+     * MapReduce job that ended): its map outputs' memory grants and spill files go at once instead
+     * of when the collector finds the shuffle unreachable.
+     */
+    public void removeShuffle(int shuffleId)
+    {
+        tracker.removeShuffle(shuffleId);
+        shuffleService.remove(shuffleId);
+    }
+
     public void persist(DatasetNode node, StorageLevel level)
     {
         Persisted previous = persisted.putIfAbsent(node.id(), new Persisted(level, node.partitions()));

@@ -2,13 +2,11 @@ package io.tusk.mr.job;
 
 import io.tusk.engine.Tusk;
 import io.tusk.engine.TuskException;
-import io.tusk.engine.plan.DatasetNode;
 import io.tusk.engine.plan.ShuffleDependency;
 import io.tusk.engine.plan.ShuffledNode;
 import io.tusk.engine.plan.SourceNode;
 import io.tusk.engine.scheduler.ExecutorLostException;
 import io.tusk.engine.scheduler.JobListener;
-import io.tusk.engine.scheduler.PartitionAction;
 import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.shuffle.FetchFailedException;
 import io.tusk.engine.task.TaskAttemptId;
@@ -533,21 +531,21 @@ public final class MrJob
     private void runTasks()
     {
         SourceNode splits = new SourceNode(tusk.newDatasetId(), "splits of " + jobId, new SplitSource(spec));
-        DatasetNode last;
-        PartitionAction<Void> action;
         if (spec.reduces() == 0) {
-            last = splits;
-            action = new TaskActions.MapOnly(spec, counters);
+            tusk.runJob(splits, new TaskActions.MapOnly(spec, counters), jobId.toString(), new Listener());
+            return;
         }
-        else {
-            ShuffleDependency shuffle = new ShuffleDependency(tusk.newShuffleId(), splits, new TaskPartitions(spec.reduces()), new MrShuffleKeys(spec),
-                    null, false, new MapTaskWriter(spec, counters));
-            ShuffledNode shuffled = new ShuffledNode(tusk.newDatasetId(), "shuffle of " + jobId, shuffle, new CursorReader());
-            tusk.registerShuffle(shuffled);
-            last = shuffled;
-            action = new TaskActions.Reduce(spec, counters);
+        ShuffleDependency shuffle = new ShuffleDependency(tusk.newShuffleId(), splits, new TaskPartitions(spec.reduces()), new MrShuffleKeys(spec),
+                null, false, new MapTaskWriter(spec, counters));
+        ShuffledNode shuffled = new ShuffledNode(tusk.newDatasetId(), "shuffle of " + jobId, shuffle, new CursorReader());
+        tusk.registerShuffle(shuffled);
+        try {
+            tusk.runJob(shuffled, new TaskActions.Reduce(spec, counters), jobId.toString(), new Listener());
         }
-        tusk.runJob(last, action, jobId.toString(), new Listener());
+        finally {
+            // no later job reads this job's map outputs: their memory and spill files go now
+            tusk.removeShuffle(shuffle.shuffleId());
+        }
     }
 
     /** Turns engine attempts into MapReduce progress, counters and task completion events. */
