@@ -49,7 +49,7 @@ class ManyJobsIT
             throws Exception
     {
         for (int input = 0; input < SMALL_INPUTS; input++) {
-            Differential.writeWords(work.resolve("small-" + input), input, 2, 60, 8, 6, 20);
+            Differential.writeWords(work.resolve("small-" + input), input, 1, 100, 8, 6, 20);
         }
         for (int input = 0; input < LARGE_JOBS; input++) {
             // about 3 MiB each, of a 200,000-word vocabulary: the four need more than the 16 MiB budget to sort in memory

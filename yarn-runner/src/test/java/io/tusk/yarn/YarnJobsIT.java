@@ -275,7 +275,7 @@ class YarnJobsIT
     {
         String scripts = new File("../samples/streaming/mapper.py").getAbsolutePath() + "," + new File("../samples/streaming/reducer.py").getAbsolutePath();
         String[] arguments = {"-D", "mapreduce.job.reduces=2", "-files", scripts, "-mapper", "mapper.py", "-combiner", "reducer.py", "-reducer", "reducer.py",
-                "-input", "/in", "-output", "/streaming-%s"};
+                "-input", "/in/words-[0-3]", "-output", "/streaming-%s"};
         assertThat(ToolRunner.run(localConf(), new StreamJob(), withRunner(arguments, "local"))).isZero();
         assertThat(ToolRunner.run(tuskConf(), new StreamJob(), withRunner(arguments, "tusk"))).isZero();
         assertSameOutput(new Path("/streaming-local"), new Path("/streaming-tusk"));
