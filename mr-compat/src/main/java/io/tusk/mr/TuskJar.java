@@ -1,5 +1,7 @@
 package io.tusk.mr;
 
+import io.tusk.engine.shuffle.SpillDirectory;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +67,7 @@ public final class TuskJar
 
         // a private directory in the temporary directory, locked by this process: removed when it
         // exits, and by the next Tusk process that starts there if this one is killed (kill -9)
-        io.tusk.engine.shuffle.SpillDirectory unjarDirectory = new io.tusk.engine.shuffle.SpillDirectory(Path.of(System.getProperty("java.io.tmpdir")));
+        SpillDirectory unjarDirectory = new SpillDirectory(Path.of(System.getProperty("java.io.tmpdir")));
         Runtime.getRuntime().addShutdownHook(new Thread(unjarDirectory::close, "tusk-unjar-cleanup"));
         Path unjarDir = unjarDirectory.root();
         unjar(jar, unjarDir);

@@ -35,10 +35,8 @@ class KilledProcessIT
         Path ship = Files.writeString(work.resolve("shipped.txt"), "shipped with -files\n");
 
         // a streaming job whose mapper sleeps, with a file in its working directory
-        List<String> command = new ArrayList<>(List.of("env", "TUSK_HEAP=512m", "TUSK_OPTS=-Djava.io.tmpdir=" + temporary));
-        command.addAll(TestProcesses.tusk("jar"));
-        command.addAll(List.of(TestProcesses.HOME.resolve("samples/target/lib/hadoop-streaming-3.4.2.jar").toString(), "-files", ship.toString(),
-                "-input", input.toString(), "-output", work.resolve("killed-output").toString(), "-mapper", "sleep 120", "-reducer", "cat"));
+        List<String> command = tuskJar(temporary, TestProcesses.HOME.resolve("samples/target/lib/hadoop-streaming-3.4.2.jar").toString(), "-files", ship.toString(),
+                "-input", input.toString(), "-output", work.resolve("killed-output").toString(), "-mapper", "sleep 120", "-reducer", "cat");
         Path killedLog = work.resolve("killed.log");
         Process killed = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).redirectOutput(killedLog.toFile()).start();
         try {
@@ -65,11 +63,8 @@ class KilledProcessIT
                 .anyMatch(file -> file.contains("org/apache/hadoop/streaming"))
                 .anyMatch(file -> file.endsWith("shipped.txt"));
 
-        List<String> next = new ArrayList<>(List.of("env", "TUSK_OPTS=-Djava.io.tmpdir=" + temporary));
-        next.addAll(TestProcesses.tusk("jar"));
-        next.addAll(List.of(TestProcesses.HOME.resolve("samples/target/lib/hadoop-mapreduce-examples-3.4.2.jar").toString(), "wordcount",
-                input.toString(), work.resolve("next-output").toString()));
-        TestProcesses.Result result = TestProcesses.run(next, work, work.resolve("next.log"));
+        TestProcesses.Result result = TestProcesses.run(tuskJar(temporary, TestProcesses.HOME.resolve("samples/target/lib/hadoop-mapreduce-examples-3.4.2.jar").toString(),
+                "wordcount", input.toString(), work.resolve("next-output").toString()), work, work.resolve("next.log"));
         assertThat(result.exitCode()).as(result.log()).isZero();
         assertThat(Files.readString(work.resolve("next-output").resolve("part-r-00000"))).isEqualTo("a\t1\nb\t2\nc\t3\n");
 
@@ -161,10 +156,16 @@ class KilledProcessIT
 
     private static List<String> wordCount(Path temporary, Path input, Path output)
     {
+        return tuskJar(temporary, TestProcesses.HOME.resolve("samples/target/lib/hadoop-mapreduce-examples-3.4.2.jar").toString(), "wordcount",
+                "-D", "mapreduce.job.reduces=" + REDUCES, input.toString(), output.toString());
+    }
+
+    /** {@code bin/tusk jar} with {@code arguments}, its temporary directory {@code temporary}. */
+    private static List<String> tuskJar(Path temporary, String... arguments)
+    {
         List<String> command = new ArrayList<>(List.of("env", "TUSK_HEAP=512m", "TUSK_OPTS=-Djava.io.tmpdir=" + temporary));
         command.addAll(TestProcesses.tusk("jar"));
-        command.addAll(List.of(TestProcesses.HOME.resolve("samples/target/lib/hadoop-mapreduce-examples-3.4.2.jar").toString(), "wordcount",
-                "-D", "mapreduce.job.reduces=" + REDUCES, input.toString(), output.toString()));
+        command.addAll(List.of(arguments));
         return command;
     }
 

@@ -46,9 +46,8 @@ public final class SpillDirectory
     private final List<Path> roots;
     // guarded by this
     private final List<Path> usable;
-    private final Map<Path, String> failures = new LinkedHashMap<>();
-    /** When each directory out of use was taken out, by {@link #clock}; guarded by this. */
-    private final Map<Path, Long> outSince = new LinkedHashMap<>();
+    /** The directories out of use: why, and since when by {@link #clock}; guarded by this. */
+    private final Map<Path, OutOfUse> outOfUse = new LinkedHashMap<>();
     static final long RECHECK_SECONDS = 30;
     private final java.util.function.LongSupplier clock;
     private final AtomicLong next = new AtomicLong();
@@ -242,7 +241,7 @@ public final class SpillDirectory
                 }
                 synchronized (this) {
                     if (usable.isEmpty()) {
-                        throw new IOException("No local directory can take spill files any more: " + failures
+                        throw new IOException("No local directory can take spill files any more: " + outOfUse
                                 + "; free space or give tusk.local.dir other directories", e);
                     }
                 }
@@ -262,8 +261,7 @@ public final class SpillDirectory
         }
         synchronized (this) {
             if (usable.remove(root)) {
-                failures.put(root, failure.toString());
-                outSince.put(root, clock.getAsLong());
+                outOfUse.put(root, new OutOfUse(failure.toString(), clock.getAsLong()));
                 LOG.warn("Local directory {} is taken out of use: {}; {} left", root, failure.toString(), usable.size());
             }
         }
@@ -273,19 +271,28 @@ public final class SpillDirectory
     /** Puts back into use, in their order, the directories out of use for {@value #RECHECK_SECONDS} seconds; their next write tells. */
     private void readmit()
     {
-        if (outSince.isEmpty()) {
+        if (outOfUse.isEmpty()) {
             return;
         }
         long now = clock.getAsLong();
-        if (outSince.values().removeIf(since -> now - since >= java.util.concurrent.TimeUnit.SECONDS.toNanos(RECHECK_SECONDS))) {
+        if (outOfUse.values().removeIf(out -> now - out.since() >= java.util.concurrent.TimeUnit.SECONDS.toNanos(RECHECK_SECONDS))) {
             usable.clear();
             for (Path root : roots) {
-                if (!outSince.containsKey(root)) {
+                if (!outOfUse.containsKey(root)) {
                     usable.add(root);
                 }
             }
-            failures.keySet().retainAll(outSince.keySet());
             LOG.info("Local directories in use again after {} s out of use: {}", RECHECK_SECONDS, usable);
+        }
+    }
+
+    /** Why a directory is out of use (what the failure message shows), and since when. */
+    private record OutOfUse(String why, long since)
+    {
+        @Override
+        public String toString()
+        {
+            return why;
         }
     }
 
