@@ -2,6 +2,9 @@ package io.tusk.mr;
 
 import io.tusk.engine.shuffle.SpillDirectory;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +17,16 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.Enumeration;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -89,24 +98,128 @@ public final class TuskJar
     }
 
     /**
-     * The class loader of a job jar. Each job the driver submits gets a fresh one over the same
-     * jar (see {@link #forNextJob()}), so that static state of the job's classes does not carry
-     * over from one job to the next, as it did not when every Hadoop task ran in its own JVM.
+     * The class loader of a job jar. Each job the driver submits gets a loader of its own over the
+     * same jar (see {@link #forNextJob}), so that static state of the job's classes does not carry
+     * over from one job to the next, as it did not when every Hadoop task ran in its own JVM. A
+     * loader whose classes cannot hold such state ({@link StaticState}) serves later jobs too, one
+     * job at a time: chained jobs then run code already loaded and compiled. Thread-safe.
      */
     public static final class JobJarClassLoader
             extends URLClassLoader
     {
-        public JobJarClassLoader(URL[] urls, ClassLoader parent)
-        {
-            super(urls, parent);
+        /** Loaders kept for later jobs, per driver loader: a chain of jobs needs one. */
+        private static final int IDLE_LOADERS = 2;
+        private static final Logger LOG = LogManager.getLogger(JobJarClassLoader.class);
+
+        static {
+            registerAsParallelCapable();
         }
 
-        /** A new loader over the same jar, plus {@code libraries} (the job's {@code -libjars}). */
-        public JobJarClassLoader forNextJob(java.util.List<URL> libraries)
+        /** The loader of the driver that submits the jobs; null for the driver's own loader. */
+        private final JobJarClassLoader driver;
+        /** The classes this loader defined, in the order it defined them. */
+        private final Queue<Class<?>> defined = new ConcurrentLinkedQueue<>();
+        /** For a driver's loader: job loaders free for the next job, oldest first. */
+        private final Deque<JobJarClassLoader> idle = new ArrayDeque<>();
+        private boolean closed;
+
+        public JobJarClassLoader(URL[] urls, ClassLoader parent)
         {
-            List<URL> urls = new ArrayList<>(Arrays.asList(getURLs()));
+            this(urls, parent, null);
+        }
+
+        private JobJarClassLoader(URL[] urls, ClassLoader parent, JobJarClassLoader driver)
+        {
+            super(urls, parent);
+            this.driver = driver;
+        }
+
+        @Override
+        protected Class<?> findClass(String name)
+                throws ClassNotFoundException
+        {
+            Class<?> type = super.findClass(name);
+            defined.add(type);
+            return type;
+        }
+
+        /**
+         * A loader for the next job over the same jar plus {@code libraries} (the job's
+         * {@code -libjars}): one that an earlier job over the same class path left free, else a
+         * new one. The job gives it back with {@link #jobEnded} when it ends.
+         */
+        public JobJarClassLoader forNextJob(List<URL> libraries)
+        {
+            JobJarClassLoader root = driver == null ? this : driver;
+            List<URL> urls = new ArrayList<>(Arrays.asList(root.getURLs()));
             urls.addAll(libraries);
-            return new JobJarClassLoader(urls.toArray(new URL[0]), getParent());
+            List<String> classpath = urls.stream().map(URL::toString).toList();
+            synchronized (root) {
+                for (Iterator<JobJarClassLoader> loaders = root.idle.iterator(); loaders.hasNext(); ) {
+                    JobJarClassLoader loader = loaders.next();
+                    if (Arrays.stream(loader.getURLs()).map(URL::toString).toList().equals(classpath)) {
+                        loaders.remove();
+                        return loader;
+                    }
+                }
+            }
+            return new JobJarClassLoader(urls.toArray(new URL[0]), root.getParent(), root);
+        }
+
+        /**
+         * Ends the use of this loader by the job that {@link #forNextJob} gave it to: kept for the
+         * next job if {@code reusable} (the job ended without attempts left running) and none of
+         * the classes it defined can hold state in a static field, else closed.
+         */
+        public void jobEnded(boolean reusable)
+        {
+            if (driver != null && reusable) {
+                Optional<String> stateful = StaticState.firstStatefulField(defined);
+                if (stateful.isEmpty()) {
+                    JobJarClassLoader evicted;
+                    synchronized (driver) {
+                        if (driver.closed) {
+                            evicted = this;
+                        }
+                        else {
+                            driver.idle.addLast(this);
+                            evicted = driver.idle.size() > IDLE_LOADERS ? driver.idle.removeFirst() : null;
+                        }
+                    }
+                    if (evicted != null) {
+                        evicted.closeQuietly();
+                    }
+                    return;
+                }
+                LOG.debug("The next job gets the job jar's classes afresh: {} can hold state", stateful.get());
+            }
+            closeQuietly();
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            List<JobJarClassLoader> loaders;
+            synchronized (this) {
+                closed = true;
+                loaders = new ArrayList<>(idle);
+                idle.clear();
+            }
+            for (JobJarClassLoader loader : loaders) {
+                loader.closeQuietly();
+            }
+            super.close();
+        }
+
+        private void closeQuietly()
+        {
+            try {
+                close();
+            }
+            catch (IOException e) {
+                LOG.debug("Cannot close a job jar's class loader", e);
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package io.tusk.samples;
 
-import io.tusk.samples.isolation.TwoJobsDriver;
+import io.tusk.samples.isolation.ChainedJobsDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,17 +10,20 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Each job a driver submits through {@code bin/tusk jar} gets its classes, and their static state, afresh. */
+/**
+ * Each job a driver submits through {@code bin/tusk jar} gets its classes, and their static state,
+ * afresh; classes that cannot hold static state serve the next job too.
+ */
 class JobIsolationIT
 {
     @TempDir
     Path work;
 
     @Test
-    void staticStateDoesNotCarryOverFromOneJobToTheNext()
+    void staticStateDoesNotCarryOverFromOneJobToTheNextButStatelessClassesDo()
             throws Exception
     {
-        Path jar = TestProcesses.jar("io/tusk/samples/isolation", work.resolve("isolation.jar"), TwoJobsDriver.class.getName());
+        Path jar = TestProcesses.jar("io/tusk/samples/isolation", work.resolve("isolation.jar"), ChainedJobsDriver.class.getName());
         Path input = work.resolve("in");
         Files.createDirectories(input);
         Files.write(input.resolve("one.txt"), List.of("line"));
@@ -32,5 +35,9 @@ class JobIsolationIT
         assertThat(result.exitCode()).as(result.log()).isZero();
         assertThat(Files.readAllLines(work.resolve("out-0/part-m-00000"))).contains("setups\t1");
         assertThat(Files.readAllLines(work.resolve("out-1/part-m-00000"))).as("second job's static count starts afresh").contains("setups\t1");
+        List<String> third = Files.readAllLines(work.resolve("out-2/part-m-00000"));
+        // the identity map's line, then the loader's
+        assertThat(third).hasSize(2).last().asString().startsWith("loader\t" + "io.tusk.mr.TuskJar$JobJarClassLoader@");
+        assertThat(Files.readAllLines(work.resolve("out-3/part-m-00000"))).as("the stateless mapper's classes, loaded once").isEqualTo(third);
     }
 }

@@ -69,6 +69,8 @@ public final class MrJob
     private final CacheLocalizer cache;
     /** Class loaders this job created, closed when it ends. */
     private final List<java.net.URLClassLoader> ownLoaders = new ArrayList<>();
+    /** The loader of the job's classes when the driver runs under {@code tusk jar}; given back when the job ends. */
+    private TuskJar.JobJarClassLoader jobJarLoader;
 
     // guarded by this
     private JobStatus.State state = JobStatus.State.RUNNING;
@@ -99,11 +101,10 @@ public final class MrJob
         try {
             TuskJar.JobJarClassLoader jobJar = jobJarLoader(classLoader);
             if (jobJar != null) {
-                // the job's classes afresh, with fresh static state, as in a new task JVM; -libjars in
-                // the same loader, so that the job's classes see them
-                TuskJar.JobJarClassLoader fresh = jobJar.forNextJob(cache.classpath());
-                ownLoaders.add(fresh);
-                classLoader = fresh;
+                // the job's classes afresh, or classes that cannot hold state from an earlier job, as
+                // in a new task JVM; -libjars in the same loader, so that the job's classes see them
+                jobJarLoader = jobJar.forNextJob(cache.classpath());
+                classLoader = jobJarLoader;
             }
             else if (!cache.classpath().isEmpty()) {
                 java.net.URLClassLoader withLibraries = new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), classLoader);
@@ -430,7 +431,7 @@ public final class MrJob
         return null;
     }
 
-    /** Removes the job's cache links and copies and closes the class loaders it created. */
+    /** Removes the job's cache links and copies, closes the class loaders it created and gives back the job jar's. */
     private void releaseResources()
     {
         cache.close();
@@ -448,6 +449,14 @@ public final class MrJob
             }
         }
         ownLoaders.clear();
+        if (jobJarLoader != null) {
+            boolean succeeded;
+            synchronized (this) {
+                succeeded = state == JobStatus.State.SUCCEEDED;
+            }
+            jobJarLoader.jobEnded(succeeded);
+            jobJarLoader = null;
+        }
     }
 
     public synchronized boolean finished()
