@@ -47,6 +47,7 @@ public final class TuskClientProtocol
         implements ClientProtocol
 {
     private static final AtomicInteger NEXT_JOB = new AtomicInteger();
+    private static final AtomicInteger SUBMITTED = new AtomicInteger();
     /** By job id string: clients hand in both API's JobID classes, which are never equal to each other. */
     private static final Map<String, MrJob> JOBS = new ConcurrentHashMap<>();
     private static final String JOB_PREFIX = "tusk" + new Random().nextInt(Integer.MAX_VALUE);
@@ -73,6 +74,12 @@ public final class TuskClientProtocol
         return engine != null ? engine : MrEngine.get(conf);
     }
 
+    /** How many jobs this process has submitted to Tusk so far, run locally or on a cluster. */
+    public static int jobsSubmitted()
+    {
+        return SUBMITTED.get();
+    }
+
     @Override
     public JobID getNewJobID()
     {
@@ -83,6 +90,7 @@ public final class TuskClientProtocol
     public JobStatus submitJob(JobID jobId, String jobSubmitDir, Credentials credentials)
             throws IOException
     {
+        SUBMITTED.incrementAndGet();
         ClassLoader loader = conf.getClassLoader();
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (context != null && loader == Configuration.class.getClassLoader()) {
