@@ -213,13 +213,12 @@ abstract class CombinerRunner
         {
             Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(conf.getClass("mapreduce.job.combine.class", null, Reducer.class), conf);
             RecordWriter<Object, Object> writer = new CollectorWriter(collector(output));
-            // a plain counter per run: the task's counters are synchronized, and this one is per record
-            Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
             try {
-                CursorReduceContext context = new CursorReduceContext(conf, attemptId, input, null, records, writer, null, reporter, SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator()), keyClass, valueClass);
+                // the context counts the values it hands out: the task's counters are synchronized, and this one is per record
+                CursorReduceContext context = new CursorReduceContext(conf, attemptId, input, writer, null, reporter, SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator()), keyClass, valueClass);
                 combiner.run(new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context));
                 if (countInput) {
-                    inputRecords.increment(records.getValue());
+                    inputRecords.increment(context.inputValues());
                 }
             }
             catch (InterruptedException e) {

@@ -9,7 +9,6 @@ import org.apache.hadoop.io.serializer.Deserializer;
 import org.apache.hadoop.io.serializer.SerializationFactory;
 import org.apache.hadoop.io.serializer.Serializer;
 import org.apache.hadoop.mapred.BackupStore;
-import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.OutputCommitter;
 import org.apache.hadoop.mapreduce.RecordWriter;
 import org.apache.hadoop.mapreduce.ReduceContext;
@@ -44,8 +43,9 @@ final class CursorReduceContext
         implements ReduceContext<Object, Object, Object, Object>
 {
     private final RecordCursor input;
-    private final Counter inputKeyCounter;
-    private final Counter inputValueCounter;
+    /** Groups and values read, counted here (a counter's increment is synchronized) and read by the task when the reducer returns. */
+    private long inputKeys;
+    private long inputValues;
     private final RawComparator<Object> comparator;
     private final Deserializer<Object> keyDeserializer;
     private final Deserializer<Object> valueDeserializer;
@@ -73,19 +73,15 @@ final class CursorReduceContext
     private int currentValueLength = -1;
 
     /**
-     * @param inputKeyCounter counts groups, or null
      * @param comparator the grouping comparator
      */
     @SuppressWarnings("unchecked")
-    CursorReduceContext(Configuration conf, TaskAttemptID attemptId, RecordCursor input, Counter inputKeyCounter, Counter inputValueCounter,
-            RecordWriter<Object, Object> output, OutputCommitter committer, StatusReporter reporter, RawComparator<?> comparator,
+    CursorReduceContext(Configuration conf, TaskAttemptID attemptId, RecordCursor input, RecordWriter<Object, Object> output, OutputCommitter committer, StatusReporter reporter, RawComparator<?> comparator,
             Class<Object> keyClass, Class<Object> valueClass)
             throws IOException
     {
         super(conf, attemptId, output, committer, reporter);
         this.input = requireNonNull(input, "input is null");
-        this.inputKeyCounter = inputKeyCounter;
-        this.inputValueCounter = requireNonNull(inputValueCounter, "inputValueCounter is null");
         this.comparator = (RawComparator<Object>) requireNonNull(comparator, "comparator is null");
         this.serialization = new SerializationFactory(conf);
         this.keyDeserializer = serialization.getDeserializer(keyClass);
@@ -109,9 +105,7 @@ final class CursorReduceContext
         if (!hasMore) {
             return false;
         }
-        if (inputKeyCounter != null) {
-            inputKeyCounter.increment(1);
-        }
+        inputKeys++;
         return nextKeyValue();
     }
 
@@ -142,8 +136,20 @@ final class CursorReduceContext
         }
         hasMore = input.next();
         nextKeyIsSame = hasMore && comparator.compare(currentRawKey, 0, currentRawKeyLength, input.keyBuffer(), input.keyOffset(), input.keyLength()) == 0;
-        inputValueCounter.increment(1);
+        inputValues++;
         return true;
+    }
+
+    /** The groups the reducer has read so far. */
+    long inputKeys()
+    {
+        return inputKeys;
+    }
+
+    /** The values the reducer has read so far. */
+    long inputValues()
+    {
+        return inputValues;
     }
 
     private static DataInputBuffer view(byte[] buffer, int offset, int length)

@@ -138,11 +138,8 @@ public final class ReduceTask
                 out.close(context);
             }
         };
-        // plain counters per record, added to the task's synchronized counters at the end
-        Counter groups = new org.apache.hadoop.mapreduce.counters.GenericCounter();
-        Counter records = new org.apache.hadoop.mapreduce.counters.GenericCounter();
-        CursorReduceContext reduceContext = new CursorReduceContext(conf, attemptId, input, groups, records,
-                writer, committer.committer(), reporter, SameBytesEqual.wrap(conf.getOutputValueGroupingComparator()),
+        // groups and records counted by the context, added to the task's synchronized counters at the end
+        CursorReduceContext reduceContext = new CursorReduceContext(conf, attemptId, input, writer, committer.committer(), reporter, SameBytesEqual.wrap(conf.getOutputValueGroupingComparator()),
                 (Class<Object>) conf.getMapOutputKeyClass(), (Class<Object>) conf.getMapOutputValueClass());
         Reducer<Object, Object, Object, Object>.Context reducerContext = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(reduceContext);
         try {
@@ -150,8 +147,8 @@ public final class ReduceTask
         }
         finally {
             writer.close(reducerContext);
-            reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS).increment(groups.getValue());
-            reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS).increment(records.getValue());
+            reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS).increment(reduceContext.inputKeys());
+            reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS).increment(reduceContext.inputValues());
         }
     }
 

@@ -107,9 +107,7 @@ class CursorReduceContextTest
         }
 
         List<String> tusk = new ArrayList<>();
-        Counter tuskGroups = new GenericCounter();
-        Counter tuskRecords = new GenericCounter();
-        CursorReduceContext tuskContext = new CursorReduceContext(conf, ATTEMPT, new ListCursor(), tuskGroups, tuskRecords, cast(writer(tusk)), null,
+        CursorReduceContext tuskContext = new CursorReduceContext(conf, ATTEMPT, new ListCursor(), cast(writer(tusk)), null,
                 new TaskAttemptContextImpl.DummyReporter(), grouping, cast(Text.class), cast(IntWritable.class));
         try {
             reducer.run(cast(new WrappedReducer<Object, Object, Object, Object>().getReducerContext(tuskContext)));
@@ -119,8 +117,8 @@ class CursorReduceContextTest
         }
 
         assertThat(tusk).isNotEmpty().isEqualTo(hadoop);
-        assertThat(tuskGroups.getValue()).isEqualTo(hadoopGroups.getValue());
-        assertThat(tuskRecords.getValue()).isEqualTo(hadoopRecords.getValue());
+        assertThat(tuskContext.inputKeys()).isEqualTo(hadoopGroups.getValue());
+        assertThat(tuskContext.inputValues()).isEqualTo(hadoopRecords.getValue());
     }
 
     @SuppressWarnings("unchecked")
