@@ -108,6 +108,9 @@ class YarnJobsIT
         conf.setInt("mapreduce.client.progressmonitor.pollinterval", 100);
         conf.setInt("mapreduce.client.completion.pollinterval", 100);
         conf.set("tusk.yarn.jars", tuskJars());
+        // the jobs here take seconds: masters and executors spend less CPU with the quick compiler alone
+        conf.set(YarnSettings.AM_JAVA_OPTS, "-XX:TieredStopAtLevel=1");
+        conf.set(YarnSettings.EXECUTOR_JAVA_OPTS, "-XX:TieredStopAtLevel=1");
         return conf;
     }
 
