@@ -117,8 +117,8 @@ public final class TuskJar
 
         /** The loader of the driver that submits the jobs; null for the driver's own loader. */
         private final JobJarClassLoader driver;
-        /** The classes this loader defined, in the order it defined them. */
-        private final Queue<Class<?>> defined = new ConcurrentLinkedQueue<>();
+        /** The classes this loader defined that no job end has checked yet, in the order defined. */
+        private final Queue<Class<?>> unchecked = new ConcurrentLinkedQueue<>();
         /** For a driver's loader: job loaders free for the next job, oldest first. */
         private final Deque<JobJarClassLoader> idle = new ArrayDeque<>();
         private boolean closed;
@@ -139,7 +139,7 @@ public final class TuskJar
                 throws ClassNotFoundException
         {
             Class<?> type = super.findClass(name);
-            defined.add(type);
+            unchecked.add(type);
             return type;
         }
 
@@ -168,13 +168,18 @@ public final class TuskJar
 
         /**
          * Ends the use of this loader by the job that {@link #forNextJob} gave it to: kept for the
-         * next job if {@code reusable} (the job ended without attempts left running) and none of
+         * next job if {@code reusable} (its job succeeded) and none of
          * the classes it defined can hold state in a static field, else closed.
          */
         public void jobEnded(boolean reusable)
         {
             if (driver != null && reusable) {
-                Optional<String> stateful = StaticState.firstStatefulField(defined);
+                // a loader still in use held no state at its last job's end: only classes defined since can
+                List<Class<?>> since = new ArrayList<>();
+                for (Class<?> type = unchecked.poll(); type != null; type = unchecked.poll()) {
+                    since.add(type);
+                }
+                Optional<String> stateful = StaticState.firstStatefulField(since);
                 if (stateful.isEmpty()) {
                     JobJarClassLoader evicted;
                     synchronized (driver) {
