@@ -46,6 +46,18 @@ for ((i = 0; i + 1 < ${#arguments[@]}; i++)); do
         [[ $entry == *.jar ]] && jars+=("$entry")
       done
       [[ ${#jars[@]} -gt 0 ]] || plain "$@"
+      # classes come from the jars: a directory before one of them counts as used, and the JVM writes
+      # no archive of a class path with a used directory that is not empty
+      last_jar=-1
+      for ((e = 0; e < ${#entries[@]}; e++)); do
+        [[ ${entries[e]} == *.jar ]] && last_jar=$e
+      done
+      for ((e = 0; e < last_jar; e++)); do
+        if [[ ${entries[e]} != *.jar && -d ${entries[e]} ]]; then
+          contents=$(shopt -s nullglob dotglob; printf '%s' "${entries[e]}"/*)
+          [[ -n $contents ]] && plain "$@"
+        fi
+      done
       mapfile -t files < <(readlink -f -- "${jars[@]}" 2> /dev/null)
       [[ ${#files[@]} -eq ${#jars[@]} ]] || plain "$@"
       j=0
@@ -83,14 +95,13 @@ if [[ -s $archive ]]; then
   touch -c "$archive" 2> /dev/null
   exec "$java" -XX:SharedArchiveFile="$archive" "${arguments[@]}"
 fi
-# A JVM that cannot write an archive of its class path (classes loaded from a directory) ends with
-# status 1 without one, or refuses to start: its key is marked and later JVMs run as they are; one
-# that refused to start runs again at once as it is.
+# A JVM that still cannot write an archive of its class path (a class loaded from a non-empty
+# directory after the jars) ends with status 1 and without one: its key is marked and later JVMs
+# run as they are. It is never run again here: it may have done its work before it failed to write.
 if [[ -e $archive.failed ]]; then
   plain "$@"
 fi
 partial="$archive.${CONTAINER_ID:-$$}.tmp"
-started=$SECONDS
 # the classes that cannot be archived (old class files, generated accessors) are no warning of the job's
 "$java" -XX:ArchiveClassesAtExit="$partial" -Xlog:cds=off "${arguments[@]}"
 status=$?
@@ -103,8 +114,4 @@ else
   rm -f "$partial"
 fi
 find "$directory" -maxdepth 1 \( -name '*.jsa' -mtime +14 -o -name '*.failed' -mtime +14 -o -name '*.tmp' -mmin +120 \) -delete 2> /dev/null
-if [[ $status == 1 && -e $archive.failed && $((SECONDS - started)) -le 1 ]]; then
-  echo "tusk-java.sh: the JVM cannot write a class-data archive of its class path; it starts without one" >&2
-  plain "$@"
-fi
 exit $status

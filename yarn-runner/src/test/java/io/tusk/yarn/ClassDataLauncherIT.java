@@ -115,11 +115,15 @@ class ClassDataLauncherIT
     private Run container(String name, String role, int exitStatus, String... options)
             throws Exception
     {
-        return containerWith(null, name, role, exitStatus, options);
+        return containerWith(null, null, name, role, exitStatus, options);
     }
 
-    /** @param firstEntry a class path entry before the jars, or null */
-    private Run containerWith(String firstEntry, String name, String role, int exitStatus, String... options)
+    /**
+     * @param firstEntry a class path entry before the jars, or null
+     * @param lastEntry a class path entry after all others that holds the probe's class, which then
+     *         comes from there rather than from a jar; or null
+     */
+    private Run containerWith(String firstEntry, String lastEntry, String name, String role, int exitStatus, String... options)
             throws Exception
     {
         Path directory = Files.createDirectories(node.resolve("containers").resolve(name));
@@ -133,9 +137,14 @@ class ClassDataLauncherIT
             Files.createSymbolicLink(link, jar);
             classpath.add(link.toString());
         }
-        classpath.add(probeJar.toString());
+        if (lastEntry == null) {
+            classpath.add(probeJar.toString());
+        }
         // a directory last, as the container's own directory is in a container's class path
         classpath.add(directory.toString());
+        if (lastEntry != null) {
+            classpath.add(lastEntry);
+        }
         List<String> command = new ArrayList<>(List.of("/bin/bash", script.toString(), role, System.getProperty("java.home") + "/bin/java", "-Xmx64m",
                 "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of(options));
@@ -225,15 +234,28 @@ class ClassDataLauncherIT
     }
 
     @Test
+    void aDirectoryOfClassesBeforeTheJarsRunsTheJvmAsItIs()
+            throws Exception
+    {
+        // the probe's class from a directory before the jars: the JVM could write no archive of it
+        Path classes = Path.of(ClassDataProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (int exitStatus : new int[] {0, 3}) {
+            assertThat(containerWith(classes.toString(), null, "container_" + exitStatus, "executor", exitStatus).status()).isEqualTo(exitStatus);
+        }
+        assertThat(files(archives())).isEmpty();
+    }
+
+    @Test
     void aClassPathThatNoArchiveCanBeWrittenOfRunsAsItIsFromThenOn()
             throws Exception
     {
-        // the probe's class from a directory before the jars: the JVM cannot write an archive of it at its end
+        // the probe's class from a directory after the jars: only the JVM finds, at its end, that it cannot write an archive
         Path classes = Path.of(ClassDataProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Run first = containerWith(classes.toString(), "container_1", "executor", 0);
-        assertThat(first.status()).isEqualTo(1);
+        Run first = containerWith(null, classes.toString(), "container_1", "executor", 0);
+        assertThat(first.status()).as("the JVM's own status when it cannot write the archive").isEqualTo(1);
+        assertThat(first.output()).contains("Cannot have non-empty directory in paths");
         assertThat(files(archives())).singleElement().asString().endsWith(".jsa.failed");
-        Run second = containerWith(classes.toString(), "container_2", "executor", 0);
+        Run second = containerWith(null, classes.toString(), "container_2", "executor", 0);
         assertThat(second.status()).isZero();
         assertThat(files(archives())).singleElement().asString().endsWith(".jsa.failed");
     }
