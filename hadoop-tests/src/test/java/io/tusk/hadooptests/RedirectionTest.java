@@ -1,5 +1,6 @@
 package io.tusk.hadooptests;
 
+import io.tusk.mr.TuskClientProtocol;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapred.HadoopTestCase;
@@ -19,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Proves that the Hadoop tests of this module run their jobs on Tusk and not on Hadoop's local
  * runner or a YARN mini cluster: each way a Hadoop test obtains its configuration submits to Tusk,
- * whose job ids read {@code job_tusk…}.
+ * which counts the jobs it was given, and whose local job ids are digits ({@code job_local…} on the
+ * local runner).
  */
 class RedirectionTest
 {
@@ -31,7 +33,7 @@ class RedirectionTest
             throws Exception
     {
         assertThat(new JobConf().get(MRConfig.FRAMEWORK_NAME)).isEqualTo("tusk");
-        assertThat(runIdentityJob(new JobConf(), "default")).startsWith("job_tusk");
+        assertThat(runIdentityJob(new JobConf(), "default")).matches("job_[0-9]+_[0-9]{4}");
     }
 
     @Test
@@ -40,7 +42,7 @@ class RedirectionTest
     {
         JobConf conf = new JobConf();
         conf.set(MRConfig.FRAMEWORK_NAME, MRConfig.LOCAL_FRAMEWORK_NAME);
-        assertThat(runIdentityJob(conf, "local")).startsWith("job_tusk");
+        assertThat(runIdentityJob(conf, "local")).matches("job_[0-9]+_[0-9]{4}");
     }
 
     @Test
@@ -49,7 +51,7 @@ class RedirectionTest
     {
         MiniMRCluster cluster = new MiniMRCluster(1, "file:///", 1);
         try {
-            assertThat(runIdentityJob(cluster.createJobConf(), "mini")).startsWith("job_tusk");
+            assertThat(runIdentityJob(cluster.createJobConf(), "mini")).matches("job_[0-9]+_[0-9]{4}");
         }
         finally {
             cluster.shutdown();
@@ -63,7 +65,7 @@ class RedirectionTest
         ClusterCase test = new ClusterCase();
         test.setUp();
         try {
-            assertThat(runIdentityJob(test.jobConf(), "cluster-case")).startsWith("job_tusk");
+            assertThat(runIdentityJob(test.jobConf(), "cluster-case")).matches("job_[0-9]+_[0-9]{4}");
         }
         finally {
             test.tearDown();
@@ -73,11 +75,13 @@ class RedirectionTest
     private String runIdentityJob(Configuration conf, String name)
             throws Exception
     {
+        int submitted = TuskClientProtocol.jobsSubmitted();
         java.nio.file.Path input = Files.writeString(work.resolve(name + ".txt"), "a\nb\n");
         Job job = Job.getInstance(conf, name);
         FileInputFormat.addInputPath(job, new Path(input.toUri()));
         FileOutputFormat.setOutputPath(job, new Path(work.resolve(name + "-out").toUri()));
         assertThat(job.waitForCompletion(false)).isTrue();
+        assertThat(TuskClientProtocol.jobsSubmitted()).as("jobs Tusk was given").isEqualTo(submitted + 1);
         assertThat(Files.readString(work.resolve(name + "-out").resolve("part-r-00000"))).isEqualTo("0\ta\n2\tb\n");
         return job.getJobID().toString();
     }

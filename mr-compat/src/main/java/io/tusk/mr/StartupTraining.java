@@ -1,5 +1,6 @@
 package io.tusk.mr;
 
+import io.tusk.mr.history.JobHistoryRecorder;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.conf.Configured;
 import org.apache.hadoop.fs.FileUtil;
@@ -47,6 +48,8 @@ public final class StartupTraining
             Path output = directory.resolve("output");
             Configuration conf = getConf();
             conf.set("mapreduce.framework.name", TuskClientProtocolProvider.FRAMEWORK_NAME);
+            // its history too, for the classes that write it, but not among the user's jobs
+            conf.set("mapreduce.jobhistory.intermediate-done-dir", directory.resolve("history").toUri().toString());
             Job job = Job.getInstance(conf, "Tusk start-up training");
             job.setJarByClass(StartupTraining.class);
             job.setMapperClass(TokenCounterMapper.class);
@@ -56,7 +59,9 @@ public final class StartupTraining
             job.setOutputValueClass(IntWritable.class);
             FileInputFormat.addInputPath(job, new org.apache.hadoop.fs.Path(input.toUri()));
             FileOutputFormat.setOutputPath(job, new org.apache.hadoop.fs.Path(output.toUri()));
-            if (!job.waitForCompletion(false)) {
+            boolean succeeded = job.waitForCompletion(false);
+            JobHistoryRecorder.awaitWrites(10_000);
+            if (!succeeded) {
                 return 1;
             }
             List<String> counts = Files.readAllLines(output.resolve("part-r-00000"), StandardCharsets.UTF_8);

@@ -32,7 +32,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +49,6 @@ public final class TuskClientProtocol
     private static final AtomicInteger SUBMITTED = new AtomicInteger();
     /** By job id string: clients hand in both API's JobID classes, which are never equal to each other. */
     private static final Map<String, MrJob> JOBS = new ConcurrentHashMap<>();
-    private static final String JOB_PREFIX = "tusk" + new Random().nextInt(Integer.MAX_VALUE);
     private static final int RETAINED_JOBS = 100;
 
     private final Configuration conf;
@@ -83,7 +81,7 @@ public final class TuskClientProtocol
     @Override
     public JobID getNewJobID()
     {
-        return new JobID(JOB_PREFIX, NEXT_JOB.incrementAndGet());
+        return new JobID(LocalJobIds.identifier(), NEXT_JOB.incrementAndGet());
     }
 
     @Override

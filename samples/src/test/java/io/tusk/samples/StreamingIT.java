@@ -289,7 +289,7 @@ class StreamingIT
         assertThat(tusk.exitCode).as("Tusk's exit code:%n%s", tusk.log).isEqualTo(hadoop.exitCode);
         assertThat(files(tusk.output)).isEqualTo(files(hadoop.output));
         if (expectedExit == 0) {
-            assertThat(tusk.log).contains("job_tusk");
+            assertThat(tusk.log).containsPattern("job_[0-9]+_0001").doesNotContain("job_local");
             assertThat(files(tusk.output)).containsKey("_SUCCESS");
         }
         return tusk;

@@ -349,7 +349,7 @@ public final class DagScheduler
         }
         accumulatorSink.accept(result.accumulatorUpdates());
         rememberCached(job, stage.stage.node(), id.partition(), placement);
-        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, null));
+        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, null, result.accumulatorUpdates()));
         if (!stage.stage.isMapStage()) {
             job.results[job.resultIndex.get(id.partition())] = result.value();
         }
@@ -429,7 +429,7 @@ public final class DagScheduler
         if (stage == null || stage.done.contains(id.partition())) {
             return;
         }
-        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, cause));
+        notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, cause, Map.of()));
         stage.pending--;
         if (cause instanceof FetchFailedException fetch) {
             fetchFailed(job, stage, id, fetch);

@@ -60,6 +60,12 @@ public final class CountersAccumulator
     @Override
     public void merge(Object taskValue)
     {
+        add(read(taskValue));
+    }
+
+    /** The counters of one attempt, from what it sent ({@link #taskValue()} in the task). */
+    public static Counters read(Object taskValue)
+    {
         byte[] bytes = (byte[]) taskValue;
         DataInputBuffer in = new DataInputBuffer();
         in.reset(bytes, bytes.length);
@@ -70,7 +76,7 @@ public final class CountersAccumulator
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        add(update);
+        return update;
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.tusk.mr.history;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -15,6 +18,7 @@ import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskID;
 import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.counters.AbstractCounters;
 import org.apache.hadoop.mapreduce.jobhistory.Event;
 import org.apache.hadoop.mapreduce.jobhistory.HistoryEvent;
 import org.apache.hadoop.mapreduce.jobhistory.JobFinishedEvent;
@@ -33,6 +37,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,6 +48,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,12 +58,15 @@ import static java.util.Objects.requireNonNull;
 /**
  * A MapReduce job's history in Hadoop's own format, as the MapReduce application master writes it:
  * the job's events (submitted, inited, task and attempt started / finished / failed, job finished,
- * failed or killed, with counters and hosts) recorded in memory as they happen, then written as an
- * Avro {@code .jhist} file under Hadoop's done-file name, with the job's {@code _conf.xml} and
- * {@code .summary}, into {@code mapreduce.jobhistory.intermediate-done-dir}/user, where Hadoop's
- * JobHistory server picks them up and {@code JobHistoryParser} reads them. Written off the job's
- * threads after it ends; a failure to write is a warning, never the job's. Off with
- * {@code tusk.history.enabled=false}. Thread-safe.
+ * failed or killed, with counters, hosts and localities) recorded in memory as they happen, then
+ * written as an Avro {@code .jhist} file under Hadoop's done-file name, with the job's
+ * {@code _conf.xml} and {@code .summary}, into {@code mapreduce.jobhistory.intermediate-done-dir}/user
+ * (by default {@code /tmp/hadoop-yarn/staging/history/done_intermediate/<user>} of the default file
+ * system), where Hadoop's JobHistory server picks them up and {@code JobHistoryParser} and
+ * {@code mapred job -history} read them. For jobs run locally and on YARN alike; on the local file
+ * system histories older than {@code mapreduce.jobhistory.max-age-ms} are removed, as the JobHistory
+ * server does on a cluster. Written off the job's threads after it ends; a failure to write is a
+ * warning, never the job's. Off with {@code tusk.history.enabled=false}. Thread-safe.
  */
 public final class JobHistoryRecorder
 {
@@ -63,7 +74,11 @@ public final class JobHistoryRecorder
     public static final String ENABLED = "tusk.history.enabled";
     private static final String INTERMEDIATE_DONE_DIR = "mapreduce.jobhistory.intermediate-done-dir";
     private static final String FORMAT = "mapreduce.jobhistory.jhist.format";
+    private static final String MAX_AGE = "mapreduce.jobhistory.max-age-ms";
+    private static final long DEFAULT_MAX_AGE = TimeUnit.DAYS.toMillis(7);
     private static final int JOB_NAME_LIMIT = 50;
+    /** The local directories whose old histories this process removed. */
+    private static final Set<Path> PRUNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Counters NO_COUNTERS = new Counters();
 
     /** Writes histories in the background; the process waits for them (a while) when it exits. */
@@ -108,6 +123,9 @@ public final class JobHistoryRecorder
     private final List<HistoryEvent> events = new ArrayList<>();
     private final Set<TaskID> startedTasks = new HashSet<>();
     private final Map<TaskAttemptID, Long> attemptStarts = new HashMap<>();
+    /** What the successful attempts of maps and of reduces counted. */
+    private final Counters mapCounters = new Counters();
+    private final Counters reduceCounters = new Counters();
     private long launchTime;
 
     private JobHistoryRecorder(JobID jobId, JobConf conf, long submitTime)
@@ -119,8 +137,8 @@ public final class JobHistoryRecorder
 
     /**
      * A recorder for the job, or null when the job turns history off or its id is not one Hadoop's
-     * history tools read: they take the digits of a cluster's start time (as Tusk's jobs on YARN
-     * have), not a local runner's {@code job_local…} or {@code job_tusk…}.
+     * history tools read: they take the digits of a cluster's start time (as Tusk's jobs have), not
+     * a local runner's {@code job_local…}.
      */
     public static JobHistoryRecorder of(JobID jobId, JobConf conf, long submitTime)
     {
@@ -152,33 +170,42 @@ public final class JobHistoryRecorder
         attemptStarts.put(attempt, time);
     }
 
-    private void started(TaskAttemptID attempt, long end, String host)
+    private void started(TaskAttemptID attempt, long end, String host, String locality)
     {
         Long start = attemptStarts.remove(attempt);
         if (startedTasks.add(attempt.getTaskID())) {
             events.add(new TaskStartedEvent(attempt.getTaskID(), start == null ? end : start, attempt.getTaskType(), ""));
         }
-        events.add(new TaskAttemptStartedEvent(attempt, attempt.getTaskType(), start == null ? end : start, host, -1, -1, "OFF_SWITCH", "VIRGIN"));
+        events.add(new TaskAttemptStartedEvent(attempt, attempt.getTaskType(), start == null ? end : start, host, -1, -1, locality, "VIRGIN"));
     }
 
-    /** The attempt succeeded on {@code host}; the task succeeded with it. */
-    public synchronized void attemptSucceeded(TaskAttemptID attempt, long time, String host)
+    /**
+     * The attempt succeeded on {@code host}; the task succeeded with it.
+     *
+     * @param locality Hadoop's name of where a map ran from its input: {@code NODE_LOCAL},
+     *         {@code RACK_LOCAL} or {@code OFF_SWITCH}
+     * @param attemptCounters what the attempt counted
+     */
+    public synchronized void attemptSucceeded(TaskAttemptID attempt, long time, String host, String locality, AbstractCounters<?, ?> attemptCounters)
     {
-        started(attempt, time, host);
+        started(attempt, time, host, locality);
         TaskType type = attempt.getTaskType();
+        Counters counters = attemptCounters == null ? NO_COUNTERS : new Counters(attemptCounters);
         if (type == TaskType.MAP) {
-            events.add(new MapAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, host, -1, "/default-rack", "map", NO_COUNTERS, null));
+            mapCounters.incrAllCounters(counters);
+            events.add(new MapAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, host, -1, "/default-rack", "map", counters, null));
         }
         else {
-            events.add(new ReduceAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, time, host, -1, "/default-rack", "reduce", NO_COUNTERS, null));
+            reduceCounters.incrAllCounters(counters);
+            events.add(new ReduceAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, time, host, -1, "/default-rack", "reduce", counters, null));
         }
-        events.add(new TaskFinishedEvent(attempt.getTaskID(), attempt, time, type, "SUCCEEDED", NO_COUNTERS));
+        events.add(new TaskFinishedEvent(attempt.getTaskID(), attempt, time, type, "SUCCEEDED", counters));
     }
 
     /** The attempt failed or was killed with {@code error}. */
     public synchronized void attemptFailed(TaskAttemptID attempt, long time, String host, boolean killed, String error)
     {
-        started(attempt, time, host);
+        started(attempt, time, host, "OFF_SWITCH");
         events.add(new TaskAttemptUnsuccessfulCompletionEvent(attempt, attempt.getTaskType(), killed ? "KILLED" : "FAILED", time, host, -1, "/default-rack",
                 error, NO_COUNTERS, null));
     }
@@ -202,7 +229,7 @@ public final class JobHistoryRecorder
         synchronized (this) {
             if (state == JobStatus.State.SUCCEEDED) {
                 events.add(new JobFinishedEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces, killedMaps, killedReduces,
-                        NO_COUNTERS, NO_COUNTERS, counters));
+                        new Counters(mapCounters), new Counters(reduceCounters), counters));
             }
             else {
                 events.add(new JobUnsuccessfulCompletionEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces, killedMaps,
@@ -243,10 +270,17 @@ public final class JobHistoryRecorder
     {
         Path directory = directory();
         FileSystem fs = directory.getFileSystem(conf);
+        if (fs instanceof ChecksumFileSystem checksummed) {
+            // as on a cluster's file system: no .crc beside each file
+            fs = checksummed.getRawFileSystem();
+        }
         fs.mkdirs(directory, new FsPermission((short) 01777));
+        if ("file".equals(fs.getUri().getScheme()) && PRUNED.add(directory)) {
+            removeOldHistories(fs, directory, System.currentTimeMillis() - conf.getLong(MAX_AGE, DEFAULT_MAX_AGE));
+        }
         // the history file last and under a temporary name first: the JobHistory server takes what has its final name
         try (FSDataOutputStream out = fs.create(new Path(directory, jobId + "_conf.xml_tmp"), true)) {
-            conf.writeXml(out);
+            writeConf(conf, out);
         }
         fs.rename(new Path(directory, jobId + "_conf.xml_tmp"), new Path(directory, jobId + "_conf.xml"));
         try (FSDataOutputStream out = fs.create(new Path(directory, jobId + ".summary_tmp"), true)) {
@@ -259,6 +293,83 @@ public final class JobHistoryRecorder
         }
         fs.rename(temporary, new Path(directory, doneName));
         LOG.debug("Wrote the history of {} into {}", jobId, directory);
+    }
+
+    /**
+     * Removes the histories older than {@code oldest} from {@code directory}: on a cluster Hadoop's
+     * JobHistory server does it; on one machine nothing else would.
+     */
+    static void removeOldHistories(FileSystem fs, Path directory, long oldest)
+            throws IOException
+    {
+        int removed = 0;
+        for (FileStatus file : fs.listStatus(directory)) {
+            String name = file.getPath().getName();
+            boolean history = name.endsWith(".jhist") || name.endsWith("_conf.xml") || name.endsWith(".summary") || name.endsWith("_tmp");
+            if (history && file.isFile() && file.getModificationTime() < oldest && fs.delete(file.getPath(), false)) {
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            LOG.info("Removed {} job history files older than {} ms from {} ({})", removed, System.currentTimeMillis() - oldest, directory, MAX_AGE);
+        }
+    }
+
+    /**
+     * The configuration as {@code Configuration.writeXml} writes it (each property with its value,
+     * whether it is final, and its sources), without building a DOM: in a tenth of the time.
+     */
+    static void writeConf(Configuration conf, OutputStream out)
+            throws IOException
+    {
+        Map<String, String> properties = new TreeMap<>();
+        for (Map.Entry<String, String> property : conf) {
+            properties.put(property.getKey(), property.getValue());
+        }
+        Set<String> finals = conf.getFinalParameters();
+        StringBuilder xml = new StringBuilder(properties.size() * 160);
+        xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?><configuration>\n");
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            xml.append("<property><name>");
+            escape(xml, property.getKey());
+            xml.append("</name><value>");
+            escape(xml, property.getValue());
+            xml.append("</value><final>").append(finals.contains(property.getKey())).append("</final>");
+            String[] sources = conf.getPropertySources(property.getKey());
+            if (sources != null) {
+                for (String source : sources) {
+                    xml.append("<source>");
+                    escape(xml, source);
+                    xml.append("</source>");
+                }
+            }
+            xml.append("</property>\n");
+        }
+        xml.append("</configuration>\n");
+        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        writer.append(xml);
+        writer.flush();
+    }
+
+    private static void escape(StringBuilder xml, String text)
+    {
+        for (int i = 0; i < text.length(); i++) {
+            char character = text.charAt(i);
+            switch (character) {
+                case '&' -> xml.append("&amp;");
+                case '<' -> xml.append("&lt;");
+                case '>' -> xml.append("&gt;");
+                case '"' -> xml.append("&quot;");
+                default -> {
+                    if (character < 0x20 && character != '\t' && character != '\n' && character != '\r') {
+                        xml.append("&#").append((int) character).append(';');
+                    }
+                    else {
+                        xml.append(character);
+                    }
+                }
+            }
+        }
     }
 
     /** Hadoop's history file: the format's name, the event schema, then each event as an Avro {@code Event}. */

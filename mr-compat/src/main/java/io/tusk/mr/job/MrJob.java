@@ -206,7 +206,7 @@ public final class MrJob
 
     /**
      * One report per task of {@code type}, as a cluster gives them: state, start and finish times,
-     * attempts and failed attempts' diagnostics. Per-task counters are not kept (the job's are).
+     * attempts, failed attempts' diagnostics and the counters of the successful attempt.
      */
     public synchronized org.apache.hadoop.mapreduce.TaskReport[] taskReports(TaskType type)
     {
@@ -232,7 +232,8 @@ public final class MrJob
     {
         Report(org.apache.hadoop.mapred.TaskID id, float progress, org.apache.hadoop.mapred.TIPStatus status, TaskState info)
         {
-            super(id, progress, info.host == null ? status.name() : status.name() + " on " + info.host, info.diagnostics.toArray(new String[0]), status, info.start, info.finish, new Counters());
+            super(id, progress, info.host == null ? status.name() : status.name() + " on " + info.host, info.diagnostics.toArray(new String[0]), status, info.start, info.finish,
+                    info.counters == null ? new Counters() : new Counters(info.counters));
             if (info.successful != null) {
                 setSuccessfulAttemptId(info.successful);
             }
@@ -247,6 +248,8 @@ public final class MrJob
         long start;
         long finish;
         TaskAttemptID successful;
+        /** What the successful attempt counted. */
+        org.apache.hadoop.mapred.Counters counters;
         /** Where the task last ran, on a cluster. */
         String host;
         /** The task's last failed attempt and its error, for the job's history. */
@@ -557,6 +560,19 @@ public final class MrJob
         }
     }
 
+    /** Hadoop's name, in a job's history, of where an attempt ran from its input. */
+    private static String historyLocality(TaskPlacement placement)
+    {
+        if (placement == null) {
+            return "OFF_SWITCH";
+        }
+        return switch (placement.locality()) {
+            case NODE_LOCAL -> "NODE_LOCAL";
+            case RACK_LOCAL -> "RACK_LOCAL";
+            case OFF_RACK, NO_PREFERENCE -> "OFF_SWITCH";
+        };
+    }
+
     /** Turns engine attempts into MapReduce progress, counters and task completion events. */
     private final class Listener
             implements JobListener
@@ -588,7 +604,7 @@ public final class MrJob
         }
 
         @Override
-        public void taskEnded(TaskAttemptId attempt, boolean mapStage, TaskPlacement placement, Throwable failure)
+        public void taskEnded(TaskAttemptId attempt, boolean mapStage, TaskPlacement placement, Throwable failure, Map<Long, Object> accumulatorUpdates)
         {
             boolean map = mapStage || spec.reduces() == 0;
             TaskAttemptID attemptId = spec.attemptId(map ? TaskType.MAP : TaskType.REDUCE, attempt.partition(), attempt.attempt());
@@ -611,13 +627,15 @@ public final class MrJob
                 }
                 TaskState task = tasks.computeIfAbsent(attemptId.getTaskID().toString(), id -> new TaskState());
                 task.running.remove(attemptId);
+                Object update = accumulatorUpdates.get(counters.id());
+                org.apache.hadoop.mapred.Counters attemptCounters = update == null ? null : CountersAccumulator.read(update);
                 if (!local) {
                     task.host = placement.host();
                 }
                 if (history != null) {
                     String host = local ? "localhost" : placement.host();
                     if (failure == null) {
-                        history.attemptSucceeded(attemptId, System.currentTimeMillis(), host);
+                        history.attemptSucceeded(attemptId, System.currentTimeMillis(), host, historyLocality(placement), attemptCounters);
                     }
                     else {
                         history.attemptFailed(attemptId, System.currentTimeMillis(), host, killed, StringUtils.stringifyException(failure));
@@ -628,6 +646,7 @@ public final class MrJob
                     task.status = org.apache.hadoop.mapred.TIPStatus.COMPLETE;
                     task.finish = System.currentTimeMillis();
                     task.successful = attemptId;
+                    task.counters = attemptCounters;
                     if (again) {
                         // a map run again because its output was lost
                         return;

@@ -54,12 +54,12 @@ class JobHistoryRecorderTest
         TaskAttemptID reduce0 = new TaskAttemptID(new TaskID(JOB, TaskType.REDUCE, 0), 0);
         recorder.attemptStarted(map0, 1_200);
         recorder.attemptStarted(map1, 1_200);
-        recorder.attemptSucceeded(map0, 1_500, "node-a");
+        recorder.attemptSucceeded(map0, 1_500, "node-a", "NODE_LOCAL", records(TaskCounter.MAP_INPUT_RECORDS, 1_000));
         recorder.attemptFailed(map1, 1_600, "node-b", false, "java.lang.IllegalStateException: a bad record");
         recorder.attemptStarted(map1Again, 1_700);
-        recorder.attemptSucceeded(map1Again, 1_900, "node-c");
+        recorder.attemptSucceeded(map1Again, 1_900, "node-c", "RACK_LOCAL", records(TaskCounter.MAP_INPUT_RECORDS, 234));
         recorder.attemptStarted(reduce0, 2_000);
-        recorder.attemptSucceeded(reduce0, 2_500, "node-a");
+        recorder.attemptSucceeded(reduce0, 2_500, "node-a", "OFF_SWITCH", records(TaskCounter.REDUCE_INPUT_RECORDS, 99));
         Counters counters = new Counters();
         counters.findCounter(TaskCounter.MAP_INPUT_RECORDS).setValue(1_234);
         recorder.jobEnded(JobStatus.State.SUCCEEDED, 2_600, 2, 1, 2, 1, 1, 0, 0, 0, counters, "");
@@ -100,6 +100,13 @@ class JobHistoryRecorderTest
         assertThat(attempt(task1, map1Again).getFinishTime()).isEqualTo(1_900);
         assertThat(task(info, reduce0.getTaskID()).getTaskType()).isEqualTo(TaskType.REDUCE);
         assertThat(info.getTotalCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(1_234);
+        // each attempt's and task's own counters, and the maps' and reduces' sums
+        assertThat(attempt(task1, map1Again).getCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(234);
+        assertThat(task1.getCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(234);
+        assertThat(task(info, map0.getTaskID()).getCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(1_000);
+        assertThat(info.getMapCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(1_234);
+        assertThat(info.getReduceCounters().findCounter(TaskCounter.REDUCE_INPUT_RECORDS).getValue()).isEqualTo(99);
+        assertThat(info.getMapCounters().findCounter(TaskCounter.REDUCE_INPUT_RECORDS).getValue()).isZero();
     }
 
     @Test
@@ -126,13 +133,81 @@ class JobHistoryRecorderTest
     }
 
     @Test
-    void jobsThatTurnItOffOrHaveALocalIdHaveNone()
+    void jobsThatTurnItOffOrHaveTheLocalRunnersIdHaveNone()
     {
         JobConf off = conf("off");
         off.setBoolean(JobHistoryRecorder.ENABLED, false);
         assertThat(JobHistoryRecorder.of(JOB, off, 1)).isNull();
         assertThat(JobHistoryRecorder.of(new JobID("local123", 1), conf("local"), 1)).isNull();
-        assertThat(JobHistoryRecorder.of(new JobID("tusk123", 1), conf("tusk"), 1)).isNull();
+    }
+
+    @Test
+    void onlyHistoriesOlderThanTheMaximumAgeAreRemoved()
+            throws Exception
+    {
+        java.nio.file.Path directory = Files.createDirectories(history.resolve("alice"));
+        long now = System.currentTimeMillis();
+        List<String> old = List.of("job_1_0001-1-alice-x-2-1-1-SUCCEEDED-default-1.jhist", "job_1_0001_conf.xml", "job_1_0001.summary", "job_1_0002.summary_tmp");
+        List<String> young = List.of("job_1_0003-1-alice-x-2-1-1-SUCCEEDED-default-1.jhist", "job_1_0003_conf.xml");
+        for (String name : old) {
+            Files.setLastModifiedTime(Files.writeString(directory.resolve(name), "x"), java.nio.file.attribute.FileTime.fromMillis(now - 10_000));
+        }
+        for (String name : young) {
+            Files.writeString(directory.resolve(name), "x");
+        }
+        Files.setLastModifiedTime(Files.writeString(directory.resolve("notes.txt"), "not a history"), java.nio.file.attribute.FileTime.fromMillis(now - 10_000));
+
+        JobHistoryRecorder.removeOldHistories(FileSystem.getLocal(new Configuration()), new Path(directory.toString()), now - 5_000);
+
+        try (Stream<java.nio.file.Path> files = Files.list(directory)) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder("job_1_0003-1-alice-x-2-1-1-SUCCEEDED-default-1.jhist",
+                    "job_1_0003_conf.xml", "notes.txt");
+        }
+    }
+
+    @Test
+    void theJobsConfigurationReadsBackAsHadoopWroteIt()
+            throws Exception
+    {
+        JobConf conf = new JobConf();
+        conf.set("plain", "value");
+        conf.set("marked up", "<a href=\"x\">&amp; more</a>\ttab\nline");
+        conf.set("with.variable", "${plain}/sub");
+        java.io.ByteArrayOutputStream ours = new java.io.ByteArrayOutputStream();
+        JobHistoryRecorder.writeConf(conf, ours);
+        java.io.ByteArrayOutputStream hadoops = new java.io.ByteArrayOutputStream();
+        conf.writeXml(hadoops);
+
+        Configuration fromOurs = new Configuration(false);
+        fromOurs.addResource(new java.io.ByteArrayInputStream(ours.toByteArray()));
+        Configuration fromHadoops = new Configuration(false);
+        fromHadoops.addResource(new java.io.ByteArrayInputStream(hadoops.toByteArray()));
+        assertThat(properties(fromOurs)).isEqualTo(properties(fromHadoops)).containsEntry("marked up", "<a href=\"x\">&amp; more</a>\ttab\nline")
+                .containsEntry("with.variable", "${plain}/sub").hasSizeGreaterThan(500);
+        for (String name : List.of("plain", "mapreduce.job.reduces")) {
+            assertThat(writtenSources(fromOurs, name)).isEqualTo(writtenSources(fromHadoops, name)).isNotEmpty();
+        }
+    }
+
+    /** The sources a property was written with: the last is the stream it was read from. */
+    private static List<String> writtenSources(Configuration conf, String name)
+    {
+        List<String> sources = List.of(conf.getPropertySources(name));
+        return sources.subList(0, sources.size() - 1);
+    }
+
+    private static java.util.Map<String, String> properties(Configuration conf)
+    {
+        java.util.Map<String, String> properties = new java.util.TreeMap<>();
+        conf.forEach(property -> properties.put(property.getKey(), property.getValue()));
+        return properties;
+    }
+
+    private static org.apache.hadoop.mapred.Counters records(TaskCounter counter, long value)
+    {
+        org.apache.hadoop.mapred.Counters counters = new org.apache.hadoop.mapred.Counters();
+        counters.findCounter(counter).setValue(value);
+        return counters;
     }
 
     /** The parser keys tasks and attempts by the old API's ids, which never equal the new API's. */
