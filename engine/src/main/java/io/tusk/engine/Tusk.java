@@ -13,6 +13,9 @@ import io.tusk.engine.dataset.LongAccumulator;
 import io.tusk.engine.dataset.Pair;
 import io.tusk.engine.dataset.PairDataset;
 import io.tusk.engine.io.FileFormatProvider;
+import io.tusk.engine.status.JobLogProvider;
+import io.tusk.engine.status.StatusStore;
+import io.tusk.engine.ui.UiServer;
 import io.tusk.engine.memory.MemoryManager;
 import io.tusk.engine.plan.CollectionSource;
 import io.tusk.engine.plan.DatasetNode;
@@ -71,6 +74,14 @@ public final class Tusk
     private static final Cleaner CLEANER = Cleaner.create();
     /** Open contexts whose tasks run in this process, oldest first. */
     private static final List<Tusk> OPEN_LOCAL = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether to serve the web UI (default true). */
+    public static final String UI_ENABLED = "tusk.ui.enabled";
+    public static final String UI_PORT = "tusk.ui.port";
+    public static final String UI_HOST = "tusk.ui.host";
+    /** How many finished jobs the UI keeps (default 200). */
+    public static final String UI_RETAINED_JOBS = "tusk.ui.retained.jobs";
+    private static final Logger UI_LOG = LogManager.getLogger("io.tusk.ui");
+    private static final java.util.concurrent.atomic.AtomicBoolean UI_ANNOUNCED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final TuskConfig config;
     private final KryoSerde serde;
@@ -81,6 +92,9 @@ public final class Tusk
     private final BlockStore blockStore;
     private final Backend backend;
     private final DagScheduler scheduler;
+    private final StatusStore status;
+    private volatile UiServer ui;
+    private final Optional<JobLogProvider.JobLog> jobLog;
     private final AtomicInteger nextDatasetId = new AtomicInteger();
     private final AtomicInteger nextShuffleId = new AtomicInteger();
     private final AtomicLong nextAccumulatorId = new AtomicLong();
@@ -100,8 +114,90 @@ public final class Tusk
         this.blockStore = new BlockStore(memoryManager, spillDirectory, serde);
         ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffleService, blockStore, spillDirectory, config.pageSize());
         this.backend = backendFactory.apply(env);
-        this.scheduler = new DagScheduler(backend, tracker, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators);
+        this.status = new StatusStore(Integer.parseInt(config.properties().getOrDefault(UI_RETAINED_JOBS, "200").trim()));
+        status.memorySource(this::memoryUse);
+        this.scheduler = new DagScheduler(backend, tracker, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators, status);
+        if (Boolean.parseBoolean(config.properties().getOrDefault(UI_ENABLED, "true").trim())) {
+            startUi();
+        }
+        this.jobLog = openJobLog(config);
+        // the record is taken off the scheduler's thread: the job's details (its counters) are the program's to compute
+        jobLog.ifPresent(log -> status.onJobEnded(jobId -> log.append(() -> status.snapshot(jobId))));
         LOG.debug("Tusk {} ({} threads), memory budget {} bytes, spill directories {}", backend.getClass().getSimpleName(), config.threads(), config.memoryBudget(), spillDirectory.roots());
+    }
+
+    /**
+     * Starts the web UI in the background, so that it never delays a job: on {@value #UI_HOST}
+     * (default 127.0.0.1), port {@value #UI_PORT} (default 0: a free one). The first UI of the
+     * process says where it is on the console. A UI that cannot start is a warning.
+     */
+    private void startUi()
+    {
+        Thread starter = new Thread(() -> {
+            try {
+                UiServer server = UiServer.start(status, java.net.InetAddress.getByName(config.properties().getOrDefault(UI_HOST, "127.0.0.1").trim()),
+                        Integer.parseInt(config.properties().getOrDefault(UI_PORT, "0").trim()));
+                synchronized (this) {
+                    if (closed) {
+                        server.close();
+                        return;
+                    }
+                    ui = server;
+                }
+                if (UI_ANNOUNCED.compareAndSet(false, true)) {
+                    UI_LOG.info("Tusk UI: {} ({}=false turns it off)", server.uri(), UI_ENABLED);
+                }
+                else {
+                    LOG.debug("Tusk UI: {}", server.uri());
+                }
+            }
+            catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("The Tusk UI could not start ({}); jobs run without it", e.toString());
+            }
+        }, "tusk-ui-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private static Optional<JobLogProvider.JobLog> openJobLog(TuskConfig config)
+    {
+        if (!Boolean.parseBoolean(config.properties().getOrDefault(JobLogProvider.ENABLED, "true").trim())) {
+            return Optional.empty();
+        }
+        try {
+            return ServiceLoader.load(JobLogProvider.class, Tusk.class.getClassLoader()).findFirst().flatMap(provider -> provider.open(config));
+        }
+        catch (RuntimeException | java.util.ServiceConfigurationError e) {
+            LOG.warn("No event log of this context's jobs: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** What the jobs of this context did and do, as the UI shows it. */
+    public StatusStore status()
+    {
+        return status;
+    }
+
+    /** Where this context's web UI answers, once it has started; empty when it is off or not up yet. */
+    public Optional<java.net.URI> uiAddress()
+    {
+        UiServer server = ui;
+        return server == null ? Optional.empty() : Optional.of(server.uri());
+    }
+
+    private Map<String, Long> memoryUse()
+    {
+        long cache = memoryManager.usedBy(blockStore);
+        Map<String, Long> use = new java.util.LinkedHashMap<>();
+        use.put("budget", memoryManager.budget());
+        use.put("used", memoryManager.used());
+        use.put("shuffle and tasks", memoryManager.used() - cache);
+        use.put("cached datasets and job outputs", cache);
+        use.put("peak", memoryManager.peak());
+        use.put("heap max", Runtime.getRuntime().maxMemory());
+        use.put("heap used", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        return use;
     }
 
     /** A context on all cores with default settings (and {@code tusk.*} system properties). */
@@ -500,9 +596,15 @@ public final class Tusk
         if (closed) {
             return;
         }
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            if (ui != null) {
+                ui.close();
+            }
+        }
         OPEN_LOCAL.remove(this);
         scheduler.close();
+        jobLog.ifPresent(JobLogProvider.JobLog::close);
         backend.close();
         shuffleService.close();
         blockStore.close();

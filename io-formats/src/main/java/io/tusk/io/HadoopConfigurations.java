@@ -5,12 +5,12 @@ import org.apache.hadoop.conf.Configuration;
 import java.util.Map;
 
 /** Hadoop configurations built from Tusk settings. */
-final class HadoopConfigurations
+public final class HadoopConfigurations
 {
     private HadoopConfigurations() {}
 
     /** Hadoop's defaults and site files, overridden by every setting that is not Tusk's own. */
-    static Configuration from(Map<String, String> settings)
+    public static Configuration from(Map<String, String> settings)
     {
         Configuration configuration = new Configuration();
         settings.forEach((key, value) -> {

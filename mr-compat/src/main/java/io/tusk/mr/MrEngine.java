@@ -2,9 +2,14 @@ package io.tusk.mr;
 
 import io.tusk.engine.Tusk;
 import io.tusk.engine.TuskConfig;
+import io.tusk.io.history.AvroJobLogProvider;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.MRConfig;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +24,7 @@ import java.util.Optional;
  */
 final class MrEngine
 {
+    private static final Logger LOG = LogManager.getLogger(MrEngine.class);
     private static Tusk tusk;
 
     private MrEngine() {}
@@ -44,6 +50,16 @@ final class MrEngine
             }
             if (!properties.containsKey(TuskConfig.LOCAL_DIR)) {
                 clusterLocalDirs(conf).ifPresent(dirs -> properties.put(TuskConfig.LOCAL_DIR, dirs));
+            }
+            if (!properties.containsKey(AvroJobLogProvider.DIRECTORY)) {
+                // Tusk's event log beside the jobs' .jhist files, on the jobs' file system
+                try {
+                    Path directory = AvroJobLogProvider.directory(conf, null);
+                    properties.put(AvroJobLogProvider.DIRECTORY, directory.getFileSystem(conf).makeQualified(directory).toString());
+                }
+                catch (IOException | RuntimeException e) {
+                    LOG.debug("No directory for Tusk's event log: {}", e.toString());
+                }
             }
             // MapReduce jobs pick their cluster with mapreduce.framework.name; tusk.master=yarn is for the dataset API
             if (!TuskConfig.isLocal(properties.getOrDefault(TuskConfig.MASTER, "local[*]"))) {

@@ -6,6 +6,7 @@ import io.tusk.engine.plan.DatasetNode;
 import io.tusk.engine.plan.MapPartitionsNode;
 import io.tusk.engine.serde.Serde;
 import io.tusk.engine.shuffle.FetchFailedException;
+import io.tusk.engine.status.StatusStore;
 import io.tusk.engine.storage.BlockId;
 import io.tusk.engine.storage.StorageLevel;
 import io.tusk.engine.task.TaskAttemptId;
@@ -52,6 +53,7 @@ public final class DagScheduler
     private final int maxAttempts;
     private final IntPredicate fullyCached;
     private final Consumer<Map<Long, Object>> accumulatorSink;
+    private final StatusStore status;
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final Thread eventLoop;
     private final AtomicInteger nextJobId = new AtomicInteger();
@@ -68,9 +70,10 @@ public final class DagScheduler
     /**
      * @param fullyCached whether every partition of a dataset (by id) is cached
      * @param accumulatorSink receives the accumulator updates of each successful attempt, on the event loop
+     * @param status hears of every job, stage and attempt, for the UI
      */
     public DagScheduler(Backend backend, MapOutputTracker tracker, Serde serde, int maxAttempts,
-            IntPredicate fullyCached, Consumer<Map<Long, Object>> accumulatorSink)
+            IntPredicate fullyCached, Consumer<Map<Long, Object>> accumulatorSink, StatusStore status)
     {
         checkArgument(maxAttempts >= 1, "maxAttempts must be at least 1: %s", maxAttempts);
         this.backend = requireNonNull(backend, "backend is null");
@@ -79,6 +82,7 @@ public final class DagScheduler
         this.maxAttempts = maxAttempts;
         this.fullyCached = requireNonNull(fullyCached, "fullyCached is null");
         this.accumulatorSink = requireNonNull(accumulatorSink, "accumulatorSink is null");
+        this.status = requireNonNull(status, "status is null");
         this.eventLoop = new Thread(this::runEventLoop, "tusk-dag-scheduler");
         eventLoop.setDaemon(true);
         eventLoop.start();
@@ -212,8 +216,22 @@ public final class DagScheduler
         jobs.put(job.id, job);
         Stage result = new Planner(nextStageId, fullyCached, shuffleId -> false).plan(job.node);
         job.resultStage = job.state(result);
+        List<Stage> stages = new ArrayList<>();
+        collectStages(result, stages);
+        status.jobSubmitted(job.id, job.description, stages, System.currentTimeMillis());
         LOG.debug("Job {} ({}): {} stages", job.id, job.description, job.byStageId.size());
         submitStage(job, job.resultStage);
+    }
+
+    /** {@code stage} and the stages it reads, each once, parents first. */
+    private static void collectStages(Stage stage, List<Stage> stages)
+    {
+        for (Stage parent : stage.parents()) {
+            collectStages(parent, stages);
+        }
+        if (stages.stream().noneMatch(known -> known.id() == stage.id())) {
+            stages.add(stage);
+        }
     }
 
     /** Launches {@code stage} if every shuffle it reads is complete, else the parent stages that write what is missing. */
@@ -258,6 +276,7 @@ public final class DagScheduler
     {
         stage.submitted = true;
         stage.parked.clear();
+        status.stageSubmitted(job.id, stage.stage.id(), System.currentTimeMillis());
         List<Integer> partitions;
         Task task;
         if (stage.stage.isMapStage()) {
@@ -295,6 +314,7 @@ public final class DagScheduler
         stage.pending++;
         TaskAttemptId attemptId = new TaskAttemptId(job.id, stage.stage.id(), partition, attempt);
         job.running++;
+        status.taskLaunched(attemptId, System.currentTimeMillis());
         notify(() -> job.listener.taskLaunched(attemptId, stage.stage.isMapStage()));
         Map<Integer, List<String>> locations = new HashMap<>();
         for (Stage parent : stage.stage.parents()) {
@@ -348,6 +368,7 @@ public final class DagScheduler
             tracker.register(stage.stage.shuffle().shuffleId(), id.partition(), placement.executor());
         }
         accumulatorSink.accept(result.accumulatorUpdates());
+        status.taskEnded(id, placement, null, false, System.currentTimeMillis());
         rememberCached(job, stage.stage.node(), id.partition(), placement);
         notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, null, result.accumulatorUpdates()));
         if (!stage.stage.isMapStage()) {
@@ -389,6 +410,7 @@ public final class DagScheduler
             }
             return;
         }
+        status.stageCompleted(job.id, stage.stage.id(), System.currentTimeMillis());
         resumeWaitingStages(job);
     }
 
@@ -429,6 +451,7 @@ public final class DagScheduler
         if (stage == null || stage.done.contains(id.partition())) {
             return;
         }
+        status.taskEnded(id, placement, cause, cause instanceof FetchFailedException || cause instanceof ExecutorLostException, System.currentTimeMillis());
         notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, cause, Map.of()));
         stage.pending--;
         if (cause instanceof FetchFailedException fetch) {
@@ -553,6 +576,7 @@ public final class DagScheduler
     {
         post(() -> {
             lostExecutors.add(executor);
+            status.executorLost(executor);
             cachedOn.values().removeIf(placement -> executor.equals(placement.executor()));
             Set<Integer> shuffles = tracker.removeExecutor(executor);
             if (shuffles.isEmpty()) {
@@ -597,6 +621,9 @@ public final class DagScheduler
     {
         job.finished = true;
         jobs.remove(job.id);
+        long now = System.currentTimeMillis();
+        status.stageCompleted(job.id, job.resultStage.stage.id(), now);
+        status.jobEnded(job.id, StatusStore.State.SUCCEEDED, null, now);
         job.future.complete(Arrays.asList(job.results));
     }
 
@@ -638,6 +665,8 @@ public final class DagScheduler
     private void completeFailedJob(Job job)
     {
         if (job.running <= 0 && jobs.remove(job.id) != null) {
+            status.jobEnded(job.id, job.failure.errorCode() == ErrorCode.JOB_CANCELLED ? StatusStore.State.KILLED : StatusStore.State.FAILED,
+                    job.failure.getMessage(), System.currentTimeMillis());
             job.future.completeExceptionally(job.failure);
         }
     }
@@ -651,6 +680,7 @@ public final class DagScheduler
                 failJob(jobId, new TuskException(ErrorCode.CONTEXT_CLOSED, "The Tusk context was closed while job " + jobId + " was running"));
                 Job job = jobs.remove(jobId);
                 if (job != null) {
+                    status.jobEnded(jobId, StatusStore.State.FAILED, job.failure.getMessage(), System.currentTimeMillis());
                     job.future.completeExceptionally(job.failure);
                 }
             }

@@ -44,7 +44,7 @@ class DagSchedulerTest
         serde = new KryoSerde();
         backend = new TestingBackend(serde);
         tracker = new MapOutputTracker();
-        scheduler = new DagScheduler(backend, tracker, serde, 2, datasetId -> false, updates -> {});
+        scheduler = new DagScheduler(backend, tracker, serde, 2, datasetId -> false, updates -> {}, new io.tusk.engine.status.StatusStore(10));
         PairDataset<Integer, Integer> pairs = tusk.parallelize(List.of(1, 2, 3, 4, 5, 6), MAPS).mapToPair(x -> Pair.of(x % 2, x));
         reduced = pairs.reduceByKey(Integer::sum, REDUCES).node();
     }

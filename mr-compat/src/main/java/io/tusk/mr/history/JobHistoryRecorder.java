@@ -33,6 +33,7 @@ import org.apache.hadoop.mapreduce.jobhistory.TaskAttemptUnsuccessfulCompletionE
 import org.apache.hadoop.mapreduce.jobhistory.TaskFailedEvent;
 import org.apache.hadoop.mapreduce.jobhistory.TaskFinishedEvent;
 import org.apache.hadoop.mapreduce.jobhistory.TaskStartedEvent;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -89,7 +90,8 @@ public final class JobHistoryRecorder
     });
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // before Hadoop closes its file systems at exit (priority 10)
+        ShutdownHookManager.get().addShutdownHook(() -> {
             WRITER.shutdown();
             try {
                 WRITER.awaitTermination(10, TimeUnit.SECONDS);
@@ -97,7 +99,7 @@ public final class JobHistoryRecorder
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "tusk-job-history-flush"));
+        }, 20);
     }
 
     /**

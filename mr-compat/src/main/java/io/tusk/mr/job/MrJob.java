@@ -9,6 +9,7 @@ import io.tusk.engine.scheduler.ExecutorLostException;
 import io.tusk.engine.scheduler.JobListener;
 import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.shuffle.FetchFailedException;
+import io.tusk.engine.status.StatusStore;
 import io.tusk.engine.task.TaskAttemptId;
 import io.tusk.mr.TuskJar;
 import io.tusk.mr.cache.CachedInput;
@@ -128,6 +129,7 @@ public final class MrJob
             throw e;
         }
         this.history = JobHistoryRecorder.of(jobId, conf, System.currentTimeMillis());
+        tusk.status().describe(jobId.toString(), new UiDetails());
         this.driver = new Thread(this::run, "tusk-mr-" + jobId);
         driver.setDaemon(true);
         driver.setContextClassLoader(classLoader);
@@ -557,6 +559,43 @@ public final class MrJob
         finally {
             // no later job reads this job's map outputs: their memory and spill files go now
             tusk.removeShuffle(shuffle.shuffleId());
+        }
+    }
+
+    /** What the UI shows of the job beside what the engine knows: its name, user and counters by their display names. */
+    private final class UiDetails
+            implements StatusStore.Details
+    {
+        @Override
+        public String kind()
+        {
+            return "MapReduce";
+        }
+
+        @Override
+        public String name()
+        {
+            return conf.getJobName();
+        }
+
+        @Override
+        public String user()
+        {
+            return conf.getUser();
+        }
+
+        @Override
+        public Map<String, Map<String, Long>> counters()
+        {
+            Map<String, Map<String, Long>> groups = new java.util.LinkedHashMap<>();
+            for (org.apache.hadoop.mapreduce.CounterGroup group : MrJob.this.counters()) {
+                Map<String, Long> values = new java.util.LinkedHashMap<>();
+                for (org.apache.hadoop.mapreduce.Counter counter : group) {
+                    values.put(counter.getDisplayName(), counter.getValue());
+                }
+                groups.put(group.getDisplayName(), values);
+            }
+            return groups;
         }
     }
 
