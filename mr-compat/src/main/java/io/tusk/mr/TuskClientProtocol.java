@@ -1,6 +1,7 @@
 package io.tusk.mr;
 
 import io.tusk.engine.Tusk;
+import io.tusk.mr.history.JobHistoryRecorder;
 import io.tusk.mr.job.MrJob;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -171,9 +172,14 @@ public final class TuskClientProtocol
 
     @Override
     public JobStatus getJobStatus(JobID jobId)
+            throws IOException
     {
         MrJob job = JOBS.get(jobId.toString());
-        return job == null ? null : job.status();
+        if (job != null) {
+            return job.status();
+        }
+        // a job of an earlier process: as its history says it ended
+        return JobHistoryRecorder.findEnded(conf, jobId).orElse(null);
     }
 
     @Override

@@ -133,7 +133,18 @@ async function render() {
   let live;
   for (const link of document.querySelectorAll('nav a')) link.classList.toggle('active', link.getAttribute('href') === '#' + route);
   try {
-    if ((match = route.match(/^\/job\/(\d+)\/stage\/(\d+)$/))) live = await stagePage(match[1], match[2]);
+    if ((match = route.match(/^\/find\/(.+)$/))) {
+      // a job by its description (a MapReduce job's id): the newest such job
+      const data = await get('/api/v1/jobs');
+      const found = data.jobs.find(job => job.description === decodeURIComponent(match[1]));
+      if (found) {
+        location.replace('#/job/' + found.id);
+        return;
+      }
+      page.innerHTML = `<p>No job ${escapeHtml(decodeURIComponent(match[1]))} yet.</p>`;
+      live = true;
+    }
+    else if ((match = route.match(/^\/job\/(\d+)\/stage\/(\d+)$/))) live = await stagePage(match[1], match[2]);
     else if ((match = route.match(/^\/job\/(\d+)$/))) live = await jobPage(match[1]);
     else if (route === '/executors') live = await executorsPage();
     else if (route === '/memory') live = await memoryPage();

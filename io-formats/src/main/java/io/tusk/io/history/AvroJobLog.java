@@ -81,11 +81,18 @@ final class AvroJobLog
         if (failed) {
             return;
         }
+        StatusStore.JobRecord record;
         try {
-            StatusStore.JobRecord record = job.get();
-            if (record == null) {
-                return;
-            }
+            record = job.get();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("A job is missing from Tusk's event log: its record could not be made ({})", e.toString());
+            return;
+        }
+        if (record == null) {
+            return;
+        }
+        try {
             if (writer == null) {
                 open();
             }

@@ -129,6 +129,7 @@ public final class JobHistoryRecorder
     private final Counters mapCounters = new Counters();
     private final Counters reduceCounters = new Counters();
     private long launchTime;
+    private String historyFile;
 
     private JobHistoryRecorder(JobID jobId, JobConf conf, long submitTime)
     {
@@ -248,6 +249,9 @@ public final class JobHistoryRecorder
         WRITER.execute(() -> {
             try {
                 write(written, doneName, summary);
+                synchronized (this) {
+                    historyFile = new Path(directory(), doneName).toString();
+                }
             }
             catch (IOException | RuntimeException e) {
                 LOG.warn("Cannot write the history of {} into {}: {}", jobId, directory(), e.toString());
@@ -257,9 +261,55 @@ public final class JobHistoryRecorder
 
     private Path directory()
     {
+        return directory(conf, conf.getUser());
+    }
+
+    private static Path directory(Configuration conf, String user)
+    {
         String staging = conf.get(MRJobConfig.MR_AM_STAGING_DIR, MRJobConfig.DEFAULT_MR_AM_STAGING_DIR);
         String intermediate = conf.get(INTERMEDIATE_DONE_DIR, staging + "/history/done_intermediate");
-        return new Path(new Path(intermediate), conf.getUser());
+        return new Path(new Path(intermediate), user);
+    }
+
+    /** The job's history file once it is written, else null. */
+    public synchronized String historyFile()
+    {
+        return historyFile;
+    }
+
+    /**
+     * The status of a job that ended in an earlier process, from the history it left in the current
+     * user's directory: its state, its {@code _conf.xml} as its job file and its history file, as
+     * Hadoop's job client needs them to show it ({@code mapred job -history <job id>}). Empty when
+     * there is none.
+     */
+    public static java.util.Optional<org.apache.hadoop.mapred.JobStatus> findEnded(Configuration conf, JobID jobId)
+            throws IOException
+    {
+        String user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+        Path directory = directory(conf, user);
+        FileSystem fs = directory.getFileSystem(conf);
+        if (!fs.exists(directory)) {
+            return java.util.Optional.empty();
+        }
+        FileStatus[] histories = fs.globStatus(new Path(directory, jobId + "-*.jhist"));
+        if (histories == null || histories.length == 0) {
+            return java.util.Optional.empty();
+        }
+        Path history = histories[0].getPath();
+        // jobId-submitTime-user-jobName-finishTime-maps-reduces-status-queue-startTime.jhist, each field URL-encoded
+        String[] fields = history.getName().substring(0, history.getName().length() - ".jhist".length()).split("-");
+        if (fields.length < 10) {
+            return java.util.Optional.empty();
+        }
+        JobStatus.State state = switch (decode(fields[7])) {
+            case "SUCCEEDED" -> JobStatus.State.SUCCEEDED;
+            case "KILLED" -> JobStatus.State.KILLED;
+            default -> JobStatus.State.FAILED;
+        };
+        StatusWithHistory status = new StatusWithHistory(jobId, 1f, 1f, 1f, 1f, state, decode(fields[2]), decode(fields[3]), decode(fields[8]),
+                new Path(directory, jobId + "_conf.xml").toString(), "", history.toString(), Long.parseLong(fields[1]), Long.parseLong(fields[4]));
+        return java.util.Optional.of(status);
     }
 
     private String confFileName()
@@ -414,6 +464,11 @@ public final class JobHistoryRecorder
     private static String encode(String value)
     {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("-", "%2D");
+    }
+
+    private static String decode(String field)
+    {
+        return java.net.URLDecoder.decode(field, StandardCharsets.UTF_8);
     }
 
     /** At most {@link #JOB_NAME_LIMIT} characters, never cutting an escape or a character's escapes apart. */

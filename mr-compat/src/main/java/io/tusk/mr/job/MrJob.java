@@ -16,6 +16,7 @@ import io.tusk.mr.cache.CachedInput;
 import io.tusk.mr.cache.JobOutputs;
 import io.tusk.mr.counters.CountersAccumulator;
 import io.tusk.mr.history.JobHistoryRecorder;
+import io.tusk.mr.history.StatusWithHistory;
 import io.tusk.mr.task.AttemptStderr;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -176,9 +177,9 @@ public final class MrJob
         float mapProgress = spec.maps() == 0 ? 1f : (float) completedMaps / spec.maps();
         // as in Hadoop (local runner and YARN), a map-only job's reduce progress stays at 0
         float reduceProgress = spec.reduces() == 0 ? 0f : (float) completedReduces / spec.reduces();
-        org.apache.hadoop.mapred.JobStatus status = org.apache.hadoop.mapred.JobStatus.downgrade(new JobStatus(jobId, setupProgress, mapProgress,
-                reduceProgress, cleanupProgress, state, JobPriority.DEFAULT, conf.getUser(), conf.getJobName(), new Path(submitDir, "job.xml").toString(),
-                "http://localhost:8080/"));
+        org.apache.hadoop.mapred.JobStatus status = new StatusWithHistory(jobId, setupProgress, mapProgress, reduceProgress, cleanupProgress, state,
+                conf.getUser(), conf.getJobName(), conf.getQueueName(), new Path(submitDir, "job.xml").toString(),
+                tusk.uiAddress().map(ui -> ui + "#/find/" + jobId).orElse("http://localhost:8080/"), history == null ? null : history.historyFile(), 0, 0);
         status.setFailureInfo(failureInfo);
         return status;
     }
