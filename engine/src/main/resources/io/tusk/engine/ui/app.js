@@ -61,7 +61,7 @@ function dag(job) {
   const height = 10 + Math.max(1, ...rows.values()) * 70;
   const edges = job.stages.flatMap(stage => stage.parents.filter(id => position.has(id)).map(id => {
     const from = position.get(id), to = position.get(stage.id);
-    return `<path d="M${from.x + 220},${from.y + 25} C${from.x + 240},${from.y + 25} ${to.x - 20},${to.y + 25} ${to.x},${to.y + 25}"/>`;
+    return `<path class="edge" d="M${from.x + 220},${from.y + 25} C${from.x + 240},${from.y + 25} ${to.x - 20},${to.y + 25} ${to.x},${to.y + 25}"/>`;
   })).join('');
   const boxes = job.stages.map(stage => {
     const at = position.get(stage.id);
