@@ -28,6 +28,8 @@ import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.authorize.AccessControlList;
 import org.apache.hadoop.security.token.Token;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,6 +48,7 @@ import static java.util.Objects.requireNonNull;
 public final class TuskClientProtocol
         implements ClientProtocol
 {
+    private static final Logger LOG = LogManager.getLogger(TuskClientProtocol.class);
     private static final AtomicInteger NEXT_JOB = new AtomicInteger();
     private static final AtomicInteger SUBMITTED = new AtomicInteger();
     /** By job id string: clients hand in both API's JobID classes, which are never equal to each other. */
@@ -172,14 +175,19 @@ public final class TuskClientProtocol
 
     @Override
     public JobStatus getJobStatus(JobID jobId)
-            throws IOException
     {
         MrJob job = JOBS.get(jobId.toString());
         if (job != null) {
             return job.status();
         }
         // a job of an earlier process: as its history says it ended
-        return JobHistoryRecorder.findEnded(conf, jobId).orElse(null);
+        try {
+            return JobHistoryRecorder.findEnded(conf, jobId).orElse(null);
+        }
+        catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot look for the history of {}: {}", jobId, e.toString());
+            return null;
+        }
     }
 
     @Override

@@ -190,6 +190,41 @@ class YarnJobsIT
                 .anySatisfy(attempt -> assertThat(attempt.getHostname()).isIn((Object[]) MultiHostCluster.HOSTS)));
         assertThat(history.getTotalCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue())
                 .isEqualTo(tusk.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue());
+
+        // the master served the UI at the tracking URL, and left Tusk's event log beside the history: the history server shows the job
+        assertThat(application.getOriginalTrackingUrl()).startsWith("http://");
+        try (io.tusk.io.history.HistoryServer server = io.tusk.io.history.HistoryServer.start(cluster.conf(),
+                cluster.fileSystem().makeQualified(historyDirectory()), java.net.InetAddress.getLoopbackAddress(), 0)) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            String[] jobs = new String[1];
+            MultiHostCluster.waitFor(() -> {
+                try {
+                    server.refresh();
+                    jobs[0] = client.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/api/v1/jobs")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                }
+                catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return jobs[0].contains("\"description\":\"" + tusk.getJobID() + "\"");
+            }, 30_000, "Tusk's event log of " + tusk.getJobID());
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("\\{\"id\":([0-9]+),\"description\":\"" + tusk.getJobID() + "\"").matcher(jobs[0]);
+            assertThat(id.find()).isTrue();
+            String job = client.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/api/v1/jobs/" + id.group(1))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher firstStage = java.util.regex.Pattern.compile("\"stages\":\\[\\{\"id\":([0-9]+)").matcher(job);
+            assertThat(firstStage.find()).as(job).isTrue();
+            assertThat(job).contains("\"kind\":\"MapReduce\"");
+            String mapStage = client.send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/api/v1/jobs/" + id.group(1) + "/stages/"
+                    + firstStage.group(1))).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(mapStage).contains("\"state\":\"SUCCEEDED\"").containsPattern("\"host\":\"(" + String.join("|", MultiHostCluster.HOSTS) + ")\"");
+        }
+    }
+
+    private static Path historyDirectory()
+            throws IOException
+    {
+        return new Path("/staging/history/done_intermediate/" + org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName());
     }
 
     /** The history of {@code job} in the intermediate done directory of the staging directory, once its master wrote it (at most 30 s). */

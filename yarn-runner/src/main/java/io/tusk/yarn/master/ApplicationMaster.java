@@ -2,6 +2,8 @@ package io.tusk.yarn.master;
 
 import io.tusk.engine.Tusk;
 import io.tusk.engine.TuskConfig;
+import io.tusk.engine.ui.UiServer;
+import io.tusk.io.history.AvroJobLogProvider;
 import io.tusk.mr.TuskClientProtocol;
 import io.tusk.mr.history.JobHistoryRecorder;
 import io.tusk.yarn.ContainerResources;
@@ -137,6 +139,13 @@ public final class ApplicationMaster
         }
         properties.remove(TuskConfig.MEMORY_BUDGET);
         properties.remove(TuskConfig.MASTER);
+        // the master serves the UI itself, on its host, at the address it gives YARN as the tracking URL
+        properties.put(Tusk.UI_ENABLED, "false");
+        if (!properties.containsKey(AvroJobLogProvider.DIRECTORY)) {
+            // Tusk's event log beside the job's .jhist file
+            Path events = AvroJobLogProvider.directory(conf, null);
+            properties.put(AvroJobLogProvider.DIRECTORY, events.getFileSystem(conf).makeQualified(events).toString());
+        }
         YarnBackend backend = new YarnBackend(secret, InetAddress.getByName(host), YarnBackend.rackResolver(), conf.getLong(YarnSettings.LOCALITY_WAIT, 3000),
                 conf.getLong(YarnSettings.EXECUTOR_IDLE_TIMEOUT, 60_000), conf.getLong(TuskConfig.CANCEL_GRACE, 10_000), () -> jobClassLoader);
         Tusk tusk = Tusk.create(TuskConfig.fromProperties(properties), env -> backend);
@@ -145,8 +154,8 @@ public final class ApplicationMaster
         RPC.Server server = new RPC.Builder(conf).setProtocol(MasterProtocol.class).setInstance(this).setBindAddress(host).setPort(0)
                 .setNumHandlers(4).setVerbose(false).build();
         server.start();
-        StatusServer http = new StatusServer(host, this::statusPage);
-        String trackingUrl = http.url();
+        UiServer http = UiServer.start(tusk.status(), InetAddress.getByName(host), conf.getInt(Tusk.UI_PORT, 0));
+        String trackingUrl = "http://" + host + ":" + http.port() + "/";
 
         Credentials executorCredentials = secret.executorCredentials(UserGroupInformation.getCurrentUser().getCredentials());
         ContainerResources executorResources = new ContainerResources().addTuskJars(conf, submitDir).addJobConf(conf, submitDir).addJobFiles(conf);
@@ -290,17 +299,6 @@ public final class ApplicationMaster
             }
         }
         return new FinalState(status, local.getJobCounters(jobId), events.toArray(new TaskCompletionEvent[0]), diagnostics);
-    }
-
-    private String statusPage()
-    {
-        TuskClientProtocol local = jobs;
-        if (local == null) {
-            return "Tusk master of " + jobId + ": starting\n";
-        }
-        JobStatus status = local.getJobStatus(jobId);
-        return String.format("Tusk master of %s (%s)%nstate: %s%nmap: %.0f%%%nreduce: %.0f%%%n%s%n", jobId, status.getJobName(), status.getState(),
-                status.getMapProgress() * 100, status.getReduceProgress() * 100, status.getFailureInfo() == null ? "" : status.getFailureInfo());
     }
 
     // MasterProtocol, for the client
