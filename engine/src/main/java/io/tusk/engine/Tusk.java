@@ -13,6 +13,7 @@ import io.tusk.engine.dataset.LongAccumulator;
 import io.tusk.engine.dataset.Pair;
 import io.tusk.engine.dataset.PairDataset;
 import io.tusk.engine.io.FileFormatProvider;
+import io.tusk.engine.status.ConsoleProgress;
 import io.tusk.engine.status.JobLogProvider;
 import io.tusk.engine.status.StatusStore;
 import io.tusk.engine.ui.UiServer;
@@ -95,6 +96,9 @@ public final class Tusk
     private final StatusStore status;
     private volatile UiServer ui;
     private final Optional<JobLogProvider.JobLog> jobLog;
+    /** The console's progress bar, on a terminal; one per process. */
+    private final ConsoleProgress progress;
+    private static final java.util.concurrent.atomic.AtomicBoolean PROGRESS_SHOWN = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger nextDatasetId = new AtomicInteger();
     private final AtomicInteger nextShuffleId = new AtomicInteger();
     private final AtomicLong nextAccumulatorId = new AtomicLong();
@@ -121,6 +125,9 @@ public final class Tusk
             startUi();
         }
         this.jobLog = openJobLog(config);
+        this.progress = Boolean.parseBoolean(config.properties().getOrDefault(ConsoleProgress.ENABLED, "false").trim()) && PROGRESS_SHOWN.compareAndSet(false, true)
+                ? new ConsoleProgress(status, System.err, 250)
+                : null;
         // the record is taken off the scheduler's thread: the job's details (its counters) are the program's to compute
         jobLog.ifPresent(log -> status.onJobEnded(jobId -> log.append(() -> status.snapshot(jobId))));
         LOG.debug("Tusk {} ({} threads), memory budget {} bytes, spill directories {}", backend.getClass().getSimpleName(), config.threads(), config.memoryBudget(), spillDirectory.roots());
@@ -605,6 +612,10 @@ public final class Tusk
         OPEN_LOCAL.remove(this);
         scheduler.close();
         jobLog.ifPresent(JobLogProvider.JobLog::close);
+        if (progress != null) {
+            progress.close();
+            PROGRESS_SHOWN.set(false);
+        }
         backend.close();
         shuffleService.close();
         blockStore.close();

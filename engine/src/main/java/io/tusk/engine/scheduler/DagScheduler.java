@@ -368,7 +368,7 @@ public final class DagScheduler
             tracker.register(stage.stage.shuffle().shuffleId(), id.partition(), placement.executor());
         }
         accumulatorSink.accept(result.accumulatorUpdates());
-        status.taskEnded(id, placement, null, false, System.currentTimeMillis());
+        status.taskEnded(id, placement, null, false, result.metrics(), System.currentTimeMillis());
         rememberCached(job, stage.stage.node(), id.partition(), placement);
         notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, null, result.accumulatorUpdates()));
         if (!stage.stage.isMapStage()) {
@@ -451,7 +451,8 @@ public final class DagScheduler
         if (stage == null || stage.done.contains(id.partition())) {
             return;
         }
-        status.taskEnded(id, placement, cause, cause instanceof FetchFailedException || cause instanceof ExecutorLostException, System.currentTimeMillis());
+        status.taskEnded(id, placement, cause, cause instanceof FetchFailedException || cause instanceof ExecutorLostException, TaskMetrics.NONE,
+                System.currentTimeMillis());
         notify(() -> job.listener.taskEnded(id, stage.stage.isMapStage(), placement, cause, Map.of()));
         stage.pending--;
         if (cause instanceof FetchFailedException fetch) {

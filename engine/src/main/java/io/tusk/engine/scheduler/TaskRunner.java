@@ -49,18 +49,20 @@ public final class TaskRunner
             Task task = (Task) env.serde().deserialize(launch.taskBinary());
             int partition = launch.attemptId().partition();
             Object value = null;
+            TaskMetrics metrics = TaskMetrics.NONE;
             if (task instanceof Task.ShuffleMapTask map) {
                 MapOutput output = ShuffledNode.writeMapOutput(map.dependency(), map.parent(), partition, context);
                 if (context.isCancelled()) {
                     output.delete();
                     throw new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + launch.attemptId() + " was cancelled");
                 }
+                metrics = new TaskMetrics(output.records(), output.memoryBytes(), output.spilledBytes());
                 env.shuffleService().register(map.dependency().shuffleId(), partition, output);
             }
             else if (task instanceof Task.ResultTask resultTask) {
                 value = resultTask.action().apply(partition, resultTask.node().iterator(partition, context), context);
             }
-            result = env.serde().serialize(new TaskResult(value, context.accumulatorUpdates()));
+            result = env.serde().serialize(new TaskResult(value, context.accumulatorUpdates(), metrics));
         }
         catch (Throwable e) {
             if (context != null) {

@@ -77,6 +77,22 @@ public final class MapOutput
         return measured != null;
     }
 
+    /** The bytes of this output held in memory now. */
+    public synchronized long memoryBytes()
+    {
+        return memoryRun == null ? 0 : memoryRun.memoryBytes();
+    }
+
+    /** The bytes of this output in spill files. */
+    public synchronized long spilledBytes()
+    {
+        long bytes = 0;
+        for (SpillFile file : files) {
+            bytes += file.bytes();
+        }
+        return bytes;
+    }
+
     public synchronized int fileCount()
     {
         return files.size();

@@ -1,6 +1,7 @@
 package io.tusk.engine.status;
 
 import io.tusk.engine.scheduler.Stage;
+import io.tusk.engine.scheduler.TaskMetrics;
 import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.task.TaskAttemptId;
 
@@ -63,9 +64,16 @@ public final class StatusStore
         }
     }
 
-    /** @param executor, host, locality, error null when not known */
+    /**
+     * @param executor, host, locality, error null when not known
+     * @param shuffleRecords, shuffleBytes, spilledBytes what a successful map attempt wrote into the shuffle (bytes in memory and on disk), and of those on disk
+     */
     public record AttemptRecord(int partition, int attempt, State state, long started, long ended, String executor, String host, String locality,
-            String error) {}
+            String error, long shuffleRecords, long shuffleBytes, long spilledBytes) {}
+
+    /** A stage that runs now, for the console's progress bar. */
+    public record RunningStage(int jobId, int stageId, String kind, int tasks, int succeeded, int running, long records, long submitted,
+            long jobSubmitted) {}
 
     /** Hears that a job ended (on the scheduler's thread: it must only hand the job's id on). */
     public interface EndListener
@@ -137,6 +145,9 @@ public final class StatusStore
         String host;
         String locality;
         String error;
+        long shuffleRecords;
+        long shuffleBytes;
+        long spilledBytes;
 
         AttemptView(TaskAttemptId id, long started)
         {
@@ -228,7 +239,7 @@ public final class StatusStore
     }
 
     /** @param failure null when the attempt succeeded */
-    public synchronized void taskEnded(TaskAttemptId attempt, TaskPlacement placement, Throwable failure, boolean killed, long time)
+    public synchronized void taskEnded(TaskAttemptId attempt, TaskPlacement placement, Throwable failure, boolean killed, TaskMetrics metrics, long time)
     {
         StageView stage = stage(attempt.job(), attempt.stage());
         if (stage == null) {
@@ -238,6 +249,9 @@ public final class StatusStore
         view.ended = time;
         view.state = failure == null ? State.SUCCEEDED : killed ? State.KILLED : State.FAILED;
         view.error = failure == null ? null : failure.toString();
+        view.shuffleRecords = metrics.shuffleRecords();
+        view.shuffleBytes = metrics.shuffleMemoryBytes() + metrics.shuffleSpilledBytes();
+        view.spilledBytes = metrics.shuffleSpilledBytes();
         if (placement != null) {
             view.executor = placement.executor();
             view.host = placement.host();
@@ -304,7 +318,7 @@ public final class StatusStore
             List<AttemptRecord> attempts = new ArrayList<>();
             for (AttemptView attempt : stage.attempts.values()) {
                 attempts.add(new AttemptRecord(attempt.id.partition(), attempt.id.attempt(), attempt.state, attempt.started, attempt.ended,
-                        attempt.executor, attempt.host, attempt.locality, attempt.error));
+                        attempt.executor, attempt.host, attempt.locality, attempt.error, attempt.shuffleRecords, attempt.shuffleBytes, attempt.spilledBytes));
             }
             stages.add(new StageRecord(stage.id, stage.name, stage.mapStage, stage.partitions, stage.parents, stage.state, stage.submitted,
                     stage.completed, attempts));
@@ -339,6 +353,9 @@ public final class StatusStore
                 attemptView.host = attempt.host();
                 attemptView.locality = attempt.locality();
                 attemptView.error = attempt.error();
+                attemptView.shuffleRecords = attempt.shuffleRecords();
+                attemptView.shuffleBytes = attempt.shuffleBytes();
+                attemptView.spilledBytes = attempt.spilledBytes();
                 view.attempts.put(attemptView.id, attemptView);
                 if (attempt.executor() != null) {
                     ExecutorView executor = executors.computeIfAbsent(attempt.executor(), executorId -> new ExecutorView(executorId, attempt.host()));
@@ -410,6 +427,33 @@ public final class StatusStore
     }
 
     // readers
+
+    /** The stages that run now, oldest job first. */
+    public synchronized List<RunningStage> runningStages()
+    {
+        List<RunningStage> running = new ArrayList<>();
+        for (JobView job : jobs.values()) {
+            if (job.state != State.RUNNING) {
+                continue;
+            }
+            for (StageView stage : job.stages.values()) {
+                if (stage.state != State.RUNNING) {
+                    continue;
+                }
+                int succeeded = 0;
+                int active = 0;
+                long records = 0;
+                for (AttemptView attempt : stage.attempts.values()) {
+                    succeeded += attempt.state == State.SUCCEEDED ? 1 : 0;
+                    active += attempt.state == State.RUNNING ? 1 : 0;
+                    records += attempt.shuffleRecords;
+                }
+                running.add(new RunningStage(job.id, stage.id, stage.mapStage ? "map" : "result", stage.partitions, succeeded, active, records,
+                        stage.submitted, job.submitted));
+            }
+        }
+        return running;
+    }
 
     /** Every retained job, newest first, with its stages' task counts but not its tasks. */
     public synchronized String jobsJson()
@@ -525,7 +569,13 @@ public final class StatusStore
         int running = 0;
         int failed = 0;
         int killed = 0;
+        long records = 0;
+        long bytes = 0;
+        long spilled = 0;
         for (AttemptView attempt : stage.attempts.values()) {
+            records += attempt.shuffleRecords;
+            bytes += attempt.shuffleBytes;
+            spilled += attempt.spilledBytes;
             switch (attempt.state) {
                 case SUCCEEDED -> succeeded++;
                 case RUNNING -> running++;
@@ -538,7 +588,8 @@ public final class StatusStore
         json.beginObject().field("id", stage.id).field("name", stage.name).field("kind", stage.mapStage ? "shuffle map" : "result")
                 .field("state", stage.state.name()).field("tasks", stage.partitions).field("attempts", stage.attempts.size())
                 .field("succeededAttempts", succeeded).field("runningAttempts", running).field("failedAttempts", failed).field("killedAttempts", killed)
-                .time("submitted", stage.submitted).time("completed", stage.completed);
+                .time("submitted", stage.submitted).time("completed", stage.completed)
+                .field("shuffleRecords", records).field("shuffleBytes", bytes).field("spilledBytes", spilled);
         json.name("parents").beginArray();
         for (int parent : stage.parents) {
             json.value(parent);
@@ -551,6 +602,7 @@ public final class StatusStore
                         .time("started", attempt.started).time("ended", attempt.ended)
                         .field("durationMillis", (attempt.ended == 0 ? System.currentTimeMillis() : attempt.ended) - attempt.started)
                         .field("executor", attempt.executor).field("host", attempt.host).field("locality", attempt.locality).field("error", attempt.error)
+                        .field("shuffleRecords", attempt.shuffleRecords).field("shuffleBytes", attempt.shuffleBytes).field("spilledBytes", attempt.spilledBytes)
                         .endObject();
             }
             json.endArray();

@@ -13,6 +13,14 @@ function duration(millis) {
   if (seconds < 60) return seconds.toFixed(1) + ' s';
   return Math.floor(seconds / 60) + ' min ' + Math.round(seconds % 60) + ' s';
 }
+function size(bytes) {
+  if (!bytes) return '0 B';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let unit = 0;
+  while (bytes >= 1024 && unit < units.length - 1) { bytes /= 1024; unit++; }
+  return (unit === 0 ? bytes : bytes.toFixed(1)) + ' ' + units[unit];
+}
+function count(value) { return (value ?? 0).toLocaleString('en-US'); }
 function time(millis) { return millis == null ? '' : new Date(millis).toLocaleTimeString(); }
 function state(value) { return `<span class="state ${escapeHtml(value)}">${escapeHtml(value)}</span>`; }
 function bar(done, total) {
@@ -78,7 +86,8 @@ async function jobPage(id) {
   const stages = job.stages.map(stage => `<tr data-stage="${stage.id}"><td><a href="#/job/${job.id}/stage/${stage.id}">${stage.id}</a></td>
       <td>${escapeHtml(stage.kind)}</td><td>${escapeHtml(stage.name)}</td><td>${state(stage.state)}</td>
       <td>${bar(stage.succeededAttempts, stage.tasks)}</td><td class="number">${stage.runningAttempts}</td><td class="number">${stage.failedAttempts}</td>
-      <td class="number">${stage.killedAttempts}</td><td class="number">${duration(stage.submitted == null ? null : (stage.completed ?? Date.now()) - stage.submitted)}</td></tr>`).join('');
+      <td class="number">${stage.killedAttempts}</td><td class="number">${duration(stage.submitted == null ? null : (stage.completed ?? Date.now()) - stage.submitted)}</td>
+      <td class="number">${count(stage.shuffleRecords)}</td><td class="number">${size(stage.shuffleBytes)}</td><td class="number">${size(stage.spilledBytes)}</td></tr>`).join('');
   const counters = Object.entries(job.counters ?? {}).flatMap(([group, values]) => Object.entries(values).map(([name, value]) =>
       `<tr><td>${escapeHtml(group)}</td><td>${escapeHtml(name)}</td><td class="number" data-counter="${escapeHtml(group + '/' + name)}">${value.toLocaleString('en-US')}</td></tr>`)).join('');
   page.innerHTML = `<h1>${escapeHtml(job.kind)} job ${job.id}: ${escapeHtml(job.name)}</h1>
@@ -88,7 +97,7 @@ async function jobPage(id) {
       ${job.error ? `<dt>Error</dt><dd class="error">${escapeHtml(job.error)}</dd>` : ''}</dl>
     <h2>Stages</h2>${dag(job)}
     <table id="stages"><thead><tr><th>Stage</th><th>Kind</th><th>Computes</th><th>State</th><th>Tasks</th><th>Running</th><th>Failed</th>
-      <th>Killed</th><th>Duration</th></tr></thead><tbody>${stages}</tbody></table>
+      <th>Killed</th><th>Duration</th><th>Shuffle records written</th><th>Shuffle bytes written</th><th>Spilled</th></tr></thead><tbody>${stages}</tbody></table>
     ${counters ? `<h2>Counters</h2><table id="counters"><thead><tr><th>Group</th><th>Counter</th><th>Value</th></tr></thead><tbody>${counters}</tbody></table>` : ''}`;
   return job.state === 'RUNNING';
 }
@@ -98,12 +107,13 @@ async function stagePage(jobId, stageId) {
   const rows = stage.taskAttempts.map(attempt => `<tr data-task="${attempt.partition}"><td class="number">${attempt.partition}</td>
       <td class="number">${attempt.attempt}</td><td>${state(attempt.state)}</td><td>${time(attempt.started)}</td>
       <td class="number">${duration(attempt.durationMillis)}</td><td>${escapeHtml(attempt.executor ?? '')}</td><td>${escapeHtml(attempt.host ?? '')}</td>
-      <td>${escapeHtml(attempt.locality ?? '')}</td><td class="error">${escapeHtml(attempt.error ?? '')}</td></tr>`).join('');
+      <td>${escapeHtml(attempt.locality ?? '')}</td><td class="number">${count(attempt.shuffleRecords)}</td><td class="number">${size(attempt.shuffleBytes)}</td>
+      <td class="number">${size(attempt.spilledBytes)}</td><td class="error">${escapeHtml(attempt.error ?? '')}</td></tr>`).join('');
   page.innerHTML = `<h1><a href="#/job/${jobId}">Job ${jobId}</a> · stage ${stage.id} (${escapeHtml(stage.kind)})</h1>
     <dl class="facts"><dt>Computes</dt><dd>${escapeHtml(stage.name)}</dd><dt>State</dt><dd>${state(stage.state)}</dd>
       <dt>Tasks</dt><dd>${bar(stage.succeededAttempts, stage.tasks)}</dd></dl>
     <h2>Task attempts</h2><table id="attempts"><thead><tr><th>Task</th><th>Attempt</th><th>State</th><th>Started</th><th>Duration</th>
-      <th>Executor</th><th>Host</th><th>Locality</th><th>Error</th></tr></thead><tbody>${rows}</tbody></table>`;
+      <th>Executor</th><th>Host</th><th>Locality</th><th>Shuffle records</th><th>Shuffle bytes</th><th>Spilled</th><th>Error</th></tr></thead><tbody>${rows}</tbody></table>`;
   return stage.state === 'RUNNING' || stage.state === 'WAITING';
 }
 
@@ -121,7 +131,7 @@ async function executorsPage() {
 async function memoryPage() {
   const data = await get('/api/v1/memory');
   const rows = Object.entries(data).map(([name, bytes]) =>
-      `<tr><td>${escapeHtml(name)}</td><td class="number" data-memory="${escapeHtml(name)}">${(bytes / 1048576).toFixed(1)} MiB</td></tr>`).join('');
+      `<tr><td>${escapeHtml(name)}</td><td class="number" data-memory="${escapeHtml(name)}">${size(bytes)}</td></tr>`).join('');
   page.innerHTML = `<h1>Memory</h1><table id="memory"><thead><tr><th>Use</th><th>Size</th></tr></thead><tbody>${rows}</tbody></table>`;
   return true;
 }

@@ -95,7 +95,7 @@ final class TestingBackend
     void succeed(Launched attempt, String executor, Object value)
     {
         attempt.listener().succeeded(attempt.id(), new TaskPlacement(executor, host(executor), Locality.NODE_LOCAL),
-                serde.serialize(new TaskResult(value, Map.of())));
+                serde.serialize(new TaskResult(value, Map.of(), TaskMetrics.NONE)));
     }
 
     void fail(Launched attempt, String executor, Throwable cause)

@@ -49,8 +49,10 @@ class StatusStoreTest
         store.stageSubmitted(1, 4, 1_100);
         store.taskLaunched(new TaskAttemptId(1, 4, 0, 0), 1_200);
         store.taskLaunched(new TaskAttemptId(1, 4, 1, 0), 1_200);
-        store.taskEnded(new TaskAttemptId(1, 4, 0, 0), new TaskPlacement("e1", "node-a", Locality.NODE_LOCAL), null, false, 1_500);
-        store.taskEnded(new TaskAttemptId(1, 4, 1, 0), new TaskPlacement("e2", "node-b", Locality.OFF_RACK), new IllegalStateException("bad record"), false, 1_600);
+        store.taskEnded(new TaskAttemptId(1, 4, 0, 0), new TaskPlacement("e1", "node-a", Locality.NODE_LOCAL), null, false,
+                new io.tusk.engine.scheduler.TaskMetrics(30, 700, 200), 1_500);
+        store.taskEnded(new TaskAttemptId(1, 4, 1, 0), new TaskPlacement("e2", "node-b", Locality.OFF_RACK), new IllegalStateException("bad record"), false,
+                io.tusk.engine.scheduler.TaskMetrics.NONE, 1_600);
 
         assertThat(store.jobsJson()).contains("\"id\":1,\"description\":\"job_1_0001\",\"state\":\"RUNNING\"")
                 .contains("\"kind\":\"MapReduce\",\"name\":\"word count\",\"user\":\"alice\"")
@@ -60,7 +62,8 @@ class StatusStoreTest
                 .contains("\"id\":4,\"name\":\"parallelize at Test.java:1\",\"kind\":\"result\",\"state\":\"RUNNING\"");
         assertThat(store.stageJson(1, 4))
                 .contains("{\"partition\":0,\"attempt\":0,\"state\":\"SUCCEEDED\",\"started\":1200,\"ended\":1500,\"durationMillis\":300,\"executor\":\"e1\","
-                        + "\"host\":\"node-a\",\"locality\":\"NODE_LOCAL\",\"error\":null}")
+                        + "\"host\":\"node-a\",\"locality\":\"NODE_LOCAL\",\"error\":null,\"shuffleRecords\":30,\"shuffleBytes\":900,\"spilledBytes\":200}")
+                .contains("\"shuffleRecords\":30,\"shuffleBytes\":900,\"spilledBytes\":200,\"parents\":[]")
                 .contains("\"state\":\"FAILED\"").contains("java.lang.IllegalStateException: bad record");
         assertThat(store.executorsJson()).contains("\"id\":\"e1\",\"host\":\"node-a\",\"lost\":false,\"runningTasks\":0,\"succeededTasks\":1");
 

@@ -33,6 +33,9 @@ final class JobLogFormat
             .optionalString("host")
             .optionalString("locality")
             .optionalString("error")
+            .name("shuffleRecords").type().longType().longDefault(0)
+            .name("shuffleBytes").type().longType().longDefault(0)
+            .name("spilledBytes").type().longType().longDefault(0)
             .endRecord();
 
     static final Schema STAGE = SchemaBuilder.record("Stage").namespace("io.tusk.history").fields()
@@ -96,6 +99,9 @@ final class JobLogFormat
                 attemptRecord.put("host", attempt.host());
                 attemptRecord.put("locality", attempt.locality());
                 attemptRecord.put("error", attempt.error());
+                attemptRecord.put("shuffleRecords", attempt.shuffleRecords());
+                attemptRecord.put("shuffleBytes", attempt.shuffleBytes());
+                attemptRecord.put("spilledBytes", attempt.spilledBytes());
                 attempts.add(attemptRecord);
             }
             stageRecord.put("attempts", attempts);
@@ -116,7 +122,8 @@ final class JobLogFormat
                 GenericRecord attempt = (GenericRecord) attemptObject;
                 attempts.add(new StatusStore.AttemptRecord((Integer) attempt.get("partition"), (Integer) attempt.get("attempt"),
                         StatusStore.State.valueOf(text(attempt, "state")), (Long) attempt.get("started"), (Long) attempt.get("ended"),
-                        text(attempt, "executor"), text(attempt, "host"), text(attempt, "locality"), text(attempt, "error")));
+                        text(attempt, "executor"), text(attempt, "host"), text(attempt, "locality"), text(attempt, "error"),
+                        (Long) attempt.get("shuffleRecords"), (Long) attempt.get("shuffleBytes"), (Long) attempt.get("spilledBytes")));
             }
             List<Integer> parents = new ArrayList<>();
             for (Object parent : (List<?>) stage.get("parents")) {

@@ -25,9 +25,9 @@ class AvroJobLogTest
     private static StatusStore.JobRecord job(int id, String name, long submitted)
     {
         StatusStore.AttemptRecord attempt = new StatusStore.AttemptRecord(0, 0, StatusStore.State.SUCCEEDED, submitted + 1, submitted + 5, "local",
-                "localhost", "NO_PREFERENCE", null);
+                "localhost", "NO_PREFERENCE", null, 40, 1_000, 300);
         StatusStore.AttemptRecord failed = new StatusStore.AttemptRecord(1, 0, StatusStore.State.FAILED, submitted + 1, submitted + 3, "local",
-                "localhost", "NO_PREFERENCE", "java.lang.IllegalStateException: boom");
+                "localhost", "NO_PREFERENCE", "java.lang.IllegalStateException: boom", 0, 0, 0);
         StatusStore.StageRecord stage = new StatusStore.StageRecord(3, "map at X.java:1", true, 2, List.of(), StatusStore.State.SUCCEEDED, submitted,
                 submitted + 6, List.of(attempt, failed));
         StatusStore.StageRecord result = new StatusStore.StageRecord(4, "collect at X.java:2", false, 1, List.of(3), StatusStore.State.SUCCEEDED,
@@ -52,7 +52,7 @@ class AvroJobLogTest
             String jobs = get(server, "/api/v1/jobs");
             assertThat(jobs).contains("\"description\":\"job first\"").contains("\"user\":\"alice\"");
             assertThat(get(server, "/api/v1/jobs/0")).contains("\"Map input records\":7").contains("\"parents\":[3]");
-            assertThat(get(server, "/api/v1/jobs/0/stages/3")).contains("java.lang.IllegalStateException: boom").contains("\"durationMillis\":4");
+            assertThat(get(server, "/api/v1/jobs/0/stages/3")).contains("java.lang.IllegalStateException: boom").contains("\"durationMillis\":4").contains("\"shuffleRecords\":40,\"shuffleBytes\":1000,\"spilledBytes\":300");
         }
         log.close();
         try (Stream<java.nio.file.Path> files = Files.list(temp)) {
