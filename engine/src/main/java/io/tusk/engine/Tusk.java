@@ -196,11 +196,13 @@ public final class Tusk
     private Map<String, Long> memoryUse()
     {
         long cache = memoryManager.usedBy(blockStore);
+        BlockStore.MemoryUse cached = blockStore.memoryUse();
         Map<String, Long> use = new java.util.LinkedHashMap<>();
         use.put("budget", memoryManager.budget());
         use.put("used", memoryManager.used());
         use.put("shuffle and tasks", memoryManager.used() - cache);
-        use.put("cached datasets and job outputs", cache);
+        use.put("cached datasets", cached.datasets());
+        use.put("cached job outputs", cached.named());
         use.put("peak", memoryManager.peak());
         use.put("heap max", Runtime.getRuntime().maxMemory());
         use.put("heap used", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());

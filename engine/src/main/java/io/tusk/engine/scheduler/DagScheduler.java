@@ -218,9 +218,47 @@ public final class DagScheduler
         job.resultStage = job.state(result);
         List<Stage> stages = new ArrayList<>();
         collectStages(result, stages);
-        status.jobSubmitted(job.id, job.description, stages, System.currentTimeMillis());
+        Map<Integer, List<String>> cached = new HashMap<>();
+        for (Stage stage : stages) {
+            cached.put(stage.id(), persistedIn(stage.node(), job.storageLevels));
+        }
+        status.jobSubmitted(job.id, job.description, stages, cached, System.currentTimeMillis());
         LOG.debug("Job {} ({}): {} stages", job.id, job.description, job.byStageId.size());
         submitStage(job, job.resultStage);
+    }
+
+    /**
+     * The persisted datasets a stage computes or reads from the cache (along its narrow lineage),
+     * for the UI: name, storage level and whether every partition is cached.
+     */
+    private List<String> persistedIn(DatasetNode node, Map<Integer, StorageLevel> storageLevels)
+    {
+        List<String> persisted = new ArrayList<>();
+        if (storageLevels.isEmpty()) {
+            return persisted;
+        }
+        List<DatasetNode> pending = new ArrayList<>(List.of(node));
+        Set<Integer> seen = new java.util.HashSet<>();
+        while (!pending.isEmpty()) {
+            DatasetNode current = pending.remove(pending.size() - 1);
+            if (!seen.add(current.id())) {
+                continue;
+            }
+            StorageLevel level = storageLevels.get(current.id());
+            if (level != null) {
+                persisted.add(current.name() + " (" + level + (fullyCached.test(current.id()) ? ", cached" : ", cached as computed") + ")");
+                if (fullyCached.test(current.id())) {
+                    // read from the cache: its lineage is not computed
+                    continue;
+                }
+            }
+            for (var dependency : current.dependencies()) {
+                if (!(dependency instanceof io.tusk.engine.plan.ShuffleDependency)) {
+                    pending.add(dependency.parent());
+                }
+            }
+        }
+        return persisted;
     }
 
     /** {@code stage} and the stages it reads, each once, parents first. */

@@ -54,12 +54,13 @@ public final class StatusStore
         }
     }
 
-    public record StageRecord(int id, String name, boolean mapStage, int partitions, List<Integer> parents, State state, long submitted, long completed,
-            List<AttemptRecord> attempts)
+    public record StageRecord(int id, String name, boolean mapStage, int partitions, List<Integer> parents, List<String> cached, State state,
+            long submitted, long completed, List<AttemptRecord> attempts)
     {
         public StageRecord
         {
             parents = List.copyOf(parents);
+            cached = List.copyOf(cached);
             attempts = List.copyOf(attempts);
         }
     }
@@ -106,6 +107,8 @@ public final class StatusStore
         final boolean mapStage;
         final int partitions;
         final List<Integer> parents = new ArrayList<>();
+        /** The persisted datasets it computes or reads from the cache. */
+        final List<String> cached = new ArrayList<>();
         State state = State.WAITING;
         long submitted;
         long completed;
@@ -129,6 +132,7 @@ public final class StatusStore
             this.mapStage = stage.mapStage();
             this.partitions = stage.partitions();
             this.parents.addAll(stage.parents());
+            this.cached.addAll(stage.cached());
             this.state = stage.state();
             this.submitted = stage.submitted();
             this.completed = stage.completed();
@@ -202,11 +206,14 @@ public final class StatusStore
 
     // from the scheduler's event loop
 
-    public synchronized void jobSubmitted(int jobId, String description, List<Stage> stages, long time)
+    /** @param cached by stage id, the persisted datasets the stage computes or reads from the cache */
+    public synchronized void jobSubmitted(int jobId, String description, List<Stage> stages, Map<Integer, List<String>> cached, long time)
     {
         JobView job = new JobView(jobId, description, time);
         for (Stage stage : stages) {
-            job.stages.put(stage.id(), new StageView(stage));
+            StageView view = new StageView(stage);
+            view.cached.addAll(cached.getOrDefault(stage.id(), List.of()));
+            job.stages.put(stage.id(), view);
         }
         jobs.put(jobId, job);
     }
@@ -320,7 +327,7 @@ public final class StatusStore
                 attempts.add(new AttemptRecord(attempt.id.partition(), attempt.id.attempt(), attempt.state, attempt.started, attempt.ended,
                         attempt.executor, attempt.host, attempt.locality, attempt.error, attempt.shuffleRecords, attempt.shuffleBytes, attempt.spilledBytes));
             }
-            stages.add(new StageRecord(stage.id, stage.name, stage.mapStage, stage.partitions, stage.parents, stage.state, stage.submitted,
+            stages.add(new StageRecord(stage.id, stage.name, stage.mapStage, stage.partitions, stage.parents, stage.cached, stage.state, stage.submitted,
                     stage.completed, attempts));
         }
         Details described = detailsOf(job);
@@ -593,6 +600,11 @@ public final class StatusStore
         json.name("parents").beginArray();
         for (int parent : stage.parents) {
             json.value(parent);
+        }
+        json.endArray();
+        json.name("cached").beginArray();
+        for (String dataset : stage.cached) {
+            json.value(dataset);
         }
         json.endArray();
         if (withAttempts) {

@@ -248,6 +248,24 @@ public final class BlockStore
         return false;
     }
 
+    /** The memory held by named bytes (the job outputs kept for later jobs), and by datasets' blocks. */
+    public synchronized MemoryUse memoryUse()
+    {
+        long named = 0;
+        long datasets = 0;
+        for (Map.Entry<Object, Block> entry : blocks.entrySet()) {
+            if (entry.getKey() instanceof NameKey) {
+                named += entry.getValue().memoryBytes();
+            }
+            else {
+                datasets += entry.getValue().memoryBytes();
+            }
+        }
+        return new MemoryUse(datasets, named);
+    }
+
+    public record MemoryUse(long datasets, long named) {}
+
     /** Named bytes and what was stored with them. */
     public record Named(PagedBytes bytes, Object attachment) {}
 

@@ -75,7 +75,8 @@ function dag(job) {
     const at = position.get(stage.id);
     return `<a href="#/job/${job.id}/stage/${stage.id}"><g data-stage="${stage.id}"><rect class="${stage.state}" x="${at.x}" y="${at.y}" width="220" height="50"/>
       <text x="${at.x + 8}" y="${at.y + 18}">Stage ${stage.id} · ${escapeHtml(stage.kind)}</text>
-      <text x="${at.x + 8}" y="${at.y + 36}">${stage.succeededAttempts}/${stage.tasks} tasks · ${escapeHtml(stage.state)}</text></g></a>`;
+      <text x="${at.x + 8}" y="${at.y + 36}">${stage.succeededAttempts}/${stage.tasks} tasks · ${escapeHtml(stage.state)}${stage.cached.length ? ' · cached' : ''}</text>
+      <title>${escapeHtml(stage.name)}${stage.cached.map(dataset => '\ncached: ' + escapeHtml(dataset)).join('')}</title></g></a>`;
   }).join('');
   return `<svg class="dag" width="${width}" height="${height}"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5"
       markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#6b7585"/></marker></defs>${edges}${boxes}</svg>`;
@@ -84,7 +85,7 @@ function dag(job) {
 async function jobPage(id) {
   const job = await get(`/api/v1/jobs/${id}`);
   const stages = job.stages.map(stage => `<tr data-stage="${stage.id}"><td><a href="#/job/${job.id}/stage/${stage.id}">${stage.id}</a></td>
-      <td>${escapeHtml(stage.kind)}</td><td>${escapeHtml(stage.name)}</td><td>${state(stage.state)}</td>
+      <td>${escapeHtml(stage.kind)}</td><td>${escapeHtml(stage.name)}${stage.cached.map(dataset => `<br><small>cached: ${escapeHtml(dataset)}</small>`).join('')}</td><td>${state(stage.state)}</td>
       <td>${bar(stage.succeededAttempts, stage.tasks)}</td><td class="number">${stage.runningAttempts}</td><td class="number">${stage.failedAttempts}</td>
       <td class="number">${stage.killedAttempts}</td><td class="number">${duration(stage.submitted == null ? null : (stage.completed ?? Date.now()) - stage.submitted)}</td>
       <td class="number">${count(stage.shuffleRecords)}</td><td class="number">${size(stage.shuffleBytes)}</td><td class="number">${size(stage.spilledBytes)}</td></tr>`).join('');

@@ -30,7 +30,7 @@ class ConsoleProgressTest
         java.io.PrintStream out = new java.io.PrintStream(terminal, true, java.nio.charset.StandardCharsets.UTF_8);
         io.tusk.engine.scheduler.Stage stage = new io.tusk.engine.scheduler.Stage(0, new io.tusk.engine.plan.SourceNode(0, "source",
                 new io.tusk.engine.plan.CollectionSource(List.of(1, 2), 2)), null, List.of());
-        store.jobSubmitted(0, "job", List.of(stage), System.currentTimeMillis());
+        store.jobSubmitted(0, "job", List.of(stage), java.util.Map.of(), System.currentTimeMillis());
         store.stageSubmitted(0, 0, System.currentTimeMillis());
         try (ConsoleProgress progress = new ConsoleProgress(store, out, 10)) {
             for (long until = System.currentTimeMillis() + 10_000; !terminal.toString(java.nio.charset.StandardCharsets.UTF_8).contains("[Stage 0 result:")

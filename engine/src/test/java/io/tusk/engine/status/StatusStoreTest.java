@@ -19,7 +19,7 @@ class StatusStoreTest
     {
         StatusStore store = new StatusStore(10);
         Stage stage = new Stage(4, new io.tusk.engine.plan.SourceNode(7, "parallelize at Test.java:1", new CollectionSource(List.of(1, 2, 3), 2)), null, List.of());
-        store.jobSubmitted(1, "job_1_0001", List.of(stage), 1_000);
+        store.jobSubmitted(1, "job_1_0001", List.of(stage), Map.of(4, List.of("parallelize at Test.java:1 (MEMORY, cached)")), 1_000);
         store.describe("job_1_0001", new StatusStore.Details()
         {
             @Override
@@ -63,7 +63,7 @@ class StatusStoreTest
         assertThat(store.stageJson(1, 4))
                 .contains("{\"partition\":0,\"attempt\":0,\"state\":\"SUCCEEDED\",\"started\":1200,\"ended\":1500,\"durationMillis\":300,\"executor\":\"e1\","
                         + "\"host\":\"node-a\",\"locality\":\"NODE_LOCAL\",\"error\":null,\"shuffleRecords\":30,\"shuffleBytes\":900,\"spilledBytes\":200}")
-                .contains("\"shuffleRecords\":30,\"shuffleBytes\":900,\"spilledBytes\":200,\"parents\":[]")
+                .contains("\"shuffleRecords\":30,\"shuffleBytes\":900,\"spilledBytes\":200,\"parents\":[],\"cached\":[\"parallelize at Test.java:1 (MEMORY, cached)\"]")
                 .contains("\"state\":\"FAILED\"").contains("java.lang.IllegalStateException: bad record");
         assertThat(store.executorsJson()).contains("\"id\":\"e1\",\"host\":\"node-a\",\"lost\":false,\"runningTasks\":0,\"succeededTasks\":1");
 
@@ -79,10 +79,10 @@ class StatusStoreTest
     {
         StatusStore store = new StatusStore(2);
         for (int job = 0; job < 5; job++) {
-            store.jobSubmitted(job, "job " + job, List.of(), job);
+            store.jobSubmitted(job, "job " + job, List.of(), Map.of(), job);
             store.jobEnded(job, StatusStore.State.SUCCEEDED, null, job + 1);
         }
-        store.jobSubmitted(5, "running", List.of(), 10);
+        store.jobSubmitted(5, "running", List.of(), Map.of(), 10);
         assertThat(store.jobJson(2)).isNull();
         assertThat(store.jobJson(3)).isNotNull();
         assertThat(store.jobJson(4)).isNotNull();

@@ -66,6 +66,13 @@ class UiServerIT
                     .doesNotContain("\"partition\":3");
 
             assertThat(get(ui, "/api/v1/executors").body()).contains("\"id\":\"local\"").contains("\"succeededTasks\":5");
+
+            // a cached dataset: the stage that computes it says so, and the next job's stage reads it from the cache
+            var words = tusk.parallelize(List.of("x y", "y"), 2).flatMap(line -> List.of(line.split(" ")).iterator()).cache();
+            assertThat(words.count()).isEqualTo(3);
+            assertThat(words.count()).isEqualTo(3);
+            String cachedJobs = get(ui, "/api/v1/jobs").body();
+            assertThat(cachedJobs).contains("(MEMORY_ONLY, cached as computed)\"]").contains("(MEMORY_ONLY, cached)\"]");
             assertThat(get(ui, "/api/v1/memory").body()).contains("\"budget\":" + tusk.config().memoryBudget());
             HttpResponse<String> index = get(ui, "/");
             assertThat(index.statusCode()).isEqualTo(200);

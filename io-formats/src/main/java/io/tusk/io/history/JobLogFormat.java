@@ -44,6 +44,7 @@ final class JobLogFormat
             .requiredBoolean("mapStage")
             .requiredInt("partitions")
             .name("parents").type().array().items().intType().noDefault()
+            .name("cached").type().array().items().stringType().arrayDefault(List.of())
             .requiredString("state")
             .requiredLong("submitted")
             .requiredLong("completed")
@@ -84,6 +85,7 @@ final class JobLogFormat
             stageRecord.put("mapStage", stage.mapStage());
             stageRecord.put("partitions", stage.partitions());
             stageRecord.put("parents", stage.parents());
+            stageRecord.put("cached", stage.cached());
             stageRecord.put("state", stage.state().name());
             stageRecord.put("submitted", stage.submitted());
             stageRecord.put("completed", stage.completed());
@@ -129,8 +131,12 @@ final class JobLogFormat
             for (Object parent : (List<?>) stage.get("parents")) {
                 parents.add((Integer) parent);
             }
+            List<String> cached = new ArrayList<>();
+            for (Object dataset : (List<?>) stage.get("cached")) {
+                cached.add(dataset.toString());
+            }
             stages.add(new StatusStore.StageRecord((Integer) stage.get("id"), text(stage, "name"), (Boolean) stage.get("mapStage"),
-                    (Integer) stage.get("partitions"), parents, StatusStore.State.valueOf(text(stage, "state")), (Long) stage.get("submitted"),
+                    (Integer) stage.get("partitions"), parents, cached, StatusStore.State.valueOf(text(stage, "state")), (Long) stage.get("submitted"),
                     (Long) stage.get("completed"), attempts));
         }
         Map<String, Map<String, Long>> counters = new LinkedHashMap<>();

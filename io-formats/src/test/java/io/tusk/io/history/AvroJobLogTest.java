@@ -28,9 +28,10 @@ class AvroJobLogTest
                 "localhost", "NO_PREFERENCE", null, 40, 1_000, 300);
         StatusStore.AttemptRecord failed = new StatusStore.AttemptRecord(1, 0, StatusStore.State.FAILED, submitted + 1, submitted + 3, "local",
                 "localhost", "NO_PREFERENCE", "java.lang.IllegalStateException: boom", 0, 0, 0);
-        StatusStore.StageRecord stage = new StatusStore.StageRecord(3, "map at X.java:1", true, 2, List.of(), StatusStore.State.SUCCEEDED, submitted,
+        StatusStore.StageRecord stage = new StatusStore.StageRecord(3, "map at X.java:1", true, 2, List.of(), List.of("map at X.java:1 (MEMORY, cached)"),
+                StatusStore.State.SUCCEEDED, submitted,
                 submitted + 6, List.of(attempt, failed));
-        StatusStore.StageRecord result = new StatusStore.StageRecord(4, "collect at X.java:2", false, 1, List.of(3), StatusStore.State.SUCCEEDED,
+        StatusStore.StageRecord result = new StatusStore.StageRecord(4, "collect at X.java:2", false, 1, List.of(3), List.of(), StatusStore.State.SUCCEEDED,
                 submitted + 6, submitted + 9, List.of());
         return new StatusStore.JobRecord(id, "job " + name, "MapReduce", name, "alice", StatusStore.State.SUCCEEDED, submitted, submitted + 10, null,
                 List.of(stage, result), Map.of("Map-Reduce Framework", Map.of("Map input records", 7L + id)));
@@ -51,7 +52,8 @@ class AvroJobLogTest
         try (HistoryServer server = HistoryServer.start(new Configuration(), new Path(temp.toUri()), InetAddress.getLoopbackAddress(), 0)) {
             String jobs = get(server, "/api/v1/jobs");
             assertThat(jobs).contains("\"description\":\"job first\"").contains("\"user\":\"alice\"");
-            assertThat(get(server, "/api/v1/jobs/0")).contains("\"Map input records\":7").contains("\"parents\":[3]");
+            assertThat(get(server, "/api/v1/jobs/0")).contains("\"Map input records\":7").contains("\"parents\":[3]")
+                    .contains("\"cached\":[\"map at X.java:1 (MEMORY, cached)\"]");
             assertThat(get(server, "/api/v1/jobs/0/stages/3")).contains("java.lang.IllegalStateException: boom").contains("\"durationMillis\":4").contains("\"shuffleRecords\":40,\"shuffleBytes\":1000,\"spilledBytes\":300");
         }
         log.close();
