@@ -416,6 +416,15 @@ class YarnJobsIT
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=1500");
         job.submit();
         waitForCompletedMaps(job, 2);
+        // the application's tracking URL is the master's web UI: the running job, its tasks on the cluster's executors
+        String ui = application(job, false).getOriginalTrackingUrl();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String jobs = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ui + "api/v1/jobs")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(jobs).contains("\"description\":\"" + job.getJobID() + "\"").contains("\"state\":\"RUNNING\"").contains("\"kind\":\"MapReduce\"");
+        String executors = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ui + "api/v1/executors")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(executors).containsPattern("\"host\":\"(" + String.join("|", MultiHostCluster.HOSTS) + ")\"");
         killAnExecutorOf(job);
         assertThat(job.waitForCompletion(false)).as("the job succeeds without the killed executor").isTrue();
         Job local = wordCount(localConf(), "/out/executor-killed-local");
