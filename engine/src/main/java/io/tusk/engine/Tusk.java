@@ -120,6 +120,7 @@ public final class Tusk
         this.backend = backendFactory.apply(env);
         this.status = new StatusStore(Integer.parseInt(config.properties().getOrDefault(UI_RETAINED_JOBS, "200").trim()));
         status.memorySource(this::memoryUse);
+        backend.showStatus(status);
         this.scheduler = new DagScheduler(backend, tracker, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators, status);
         if (Boolean.parseBoolean(config.properties().getOrDefault(UI_ENABLED, "true").trim())) {
             startUi();

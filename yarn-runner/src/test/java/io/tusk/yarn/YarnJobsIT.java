@@ -622,6 +622,15 @@ class YarnJobsIT
                 LongAccumulator inputBytesRead = tusk.longAccumulator("HDFS bytes read of the input");
                 inputLines = readMeasuringHdfs(tusk, input, inputBytesRead).size();
                 inputFromHdfs = inputBytesRead.sum();
+
+                // the application's tracking URL shows the driver's web UI: the program's jobs, its executors on the cluster's nodes
+                String ui = yarn.getApplications(java.util.EnumSet.of(org.apache.hadoop.yarn.api.records.YarnApplicationState.RUNNING)).stream()
+                        .filter(report -> report.getName().equals("dataset program")).findFirst().orElseThrow().getOriginalTrackingUrl();
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                assertThat(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ui + "api/v1/jobs")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("\"kind\":\"Dataset\"").contains("\"state\":\"SUCCEEDED\"");
+                assertThat(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ui + "api/v1/executors")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body()).containsPattern("\"host\":\"(" + String.join("|", MultiHostCluster.HOSTS) + ")\"");
             }
             application = yarn.getApplications(java.util.EnumSet.of(org.apache.hadoop.yarn.api.records.YarnApplicationState.FINISHED)).stream()
                     .filter(report -> report.getName().equals("dataset program"))

@@ -37,6 +37,12 @@ public interface Backend
      */
     default void endWrite(String key, boolean keep) {}
 
+    /**
+     * The status of the context's jobs, for a backend that shows it somewhere of its own (a YARN
+     * application's tracking URL); called once, when the context is made.
+     */
+    default void showStatus(io.tusk.engine.status.StatusStore status) {}
+
     /** Stops accepting attempts and waits (bounded) for running ones. */
     @Override
     void close();

@@ -1,6 +1,7 @@
 package io.tusk.engine.ui;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.tusk.engine.status.StatusStore;
 import org.apache.logging.log4j.LogManager;
@@ -44,13 +45,13 @@ public final class UiServer
             "/static/app.js", "app.js",
             "/static/style.css", "style.css");
 
-    private final StatusStore store;
+    private final HttpHandler handler;
     private final HttpServer server;
     private final ExecutorService threads;
 
     private UiServer(StatusStore store, HttpServer server)
     {
-        this.store = store;
+        this.handler = handler(store);
         this.server = server;
         this.threads = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "tusk-ui");
@@ -58,7 +59,7 @@ public final class UiServer
             return thread;
         });
         server.setExecutor(threads);
-        server.createContext("/", this::handle);
+        server.createContext("/", handler);
         server.start();
     }
 
@@ -87,7 +88,14 @@ public final class UiServer
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange exchange)
+    /** The UI's pages and API over {@code store}, for a server of someone else's (a YARN application's tracking URL). */
+    public static HttpHandler handler(StatusStore store)
+    {
+        requireNonNull(store, "store is null");
+        return exchange -> handle(store, exchange);
+    }
+
+    private static void handle(StatusStore store, HttpExchange exchange)
             throws IOException
     {
         try (exchange) {
@@ -101,7 +109,7 @@ public final class UiServer
                 sendAsset(exchange, asset);
                 return;
             }
-            String json = api(path);
+            String json = api(store, path);
             if (json == null) {
                 send(exchange, 404, "application/json", "{\"error\":\"not found: " + path.replace("\"", "") + "\"}");
             }
@@ -115,7 +123,7 @@ public final class UiServer
     }
 
     /** The API's answer to {@code path}; null when there is none. */
-    private String api(String path)
+    private static String api(StatusStore store, String path)
     {
         if (path.equals("/api/v1/jobs")) {
             return store.jobsJson();
@@ -137,7 +145,7 @@ public final class UiServer
         return null;
     }
 
-    private void sendAsset(HttpExchange exchange, String name)
+    private static void sendAsset(HttpExchange exchange, String name)
             throws IOException
     {
         try (InputStream in = UiServer.class.getResourceAsStream(name)) {

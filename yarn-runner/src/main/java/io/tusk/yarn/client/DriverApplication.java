@@ -203,6 +203,13 @@ final class DriverApplication
         return credentials;
     }
 
+    /** The application's tracking URL shows the driver's web UI. */
+    @Override
+    public void showStatus(io.tusk.engine.status.StatusStore jobs)
+    {
+        status.serve(io.tusk.engine.ui.UiServer.handler(jobs));
+    }
+
     @Override
     public int parallelism()
     {
