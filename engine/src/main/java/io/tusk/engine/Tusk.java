@@ -125,7 +125,7 @@ public final class Tusk
         if (Boolean.parseBoolean(config.properties().getOrDefault(UI_ENABLED, "true").trim())) {
             startUi();
         }
-        this.jobLog = openJobLog(config);
+        this.jobLog = openJobLog(config, spillDirectory.root());
         this.progress = Boolean.parseBoolean(config.properties().getOrDefault(ConsoleProgress.ENABLED, "false").trim()) && PROGRESS_SHOWN.compareAndSet(false, true)
                 ? new ConsoleProgress(status, System.err, 250)
                 : null;
@@ -167,13 +167,13 @@ public final class Tusk
         starter.start();
     }
 
-    private static Optional<JobLogProvider.JobLog> openJobLog(TuskConfig config)
+    private static Optional<JobLogProvider.JobLog> openJobLog(TuskConfig config, java.nio.file.Path scratch)
     {
         if (!Boolean.parseBoolean(config.properties().getOrDefault(JobLogProvider.ENABLED, "true").trim())) {
             return Optional.empty();
         }
         try {
-            return ServiceLoader.load(JobLogProvider.class, Tusk.class.getClassLoader()).findFirst().flatMap(provider -> provider.open(config));
+            return ServiceLoader.load(JobLogProvider.class, Tusk.class.getClassLoader()).findFirst().flatMap(provider -> provider.open(config, scratch));
         }
         catch (RuntimeException | java.util.ServiceConfigurationError e) {
             LOG.warn("No event log of this context's jobs: {}", e.toString());

@@ -123,7 +123,7 @@ class StreamingIT
         Run tusk = assertSameAsHadoop(List.of("-D", "mapreduce.map.maxattempts=2", "-files", "failing.py", "-mapper", "failing.py", "-reducer", "NONE",
                 "-input", "in", "-output", "OUT"), 1);
         // the job's final error names the exit code and ends with the script's stderr
-        assertThat(tusk.log).containsPattern("(?s)failed with state FAILED due to: Task failed task_tusk\\S+_m_\\d+ \\(last attempt attempt_tusk\\S+_1\\): "
+        assertThat(tusk.log).containsPattern("(?s)failed with state FAILED due to: Task failed task_[0-9]+_[0-9]+_m_\\d+ \\(last attempt attempt_[0-9]+_[0-9]+_m_\\d+_1\\): "
                 + "java.lang.RuntimeException: PipeMapRed.waitOutputThreads\\(\\): subprocess failed with code 3\n"
                 + "Last lines of the attempt's stderr:\nsomething is wrong\n");
     }

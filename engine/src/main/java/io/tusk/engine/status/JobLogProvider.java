@@ -14,8 +14,13 @@ public interface JobLogProvider
     /** Setting: whether contexts keep an event log (default true). */
     String ENABLED = "tusk.history.enabled";
 
-    /** A log for the jobs of a context with these settings; empty when it keeps none. */
-    Optional<JobLog> open(TuskConfig config);
+    /**
+     * A log for the jobs of a context with these settings; empty when it keeps none.
+     *
+     * @param scratch a directory of the context's own for files the log needs while it is written,
+     *         removed with the context (and by the next process when this one is killed)
+     */
+    Optional<JobLog> open(TuskConfig config, java.nio.file.Path scratch);
 
     /** One context's log; failures are warnings. */
     interface JobLog

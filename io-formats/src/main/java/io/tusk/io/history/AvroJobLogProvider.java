@@ -22,9 +22,17 @@ public final class AvroJobLogProvider
     /** Setting: the directory of Tusk's event logs. */
     public static final String DIRECTORY = "tusk.history.dir";
 
+    /** Where Snappy (which Avro's codecs load) unpacks its native library; by default the temporary directory, where a killed process leaves it. */
+    private static final String SNAPPY_TEMPORARY_DIRECTORY = "org.xerial.snappy.tempdir";
+
     @Override
-    public Optional<JobLog> open(TuskConfig config)
+    public Optional<JobLog> open(TuskConfig config, java.nio.file.Path scratch)
     {
+        synchronized (AvroJobLogProvider.class) {
+            if (System.getProperty(SNAPPY_TEMPORARY_DIRECTORY) == null) {
+                System.setProperty(SNAPPY_TEMPORARY_DIRECTORY, scratch.toString());
+            }
+        }
         Configuration conf = HadoopConfigurations.from(config.properties());
         return Optional.of(new AvroJobLog(directory(conf, config.properties().get(DIRECTORY)), conf));
     }
