@@ -98,6 +98,15 @@ public final class StatusStore
             this.description = description;
             this.submitted = submitted;
         }
+
+        long attempts()
+        {
+            long attempts = 0;
+            for (StageView stage : stages.values()) {
+                attempts += stage.attempts.size();
+            }
+            return attempts;
+        }
     }
 
     private static final class StageView
@@ -176,7 +185,10 @@ public final class StatusStore
         }
     }
 
+    /** Finished jobs' task attempts kept at most (about 150 bytes each), whatever the number of jobs. */
+    private static final long RETAINED_ATTEMPTS = 200_000;
     private final int retainedJobs;
+    private final long retainedAttempts;
     private final long started = System.currentTimeMillis();
     private final Map<Integer, JobView> jobs = new LinkedHashMap<>();
     private final Map<String, Details> details = new HashMap<>();
@@ -189,7 +201,14 @@ public final class StatusStore
 
     public StatusStore(int retainedJobs)
     {
+        this(retainedJobs, RETAINED_ATTEMPTS);
+    }
+
+    /** @param retainedAttempts older finished jobs are forgotten while their task attempts together exceed this */
+    public StatusStore(int retainedJobs, long retainedAttempts)
+    {
         this.retainedJobs = retainedJobs;
+        this.retainedAttempts = retainedAttempts;
     }
 
     /** Where the memory figures come from: name → bytes (budget, used, peak, cache…). */
@@ -406,14 +425,22 @@ public final class StatusStore
 
     private void forgetOldJobs()
     {
-        long finished = jobs.values().stream().filter(job -> job.completed != 0).count();
+        long finished = 0;
+        long attempts = 0;
+        for (JobView job : jobs.values()) {
+            if (job.completed != 0) {
+                finished++;
+                attempts += job.attempts();
+            }
+        }
         var iterator = jobs.values().iterator();
-        while (finished > retainedJobs && iterator.hasNext()) {
+        while ((finished > retainedJobs || attempts > retainedAttempts) && iterator.hasNext()) {
             JobView job = iterator.next();
             if (job.completed != 0) {
                 iterator.remove();
                 restoredDetails.remove(job.id);
                 finished--;
+                attempts -= job.attempts();
                 if (jobs.values().stream().noneMatch(other -> other.description.equals(job.description))) {
                     details.remove(job.description);
                 }

@@ -75,6 +75,24 @@ class StatusStoreTest
     }
 
     @Test
+    void finishedJobsAreForgottenOldestFirstWhileTheirAttemptsExceedTheLimit()
+    {
+        StatusStore store = new StatusStore(100, 5);
+        Stage stage = new Stage(0, new io.tusk.engine.plan.SourceNode(0, "source", new CollectionSource(List.of(1, 2, 3), 3)), null, List.of());
+        for (int job = 0; job < 3; job++) {
+            store.jobSubmitted(job, "job " + job, List.of(stage), Map.of(), job);
+            for (int partition = 0; partition < 3; partition++) {
+                store.taskLaunched(new TaskAttemptId(job, 0, partition, 0), job);
+            }
+            store.jobEnded(job, StatusStore.State.SUCCEEDED, null, job + 1);
+        }
+        // 9 attempts of 3 jobs, at most 5 kept: the two oldest jobs go
+        assertThat(store.jobJson(0)).isNull();
+        assertThat(store.jobJson(1)).isNull();
+        assertThat(store.jobJson(2)).isNotNull();
+    }
+
+    @Test
     void onlyTheNewestFinishedJobsAreKept()
     {
         StatusStore store = new StatusStore(2);
