@@ -118,7 +118,7 @@ class WebUiBrowserIT
         await(By.id("attempts"));
         await(By.xpath("//table[@id='attempts']//tr[td/span[contains(@class, 'RUNNING')]][2]"));
         assertThat(browser.findElements(By.cssSelector("#attempts tbody tr"))).hasSize(2)
-                .allSatisfy(attempt -> assertThat(attempt.getText()).contains("RUNNING"));
+                .allSatisfy(attempt -> assertThat(attempt.getText()).contains("RUNNING").contains("localhost"));
         screenshot("2-stage-running");
 
         // the job ends; the process still serves the UI

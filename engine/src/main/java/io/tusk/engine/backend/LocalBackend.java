@@ -182,6 +182,7 @@ public final class LocalBackend
             thread.setDaemon(true);
             running.put(thread, attempt);
             watchdog.watch(progress, thread, error -> stop(thread, attempt, "its timeout", error));
+            task.listener().started(task.launch().attemptId(), TaskPlacement.LOCAL);
             thread.start();
         }
     }

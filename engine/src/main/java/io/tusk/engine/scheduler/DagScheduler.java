@@ -374,6 +374,12 @@ public final class DagScheduler
             {
                 post(() -> taskFailed(id, placement, cause));
             }
+
+            @Override
+            public void started(TaskAttemptId id, TaskPlacement placement)
+            {
+                status.taskPlaced(id, placement);
+            }
         });
     }
 

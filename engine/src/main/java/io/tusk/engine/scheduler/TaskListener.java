@@ -17,4 +17,7 @@ public interface TaskListener
      * {@link ExecutorLostException} when the executor running it was lost
      */
     void failed(TaskAttemptId attemptId, TaskPlacement placement, Throwable cause);
+
+    /** The attempt starts on {@code placement} (for the UI: where it runs before it ends). */
+    default void started(TaskAttemptId attemptId, TaskPlacement placement) {}
 }

@@ -264,6 +264,18 @@ public final class StatusStore
         }
     }
 
+    /** The attempt runs on {@code placement}; it may have ended already. */
+    public synchronized void taskPlaced(TaskAttemptId attempt, TaskPlacement placement)
+    {
+        StageView stage = stage(attempt.job(), attempt.stage());
+        AttemptView view = stage == null ? null : stage.attempts.get(attempt);
+        if (view != null && view.executor == null) {
+            view.executor = placement.executor();
+            view.host = placement.host();
+            view.locality = placement.locality().name();
+        }
+    }
+
     /** @param failure null when the attempt succeeded */
     public synchronized void taskEnded(TaskAttemptId attempt, TaskPlacement placement, Throwable failure, boolean killed, TaskMetrics metrics, long time)
     {

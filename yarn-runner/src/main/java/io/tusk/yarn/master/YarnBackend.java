@@ -588,6 +588,7 @@ public final class YarnBackend
                 if (executor != null) {
                     LOG.debug("Attempt {} on {} ({})", assignment.launch().attemptId(), executor.location, assignment.locality());
                     executor.send(out -> ControlProtocol.writeLaunch(out, assignment.launch()));
+                    assignment.attachment().started(assignment.launch().attemptId(), new TaskPlacement(executor.location, executor.host, assignment.locality()));
                 }
             }
             ExecutorPool executorPool = pool;
