@@ -125,7 +125,7 @@ public final class Tusk
         if (Boolean.parseBoolean(config.properties().getOrDefault(UI_ENABLED, "true").trim())) {
             startUi();
         }
-        this.jobLog = openJobLog(config, spillDirectory.root());
+        this.jobLog = openJobLog(config, spillDirectory.nativeLibraries());
         this.progress = Boolean.parseBoolean(config.properties().getOrDefault(ConsoleProgress.ENABLED, "false").trim()) && PROGRESS_SHOWN.compareAndSet(false, true)
                 ? new ConsoleProgress(status, System.err, 250)
                 : null;

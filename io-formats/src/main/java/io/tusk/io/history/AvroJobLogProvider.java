@@ -30,7 +30,12 @@ public final class AvroJobLogProvider
     {
         synchronized (AvroJobLogProvider.class) {
             if (System.getProperty(SNAPPY_TEMPORARY_DIRECTORY) == null) {
-                System.setProperty(SNAPPY_TEMPORARY_DIRECTORY, scratch.toString());
+                try {
+                    System.setProperty(SNAPPY_TEMPORARY_DIRECTORY, java.nio.file.Files.createDirectories(scratch).toString());
+                }
+                catch (java.io.IOException e) {
+                    // Snappy unpacks into the temporary directory then, as without Tusk
+                }
             }
         }
         Configuration conf = HadoopConfigurations.from(config.properties());
