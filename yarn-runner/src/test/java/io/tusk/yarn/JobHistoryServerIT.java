@@ -30,6 +30,8 @@ class JobHistoryServerIT
     void hadoopsJobHistoryServerListsATuskJobWithItsTasksAndCounters()
             throws Exception
     {
+        // this module's test JVMs resolve names from the hosts file the cluster of the other tests writes: write it, in case this test runs first
+        MultiHostCluster.writeHostsFile();
         Configuration conf = new Configuration();
         conf.set("fs.defaultFS", "file:///");
         conf.set("mapreduce.jobhistory.intermediate-done-dir", temp.resolve("intermediate").toString());

@@ -81,7 +81,7 @@ final class MultiHostCluster
     }
 
     /** Writes the hosts file this JVM resolves names from: localhost and this machine's name, then the nodes. */
-    private static synchronized java.nio.file.Path writeHostsFile()
+    static synchronized java.nio.file.Path writeHostsFile()
     {
         String property = System.getProperty("jdk.net.hosts.file");
         if (property == null || property.isEmpty()) {
