@@ -474,8 +474,11 @@ class YarnJobsIT
         job.submit();
         waitForCompletedMaps(job, 2);
         String application = job.getJobID().toString().replace("job_", "application_");
+        // the JVM itself, not the container's launch scripts (tusk-java.sh waits for the JVM while it writes a class-data archive):
+        // a killed script makes the node manager stop the JVM gently, which then ends the job as a stopped master does
         ProcessHandle master = ProcessHandle.allProcesses()
                 .filter(process -> commandLine(process).contains("io.tusk.yarn.master.ApplicationMaster") && commandLine(process).contains(application))
+                .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no master process of " + application));
         master.destroyForcibly();
