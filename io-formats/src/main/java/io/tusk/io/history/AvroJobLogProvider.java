@@ -48,8 +48,6 @@ public final class AvroJobLogProvider
         if (configured != null && !configured.isBlank()) {
             return new Path(configured.trim());
         }
-        String staging = conf.get("yarn.app.mapreduce.am.staging-dir", "/tmp/hadoop-yarn/staging");
-        String intermediate = conf.get("mapreduce.jobhistory.intermediate-done-dir", staging + "/history/done_intermediate");
         String user;
         try {
             user = UserGroupInformation.getCurrentUser().getShortUserName();
@@ -57,6 +55,17 @@ public final class AvroJobLogProvider
         catch (IOException e) {
             user = System.getProperty("user.name");
         }
+        return intermediateDoneDirectory(conf, user);
+    }
+
+    /**
+     * Where Hadoop's MapReduce application master leaves {@code user}'s job histories:
+     * {@code mapreduce.jobhistory.intermediate-done-dir}/user, by default under the staging directory.
+     */
+    public static Path intermediateDoneDirectory(Configuration conf, String user)
+    {
+        String staging = conf.get("yarn.app.mapreduce.am.staging-dir", "/tmp/hadoop-yarn/staging");
+        String intermediate = conf.get("mapreduce.jobhistory.intermediate-done-dir", staging + "/history/done_intermediate");
         return new Path(new Path(intermediate), user);
     }
 }

@@ -1,5 +1,6 @@
 package io.tusk.mr.history;
 
+import io.tusk.io.history.AvroJobLogProvider;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -14,7 +15,6 @@ import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.JobStatus;
-import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskID;
 import org.apache.hadoop.mapreduce.TaskType;
@@ -73,7 +73,6 @@ public final class JobHistoryRecorder
 {
     private static final Logger LOG = LogManager.getLogger(JobHistoryRecorder.class);
     public static final String ENABLED = "tusk.history.enabled";
-    private static final String INTERMEDIATE_DONE_DIR = "mapreduce.jobhistory.intermediate-done-dir";
     private static final String FORMAT = "mapreduce.jobhistory.jhist.format";
     private static final String MAX_AGE = "mapreduce.jobhistory.max-age-ms";
     private static final long DEFAULT_MAX_AGE = TimeUnit.DAYS.toMillis(7);
@@ -266,9 +265,7 @@ public final class JobHistoryRecorder
 
     private static Path directory(Configuration conf, String user)
     {
-        String staging = conf.get(MRJobConfig.MR_AM_STAGING_DIR, MRJobConfig.DEFAULT_MR_AM_STAGING_DIR);
-        String intermediate = conf.get(INTERMEDIATE_DONE_DIR, staging + "/history/done_intermediate");
-        return new Path(new Path(intermediate), user);
+        return AvroJobLogProvider.intermediateDoneDirectory(conf, user);
     }
 
     /** The job's history file once it is written, else null. */
