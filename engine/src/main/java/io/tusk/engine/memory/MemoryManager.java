@@ -101,6 +101,25 @@ public final class MemoryManager
     }
 
     /**
+     * Asks every spillable consumer to give back all it can (spill or evict); returns how much was
+     * released. For an attempt that needs the heap to itself; a consumer that cannot spill (its
+     * disk failed) keeps its memory, with a warning.
+     */
+    public long spillAll()
+    {
+        long freed = 0;
+        for (MemoryConsumer spillable : spillables) {
+            try {
+                freed += spillable.spill(Long.MAX_VALUE);
+            }
+            catch (RuntimeException e) {
+                LOG.warn("{} could not give its memory back: {}", spillable.memoryOwnerName(), e.toString());
+            }
+        }
+        return freed;
+    }
+
+    /**
      * Grants {@code bytes} to {@code owner} only if they are free now, without asking anyone to spill:
      * for memory that is worth having but less than what shuffle and running tasks hold (cached
      * job outputs).

@@ -361,7 +361,12 @@ public final class DagScheduler
                 locations.put(shuffleId, tracker.locations(shuffleId, parent.partitions()));
             }
         }
-        backend.launch(new TaskLaunch(attemptId, stage.binary, job.storageLevels, preferredHosts(job, stage.stage.node(), partition), locations), new TaskListener()
+        boolean alone = stage.outOfMemory.contains(partition);
+        if (alone) {
+            LOG.info("Task {} ({}) runs alone: an earlier attempt of it ran out of memory", attemptId, stage.stage.node().name());
+        }
+        TaskLaunch launch = new TaskLaunch(attemptId, stage.binary, job.storageLevels, preferredHosts(job, stage.stage.node(), partition), locations, alone);
+        backend.launch(launch, new TaskListener()
         {
             @Override
             public void succeeded(TaskAttemptId id, TaskPlacement placement, byte[] result)
@@ -514,6 +519,9 @@ public final class DagScheduler
                     id, losses, cause.getMessage()), cause));
             return;
         }
+        if (ranOutOfMemory(cause)) {
+            stage.outOfMemory.add(id.partition());
+        }
         int failures = stage.failures.merge(id.partition(), 1, Integer::sum);
         int allowed = Math.max(1, job.listener.maxAttempts(stage.stage.isMapStage(), maxAttempts));
         if (failures < allowed && !(cause instanceof TuskException tusk && tusk.errorCode() == ErrorCode.NOT_SERIALIZABLE)) {
@@ -524,6 +532,21 @@ public final class DagScheduler
         String message = String.format("Task failed %d time%s, giving up: stage %d (%s), partition %d, attempt %d (%s): %s",
                 failures, failures == 1 ? "" : "s", id.stage(), stage.stage.node().name(), id.partition(), id.attempt(), id, cause);
         failJob(job.id, new TuskException(ErrorCode.USER_TASK_FAILED, message, cause));
+    }
+
+    /**
+     * Whether {@code cause} is, or was caused by, an {@link OutOfMemoryError}: the attempt may have
+     * failed for the memory the attempts beside it held.
+     */
+    static boolean ranOutOfMemory(Throwable cause)
+    {
+        int depth = 0;
+        for (Throwable error = cause; error != null && depth < 32; error = error.getCause(), depth++) {
+            if (error instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -792,6 +815,8 @@ public final class DagScheduler
         final Map<Integer, Integer> failures = new HashMap<>();
         final Map<Integer, Integer> fetchFailures = new HashMap<>();
         final Map<Integer, Integer> executorLosses = new HashMap<>();
+        /** Partitions an attempt of which ran out of memory: they run alone from then on. */
+        final Set<Integer> outOfMemory = new java.util.HashSet<>();
         byte[] binary;
         int pending;
         boolean submitted;

@@ -33,6 +33,7 @@ class DatasetIT
     private static final AtomicInteger COMPUTATIONS = new AtomicInteger();
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final AtomicBoolean STUBBORN_RELEASED = new AtomicBoolean();
+    private static final AtomicInteger MOST_BESIDE_RETRY = new AtomicInteger();
     private static final ThreadLocal<int[]> TASKS_ON_THIS_THREAD = ThreadLocal.withInitial(() -> new int[1]);
     private static final List<String> LINES = List.of(
             "the quick brown fox",
@@ -191,6 +192,48 @@ class DatasetIT
 
         assertThat(count).isEqualTo(100);
         assertThat(seen.sum()).isEqualTo(100);
+    }
+
+    /**
+     * Attempts share the heap, so an attempt that ran out of memory may have failed for what the
+     * attempts beside it held: its retry waits for them and runs alone, as a Hadoop task's retry gets
+     * a JVM of its own. Partition 0 fails at once; the others each run 400 ms, two at a time.
+     */
+    @Test
+    void anAttemptThatRanOutOfMemoryRunsAgainAlone()
+    {
+        RUNNING.set(0);
+        MOST_BESIDE_RETRY.set(-1);
+        List<Integer> results = tusk.parallelize(range(4), 4)
+                .map(partition -> {
+                    int running = RUNNING.incrementAndGet();
+                    try {
+                        TaskContext context = TaskContext.get();
+                        if (partition == 0 && context.attemptNumber() == 0) {
+                            Thread.sleep(50);
+                            throw new OutOfMemoryError("Java heap space (simulated)");
+                        }
+                        if (partition == 0) {
+                            int most = running;
+                            for (int sample = 0; sample < 20; sample++) {
+                                Thread.sleep(10);
+                                most = Math.max(most, RUNNING.get());
+                            }
+                            MOST_BESIDE_RETRY.set(most - 1);
+                        }
+                        else {
+                            Thread.sleep(400);
+                        }
+                        return partition;
+                    }
+                    finally {
+                        RUNNING.decrementAndGet();
+                    }
+                })
+                .collect();
+
+        assertThat(results).containsExactly(0, 1, 2, 3);
+        assertThat(MOST_BESIDE_RETRY).as("attempts running beside the retry").hasValue(0);
     }
 
     @Test

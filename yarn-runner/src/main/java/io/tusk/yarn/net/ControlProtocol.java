@@ -179,6 +179,7 @@ public final class ControlProtocol
                 out.writeUTF(location);
             }
         }
+        out.writeBoolean(launch.alone());
     }
 
     public static TaskLaunch readLaunch(DataInput in)
@@ -207,6 +208,6 @@ public final class ControlProtocol
             }
             shuffles.put(shuffleId, locations);
         }
-        return new TaskLaunch(id, binary, levels, hosts, shuffles);
+        return new TaskLaunch(id, binary, levels, hosts, shuffles, in.readBoolean());
     }
 }
