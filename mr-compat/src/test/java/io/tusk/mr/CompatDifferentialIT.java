@@ -10,6 +10,7 @@ import org.apache.hadoop.mapred.FileAlreadyExistsException;
 import org.apache.hadoop.mapred.JobClient;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.Mapper;
 import org.apache.hadoop.mapreduce.lib.chain.ChainMapper;
 import org.apache.hadoop.mapreduce.lib.chain.ChainReducer;
@@ -203,6 +204,50 @@ class CompatDifferentialIT
             FileOutputFormat.setOutputPath(job, new Path(out.toString()));
             return job;
         });
+    }
+
+    /**
+     * Maps whose output Hadoop spills several times (a 1 MiB sort buffer; values of many lengths, so
+     * that keys wrap around the buffer's end) and an identity reducer: every record comes out in the
+     * order Hadoop's spills, their sorts and their merge leave equal keys in. The same job with
+     * Hadoop's default buffer writes another order, so the spills are what the bytes depend on.
+     */
+    @Test
+    void mapsThatSpillSeveralTimesLeaveEqualKeysInHadoopsOrder()
+            throws Exception
+    {
+        java.nio.file.Path input = work.resolve("spilling");
+        Differential.writeWords(input, 97, 2, 9_000, 12, 6, 40);
+        for (float spillPercent : new float[] {0.8f, 0.5f}) {
+            Differential.JobFactory identity = (conf, in, out) -> {
+                Job job = Job.getInstance(conf, "every value");
+                job.getConfiguration().setFloat(MRJobConfig.MAP_SORT_SPILL_PERCENT, spillPercent);
+                job.setMapperClass(TestJobs.WordPlaceMapper.class);
+                job.setReducerClass(org.apache.hadoop.mapreduce.Reducer.class);
+                job.setOutputKeyClass(Text.class);
+                job.setOutputValueClass(Text.class);
+                job.setNumReduceTasks(3);
+                FileInputFormat.addInputPath(job, new Path(in.toString()));
+                FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+                return job;
+            };
+            java.nio.file.Path run = work.resolve("spill-" + spillPercent);
+            Differential.runBoth(run, input, (conf, in, out) -> {
+                conf.setInt(MRJobConfig.IO_SORT_MB, 1);
+                return identity.create(conf, in, out);
+            });
+            java.nio.file.Path oneSpill = run.resolve("one-spill");
+            assertThat(identity.create(Differential.conf("local"), input, oneSpill).waitForCompletion(false)).isTrue();
+            assertThat(texts(oneSpill)).as("one spill per map").isNotEqualTo(texts(run.resolve("out-local")));
+        }
+    }
+
+    private static Map<String, String> texts(java.nio.file.Path output)
+            throws IOException
+    {
+        Map<String, String> texts = new java.util.TreeMap<>();
+        Differential.files(output).forEach((name, bytes) -> texts.put(name, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        return texts;
     }
 
     /**

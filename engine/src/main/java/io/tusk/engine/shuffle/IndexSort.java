@@ -21,5 +21,14 @@ public interface IndexSort
         int compare(int left, int right);
 
         void swap(int left, int right);
+
+        /** The partition of the record at a position. */
+        int partition(int position);
+
+        /** The bytes of the serialized key of the record at a position. */
+        int keyLength(int position);
+
+        /** The bytes of the serialized value of the record at a position. */
+        int valueLength(int position);
     }
 }

@@ -191,7 +191,7 @@ final class PagedRecords
     {
         IndexSorter sorter = new IndexSorter(order);
         if (scratch == null || temp == null) {
-            algorithm.sort(new IndexSort.Positions()
+            algorithm.sort(new IndexPositions()
             {
                 @Override
                 public int compare(int left, int right)
@@ -238,7 +238,7 @@ final class PagedRecords
             temp[appended * 2 + 1] = index[record * 2 + 1];
         }
         System.arraycopy(temp, 0, index, 0, count * 2);
-        algorithm.sort(new IndexSort.Positions()
+        algorithm.sort(new IndexPositions()
         {
             @Override
             public int compare(int left, int right)
@@ -255,6 +255,29 @@ final class PagedRecords
                 ranks[right] = moved;
             }
         }, 0, count);
+    }
+
+    /** Positions of this index's records: what each record measures is read from its page. */
+    private abstract class IndexPositions
+            implements IndexSort.Positions
+    {
+        @Override
+        public int partition(int position)
+        {
+            return PagedRecords.this.partition(position);
+        }
+
+        @Override
+        public int keyLength(int position)
+        {
+            return ByteArrays.getInt(page(position), offset(position));
+        }
+
+        @Override
+        public int valueLength(int position)
+        {
+            return ByteArrays.getInt(page(position), offset(position) + 4);
+        }
     }
 
     /** For each record of the index, the rank of its page pointer among all records' pointers. */

@@ -92,7 +92,7 @@ public final class MapTask
             sorter.combineBeforeSorting();
         }
         else {
-            HadoopMapSort.apply(conf, sorter);
+            HadoopMapSort.apply(conf, sorter, combiner != null);
         }
         sorter.measureOutput(IFileSizes::record);
         MapOutputBlocks.of(conf).ifPresent(sorter::storeBlocks);
