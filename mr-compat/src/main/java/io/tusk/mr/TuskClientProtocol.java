@@ -161,6 +161,15 @@ public final class TuskClientProtocol
         }
     }
 
+    /** Kills a job whose master stops, for another attempt of the master to run it again ({@link MrJob#killForNextAttempt()}). */
+    public void killJobForNextAttempt(JobID jobId)
+    {
+        MrJob job = JOBS.get(jobId.toString());
+        if (job != null) {
+            job.killForNextAttempt();
+        }
+    }
+
     @Override
     public void setJobPriority(JobID jobId, String priority)
     {

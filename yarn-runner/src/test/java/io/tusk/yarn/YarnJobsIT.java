@@ -468,25 +468,41 @@ class YarnJobsIT
     void jobRunsAgainInTheNextMasterAttemptWhenItsMasterIsKilled()
             throws Exception
     {
-        Job job = testJob(tuskConf(), "/out/master-killed", TestJobs.SlowTokenizer.class);
+        jobRunsAgainInTheNextMasterAttemptWhenItsMasterEnds("/out/master-killed", ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * A master stopped with SIGTERM (as a node manager that stops, or YARN ending the attempt, stops
+     * it) while attempts are left ends its tasks but leaves the job's files: the next attempt runs it.
+     */
+    @Test
+    void jobRunsAgainInTheNextMasterAttemptWhenItsMasterIsStopped()
+            throws Exception
+    {
+        jobRunsAgainInTheNextMasterAttemptWhenItsMasterEnds("/out/master-stopped", ProcessHandle::destroy);
+    }
+
+    private void jobRunsAgainInTheNextMasterAttemptWhenItsMasterEnds(String output, java.util.function.Consumer<ProcessHandle> end)
+            throws Exception
+    {
+        Job job = testJob(tuskConf(), output, TestJobs.SlowTokenizer.class);
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=1500");
         job.getConfiguration().setInt("mapreduce.am.max-attempts", 2);
         job.submit();
         waitForCompletedMaps(job, 2);
         String application = job.getJobID().toString().replace("job_", "application_");
-        // the JVM itself, not the container's launch scripts (tusk-java.sh waits for the JVM while it writes a class-data archive):
-        // a killed script makes the node manager stop the JVM gently, which then ends the job as a stopped master does
+        // the JVM itself, not the container's launch scripts (tusk-java.sh waits for the JVM while it writes a class-data archive)
         ProcessHandle master = ProcessHandle.allProcesses()
                 .filter(process -> commandLine(process).contains("io.tusk.yarn.master.ApplicationMaster") && commandLine(process).contains(application))
                 .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no master process of " + application));
-        master.destroyForcibly();
+        end.accept(master);
         assertThat(job.waitForCompletion(false)).as("the second master attempt runs the job").isTrue();
-        Job local = wordCount(localConf(), "/out/master-killed-local");
+        Job local = wordCount(localConf(), output + "-local");
         assertThat(local.waitForCompletion(false)).isTrue();
-        assertSameOutput(new Path("/out/master-killed-local"), new Path("/out/master-killed"));
-        assertThat(cluster.fileSystem().exists(new Path("/out/master-killed/_temporary"))).as("the first attempt's temporary output").isFalse();
+        assertSameOutput(new Path(output + "-local"), new Path(output));
+        assertThat(cluster.fileSystem().exists(new Path(output + "/_temporary"))).as("the first attempt's temporary output").isFalse();
         ApplicationReport report = application(job);
         assertThat(report.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
         assertThat(report.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);

@@ -87,6 +87,8 @@ public final class MrJob
     private final Map<String, TaskState> tasks = new HashMap<>();
     private String failureInfo = "";
     private boolean killed;
+    /** Killed because its master stops and another attempt of it will run the job again: nothing of its end is told or kept. */
+    private volatile boolean leftToNextAttempt;
     /** The job's history, written when it ends; null when the job turns it off. */
     private final JobHistoryRecorder history;
 
@@ -283,6 +285,17 @@ public final class MrJob
         driver.interrupt();
     }
 
+    /**
+     * Kills the job because the master that runs it stops and another attempt of the master will run
+     * it again: its tasks and temporary output end as a killed job's do, but its end is neither
+     * notified nor recorded in its history, and its submit directory stays for the next attempt.
+     */
+    public void killForNextAttempt()
+    {
+        leftToNextAttempt = true;
+        kill();
+    }
+
     private void run()
     {
         org.apache.hadoop.mapred.JobContextImpl jobContext = new org.apache.hadoop.mapred.JobContextImpl(conf, jobId);
@@ -332,8 +345,10 @@ public final class MrJob
                 LOG.debug("Job {} failed", jobId, failure);
             }
             String info = wasKilled ? "Job killed" : failureInfo(failure);
-            notifyEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
-            recordEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
+            if (!leftToNextAttempt) {
+                notifyEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
+                recordEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
+            }
             finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
         }
         finally {
@@ -343,7 +358,9 @@ public final class MrJob
             tusk.unregister(counters);
             releaseResources();
             try {
-                submitDir.getFileSystem(conf).delete(submitDir, true);
+                if (!leftToNextAttempt) {
+                    submitDir.getFileSystem(conf).delete(submitDir, true);
+                }
             }
             catch (IOException e) {
                 LOG.debug("Cannot delete {}", submitDir, e);

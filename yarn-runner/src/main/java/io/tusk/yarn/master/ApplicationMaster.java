@@ -76,6 +76,8 @@ public final class ApplicationMaster
     private volatile TuskClientProtocol jobs;
     private volatile String fatal;
     private volatile boolean finalStatusSeen;
+    /** Stopped before its job ended, with attempts of the master left: the next attempt runs the job. */
+    private volatile boolean leftToNextAttempt;
 
     private ApplicationMaster(JobConf conf, JobID jobId, Path submitDir, String host, AppSecret secret, ClassLoader jobClassLoader)
     {
@@ -183,11 +185,22 @@ public final class ApplicationMaster
         Thread.currentThread().setContextClassLoader(jobClassLoader);
         Thread killOnExit = new Thread(() -> {
             TuskClientProtocol running = jobs;
-            if (running != null && !complete(running)) {
+            if (running == null || complete(running)) {
+                return;
+            }
+            if (lastAttempt) {
                 LOG.warn("The master is stopped while {} runs; killing it so that it leaves no output", jobId);
                 running.killJob(jobId);
-                waitForEnd(running, 8_000);
             }
+            else {
+                // as MapReduce's master: the attempt's output goes, the job's files stay, nothing tells the client the job ended
+                leftToNextAttempt = true;
+                LOG.warn("The master is stopped while {} runs; this attempt's tasks and temporary output end, the job's files stay "
+                        + "for the next attempt of the master, which runs it again (or none, if the application was killed)", jobId);
+                server.stop();
+                running.killJobForNextAttempt(jobId);
+            }
+            waitForEnd(running, 8_000);
         }, "tusk-master-kill");
         Runtime.getRuntime().addShutdownHook(killOnExit);
         local.submitJob(jobId, submitDir.toString(), UserGroupInformation.getCurrentUser().getCredentials());
@@ -202,6 +215,10 @@ public final class ApplicationMaster
                 break;
             }
             TimeUnit.MILLISECONDS.sleep(100);
+        }
+        if (leftToNextAttempt) {
+            // the JVM is shutting down: this attempt neither reports an end nor unregisters, so that YARN runs the next one
+            TimeUnit.DAYS.sleep(1);
         }
         JobStatus status = local.getJobStatus(jobId);
         if (!status.isJobComplete()) {
