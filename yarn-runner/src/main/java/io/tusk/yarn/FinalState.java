@@ -26,6 +26,10 @@ import java.util.Map;
 public final class FinalState
         implements Writable
 {
+    /** Most task completion events (and diagnostics) a final state may hold: four attempts of four million tasks. */
+    private static final int MAX_EVENTS = 1 << 24;
+    /** Longest diagnostic a final state may hold. */
+    private static final int MAX_STRING_BYTES = 16 << 20;
     private JobStatus status = new org.apache.hadoop.mapred.JobStatus();
     private Counters counters = new Counters();
     private TaskCompletionEvent[] events = new TaskCompletionEvent[0];
@@ -119,14 +123,15 @@ public final class FinalState
         status = read;
         counters = new Counters();
         counters.readFields(in);
-        events = new TaskCompletionEvent[in.readInt()];
+        // counts checked before they size anything: the file may be cut or damaged
+        events = new TaskCompletionEvent[io.tusk.yarn.net.ControlProtocol.readCount(in, MAX_EVENTS, "task completion events")];
         for (int i = 0; i < events.length; i++) {
             events[i] = new org.apache.hadoop.mapred.TaskCompletionEvent();
             events[i].readFields(in);
         }
         diagnostics = new LinkedHashMap<>();
-        for (int i = in.readInt(); i > 0; i--) {
-            diagnostics.put(Text.readString(in), Text.readString(in));
+        for (int i = io.tusk.yarn.net.ControlProtocol.readCount(in, MAX_EVENTS, "diagnostics"); i > 0; i--) {
+            diagnostics.put(Text.readString(in, MAX_STRING_BYTES), Text.readString(in, MAX_STRING_BYTES));
         }
     }
 }

@@ -62,7 +62,7 @@ final class LambdaSerializer
         String implMethodName = input.readString();
         String implMethodSignature = input.readString();
         String instantiatedMethodType = input.readString();
-        Object[] captured = new Object[input.readVarInt(true)];
+        Object[] captured = new Object[KryoInputs.readCount(input, "captured values of a function")];
         for (int i = 0; i < captured.length; i++) {
             captured[i] = kryo.readClassAndObject(input);
         }

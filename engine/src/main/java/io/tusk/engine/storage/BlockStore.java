@@ -12,7 +12,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +23,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -445,7 +445,7 @@ public final class BlockStore
         Path path = directory.newFile("block-" + id);
         int count = 0;
         try (SerdeSession session = serde.openSession();
-                OutputStream stream = new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024);
+                OutputStream stream = new ChecksummedFrames.Writer(Files.newOutputStream(path));
                 Output output = new Output(stream, 64 * 1024)) {
             while (records.hasNext()) {
                 session.write(output, records.next());
@@ -463,7 +463,24 @@ public final class BlockStore
             directory.failed(path, e);
             throw new UncheckedIOException("Cannot write cached block " + id + " to " + path + ": " + e.getMessage(), e);
         }
-        return new DiskBlock(path, count, serde);
+        try {
+            return new DiskBlock(path, count, Files.size(path), serde, this::dropCorrupt);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the size of cached block " + id + " at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops a block whose file failed its checks, so that the next read computes it again. */
+    private void dropCorrupt(Block block)
+    {
+        boolean removed;
+        synchronized (this) {
+            removed = blocks.values().remove(block);
+        }
+        if (removed) {
+            free(block);
+        }
     }
 
     /** Memory reserved for a block being unrolled. */
@@ -587,11 +604,12 @@ public final class BlockStore
         public Iterator<Object> iterator()
         {
             Input input = new Input(bytes);
-            return new CountingIterator(count, serde, input, null);
+            return new CountingIterator(count, serde, input, null, () -> {});
         }
     }
 
-    private record DiskBlock(Path path, int count, Serde serde)
+    /** A block in a file of checksummed frames; one that fails its checks is dropped with {@code dropCorrupt}, and its read fails. */
+    private record DiskBlock(Path path, int count, long fileBytes, Serde serde, Consumer<Block> dropCorrupt)
             implements Block
     {
         @Override
@@ -604,8 +622,8 @@ public final class BlockStore
         public Iterator<Object> iterator()
         {
             try {
-                InputStream stream = new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
-                return new CountingIterator(count, serde, new Input(stream, 64 * 1024), stream);
+                InputStream stream = new ChecksummedFrames.Reader(path, new BufferedInputStream(Files.newInputStream(path), 64 * 1024), fileBytes);
+                return new CountingIterator(count, serde, new Input(stream, 64 * 1024), stream, () -> dropCorrupt.accept(this));
             }
             catch (IOException e) {
                 throw new UncheckedIOException("Cannot read cached block " + path, e);
@@ -620,10 +638,12 @@ public final class BlockStore
         private final SerdeSession session;
         private final Input input;
         private final InputStream stream;
+        private final Runnable onCorrupt;
         private int remaining;
 
-        CountingIterator(int count, Serde serde, Input input, InputStream stream)
+        CountingIterator(int count, Serde serde, Input input, InputStream stream, Runnable onCorrupt)
         {
+            this.onCorrupt = onCorrupt;
             this.remaining = count;
             this.session = serde.openSession();
             this.input = input;
@@ -649,7 +669,19 @@ public final class BlockStore
             if (remaining <= 0) {
                 throw new NoSuchElementException();
             }
-            Object value = session.read(input);
+            Object value;
+            try {
+                value = session.read(input);
+            }
+            catch (RuntimeException e) {
+                ChecksummedFrames.CorruptFrameException corrupt = corruptFrame(e);
+                if (corrupt == null) {
+                    throw e;
+                }
+                finish();
+                onCorrupt.run();
+                throw new UncheckedIOException(corrupt.getMessage() + "; the block is dropped and computed again", corrupt);
+            }
             if (--remaining == 0) {
                 finish();
             }
@@ -657,6 +689,16 @@ public final class BlockStore
         }
 
         private boolean finished;
+
+        private static ChecksummedFrames.CorruptFrameException corruptFrame(Throwable error)
+        {
+            for (int depth = 0; error != null && depth < 16; error = error.getCause(), depth++) {
+                if (error instanceof ChecksummedFrames.CorruptFrameException corrupt) {
+                    return corrupt;
+                }
+            }
+            return null;
+        }
 
         private void finish()
         {

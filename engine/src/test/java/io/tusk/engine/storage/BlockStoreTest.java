@@ -130,6 +130,57 @@ class BlockStoreTest
         assertThat(directory.fileCount()).isZero();
     }
 
+    /**
+     * A block on disk is stored in checksummed frames: a flipped byte fails its read with the file's
+     * name, and the block is dropped, so that the next read computes it again.
+     */
+    @Test
+    void corruptBlockOnDiskFailsItsReadAndIsComputedAgain()
+            throws Exception
+    {
+        BlockId id = new BlockId(4, 0);
+        drain(store.getOrCompute(id, StorageLevel.MEMORY_AND_DISK, () -> records(200_000)));
+        assertThat(directory.fileCount()).isEqualTo(1);
+        Path file;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(directory.root())) {
+            file = files.filter(path -> path.getFileName().toString().startsWith("block-")).findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x10;
+        java.nio.file.Files.write(file, bytes);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> drain(store.getOrCompute(id, StorageLevel.MEMORY_AND_DISK, () -> records(200_000))))
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("checksum mismatch");
+        assertThat(store.contains(id)).as("the corrupt block is dropped").isFalse();
+        assertThat(drain(store.getOrCompute(id, StorageLevel.MEMORY_AND_DISK, () -> records(200_000)))).hasSize(200_000);
+        assertThat(computations).hasValue(2);
+        store.removeDataset(4);
+    }
+
+    /** A cut file, and a frame length that claims more than the file holds, fail before anything is allocated for them. */
+    @Test
+    void cutBlockFileFailsItsRead()
+            throws Exception
+    {
+        BlockId id = new BlockId(5, 0);
+        drain(store.getOrCompute(id, StorageLevel.MEMORY_AND_DISK, () -> records(200_000)));
+        Path file;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(directory.root())) {
+            file = files.filter(path -> path.getFileName().toString().startsWith("block-")).findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        // the first frame's length: as large as an int can be
+        bytes[0] = 0x7F;
+        java.nio.file.Files.write(file, bytes);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> drain(store.getOrCompute(id, StorageLevel.MEMORY_AND_DISK, () -> records(200_000))))
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("a frame claims");
+        assertThat(store.contains(id)).isFalse();
+        store.removeDataset(5);
+    }
+
     @Test
     void failureWhileCachingReleasesTheReservation()
     {

@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.tusk.engine.serde.KryoInputs;
 import io.tusk.engine.task.TaskContext;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -103,13 +104,13 @@ public final class JobSpec
     public void read(Kryo kryo, Input input)
     {
         jobId = input.readString();
-        configuration = input.readBytes(input.readVarInt(true));
-        int count = input.readVarInt(true);
+        configuration = input.readBytes(KryoInputs.readCount(input, "bytes of configuration"));
+        int count = KryoInputs.readCount(input, "splits");
         List<SplitRef> refs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String file = input.readString();
             long offset = input.readVarLong(true);
-            String[] hosts = new String[input.readVarInt(true)];
+            String[] hosts = new String[KryoInputs.readCount(input, "hosts of a split")];
             for (int h = 0; h < hosts.length; h++) {
                 hosts[h] = input.readString();
             }

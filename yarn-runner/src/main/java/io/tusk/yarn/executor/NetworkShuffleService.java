@@ -218,7 +218,8 @@ public final class NetworkShuffleService
                 if (count < 0) {
                     throw new FetchFailedException(shuffleId, map, location, "the executor holds no such output", null);
                 }
-                List<RecordCursor> mapRuns = new ArrayList<>(count);
+                // the count sizes nothing: each run read is checked on its own
+                List<RecordCursor> mapRuns = new ArrayList<>(Math.min(count, 64));
                 result.put(map, mapRuns);
                 for (int run = 0; run < count; run++) {
                     mapRuns.add(readRun(in, fetched, shuffleId, map, location));

@@ -93,7 +93,7 @@ public final class ShuffleServer
             Handshake.accept(socket, secret, in, out);
             int shuffleId = in.readInt();
             int partition = in.readInt();
-            int maps = in.readInt();
+            int maps = io.tusk.yarn.net.ControlProtocol.readCount(in, io.tusk.yarn.net.ControlProtocol.MAX_MAPS, "maps requested");
             int[] requested = new int[maps];
             for (int i = 0; i < maps; i++) {
                 requested[i] = in.readInt();

@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class ControlProtocol
 {
+    private static final int READ_CHUNK_BYTES = 1 << 20;
+    /** Most maps a shuffle may have: what a count of maps read from a peer may say. */
+    public static final int MAX_MAPS = 1 << 24;
     /** executor to master: id, host, cores */
     public static final byte REGISTER = 1;
     /** master to executor: an attempt */
@@ -139,9 +142,7 @@ public final class ControlProtocol
         if (length < 0) {
             return null;
         }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return bytes;
+        return readFully(in, length);
     }
 
     public static byte[] readBytes(DataInput in)
@@ -151,9 +152,43 @@ public final class ControlProtocol
         if (length < 0) {
             throw new IOException("negative message length " + length);
         }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
+        return readFully(in, length);
+    }
+
+    /**
+     * Reads {@code length} bytes; memory grows with the bytes that arrive, not with the length
+     * announced, so a corrupt length costs an {@code EOFException}, not gigabytes.
+     */
+    private static byte[] readFully(DataInput in, int length)
+            throws IOException
+    {
+        if (length <= READ_CHUNK_BYTES) {
+            byte[] bytes = new byte[length];
+            in.readFully(bytes);
+            return bytes;
+        }
+        byte[] bytes = new byte[READ_CHUNK_BYTES];
+        int read = 0;
+        while (read < length) {
+            if (read == bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(length, 2L * bytes.length));
+            }
+            int chunk = Math.min(bytes.length - read, READ_CHUNK_BYTES);
+            in.readFully(bytes, read, chunk);
+            read += chunk;
+        }
         return bytes;
+    }
+
+    /** A count read from a peer, checked before it sizes anything. */
+    public static int readCount(DataInput in, int max, String what)
+            throws IOException
+    {
+        int count = in.readInt();
+        if (count < 0 || count > max) {
+            throw new IOException("a peer sent " + count + " " + what + ", where 0 to " + max + " can be");
+        }
+        return count;
     }
 
     public static void writeLaunch(DataOutput out, TaskLaunch launch)
@@ -198,10 +233,10 @@ public final class ControlProtocol
         Map<Integer, List<String>> shuffles = new HashMap<>();
         for (int i = in.readInt(); i > 0; i--) {
             int shuffleId = in.readInt();
-            int maps = in.readInt();
+            int maps = readCount(in, MAX_MAPS, "maps of a shuffle");
             // the same few executors hold every map: keep one string per executor
             Map<String, String> interned = new HashMap<>();
-            List<String> locations = new ArrayList<>(maps);
+            List<String> locations = new ArrayList<>(Math.min(maps, 1024));
             for (int map = 0; map < maps; map++) {
                 String location = in.readUTF();
                 locations.add(interned.computeIfAbsent(location, key -> key));

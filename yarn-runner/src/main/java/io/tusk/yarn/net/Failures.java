@@ -17,6 +17,10 @@ import java.io.ObjectStreamClass;
  */
 public final class Failures
 {
+    /** Causes of a failure that are described; a description read with more is corrupt. */
+    private static final int MAX_CAUSES = 16;
+    /** Stack frames a description read may have (the JVM's deepest stacks have fewer). */
+    private static final int MAX_FRAMES = 1 << 16;
     private Failures() {}
 
     public static void write(DataOutput out, Throwable failure)
@@ -72,7 +76,7 @@ public final class Failures
             out.writeInt(element.getLineNumber());
         }
         Throwable cause = failure.getCause();
-        boolean hasCause = cause != null && cause != failure && depth < 16;
+        boolean hasCause = cause != null && cause != failure && depth < MAX_CAUSES;
         out.writeBoolean(hasCause);
         if (hasCause) {
             writeDescription(out, cause, depth + 1);
@@ -82,16 +86,25 @@ public final class Failures
     private static RemoteFailure readDescription(DataInput in)
             throws IOException
     {
+        return readDescription(in, 0);
+    }
+
+    private static RemoteFailure readDescription(DataInput in, int depth)
+            throws IOException
+    {
+        if (depth > MAX_CAUSES) {
+            throw new IOException("a failure description has more than " + MAX_CAUSES + " causes");
+        }
         String type = in.readUTF();
         String message = in.readBoolean() ? new String(ControlProtocol.readBytes(in), java.nio.charset.StandardCharsets.UTF_8) : null;
-        StackTraceElement[] stack = new StackTraceElement[in.readInt()];
+        StackTraceElement[] stack = new StackTraceElement[ControlProtocol.readCount(in, MAX_FRAMES, "stack frames")];
         for (int i = 0; i < stack.length; i++) {
             String className = in.readUTF();
             String method = in.readUTF();
             String file = in.readUTF();
             stack[i] = new StackTraceElement(className, method, file.isEmpty() ? null : file, in.readInt());
         }
-        RemoteFailure cause = in.readBoolean() ? readDescription(in) : null;
+        RemoteFailure cause = in.readBoolean() ? readDescription(in, depth + 1) : null;
         RemoteFailure failure = new RemoteFailure(type, message, cause);
         failure.setStackTrace(stack);
         return failure;
