@@ -79,9 +79,31 @@ class CompatDifferentialIT
     void frameworkCountersAgreeWithLocalJobRunner()
             throws Exception
     {
+        frameworkCountersAgreeWithLocalJobRunner(null);
+    }
+
+    /** With map output compressed, the materialized and shuffled bytes are the compressed segments' lengths, as Hadoop's. */
+    @Test
+    void frameworkCountersAgreeWithLocalJobRunnerWhenMapOutputIsCompressed()
+            throws Exception
+    {
+        for (Class<?> codec : List.of(org.apache.hadoop.io.compress.DefaultCodec.class, GzipCodec.class, org.apache.hadoop.io.compress.SnappyCodec.class)) {
+            frameworkCountersAgreeWithLocalJobRunner(codec);
+        }
+    }
+
+    private void frameworkCountersAgreeWithLocalJobRunner(Class<?> codec)
+            throws Exception
+    {
         Map<String, org.apache.hadoop.mapreduce.Counters> counters = new HashMap<>();
         for (String framework : List.of("local", "tusk")) {
-            Job job = TestJobs.wordCount(Differential.conf(framework), text, work.resolve("counters-" + framework));
+            Configuration conf = Differential.conf(framework);
+            if (codec != null) {
+                conf.setBoolean(MRJobConfig.MAP_OUTPUT_COMPRESS, true);
+                conf.setClass(MRJobConfig.MAP_OUTPUT_COMPRESS_CODEC, codec, org.apache.hadoop.io.compress.CompressionCodec.class);
+            }
+            String name = "counters-" + framework + (codec == null ? "" : "-" + codec.getSimpleName());
+            Job job = TestJobs.wordCount(conf, text, work.resolve(name));
             assertThat(job.waitForCompletion(false)).isTrue();
             counters.put(framework, job.getCounters());
         }
@@ -100,7 +122,7 @@ class CompatDifferentialIT
                 org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter.BYTES_READ,
                 org.apache.hadoop.mapreduce.lib.output.FileOutputFormatCounter.BYTES_WRITTEN);
         for (Enum<?> counter : compared) {
-            assertThat(counters.get("tusk").findCounter(counter).getValue()).as(counter.name())
+            assertThat(counters.get("tusk").findCounter(counter).getValue()).as("%s with %s", counter.name(), codec)
                     .isEqualTo(counters.get("local").findCounter(counter).getValue());
         }
         List<String> shuffleErrors = new ArrayList<>();

@@ -15,9 +15,11 @@ import io.tusk.mr.TuskJar;
 import io.tusk.mr.cache.CachedInput;
 import io.tusk.mr.cache.JobOutputs;
 import io.tusk.mr.counters.CountersAccumulator;
+import io.tusk.mr.counters.SegmentBytesAccumulator;
 import io.tusk.mr.history.JobHistoryRecorder;
 import io.tusk.mr.history.StatusWithHistory;
 import io.tusk.mr.task.AttemptStderr;
+import io.tusk.mr.task.CompressedSegments;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -32,6 +34,7 @@ import org.apache.hadoop.mapreduce.OutputCommitter;
 import org.apache.hadoop.mapreduce.OutputFormat;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCompletionEvent;
+import org.apache.hadoop.mapreduce.TaskCounter;
 import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.split.JobSplit;
 import org.apache.hadoop.mapreduce.split.SplitMetaInfoReader;
@@ -67,6 +70,8 @@ public final class MrJob
     private final JobSpec spec;
     private final Tusk tusk;
     private final CountersAccumulator counters;
+    /** The lengths of the maps' compressed output segments per reducer; null when map output is not compressed (or not measured). */
+    private final SegmentBytesAccumulator segmentBytes;
     private final Thread driver;
     private final CacheLocalizer cache;
     /** Class loaders this job created, closed when it ends. */
@@ -126,6 +131,9 @@ public final class MrJob
             }
             this.spec = new JobSpec(jobId, conf, refs);
             this.counters = tusk.register(new CountersAccumulator(tusk.newAccumulatorId(), jobId + " counters"));
+            this.segmentBytes = spec.reduces() > 0 && CompressedSegments.measured(conf)
+                    ? tusk.register(new SegmentBytesAccumulator(tusk.newAccumulatorId(), jobId + " map output segments", spec.reduces()))
+                    : null;
         }
         catch (IOException | RuntimeException e) {
             releaseResources();
@@ -568,7 +576,7 @@ public final class MrJob
             return;
         }
         ShuffleDependency shuffle = new ShuffleDependency(tusk.newShuffleId(), splits, new TaskPartitions(spec.reduces()), new MrShuffleKeys(spec),
-                null, false, new MapTaskWriter(spec, counters));
+                null, false, new MapTaskWriter(spec, counters, segmentBytes));
         ShuffledNode shuffled = new ShuffledNode(tusk.newDatasetId(), "shuffle of " + jobId, shuffle, new CursorReader());
         tusk.registerShuffle(shuffled);
         try {
@@ -686,6 +694,14 @@ public final class MrJob
                 task.running.remove(attemptId);
                 Object update = accumulatorUpdates.get(counters.id());
                 org.apache.hadoop.mapred.Counters attemptCounters = update == null ? null : CountersAccumulator.read(update);
+                if (failure == null && !map && segmentBytes != null && attemptCounters != null && task.status != org.apache.hadoop.mapred.TIPStatus.COMPLETE) {
+                    // what the reducer fetched: its segment of every map's compressed output, as the maps measured them
+                    long shuffled = segmentBytes.value()[attempt.partition()];
+                    attemptCounters.findCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(shuffled);
+                    org.apache.hadoop.mapred.Counters added = new org.apache.hadoop.mapred.Counters();
+                    added.findCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(shuffled);
+                    counters.add(added);
+                }
                 if (!local) {
                     task.host = placement.host();
                 }

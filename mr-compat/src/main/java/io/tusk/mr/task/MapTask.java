@@ -3,6 +3,7 @@ package io.tusk.mr.task;
 import io.tusk.engine.shuffle.MapOutput;
 import io.tusk.engine.shuffle.ShuffleSorter;
 import io.tusk.engine.task.ExecutorEnv;
+import io.tusk.mr.counters.SegmentBytesAccumulator;
 import io.tusk.engine.task.TaskContext;
 import io.tusk.mr.cache.CachedInput;
 import io.tusk.mr.cache.OutputCapture;
@@ -51,6 +52,7 @@ import static java.util.Objects.requireNonNull;
 public final class MapTask
 {
     private final JobSpec spec;
+    private final SegmentBytesAccumulator segmentBytes;
     private final int partition;
     private final TaskAttemptID attemptId;
     private final JobConf conf;
@@ -59,6 +61,13 @@ public final class MapTask
 
     public MapTask(JobSpec spec, int partition, TaskContext context, Counters counters)
     {
+        this(spec, partition, context, counters, null);
+    }
+
+    /** @param segmentBytes where the lengths of the map's compressed output segments go, for the reducers' counters; null if not measured */
+    public MapTask(JobSpec spec, int partition, TaskContext context, Counters counters, SegmentBytesAccumulator segmentBytes)
+    {
+        this.segmentBytes = segmentBytes;
         this.spec = requireNonNull(spec, "spec is null");
         this.partition = partition;
         this.context = requireNonNull(context, "context is null");
@@ -79,10 +88,11 @@ public final class MapTask
         org.apache.hadoop.io.RawComparator<?> comparator = conf.getOutputKeyComparator();
         KeyPrefix prefix = KeyPrefix.of(comparator);
         io.tusk.engine.shuffle.ShuffleCombiner combiner = CombinerRunner.create(conf, attemptId, reporter, prefix);
+        io.tusk.engine.shuffle.SortOrder order = io.tusk.engine.shuffle.SortOrder.sorted(comparator::compare);
         ShuffleSorter sorter = new ShuffleSorter(
                 attemptId.toString(),
                 spec.reduces(),
-                io.tusk.engine.shuffle.SortOrder.sorted(comparator::compare),
+                order,
                 combiner,
                 env.memoryManager(),
                 env.spillDirectory(),
@@ -110,8 +120,19 @@ public final class MapTask
             reporter.getCounter(TaskCounter.SPILLED_RECORDS).increment(sorter.spilledRecords());
             // the length Hadoop's map output file would have: a segment per partition
             long materialized = 0;
-            for (int reduce = 0; reduce < output.partitions(); reduce++) {
-                materialized += output.measured(reduce) + IFileSizes.SEGMENT_TRAILER;
+            if (CompressedSegments.measured(conf)) {
+                long[] segments = CompressedSegments.lengths(conf, output, order);
+                for (long segment : segments) {
+                    materialized += segment;
+                }
+                if (segmentBytes != null) {
+                    segmentBytes.add(segments);
+                }
+            }
+            else {
+                for (int reduce = 0; reduce < output.partitions(); reduce++) {
+                    materialized += output.measured(reduce) + IFileSizes.SEGMENT_TRAILER;
+                }
             }
             reporter.getCounter(TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES).increment(materialized);
             committer.commit();

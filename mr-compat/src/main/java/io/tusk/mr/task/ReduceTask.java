@@ -75,8 +75,10 @@ public final class ReduceTask
                 runOldReducer(input, capture);
             }
             input.drain();
-            // what Hadoop's reduce fetches: this partition's segment of every map's output file
-            reporter.getCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(input.ifileBytes() + (long) IFileSizes.SEGMENT_TRAILER * spec.maps());
+            // what Hadoop's reduce fetches: this partition's segment of every map's output file (compressed ones the job counts from the maps)
+            if (!CompressedSegments.measured(conf)) {
+                reporter.getCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(input.ifileBytes() + (long) IFileSizes.SEGMENT_TRAILER * spec.maps());
+            }
             committer.commit();
             if (capture[0] != null) {
                 capture[0].committed();
