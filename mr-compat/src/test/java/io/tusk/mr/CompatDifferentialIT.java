@@ -240,7 +240,8 @@ class CompatDifferentialIT
     {
         java.nio.file.Path input = work.resolve("spilling");
         Differential.writeWords(input, 97, 2, 9_000, 12, 6, 40);
-        for (float spillPercent : new float[] {0.8f, 0.5f}) {
+        // above one half, where Hadoop's own cuts do not depend on its spill thread's speed
+        for (float spillPercent : new float[] {0.8f, 0.6f}) {
             Differential.JobFactory identity = (conf, in, out) -> {
                 Job job = Job.getInstance(conf, "every value");
                 job.getConfiguration().setFloat(MRJobConfig.MAP_SORT_SPILL_PERCENT, spillPercent);

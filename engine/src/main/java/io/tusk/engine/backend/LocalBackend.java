@@ -9,6 +9,7 @@ import io.tusk.engine.scheduler.TaskListener;
 import io.tusk.engine.scheduler.TaskPlacement;
 import io.tusk.engine.scheduler.TaskRunner;
 import io.tusk.engine.task.AttemptProgress;
+import io.tusk.engine.task.AttemptSlots;
 import io.tusk.engine.task.AttemptWatchdog;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskAttemptId;
@@ -20,7 +21,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,7 +40,7 @@ public final class LocalBackend
 
     private final int threads;
     private final TaskRunner runner;
-    private final Semaphore slots;
+    private final AttemptSlots slots;
     private final BlockingQueue<Attempt> queue = new LinkedBlockingQueue<>();
     private final Map<Thread, Running> running = new ConcurrentHashMap<>();
     private final Thread dispatcher;
@@ -64,7 +64,7 @@ public final class LocalBackend
         this.cancelGraceMillis = cancelGraceMillis;
         this.threads = threads;
         this.runner = new TaskRunner(requireNonNull(env, "env is null"));
-        this.slots = new Semaphore(threads);
+        this.slots = new AttemptSlots(threads);
         this.dispatcher = new Thread(this::dispatch, "tusk-local-dispatcher");
         dispatcher.setDaemon(true);
         dispatcher.start();
@@ -101,10 +101,9 @@ public final class LocalBackend
         attempt.cancelled().set(true);
         thread.interrupt();
         CompletableFuture.delayedExecutor(cancelGraceMillis, TimeUnit.MILLISECONDS).execute(() -> {
-            if (thread.isAlive() && attempt.slotHeld().compareAndSet(true, false)) {
+            if (thread.isAlive() && attempt.slots().release()) {
                 LOG.warn("Attempt {} did not stop within {} ms of {} ({}); it runs on in the background without a slot and its result is discarded",
                         attempt.id(), cancelGraceMillis, why, TuskConfig.CANCEL_GRACE);
-                slots.release();
                 attempt.listener().failed(attempt.id(), TaskPlacement.LOCAL, error);
             }
         });
@@ -113,7 +112,7 @@ public final class LocalBackend
     private record Attempt(TaskLaunch launch, TaskListener listener) {}
 
     /** A running attempt; its listener hears of it once, from the attempt or from its abandonment. */
-    private record Running(TaskAttemptId id, AtomicBoolean cancelled, AtomicBoolean slotHeld, TaskListener listener)
+    private record Running(TaskAttemptId id, AtomicBoolean cancelled, AttemptSlots.Held slots, TaskListener listener)
     {
         int job()
         {
@@ -148,21 +147,21 @@ public final class LocalBackend
     {
         while (!closed) {
             Attempt task;
+            AttemptSlots.Held held;
             try {
                 task = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (task == null) {
                     continue;
                 }
-                while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    if (closed) {
-                        return;
-                    }
+                held = slots.take(task.launch().attemptId().toString(), task.launch().alone(), () -> closed);
+                if (held == null) {
+                    return;
                 }
             }
             catch (InterruptedException e) {
                 return;
             }
-            Running attempt = new Running(task.launch().attemptId(), new AtomicBoolean(), new AtomicBoolean(true), once(task.listener()));
+            Running attempt = new Running(task.launch().attemptId(), new AtomicBoolean(), held, once(task.listener()));
             AttemptProgress progress = new AttemptProgress();
             Thread thread = new Thread(() -> {
                 try {
@@ -174,9 +173,7 @@ public final class LocalBackend
                 finally {
                     watchdog.unwatch(progress);
                     running.remove(Thread.currentThread());
-                    if (attempt.slotHeld().compareAndSet(true, false)) {
-                        slots.release();
-                    }
+                    attempt.slots().release();
                 }
             }, "tusk-task");
             thread.setDaemon(true);

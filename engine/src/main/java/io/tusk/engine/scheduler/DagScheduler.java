@@ -535,14 +535,15 @@ public final class DagScheduler
     }
 
     /**
-     * Whether {@code cause} is, or was caused by, an {@link OutOfMemoryError}: the attempt may have
-     * failed for the memory the attempts beside it held.
+     * Whether {@code cause} is, or was caused by, an {@link OutOfMemoryError} (also one an executor
+     * could only describe, which prints as the original): the attempt may have failed for the memory
+     * the attempts beside it held.
      */
     static boolean ranOutOfMemory(Throwable cause)
     {
         int depth = 0;
         for (Throwable error = cause; error != null && depth < 32; error = error.getCause(), depth++) {
-            if (error instanceof OutOfMemoryError) {
+            if (error instanceof OutOfMemoryError || String.valueOf(error).startsWith(OutOfMemoryError.class.getName())) {
                 return true;
             }
         }

@@ -8,35 +8,25 @@ import io.tusk.engine.task.AttemptProgress;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskContext;
 import io.tusk.engine.task.UserCodeException;
-
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Runs one attempt inside an executor: deserializes the stage's task, computes the partition and
  * reports the outcome. Map output is registered with the shuffle service only when the attempt
  * succeeds; a failed attempt's buffers and spill files are released by the context's completion hooks.
  * <p>
- * An attempt {@linkplain TaskLaunch#alone() alone} waits until the attempts running in this process
- * have ended, keeps later ones waiting until it ends, and first asks the memory manager's spillable
- * consumers (cached blocks, kept map outputs) to give their memory back: an attempt that ran out of
- * memory beside others gets the heap to itself, as a Hadoop task's retry gets a JVM of its own. If the
- * others have not ended after {@link #ALONE_WAIT_MILLIS} (an attempt that waits for a job of its own,
- * for example), it runs beside them rather than never.
+ * An attempt {@linkplain TaskLaunch#alone() alone}, which its backend runs with every slot of the
+ * executor ({@code AttemptSlots}), first asks the memory manager's spillable consumers (cached
+ * blocks, kept map outputs) to give their memory back.
  */
 public final class TaskRunner
 {
     private static final Logger LOG = LogManager.getLogger(TaskRunner.class);
-    static final long ALONE_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
     private final ExecutorEnv env;
-    /** Shared by attempts, held exclusively by an attempt that runs alone; fair, so that it is not starved. */
-    private final ReentrantReadWriteLock attempts = new ReentrantReadWriteLock(true);
 
     public TaskRunner(ExecutorEnv env)
     {
@@ -58,55 +48,16 @@ public final class TaskRunner
      */
     public void run(TaskLaunch launch, TaskPlacement placement, TaskListener listener, AtomicBoolean cancelled, AttemptProgress progress)
     {
-        Lock gate;
-        try {
-            gate = enter(launch);
-        }
-        catch (InterruptedException e) {
-            listener.failed(launch.attemptId(), placement, new TuskException(ErrorCode.JOB_CANCELLED,
-                    "Attempt " + launch.attemptId() + " was cancelled while it waited to run alone"));
-            return;
-        }
-        try {
-            runEntered(launch, placement, listener, cancelled, progress);
-        }
-        finally {
-            if (gate != null) {
-                gate.unlock();
-            }
-        }
-    }
-
-    /** Takes this attempt's share of the executor; null when it runs beside others after waiting too long. */
-    private Lock enter(TaskLaunch launch)
-            throws InterruptedException
-    {
-        if (!launch.alone()) {
-            Lock shared = attempts.readLock();
-            shared.lockInterruptibly();
-            return shared;
-        }
-        Lock exclusive = attempts.writeLock();
-        int others = attempts.getReadLockCount();
-        if (others > 0) {
-            LOG.info("Attempt {} waits for the {} attempt{} running beside it to end, to run alone", launch.attemptId(), others, others == 1 ? "" : "s");
-        }
-        if (!exclusive.tryLock(ALONE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-            LOG.warn("Attempt {} runs beside {} other attempts: they did not end within {} s", launch.attemptId(), attempts.getReadLockCount(),
-                    TimeUnit.MILLISECONDS.toSeconds(ALONE_WAIT_MILLIS));
-            return null;
-        }
-        long freed = env.memoryManager().spillAll();
-        LOG.info("Attempt {} runs alone, after an earlier attempt ran out of memory{}", launch.attemptId(),
-                freed > 0 ? String.format(" (%,d bytes of cached and kept data spilled for it)", freed) : "");
-        return exclusive;
-    }
-
-    private void runEntered(TaskLaunch launch, TaskPlacement placement, TaskListener listener, AtomicBoolean cancelled, AttemptProgress progress)
-    {
         byte[] result;
         TaskContext context = null;
         try {
+            if (launch.alone()) {
+                // its backend gave it every slot: the memory others keep goes too
+                long freed = env.memoryManager().spillAll();
+                if (freed > 0) {
+                    LOG.info("Attempt {} runs alone; {} bytes of cached and kept data were spilled for it", launch.attemptId(), String.format("%,d", freed));
+                }
+            }
             context = new TaskContext(launch.attemptId(), env, launch.storageLevels(), launch.shuffleLocations(), cancelled, progress);
             // attached first: accumulators in the task register with the context as they are read
             context.attach();

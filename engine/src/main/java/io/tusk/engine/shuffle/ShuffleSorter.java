@@ -327,8 +327,9 @@ public final class ShuffleSorter
      */
     private void sortWithGivenAlgorithm(PagedRecords records)
     {
-        // two arrays the index's length and three ints per record
-        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 3L * records.count() * Integer.BYTES;
+        // two arrays the index's length, three ints per record, and what an algorithm that merges
+        // runs of records may take beside them (an int and a bit per record)
+        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 4L * records.count() * Integer.BYTES + records.count() / 8;
         if (!memoryManager.tryAcquire(this, scratchBytes)) {
             records.sort(order, equalKeysSort, null, null, 0);
             return;

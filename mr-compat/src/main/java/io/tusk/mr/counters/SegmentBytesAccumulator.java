@@ -6,10 +6,10 @@ import com.esotericsoftware.kryo.io.Output;
 import io.tusk.engine.dataset.Accumulator;
 
 /**
- * The bytes of every map's output segment for each reducer, summed over the maps: what each
- * reducer fetches from Hadoop's map output files, for its {@code REDUCE_SHUFFLE_BYTES} when the maps'
- * segments are compressed (their lengths known only to the maps that measured them). Driver-side
- * methods are thread-safe.
+ * The lengths of a map's output segments, one per reducer, when they are compressed (known only to
+ * the map that measured them): each successful map attempt's part reaches the driver, which sums the
+ * latest of every map into each reducer's {@code REDUCE_SHUFFLE_BYTES} (what Hadoop's reducer
+ * fetches), so a map run again replaces what it measured before. Driver-side methods are thread-safe.
  */
 public final class SegmentBytesAccumulator
         extends Accumulator<long[]>

@@ -72,6 +72,8 @@ public final class MrJob
     private final CountersAccumulator counters;
     /** The lengths of the maps' compressed output segments per reducer; null when map output is not compressed (or not measured). */
     private final SegmentBytesAccumulator segmentBytes;
+    /** Each map's compressed segment lengths per reducer, from its successful attempt; guarded by this. */
+    private final Map<Integer, long[]> segmentsByMap = new HashMap<>();
     private final Thread driver;
     private final CacheLocalizer cache;
     /** Class loaders this job created, closed when it ends. */
@@ -364,6 +366,9 @@ public final class MrJob
                 outputs.end();
             }
             tusk.unregister(counters);
+            if (segmentBytes != null) {
+                tusk.unregister(segmentBytes);
+            }
             releaseResources();
             try {
                 if (!leftToNextAttempt) {
@@ -694,9 +699,16 @@ public final class MrJob
                 task.running.remove(attemptId);
                 Object update = accumulatorUpdates.get(counters.id());
                 org.apache.hadoop.mapred.Counters attemptCounters = update == null ? null : CountersAccumulator.read(update);
+                if (failure == null && map && segmentBytes != null && accumulatorUpdates.get(segmentBytes.id()) instanceof long[] segments) {
+                    // a map run again (its output was lost) replaces what it measured before
+                    segmentsByMap.put(attempt.partition(), segments);
+                }
                 if (failure == null && !map && segmentBytes != null && attemptCounters != null && task.status != org.apache.hadoop.mapred.TIPStatus.COMPLETE) {
                     // what the reducer fetched: its segment of every map's compressed output, as the maps measured them
-                    long shuffled = segmentBytes.value()[attempt.partition()];
+                    long shuffled = 0;
+                    for (long[] segments : segmentsByMap.values()) {
+                        shuffled += segments[attempt.partition()];
+                    }
                     attemptCounters.findCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(shuffled);
                     org.apache.hadoop.mapred.Counters added = new org.apache.hadoop.mapred.Counters();
                     added.findCounter(TaskCounter.REDUCE_SHUFFLE_BYTES).increment(shuffled);

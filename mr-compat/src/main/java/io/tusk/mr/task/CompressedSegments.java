@@ -45,18 +45,33 @@ public final class CompressedSegments
         DataInputBuffer key = new DataInputBuffer();
         DataInputBuffer value = new DataInputBuffer();
         for (int partition = 0; partition < lengths.length; partition++) {
-            List<RecordCursor> runs = output.open(partition);
-            try (RecordCursor records = runs.size() == 1 ? runs.get(0) : new MergingCursor(order, runs)) {
+            // a merging cursor closes its runs; a run alone is closed as the cursor
+            try (RecordCursor records = merged(output.open(partition), order)) {
                 IFile.Writer<Object, Object> writer = new IFile.Writer<>(conf, new FSDataOutputStream(OutputStream.nullOutputStream(), null), null, null, codec, null);
-                while (records.next()) {
-                    key.reset(records.keyBuffer(), records.keyOffset(), records.keyLength());
-                    value.reset(records.valueBuffer(), records.valueOffset(), records.valueLength());
-                    writer.append(key, value);
+                boolean closed = false;
+                try {
+                    while (records.next()) {
+                        key.reset(records.keyBuffer(), records.keyOffset(), records.keyLength());
+                        value.reset(records.valueBuffer(), records.valueOffset(), records.valueLength());
+                        writer.append(key, value);
+                    }
+                    writer.close();
+                    closed = true;
                 }
-                writer.close();
+                finally {
+                    if (!closed) {
+                        // gives its compressor back to the codec pool
+                        writer.close();
+                    }
+                }
                 lengths[partition] = writer.getCompressedLength();
             }
         }
         return lengths;
+    }
+
+    private static RecordCursor merged(List<RecordCursor> runs, SortOrder order)
+    {
+        return runs.size() == 1 ? runs.get(0) : new MergingCursor(order, runs);
     }
 }

@@ -9,10 +9,11 @@ import java.util.Arrays;
  * alone, with the buffer's own arithmetic (its soft limit, the equator it moves at every spill from
  * the average record size, keys shifted to the buffer's start when they would wrap).
  * <p>
- * Hadoop spills on a thread of its own, but where it cuts does not depend on that thread's speed:
- * a spill starts at the first record collected once the records since the last spill fill the
- * soft limit, and before the last spill has ended its records cannot (the space it frees is what
- * they need), so a replay in which every spill ends at once cuts where Hadoop does. Keys and values
+ * Hadoop spills on a thread of its own, but where it cuts does not depend on that thread's speed
+ * when the spill percent is above one half: a spill starts at the first record collected once the
+ * records since the last spill fill the soft limit, and before the last spill has ended its records
+ * cannot (the space it frees is what they need), so a replay in which every spill ends at once cuts
+ * where Hadoop does. With a lower spill percent Hadoop's own cuts depend on its spill thread's speed. Keys and values
  * are replayed as one write each, which is what matters as long as no single write fills the free
  * space; a record larger than the buffer (which Hadoop spills on its own) ends the replay.
  */

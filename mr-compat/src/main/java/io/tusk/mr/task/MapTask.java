@@ -106,7 +106,7 @@ public final class MapTask
         }
         sorter.measureOutput(IFileSizes::record);
         MapOutputBlocks.of(conf).ifPresent(sorter::storeBlocks);
-        MapOutput output;
+        MapOutput output = null;
         try {
             ShuffleCollector collector = new ShuffleCollector(sorter, prefix);
             if (conf.getUseNewMapper()) {
@@ -138,6 +138,10 @@ public final class MapTask
             committer.commit();
         }
         catch (Exception | Error e) {
+            if (output != null) {
+                // finished but never handed over: its memory and spill files go with the attempt
+                output.delete();
+            }
             committer.abort();
             throw e;
         }

@@ -13,6 +13,7 @@ import io.tusk.engine.serde.Serde;
 import io.tusk.engine.shuffle.LocalShuffleService;
 import io.tusk.engine.shuffle.SpillDirectory;
 import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.task.AttemptSlots;
 import io.tusk.engine.task.ExecutorEnv;
 import io.tusk.engine.task.TaskAttemptId;
 import io.tusk.io.cache.FileVersion;
@@ -68,6 +69,8 @@ public final class ExecutorMain
     private final String executorId;
     private final String host;
     private final int cores;
+    /** The master gives this executor at most one attempt per core; one alone takes every slot. */
+    private final AttemptSlots slots;
     private final MasterChannel master;
     private final BlockStore blockStore;
     private final TaskRunner runner;
@@ -78,7 +81,17 @@ public final class ExecutorMain
     /** Jobs cancelled here: attempts of them that arrive later do not run. */
     private final java.util.Set<Integer> cancelledJobs = ConcurrentHashMap.newKeySet();
 
-    private record Running(TaskAttemptId id, AtomicBoolean cancelled) {}
+    /** A running attempt; the slots it holds, once it has them, go back when it ends or is given up. */
+    private record Running(TaskAttemptId id, AtomicBoolean cancelled, java.util.concurrent.atomic.AtomicReference<AttemptSlots.Held> slots)
+    {
+        void releaseSlots()
+        {
+            AttemptSlots.Held held = slots.get();
+            if (held != null) {
+                held.release();
+            }
+        }
+    }
 
     private ExecutorMain(String executorId, String host, int cores, MasterChannel master, BlockStore blockStore, TaskRunner runner, String location,
             ClassLoader jobClassLoader)
@@ -86,6 +99,7 @@ public final class ExecutorMain
         this.executorId = executorId;
         this.host = host;
         this.cores = cores;
+        this.slots = new AttemptSlots(cores);
         this.master = master;
         this.blockStore = blockStore;
         this.runner = runner;
@@ -294,14 +308,25 @@ public final class ExecutorMain
                     "Attempt " + launch.attemptId() + " arrived after its job was cancelled"));
             return;
         }
-        Running attempt = new Running(launch.attemptId(), new AtomicBoolean());
+        Running attempt = new Running(launch.attemptId(), new AtomicBoolean(), new java.util.concurrent.atomic.AtomicReference<>());
         LOG.debug("Attempt {} starts", launch.attemptId());
         TaskPlacement placement = new TaskPlacement(location, host, Locality.NO_PREFERENCE);
         io.tusk.engine.task.AttemptProgress progress = new io.tusk.engine.task.AttemptProgress();
         Reporter reporter = new Reporter();
         Thread thread = new Thread(() -> {
             try {
+                AttemptSlots.Held held = slots.take(launch.attemptId().toString(), launch.alone(), () -> attempt.cancelled().get());
+                if (held == null) {
+                    reporter.failed(launch.attemptId(), placement, new io.tusk.engine.TuskException(io.tusk.engine.ErrorCode.JOB_CANCELLED,
+                            "Attempt " + launch.attemptId() + " was cancelled before it started"));
+                    return;
+                }
+                attempt.slots().set(held);
                 runner.run(launch, placement, reporter, attempt.cancelled(), progress);
+            }
+            catch (InterruptedException e) {
+                reporter.failed(launch.attemptId(), placement, new io.tusk.engine.TuskException(io.tusk.engine.ErrorCode.JOB_CANCELLED,
+                        "Attempt " + launch.attemptId() + " was cancelled before it started"));
             }
             catch (RuntimeException | Error e) {
                 LOG.error("Task runner failed", e);
@@ -309,6 +334,7 @@ public final class ExecutorMain
             finally {
                 watchdog.unwatch(progress);
                 running.remove(Thread.currentThread());
+                attempt.releaseSlots();
             }
         }, "tusk-task " + launch.attemptId());
         thread.setDaemon(true);
@@ -318,6 +344,7 @@ public final class ExecutorMain
         // interrupt runs on without being counted, and can no longer commit
         watchdog.watch(progress, thread, error -> {
             attempt.cancelled().set(true);
+            attempt.releaseSlots();
             reporter.failed(launch.attemptId(), placement, error);
         });
         thread.start();

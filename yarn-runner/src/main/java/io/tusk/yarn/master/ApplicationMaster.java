@@ -66,6 +66,8 @@ public final class ApplicationMaster
     /** How long the master waits for its executors to end after telling them to stop. */
     private static final long EXECUTOR_END_WAIT_MILLIS = 10_000;
     private static final long HISTORY_WAIT_MILLIS = 30_000;
+    /** How long a stopped master waits for its main thread to unregister a job that ended. */
+    private static final long UNREGISTER_WAIT_MILLIS = 15_000;
 
     private final JobConf conf;
     private final JobID jobId;
@@ -76,8 +78,17 @@ public final class ApplicationMaster
     private volatile TuskClientProtocol jobs;
     private volatile String fatal;
     private volatile boolean finalStatusSeen;
-    /** Stopped before its job ended, with attempts of the master left: the next attempt runs the job. */
-    private volatile boolean leftToNextAttempt;
+    /**
+     * Who ends this attempt, decided once: {@link #RUNNING} until the main thread reports the job's
+     * end ({@link #REPORTING}) or the master, stopped before its last attempt, leaves the job to the
+     * next attempt ({@link #LEFT}: nothing is reported, nothing unregistered).
+     */
+    private final java.util.concurrent.atomic.AtomicInteger ending = new java.util.concurrent.atomic.AtomicInteger(RUNNING);
+    private static final int RUNNING = 0;
+    private static final int LEFT = 1;
+    private static final int REPORTING = 2;
+    /** Counted down once the attempt has unregistered from YARN. */
+    private final java.util.concurrent.CountDownLatch unregistered = new java.util.concurrent.CountDownLatch(1);
 
     private ApplicationMaster(JobConf conf, JobID jobId, Path submitDir, String host, AppSecret secret, ClassLoader jobClassLoader)
     {
@@ -185,22 +196,35 @@ public final class ApplicationMaster
         Thread.currentThread().setContextClassLoader(jobClassLoader);
         Thread killOnExit = new Thread(() -> {
             TuskClientProtocol running = jobs;
-            if (running == null || complete(running)) {
+            if (running == null) {
                 return;
             }
             if (lastAttempt) {
-                LOG.warn("The master is stopped while {} runs; killing it so that it leaves no output", jobId);
-                running.killJob(jobId);
+                if (!complete(running)) {
+                    LOG.warn("The master is stopped while {} runs; killing it so that it leaves no output", jobId);
+                    running.killJob(jobId);
+                    waitForEnd(running, 8_000);
+                }
+                awaitUnregistered();
+                return;
             }
-            else {
-                // as MapReduce's master: the attempt's output goes, the job's files stay, nothing tells the client the job ended
-                leftToNextAttempt = true;
-                LOG.warn("The master is stopped while {} runs; this attempt's tasks and temporary output end, the job's files stay "
-                        + "for the next attempt of the master, which runs it again (or none, if the application was killed)", jobId);
-                server.stop();
-                running.killJobForNextAttempt(jobId);
+            if (!ending.compareAndSet(RUNNING, LEFT)) {
+                // the job ended first: the main thread reports it
+                awaitUnregistered();
+                return;
             }
+            // as MapReduce's master: the attempt's output goes, the job's files stay, nothing tells the client the job ended
+            LOG.warn("The master is stopped while {} runs; this attempt's tasks and temporary output end, the job's files stay "
+                    + "for the next attempt of the master, which runs it again (or none, if the application was killed)", jobId);
+            server.stop();
+            running.killJobForNextAttempt(jobId);
             waitForEnd(running, 8_000);
+            JobStatus status = running.getJobStatus(jobId);
+            if (status != null && status.getState() == JobStatus.State.SUCCEEDED) {
+                // it succeeded before the kill reached it (its files are gone): the main thread reports it after all
+                ending.set(REPORTING);
+                awaitUnregistered();
+            }
         }, "tusk-master-kill");
         Runtime.getRuntime().addShutdownHook(killOnExit);
         local.submitJob(jobId, submitDir.toString(), UserGroupInformation.getCurrentUser().getCredentials());
@@ -216,9 +240,12 @@ public final class ApplicationMaster
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        if (leftToNextAttempt) {
-            // the JVM is shutting down: this attempt neither reports an end nor unregisters, so that YARN runs the next one
-            TimeUnit.DAYS.sleep(1);
+        if (!ending.compareAndSet(RUNNING, REPORTING)) {
+            // stopped before its last attempt: the JVM is shutting down, and this attempt neither reports an end nor
+            // unregisters, so that YARN runs the next one (unless the job turns out to have succeeded first)
+            while (ending.get() != REPORTING) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
         }
         JobStatus status = local.getJobStatus(jobId);
         if (!status.isJobComplete()) {
@@ -254,10 +281,22 @@ public final class ApplicationMaster
         // once unregistered, YARN may kill this container at any moment: the job's history is written first
         JobHistoryRecorder.awaitWrites(HISTORY_WAIT_MILLIS);
         executors.unregister(outcome, diagnostics, trackingUrl);
+        unregistered.countDown();
         server.stop();
         http.close();
         Runtime.getRuntime().removeShutdownHook(killOnExit);
         return 0;
+    }
+
+    /** Lets the main thread report the job's end to YARN before the JVM exits, for a while. */
+    private void awaitUnregistered()
+    {
+        try {
+            unregistered.await(UNREGISTER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The hosts of each map's split, as the client wrote them beside the job; none if they cannot be read (the job then reports why). */
