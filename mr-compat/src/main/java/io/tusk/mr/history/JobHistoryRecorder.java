@@ -79,6 +79,16 @@ public final class JobHistoryRecorder
     private static final int JOB_NAME_LIMIT = 50;
     /** The local directories whose old histories this process removed. */
     private static final Set<Path> PRUNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Touched after each removal of old histories from a directory: the next comes an hour later at the earliest. */
+    static final String PRUNED_MARKER = ".tusk-history-pruned";
+    private static final long PRUNE_INTERVAL_MILLIS = TimeUnit.HOURS.toMillis(1);
+    /** Removes old histories off the path of the writes (and of the process's exit), which never wait for it. */
+    private static final ExecutorService PRUNER = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "tusk-job-history-pruner");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        return thread;
+    });
     private static final Counters NO_COUNTERS = new Counters();
 
     /** Writes histories in the background; the process waits for them (a while) when it exits. */
@@ -325,7 +335,9 @@ public final class JobHistoryRecorder
         }
         fs.mkdirs(directory, new FsPermission((short) 01777));
         if ("file".equals(fs.getUri().getScheme()) && PRUNED.add(directory)) {
-            removeOldHistories(fs, directory, System.currentTimeMillis() - conf.getLong(MAX_AGE, DEFAULT_MAX_AGE));
+            FileSystem local = fs;
+            long oldest = System.currentTimeMillis() - conf.getLong(MAX_AGE, DEFAULT_MAX_AGE);
+            PRUNER.execute(() -> pruneNowAndThen(local, directory, oldest));
         }
         // the history file last and under a temporary name first: the JobHistory server takes what has its final name
         try (FSDataOutputStream out = fs.create(new Path(directory, jobId + "_conf.xml_tmp"), true)) {
@@ -348,6 +360,26 @@ public final class JobHistoryRecorder
      * Removes the histories older than {@code oldest} from {@code directory}: on a cluster Hadoop's
      * JobHistory server does it; on one machine nothing else would.
      */
+    /**
+     * Removes old histories unless that was done less than an hour ago (a directory of many
+     * thousand histories takes a second or more to list, which no process should pay at every job).
+     */
+    static void pruneNowAndThen(FileSystem fs, Path directory, long oldest)
+    {
+        Path marker = new Path(directory, PRUNED_MARKER);
+        try {
+            if (fs.exists(marker) && fs.getFileStatus(marker).getModificationTime() > System.currentTimeMillis() - PRUNE_INTERVAL_MILLIS) {
+                return;
+            }
+            // claimed first: a process that exits while it lists (its pruner is not waited for) leaves the rest to the next hour
+            fs.create(marker, true).close();
+            removeOldHistories(fs, directory, oldest);
+        }
+        catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot remove old histories from {}: {}", directory, e.toString());
+        }
+    }
+
     static void removeOldHistories(FileSystem fs, Path directory, long oldest)
             throws IOException
     {

@@ -165,6 +165,30 @@ class JobHistoryRecorderTest
         }
     }
 
+    /** Listing a directory of many histories takes seconds: a process prunes it only if no one did in the last hour. */
+    @Test
+    void oldHistoriesAreRemovedAtMostHourly()
+            throws Exception
+    {
+        java.nio.file.Path directory = Files.createDirectories(history.resolve("bob"));
+        FileSystem local = FileSystem.getLocal(new Configuration()).getRaw();
+        long now = System.currentTimeMillis();
+        java.nio.file.Path first = Files.writeString(directory.resolve("job_1_0001_conf.xml"), "x");
+        Files.setLastModifiedTime(first, java.nio.file.attribute.FileTime.fromMillis(now - 10_000));
+        JobHistoryRecorder.pruneNowAndThen(local, new Path(directory.toString()), now - 5_000);
+        assertThat(first).doesNotExist();
+        assertThat(directory.resolve(JobHistoryRecorder.PRUNED_MARKER)).exists();
+
+        java.nio.file.Path second = Files.writeString(directory.resolve("job_1_0002_conf.xml"), "x");
+        Files.setLastModifiedTime(second, java.nio.file.attribute.FileTime.fromMillis(now - 10_000));
+        JobHistoryRecorder.pruneNowAndThen(local, new Path(directory.toString()), now - 5_000);
+        assertThat(second).as("pruned less than an hour ago").exists();
+
+        Files.setLastModifiedTime(directory.resolve(JobHistoryRecorder.PRUNED_MARKER), java.nio.file.attribute.FileTime.fromMillis(now - 2 * 3_600_000L));
+        JobHistoryRecorder.pruneNowAndThen(local, new Path(directory.toString()), now - 5_000);
+        assertThat(second).as("pruned two hours ago").doesNotExist();
+    }
+
     @Test
     void theJobsConfigurationReadsBackAsHadoopWroteIt()
             throws Exception
