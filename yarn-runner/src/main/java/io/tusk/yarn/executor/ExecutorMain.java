@@ -317,14 +317,13 @@ public final class ExecutorMain
             try {
                 AttemptSlots.Held held = slots.take(launch.attemptId().toString(), launch.alone(), () -> attempt.cancelled().get());
                 if (held == null) {
-                    reporter.failed(launch.attemptId(), placement, new io.tusk.engine.TuskException(io.tusk.engine.ErrorCode.JOB_CANCELLED,
-                            "Attempt " + launch.attemptId() + " was cancelled before it started"));
-                    return;
+                    throw new InterruptedException("cancelled");
                 }
                 attempt.slots().set(held);
                 runner.run(launch, placement, reporter, attempt.cancelled(), progress);
             }
             catch (InterruptedException e) {
+                // cancelled while it waited for its slots
                 reporter.failed(launch.attemptId(), placement, new io.tusk.engine.TuskException(io.tusk.engine.ErrorCode.JOB_CANCELLED,
                         "Attempt " + launch.attemptId() + " was cancelled before it started"));
             }
