@@ -160,6 +160,8 @@ final class MultiHostCluster
         c.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 64);
         c.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB, NODE_MEMORY_MB);
         c.setInt(YarnConfiguration.RM_NM_HEARTBEAT_INTERVAL_MS, 250);
+        // a job may ask for three master attempts (a master stopped, then one killed)
+        c.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 3);
         c.setInt(YarnConfiguration.RM_CLIENT_THREAD_COUNT, 4);
         c.setInt(YarnConfiguration.RM_SCHEDULER_CLIENT_THREAD_COUNT, 4);
         c.setInt(YarnConfiguration.RM_RESOURCE_TRACKER_CLIENT_THREAD_COUNT, 4);

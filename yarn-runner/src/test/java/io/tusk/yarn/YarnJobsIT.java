@@ -136,13 +136,27 @@ class YarnJobsIT
         return TestJobs.wordCount(conf, "/in", output);
     }
 
+    private static final Path LOCAL_WORD_COUNT = new Path("/out/wordcount-local");
+    private static Job localWordCount;
+
+    /** The word count of the input on Hadoop's LocalJobRunner, run once: what every word count on the cluster must write. */
+    private static synchronized Job localWordCount()
+            throws Exception
+    {
+        if (localWordCount == null) {
+            Job local = wordCount(localConf(), LOCAL_WORD_COUNT.toString());
+            assertThat(local.waitForCompletion(false)).isTrue();
+            localWordCount = local;
+        }
+        return localWordCount;
+    }
+
     @Test
     @Order(Integer.MAX_VALUE - 1)
     void wordCountWritesWhatTheLocalJobRunnerWritesWithMapsNextToTheirBlocks()
             throws Exception
     {
-        Job local = wordCount(localConf(), "/out/wordcount-local");
-        assertThat(local.waitForCompletion(false)).isTrue();
+        Job local = localWordCount();
         // the first executor on a node waits for the node to localize Tusk's jars: locality is measured
         // once every node has run one (the jobs of the tests before this one do; if not, a warm-up job)
         if (!everyNodeRanAnExecutor()) {
@@ -151,7 +165,7 @@ class YarnJobsIT
         }
         Job tusk = wordCount(tuskConf(), "/out/wordcount-tusk");
         assertThat(tusk.waitForCompletion(true)).isTrue();
-        assertSameOutput(new Path("/out/wordcount-local"), new Path("/out/wordcount-tusk"));
+        assertSameOutput(LOCAL_WORD_COUNT, new Path("/out/wordcount-tusk"));
 
         long maps = tusk.getCounters().findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue();
         long dataLocal = tusk.getCounters().findCounter(JobCounter.DATA_LOCAL_MAPS).getValue();
@@ -427,9 +441,8 @@ class YarnJobsIT
         assertThat(executors).containsPattern("\"host\":\"(" + String.join("|", MultiHostCluster.HOSTS) + ")\"");
         killAnExecutorOf(job);
         assertThat(job.waitForCompletion(false)).as("the job succeeds without the killed executor").isTrue();
-        Job local = wordCount(localConf(), "/out/executor-killed-local");
-        assertThat(local.waitForCompletion(false)).isTrue();
-        assertSameOutput(new Path("/out/executor-killed-local"), new Path("/out/executor-killed"));
+        localWordCount();
+        assertSameOutput(LOCAL_WORD_COUNT, new Path("/out/executor-killed"));
         assertThat(job.getCounters().findCounter(JobCounter.NUM_KILLED_MAPS).getValue() + job.getCounters().findCounter(JobCounter.TOTAL_LAUNCHED_MAPS).getValue())
                 .as("maps ran again").isGreaterThan(FILES);
     }
@@ -457,55 +470,71 @@ class YarnJobsIT
         }, 120_000, "the three reduces run");
         killAnExecutorOf(job);
         assertThat(job.waitForCompletion(false)).as("the job succeeds without the killed executor").isTrue();
-        Job local = wordCount(localConf(), "/out/executor-killed-reducing-local");
-        assertThat(local.waitForCompletion(false)).isTrue();
-        assertSameOutput(new Path("/out/executor-killed-reducing-local"), new Path("/out/executor-killed-reducing"));
+        localWordCount();
+        assertSameOutput(LOCAL_WORD_COUNT, new Path("/out/executor-killed-reducing"));
         Counters counters = job.getCounters();
         assertThat(counters.findCounter(JobCounter.NUM_KILLED_REDUCES).getValue()).as("the reduce lost with its executor ran again").isGreaterThan(0);
     }
 
-    @Test
-    void jobRunsAgainInTheNextMasterAttemptWhenItsMasterIsKilled()
-            throws Exception
-    {
-        jobRunsAgainInTheNextMasterAttemptWhenItsMasterEnds("/out/master-killed", ProcessHandle::destroyForcibly);
-    }
-
     /**
      * A master stopped with SIGTERM (as a node manager that stops, or YARN ending the attempt, stops
-     * it) while attempts are left ends its tasks but leaves the job's files: the next attempt runs it.
+     * it) while attempts are left ends its tasks but leaves the job's files: the next attempt runs the
+     * job. So does a master killed with SIGKILL: the job runs in its third attempt.
      */
     @Test
-    void jobRunsAgainInTheNextMasterAttemptWhenItsMasterIsStopped()
+    void jobRunsAgainInTheNextMasterAttemptWhenItsMasterIsStoppedOrKilled()
             throws Exception
     {
-        jobRunsAgainInTheNextMasterAttemptWhenItsMasterEnds("/out/master-stopped", ProcessHandle::destroy);
-    }
-
-    private void jobRunsAgainInTheNextMasterAttemptWhenItsMasterEnds(String output, java.util.function.Consumer<ProcessHandle> end)
-            throws Exception
-    {
+        String output = "/out/master-ended";
         Job job = testJob(tuskConf(), output, TestJobs.SlowTokenizer.class);
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.map.pause=1500");
-        job.getConfiguration().setInt("mapreduce.am.max-attempts", 2);
+        job.getConfiguration().setInt("mapreduce.am.max-attempts", 3);
         job.submit();
-        waitForCompletedMaps(job, 2);
         String application = job.getJobID().toString().replace("job_", "application_");
-        // the JVM itself, not the container's launch scripts (tusk-java.sh waits for the JVM while it writes a class-data archive)
-        ProcessHandle master = ProcessHandle.allProcesses()
-                .filter(process -> commandLine(process).contains("io.tusk.yarn.master.ApplicationMaster") && commandLine(process).contains(application))
-                .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no master process of " + application));
-        end.accept(master);
-        assertThat(job.waitForCompletion(false)).as("the second master attempt runs the job").isTrue();
-        Job local = wordCount(localConf(), output + "-local");
-        assertThat(local.waitForCompletion(false)).isTrue();
-        assertSameOutput(new Path(output + "-local"), new Path(output));
-        assertThat(cluster.fileSystem().exists(new Path(output + "/_temporary"))).as("the first attempt's temporary output").isFalse();
+        waitForCompletedMaps(job, 2);
+        ProcessHandle first = masterOf(application);
+        first.destroy();
+        // the second attempt's own maps: its master's process is another one
+        MultiHostCluster.waitFor(() -> !first.isAlive() && masterRunning(application, first), 120_000, "a second master attempt");
+        MultiHostCluster.waitFor(() -> {
+            try {
+                return java.util.Arrays.stream(job.getTaskReports(TaskType.MAP))
+                        .filter(report -> report.getCurrentStatus() == org.apache.hadoop.mapred.TIPStatus.COMPLETE).count() >= 2;
+            }
+            catch (IOException | RuntimeException e) {
+                // the client finds the new master through the resource manager once it registered
+                return false;
+            }
+            catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, 120_000, "2 maps of the second attempt succeed");
+        masterOf(application).destroyForcibly();
+        assertThat(job.waitForCompletion(false)).as("the third master attempt runs the job").isTrue();
+        localWordCount();
+        assertSameOutput(LOCAL_WORD_COUNT, new Path(output));
+        assertThat(cluster.fileSystem().exists(new Path(output + "/_temporary"))).as("the earlier attempts' temporary output").isFalse();
         ApplicationReport report = application(job);
         assertThat(report.getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(report.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(2);
+        assertThat(report.getCurrentApplicationAttemptId().getAttemptId()).isEqualTo(3);
+    }
+
+    /** The JVM of the application's master, not the container's launch scripts (tusk-java.sh waits for the JVM while it writes a class-data archive). */
+    private static ProcessHandle masterOf(String application)
+    {
+        return masters(application).findFirst().orElseThrow(() -> new AssertionError("no master process of " + application));
+    }
+
+    private static boolean masterRunning(String application, ProcessHandle other)
+    {
+        return masters(application).anyMatch(process -> process.pid() != other.pid());
+    }
+
+    private static java.util.stream.Stream<ProcessHandle> masters(String application)
+    {
+        return ProcessHandle.allProcesses()
+                .filter(process -> commandLine(process).contains("io.tusk.yarn.master.ApplicationMaster") && commandLine(process).contains(application))
+                .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false));
     }
 
     @Test
@@ -695,9 +724,8 @@ class YarnJobsIT
         }
         cluster.stopNodeManager(node);
         assertThat(job.waitForCompletion(false)).as("the job succeeds without the stopped node").isTrue();
-        Job local = wordCount(localConf(), "/out/node-stopped-local");
-        assertThat(local.waitForCompletion(false)).isTrue();
-        assertSameOutput(new Path("/out/node-stopped-local"), new Path("/out/node-stopped"));
+        localWordCount();
+        assertSameOutput(LOCAL_WORD_COUNT, new Path("/out/node-stopped"));
     }
 
     private static void waitForRunningMaps(Job job)
