@@ -752,6 +752,11 @@ public final class Suite
             throws IOException
     {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heapSize, "-XX:+UseParallelGC"));
+        // what Tusk's launcher adds to its own JVM, given to the peers to see what it is worth to them
+        String peerOptions = System.getenv("BENCH_PEER_OPTS");
+        if (peerOptions != null && !peerOptions.isBlank()) {
+            command.addAll(List.of(peerOptions.trim().replace("{heap}", heapSize).split("\\s+")));
+        }
         if (smoke) {
             command.add("-XX:TieredStopAtLevel=1");
             Path archive = classDataArchive(path, mainClass);
