@@ -459,6 +459,9 @@ class YarnJobsIT
         job.setReducerClass(TestJobs.SlowSumReducer.class);
         // executors take the maps' JVM options
         job.getConfiguration().set("mapreduce.map.java.opts", "-Dtusk.test.reduce.pause=6000");
+        // the reduces fetch the maps' outputs from the other executors compressed with the job's codec
+        job.getConfiguration().setBoolean("mapreduce.map.output.compress", true);
+        job.getConfiguration().set("mapreduce.map.output.compress.codec", org.apache.hadoop.io.compress.GzipCodec.class.getName());
         job.submit();
         MultiHostCluster.waitFor(() -> {
             try {

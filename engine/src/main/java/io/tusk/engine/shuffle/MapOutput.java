@@ -31,11 +31,14 @@ public final class MapOutput
     private boolean deleted;
     /** How the run kept in memory is stored when it is spilled; null: as it is. */
     private final BlockTransform transform;
+    /** How the output travels to reducers in other processes; null: as it is. */
+    private final WireTransform wireTransform;
 
     MapOutput(String name, int partitions, MemoryManager memoryManager, SpillDirectory spillDirectory,
-            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts, long[] measured, BlockTransform transform)
+            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts, long[] measured, BlockTransform transform, WireTransform wireTransform)
     {
         this.transform = transform;
+        this.wireTransform = wireTransform;
         this.measured = measured;
         this.name = requireNonNull(name, "name is null");
         this.partitions = partitions;
@@ -54,6 +57,12 @@ public final class MapOutput
     public int partitions()
     {
         return partitions;
+    }
+
+    /** How this output is sent to reducers in other processes, if not as it is. */
+    public java.util.Optional<WireTransform> wireTransform()
+    {
+        return java.util.Optional.ofNullable(wireTransform);
     }
 
     public long records()

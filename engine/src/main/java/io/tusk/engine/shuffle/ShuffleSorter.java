@@ -47,6 +47,7 @@ public final class ShuffleSorter
     private RecordSize recordSize;
     /** How spilled blocks are stored; null: as they are. */
     private BlockTransform blockTransform;
+    private WireTransform wireTransform;
     /** Bytes of the small first stage of combining before sorting: it stays in the processor's caches. */
     static final int GATHERED_BYTES = 512 * 1024;
     private static final int GATHERED_PAGE = 64 * 1024;
@@ -228,6 +229,12 @@ public final class ShuffleSorter
     {
         checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
         this.blockTransform = requireNonNull(transform, "transform is null");
+    }
+
+    /** Sends this sorter's output to reducers in other processes encoded with {@code transform}. */
+    public void sendBlocks(WireTransform transform)
+    {
+        this.wireTransform = requireNonNull(transform, "transform is null");
     }
 
     /** Records written to spill files so far, counting a record again each time it is spilled. */
@@ -441,7 +448,7 @@ public final class ShuffleSorter
             run = null;
             starts = null;
         }
-        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts, measure(run, starts), blockTransform);
+        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts, measure(run, starts), blockTransform, wireTransform);
         memoryManager.transfer(this, output, memoryManager.usedBy(this));
         if (run != null) {
             memoryManager.registerSpillable(output);

@@ -1,6 +1,7 @@
 package io.tusk.mr.task;
 
 import io.tusk.engine.shuffle.BlockTransform;
+import io.tusk.engine.shuffle.WireTransform;
 import org.apache.hadoop.io.compress.CodecPool;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionInputStream;
@@ -31,9 +32,10 @@ import java.util.Optional;
  * intermediate data: compressed with {@code mapreduce.map.output.compress.codec} when
  * {@code mapreduce.map.output.compress} is set, and encrypted (AES-CTR, a random key that never
  * leaves this process, a random IV per block) when {@code mapreduce.job.encrypted-intermediate-data}
- * is set; compression first.
+ * is set; compression first. Sent to reducers in other processes, the output is compressed the
+ * same way (chunk by chunk) and not encrypted: the key is this process's.
  */
-final class MapOutputBlocks
+public final class MapOutputBlocks
 {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static volatile SecretKey processKey;
@@ -45,7 +47,7 @@ final class MapOutputBlocks
         BlockTransform transform = null;
         if (conf.getCompressMapOutput()) {
             Class<? extends CompressionCodec> codecClass = conf.getMapOutputCompressorClass(DefaultCodec.class);
-            transform = new Compressed(ReflectionUtils.newInstance(codecClass, conf));
+            transform = new Compressed(ReflectionUtils.newInstance(codecClass, conf), Integer.MAX_VALUE);
         }
         if (conf.getBoolean(MRJobConfig.MR_ENCRYPTED_INTERMEDIATE_DATA, MRJobConfig.DEFAULT_MR_ENCRYPTED_INTERMEDIATE_DATA)) {
             int bits = conf.getInt(MRJobConfig.MR_ENCRYPTED_INTERMEDIATE_DATA_KEY_SIZE_BITS, MRJobConfig.DEFAULT_MR_ENCRYPTED_INTERMEDIATE_DATA_KEY_SIZE_BITS);
@@ -53,6 +55,43 @@ final class MapOutputBlocks
             transform = transform == null ? encrypted : BlockTransform.chain(transform, encrypted);
         }
         return Optional.ofNullable(transform);
+    }
+
+    /**
+     * How the map output travels to reducers in other processes: compressed with the job's map
+     * output codec, as Hadoop sends its segments, when the codec is one of Hadoop's own classes
+     * (a receiver builds it by name; a codec from the job's jar is not sent compressed).
+     */
+    static Optional<WireTransform> wire(JobConf conf)
+    {
+        if (!conf.getCompressMapOutput()) {
+            return Optional.empty();
+        }
+        Class<? extends CompressionCodec> codecClass = conf.getMapOutputCompressorClass(DefaultCodec.class);
+        if (codecClass.getClassLoader() != CompressionCodec.class.getClassLoader()) {
+            return Optional.empty();
+        }
+        return Optional.of(new WireTransform(codecClass.getName(), new Compressed(ReflectionUtils.newInstance(codecClass, conf), Integer.MAX_VALUE)));
+    }
+
+    /**
+     * The decoder of chunks sent with {@link #wire}'s transform named {@code codecClass}, refusing a
+     * chunk that claims more than {@code maxDecodedBytes}.
+     */
+    public static BlockTransform wireDecoder(String codecClass, int maxDecodedBytes)
+            throws IOException
+    {
+        Class<?> found;
+        try {
+            found = Class.forName(codecClass, true, CompressionCodec.class.getClassLoader());
+        }
+        catch (ClassNotFoundException e) {
+            throw new IOException("Map output sent compressed with " + codecClass + ", a codec this process does not have", e);
+        }
+        if (!CompressionCodec.class.isAssignableFrom(found)) {
+            throw new IOException("Map output sent compressed with " + codecClass + ", which is not a compression codec");
+        }
+        return new Compressed((CompressionCodec) ReflectionUtils.newInstance(found, new JobConf()), maxDecodedBytes);
     }
 
     /** The process's key for intermediate data: made once, kept only in memory. */
@@ -83,10 +122,12 @@ final class MapOutputBlocks
             implements BlockTransform
     {
         private final CompressionCodec codec;
+        private final int maxDecodedBytes;
 
-        Compressed(CompressionCodec codec)
+        Compressed(CompressionCodec codec, int maxDecodedBytes)
         {
             this.codec = codec;
+            this.maxDecodedBytes = maxDecodedBytes;
         }
 
         @Override
@@ -115,8 +156,8 @@ final class MapOutputBlocks
         {
             DataInputStream header = new DataInputStream(new ByteArrayInputStream(encoded, 0, length));
             int decodedLength = header.readInt();
-            if (decodedLength < 0) {
-                throw new IOException("negative block length " + decodedLength);
+            if (decodedLength < 0 || decodedLength > maxDecodedBytes) {
+                throw new IOException("corrupt block length " + decodedLength);
             }
             byte[] decoded = new byte[decodedLength];
             Decompressor decompressor = CodecPool.getDecompressor(codec);

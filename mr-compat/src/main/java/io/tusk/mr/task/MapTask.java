@@ -106,6 +106,7 @@ public final class MapTask
         }
         sorter.measureOutput(IFileSizes::record);
         MapOutputBlocks.of(conf).ifPresent(sorter::storeBlocks);
+        MapOutputBlocks.wire(conf).ifPresent(sorter::sendBlocks);
         MapOutput output = null;
         try {
             ShuffleCollector collector = new ShuffleCollector(sorter, prefix);

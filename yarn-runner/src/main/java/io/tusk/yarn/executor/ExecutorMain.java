@@ -175,7 +175,8 @@ public final class ExecutorMain
         LocalShuffleService outputs = new LocalShuffleService();
         ShuffleServer server = new ShuffleServer(outputs, secret, InetAddress.getByName(host));
         String location = executorId + "@" + host + ":" + server.port();
-        NetworkShuffleService shuffle = new NetworkShuffleService(location, outputs, secret, memoryManager, spillDirectory, fetchThreads);
+        NetworkShuffleService shuffle = new NetworkShuffleService(location, outputs, secret, memoryManager, spillDirectory, fetchThreads,
+                io.tusk.mr.task.MapOutputBlocks::wireDecoder);
         BlockStore blockStore = new BlockStore(memoryManager, spillDirectory, serde);
         ExecutorEnv env = new ExecutorEnv(serde, memoryManager, shuffle, blockStore, spillDirectory, config.pageSize());
 

@@ -2,6 +2,7 @@ package io.tusk.yarn.executor;
 
 import io.tusk.engine.memory.MemoryConsumer;
 import io.tusk.engine.memory.MemoryManager;
+import io.tusk.engine.shuffle.BlockTransform;
 import io.tusk.engine.shuffle.FetchFailedException;
 import io.tusk.engine.shuffle.ForwardingCursor;
 import io.tusk.engine.shuffle.LocalShuffleService;
@@ -62,6 +63,17 @@ public final class NetworkShuffleService
     private final SpillDirectory spillDirectory;
     private final ExecutorService fetchers;
     private final AtomicLong fetchedBytes = new AtomicLong();
+    private final WireDecoders wireDecoders;
+    private final java.util.concurrent.ConcurrentMap<String, BlockTransform> decoders = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Builds the decoder of chunks sent with a named {@link io.tusk.engine.shuffle.WireTransform}. */
+    @FunctionalInterface
+    public interface WireDecoders
+    {
+        /** The decoder of transform {@code name}; a decoded chunk is at most {@code maxDecodedBytes}. */
+        BlockTransform decoder(String name, int maxDecodedBytes)
+                throws IOException;
+    }
 
     /**
      * @param self this executor's location, as the scheduler names it
@@ -70,6 +82,16 @@ public final class NetworkShuffleService
      */
     public NetworkShuffleService(String self, LocalShuffleService local, AppSecret secret, MemoryManager memoryManager, SpillDirectory spillDirectory, int fetchThreads)
     {
+        this(self, local, secret, memoryManager, spillDirectory, fetchThreads, (name, max) -> {
+            throw new IOException("map output sent encoded with " + name + ", which this executor cannot decode");
+        });
+    }
+
+    /** @param wireDecoders the decoders of map outputs that were sent encoded */
+    public NetworkShuffleService(String self, LocalShuffleService local, AppSecret secret, MemoryManager memoryManager, SpillDirectory spillDirectory, int fetchThreads,
+            WireDecoders wireDecoders)
+    {
+        this.wireDecoders = requireNonNull(wireDecoders, "wireDecoders is null");
         this.self = requireNonNull(self, "self is null");
         this.local = requireNonNull(local, "local is null");
         this.secret = requireNonNull(secret, "secret is null");
@@ -221,8 +243,9 @@ public final class NetworkShuffleService
                 // the count sizes nothing: each run read is checked on its own
                 List<RecordCursor> mapRuns = new ArrayList<>(Math.min(count, 64));
                 result.put(map, mapRuns);
+                BlockTransform decoder = decoder(in.readUTF());
                 for (int run = 0; run < count; run++) {
-                    mapRuns.add(readRun(in, fetched, shuffleId, map, location));
+                    mapRuns.add(readRun(in, fetched, shuffleId, map, location, decoder));
                 }
             }
             return result;
@@ -237,6 +260,21 @@ public final class NetworkShuffleService
         }
     }
 
+    /** The decoder of chunks sent with transform {@code name}; null for none. */
+    private BlockTransform decoder(String name)
+            throws IOException
+    {
+        if (name.isEmpty()) {
+            return null;
+        }
+        BlockTransform decoder = decoders.get(name);
+        if (decoder == null) {
+            decoder = wireDecoders.decoder(name, ShuffleServer.CHUNK_BYTES);
+            decoders.putIfAbsent(name, decoder);
+        }
+        return decoder;
+    }
+
     private static void closeAll(Map<Integer, List<RecordCursor>> runs)
             throws IOException
     {
@@ -247,8 +285,8 @@ public final class NetworkShuffleService
         }
     }
 
-    /** Reads one run's chunks, checking each, into memory or (when memory is short) a local file. */
-    private RecordCursor readRun(DataInputStream in, Fetched fetched, int shuffleId, int map, String location)
+    /** Reads one run's chunks, checking each and decoding it with {@code decoder} if not null, into memory or (when memory is short) a local file. */
+    private RecordCursor readRun(DataInputStream in, Fetched fetched, int shuffleId, int map, String location, BlockTransform decoder)
             throws IOException
     {
         CRC32C crc = new CRC32C();
@@ -257,7 +295,7 @@ public final class NetworkShuffleService
         Path file = null;
         OutputStream fileOut = null;
         long fileLength = 0;
-        byte[] scratch = null;
+        byte[] received = new byte[0];
         try {
             while (true) {
                 int chunk = in.readInt();
@@ -268,7 +306,28 @@ public final class NetworkShuffleService
                     throw new FetchFailedException(shuffleId, map, location, "corrupt chunk length " + chunk, null);
                 }
                 int expected = in.readInt();
-                if (file == null && !fetched.acquire(chunk)) {
+                if (received.length < chunk) {
+                    received = new byte[Math.max(chunk, Math.min(ShuffleServer.CHUNK_BYTES, 2 * received.length))];
+                }
+                in.readFully(received, 0, chunk);
+                crc.reset();
+                crc.update(received, 0, chunk);
+                if ((int) crc.getValue() != expected) {
+                    throw new FetchFailedException(shuffleId, map, location, "a chunk of " + chunk + " bytes failed its CRC32C check", null);
+                }
+                fetchedBytes.addAndGet(chunk);
+                byte[] data = received;
+                int dataLength = chunk;
+                if (decoder != null) {
+                    try {
+                        data = decoder.decode(received, chunk);
+                    }
+                    catch (IOException | RuntimeException e) {
+                        throw new FetchFailedException(shuffleId, map, location, "a chunk of " + chunk + " bytes cannot be decoded: " + e, e);
+                    }
+                    dataLength = data.length;
+                }
+                if (file == null && !fetched.acquire(dataLength)) {
                     file = spillDirectory.newFile("fetched");
                     fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
                     fileOut.write(bytes, 0, length);
@@ -277,37 +336,18 @@ public final class NetworkShuffleService
                     fetched.releaseBytes(bytes.length);
                     bytes = null;
                 }
-                byte[] target;
-                int offset;
                 if (file == null) {
-                    if (length + chunk > bytes.length) {
-                        int capacity = Math.max(length + chunk, Math.min(bytes.length * 2, Integer.MAX_VALUE - 16));
-                        fetched.acquireGrowth(capacity - bytes.length - chunk);
+                    if (length + dataLength > bytes.length) {
+                        int capacity = Math.max(length + dataLength, Math.min(bytes.length * 2, Integer.MAX_VALUE - 16));
+                        fetched.acquireGrowth(capacity - bytes.length - dataLength);
                         bytes = Arrays.copyOf(bytes, capacity);
                     }
-                    target = bytes;
-                    offset = length;
+                    System.arraycopy(data, 0, bytes, length, dataLength);
+                    length += dataLength;
                 }
                 else {
-                    if (scratch == null || scratch.length < chunk) {
-                        scratch = new byte[Math.max(chunk, ShuffleServer.CHUNK_BYTES)];
-                    }
-                    target = scratch;
-                    offset = 0;
-                }
-                in.readFully(target, offset, chunk);
-                crc.reset();
-                crc.update(target, offset, chunk);
-                if ((int) crc.getValue() != expected) {
-                    throw new FetchFailedException(shuffleId, map, location, "a chunk of " + chunk + " bytes failed its CRC32C check", null);
-                }
-                fetchedBytes.addAndGet(chunk);
-                if (file == null) {
-                    length += chunk;
-                }
-                else {
-                    fileOut.write(target, 0, chunk);
-                    fileLength += chunk;
+                    fileOut.write(data, 0, dataLength);
+                    fileLength += dataLength;
                 }
             }
             long records = in.readLong();

@@ -29,7 +29,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Serves this executor's map outputs (in memory or spilled) to reducers on other executors. A
  * request names a shuffle, a partition and maps; for each map the answer is its sorted runs of that
- * partition, each as chunks with a CRC32C, or -1 when this executor holds no output of the map.
+ * partition, each as chunks with a CRC32C (of the chunk as sent: encoded with the map output's
+ * {@link io.tusk.engine.shuffle.WireTransform}, whose name precedes the runs, when it has one), or
+ * -1 when this executor holds no output of the map.
  * Only peers that hold the application's secret are served. Thread-safe.
  */
 public final class ShuffleServer
@@ -126,7 +128,9 @@ public final class ShuffleServer
             return;
         }
         out.writeInt(runs.size());
-        ChunkWriter chunks = new ChunkWriter(out);
+        java.util.Optional<io.tusk.engine.shuffle.WireTransform> wire = output.wireTransform();
+        out.writeUTF(wire.map(io.tusk.engine.shuffle.WireTransform::name).orElse(""));
+        ChunkWriter chunks = new ChunkWriter(out, wire.map(io.tusk.engine.shuffle.WireTransform::transform).orElse(null));
         byte[] header = new byte[Segments.HEADER_BYTES];
         try {
             for (RecordCursor run : runs) {
@@ -145,17 +149,19 @@ public final class ShuffleServer
         }
     }
 
-    /** Cuts a run into chunks of at most {@link #CHUNK_BYTES}, each sent with its CRC32C. */
+    /** Cuts a run into chunks of at most {@link #CHUNK_BYTES}, each sent (encoded if there is a transform) with its CRC32C. */
     private static final class ChunkWriter
             extends ByteArrayOutputStream
     {
         private final DataOutputStream out;
+        private final io.tusk.engine.shuffle.BlockTransform transform;
         private final CRC32C crc = new CRC32C();
 
-        ChunkWriter(DataOutputStream out)
+        ChunkWriter(DataOutputStream out, io.tusk.engine.shuffle.BlockTransform transform)
         {
             super(CHUNK_BYTES + 1024);
             this.out = out;
+            this.transform = transform;
         }
 
         @Override
@@ -184,11 +190,17 @@ public final class ShuffleServer
             if (count == 0) {
                 return;
             }
+            byte[] sent = buf;
+            int length = count;
+            if (transform != null) {
+                sent = transform.encode(buf, count);
+                length = sent.length;
+            }
             crc.reset();
-            crc.update(buf, 0, count);
-            out.writeInt(count);
+            crc.update(sent, 0, length);
+            out.writeInt(length);
             out.writeInt((int) crc.getValue());
-            out.write(buf, 0, count);
+            out.write(sent, 0, length);
             reset();
         }
 

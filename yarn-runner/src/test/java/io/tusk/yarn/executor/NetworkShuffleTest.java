@@ -72,7 +72,16 @@ class NetworkShuffleTest
     private MapOutput mapOutput(int map, int records, int large)
             throws IOException
     {
+        return mapOutput(map, records, large, null);
+    }
+
+    private MapOutput mapOutput(int map, int records, int large, io.tusk.engine.shuffle.WireTransform wire)
+            throws IOException
+    {
         ShuffleSorter sorter = new ShuffleSorter("map " + map, 2, BY_BYTES, null, serverMemory, directory, 4 << 20);
+        if (wire != null) {
+            sorter.sendBlocks(wire);
+        }
         for (int i = 0; i < records; i++) {
             byte[] key = String.format("k%04d-%d", i, map).getBytes(StandardCharsets.UTF_8);
             byte[] value = ("v" + i).getBytes(StandardCharsets.UTF_8);
@@ -111,6 +120,31 @@ class NetworkShuffleTest
         assertThat(records).contains("large-0=" + (3 * ShuffleServer.CHUNK_BYTES + 17) + " bytes", "large-1=10 bytes", "k0000-0=v0", "k1998-1=v1998");
         assertThat(reader.fetchedBytes()).isGreaterThan(3L * ShuffleServer.CHUNK_BYTES);
         assertThat(readerMemory.used()).as("fetched runs are released with the cursor").isZero();
+    }
+
+    /** As a job with {@code mapreduce.map.output.compress} sends its map outputs: compressed with its codec, chunk by chunk. */
+    @Test
+    void outputsSentCompressedAreReadAsTheyWereWritten()
+            throws IOException
+    {
+        String codec = org.apache.hadoop.io.compress.DefaultCodec.class.getName();
+        io.tusk.engine.shuffle.WireTransform wire = new io.tusk.engine.shuffle.WireTransform(codec,
+                io.tusk.mr.task.MapOutputBlocks.wireDecoder(codec, Integer.MAX_VALUE));
+        served.register(SHUFFLE, 0, mapOutput(0, 20_000, 3 * ShuffleServer.CHUNK_BYTES + 17, wire));
+        served.register(SHUFFLE, 1, mapOutput(1, 20_000, 10, wire));
+        try (NetworkShuffleService decoding = new NetworkShuffleService("exec-c@127.0.0.1:1", new LocalShuffleService(), secret, readerMemory, directory, 4,
+                io.tusk.mr.task.MapOutputBlocks::wireDecoder)) {
+            List<String> records = read(decoding.open(SHUFFLE, List.of(serverLocation(), serverLocation()), 0, BY_BYTES));
+            assertThat(records).hasSize(20_002).isSorted();
+            assertThat(records).contains("large-0=" + (3 * ShuffleServer.CHUNK_BYTES + 17) + " bytes", "large-1=10 bytes", "k0000-0=v0", "k19998-1=v19998");
+            // a zeroed 768 KiB value and 20k short keys: sent compressed, they are a fraction of their size
+            assertThat(decoding.fetchedBytes()).isPositive().isLessThan(ShuffleServer.CHUNK_BYTES);
+        }
+        // a reader that cannot decode them says so, naming the codec, and fails the fetch (the map runs again elsewhere)
+        assertThatThrownBy(() -> reader.open(SHUFFLE, List.of(serverLocation(), serverLocation()), 0, BY_BYTES))
+                .isInstanceOf(FetchFailedException.class)
+                .hasMessageContaining(codec);
+        assertThat(readerMemory.used()).isZero();
     }
 
     @Test
