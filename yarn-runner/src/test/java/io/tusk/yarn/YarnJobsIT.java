@@ -71,6 +71,7 @@ class YarnJobsIT
         // in target/, kept after the run: the containers' logs are there
         base = Files.createTempDirectory(Files.createDirectories(java.nio.file.Path.of("target", "clusters")), "jobs").toFile();
         cluster = new MultiHostCluster(base).start();
+        localWordCount = null;
         // twelve single-block files, four on each node
         Random random = new Random(7);
         for (int file = 0; file < FILES; file++) {
@@ -759,12 +760,17 @@ class YarnJobsIT
         }, 120_000, maps + " maps succeed");
     }
 
-    /** Kills one executor process of the job's application, as {@code kill -9} would. */
+    /**
+     * Kills one executor process of the job's application, as {@code kill -9} would: the JVM itself,
+     * not the container's launch scripts (tusk-java.sh waits for the JVM while it writes a class-data
+     * archive; killed alone, it would leave the executor running).
+     */
     private static void killAnExecutorOf(Job job)
     {
         String containers = job.getJobID().toString().replace("job_", "container_");
         ProcessHandle executor = ProcessHandle.allProcesses()
                 .filter(process -> commandLine(process).contains("io.tusk.yarn.executor.ExecutorMain") && commandLine(process).contains(containers))
+                .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no executor process of " + containers));
         executor.destroyForcibly();

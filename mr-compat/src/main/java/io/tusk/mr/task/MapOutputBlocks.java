@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class MapOutputBlocks
 {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.apache.logging.log4j.Logger WIRE_LOG = org.apache.logging.log4j.LogManager.getLogger(MapOutputBlocks.class);
     private static volatile SecretKey processKey;
 
     private MapOutputBlocks() {}
@@ -60,7 +61,8 @@ public final class MapOutputBlocks
     /**
      * How the map output travels to reducers in other processes: compressed with the job's map
      * output codec, as Hadoop sends its segments, when the codec is one of Hadoop's own classes
-     * (a receiver builds it by name; a codec from the job's jar is not sent compressed).
+     * (a receiver builds it by name, with its process's configuration: the sender does the same, so
+     * both agree on buffer sizes) and works in this process; otherwise sent as it is.
      */
     static Optional<WireTransform> wire(JobConf conf)
     {
@@ -71,7 +73,20 @@ public final class MapOutputBlocks
         if (codecClass.getClassLoader() != CompressionCodec.class.getClassLoader()) {
             return Optional.empty();
         }
-        return Optional.of(new WireTransform(codecClass.getName(), new Compressed(ReflectionUtils.newInstance(codecClass, conf), Integer.MAX_VALUE)));
+        try {
+            BlockTransform transform = wireDecoder(codecClass.getName(), Integer.MAX_VALUE);
+            // a codec without its native library fails on first use: find out here, not on a reducer
+            byte[] probe = "tusk".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] encoded = transform.encode(probe, probe.length);
+            if (!Arrays.equals(transform.decode(encoded, encoded.length), probe)) {
+                throw new IOException("a block does not read back as written");
+            }
+            return Optional.of(new WireTransform(codecClass.getName(), transform));
+        }
+        catch (IOException | RuntimeException | LinkageError e) {
+            WIRE_LOG.warn("Map output is sent uncompressed to reducers in other processes: codec {} does not work here: {}", codecClass.getName(), e.toString());
+            return Optional.empty();
+        }
     }
 
     /**

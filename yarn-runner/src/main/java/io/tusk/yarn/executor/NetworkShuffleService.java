@@ -234,6 +234,7 @@ public final class NetworkShuffleService
                 out.writeInt(map);
             }
             out.flush();
+            Chunk received = new Chunk();
             for (int map : maps) {
                 current = map;
                 int count = in.readInt();
@@ -245,7 +246,7 @@ public final class NetworkShuffleService
                 result.put(map, mapRuns);
                 BlockTransform decoder = decoder(in.readUTF());
                 for (int run = 0; run < count; run++) {
-                    mapRuns.add(readRun(in, fetched, shuffleId, map, location, decoder));
+                    mapRuns.add(readRun(in, fetched, shuffleId, map, location, decoder, received));
                 }
             }
             return result;
@@ -286,17 +287,11 @@ public final class NetworkShuffleService
     }
 
     /** Reads one run's chunks, checking each and decoding it with {@code decoder} if not null, into memory or (when memory is short) a local file. */
-    private RecordCursor readRun(DataInputStream in, Fetched fetched, int shuffleId, int map, String location, BlockTransform decoder)
+    private RecordCursor readRun(DataInputStream in, Fetched fetched, int shuffleId, int map, String location, BlockTransform decoder, Chunk received)
             throws IOException
     {
         CRC32C crc = new CRC32C();
-        byte[] bytes = new byte[0];
-        int length = 0;
-        Path file = null;
-        OutputStream fileOut = null;
-        long fileLength = 0;
-        byte[] received = new byte[0];
-        try {
+        try (Run run = new Run(fetched)) {
             while (true) {
                 int chunk = in.readInt();
                 if (chunk == 0) {
@@ -306,51 +301,120 @@ public final class NetworkShuffleService
                     throw new FetchFailedException(shuffleId, map, location, "corrupt chunk length " + chunk, null);
                 }
                 int expected = in.readInt();
-                if (received.length < chunk) {
-                    received = new byte[Math.max(chunk, Math.min(ShuffleServer.CHUNK_BYTES, 2 * received.length))];
+                // as it is, a chunk is read straight to where it belongs; encoded, it is read aside and decoded there
+                byte[] target;
+                int offset;
+                if (decoder == null) {
+                    target = run.room(chunk);
+                    offset = run.roomOffset();
                 }
-                in.readFully(received, 0, chunk);
+                else {
+                    target = received.bytes(chunk);
+                    offset = 0;
+                }
+                in.readFully(target, offset, chunk);
                 crc.reset();
-                crc.update(received, 0, chunk);
+                crc.update(target, offset, chunk);
                 if ((int) crc.getValue() != expected) {
                     throw new FetchFailedException(shuffleId, map, location, "a chunk of " + chunk + " bytes failed its CRC32C check", null);
                 }
                 fetchedBytes.addAndGet(chunk);
-                byte[] data = received;
-                int dataLength = chunk;
-                if (decoder != null) {
-                    try {
-                        data = decoder.decode(received, chunk);
-                    }
-                    catch (IOException | RuntimeException e) {
-                        throw new FetchFailedException(shuffleId, map, location, "a chunk of " + chunk + " bytes cannot be decoded: " + e, e);
-                    }
-                    dataLength = data.length;
+                if (decoder == null) {
+                    run.filled(chunk);
+                    continue;
                 }
-                if (file == null && !fetched.acquire(dataLength)) {
-                    file = spillDirectory.newFile("fetched");
-                    fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
-                    fileOut.write(bytes, 0, length);
-                    fileLength = length;
-                    fetched.addFile(file);
-                    fetched.releaseBytes(bytes.length);
-                    bytes = null;
+                byte[] decoded;
+                try {
+                    decoded = decoder.decode(target, chunk);
                 }
-                if (file == null) {
-                    if (length + dataLength > bytes.length) {
-                        int capacity = Math.max(length + dataLength, Math.min(bytes.length * 2, Integer.MAX_VALUE - 16));
-                        fetched.acquireGrowth(capacity - bytes.length - dataLength);
-                        bytes = Arrays.copyOf(bytes, capacity);
-                    }
-                    System.arraycopy(data, 0, bytes, length, dataLength);
-                    length += dataLength;
+                catch (IOException | RuntimeException e) {
+                    throw new FetchFailedException(shuffleId, map, location, "a chunk of " + chunk + " bytes cannot be decoded: " + e, e);
                 }
-                else {
-                    fileOut.write(data, 0, dataLength);
-                    fileLength += dataLength;
-                }
+                System.arraycopy(decoded, 0, run.room(decoded.length), run.roomOffset(), decoded.length);
+                run.filled(decoded.length);
             }
-            long records = in.readLong();
+            return run.cursor(in.readLong());
+        }
+    }
+
+    /** A buffer for the chunks of one fetch that are read before they are decoded. */
+    private static final class Chunk
+    {
+        private byte[] bytes = new byte[0];
+
+        byte[] bytes(int length)
+        {
+            if (bytes.length < length) {
+                bytes = new byte[length];
+            }
+            return bytes;
+        }
+    }
+
+    /** One run's bytes as they arrive: in memory while the memory manager grants it, then in a local file. */
+    private final class Run
+            implements AutoCloseable
+    {
+        private final Fetched fetched;
+        private byte[] bytes = new byte[0];
+        private int length;
+        private Path file;
+        private OutputStream fileOut;
+        private long fileLength;
+        private byte[] scratch;
+
+        Run(Fetched fetched)
+        {
+            this.fetched = fetched;
+        }
+
+        /** The array the next {@code size} bytes go into, at {@link #roomOffset}; {@link #filled} keeps them. */
+        byte[] room(int size)
+                throws IOException
+        {
+            if (file == null && !fetched.acquire(size)) {
+                file = spillDirectory.newFile("fetched");
+                fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+                fileOut.write(bytes, 0, length);
+                fileLength = length;
+                fetched.addFile(file);
+                fetched.releaseBytes(bytes.length);
+                bytes = null;
+            }
+            if (file == null) {
+                if (length + size > bytes.length) {
+                    int capacity = Math.max(length + size, Math.min(bytes.length * 2, Integer.MAX_VALUE - 16));
+                    fetched.acquireGrowth(capacity - bytes.length - size);
+                    bytes = Arrays.copyOf(bytes, capacity);
+                }
+                return bytes;
+            }
+            if (scratch == null || scratch.length < size) {
+                scratch = new byte[Math.max(size, ShuffleServer.CHUNK_BYTES)];
+            }
+            return scratch;
+        }
+
+        int roomOffset()
+        {
+            return file == null ? length : 0;
+        }
+
+        void filled(int size)
+                throws IOException
+        {
+            if (file == null) {
+                length += size;
+            }
+            else {
+                fileOut.write(scratch, 0, size);
+                fileLength += size;
+            }
+        }
+
+        RecordCursor cursor(long records)
+                throws IOException
+        {
             if (file == null) {
                 return Segments.cursor(bytes, 0, length, records);
             }
@@ -358,7 +422,11 @@ public final class NetworkShuffleService
             fileOut = null;
             return Segments.cursor(file, 0, fileLength, records);
         }
-        finally {
+
+        @Override
+        public void close()
+                throws IOException
+        {
             if (fileOut != null) {
                 fileOut.close();
             }

@@ -110,6 +110,10 @@ public final class ShuffleServer
                 LOG.info("Shuffle request from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
             }
         }
+        catch (RuntimeException | Error e) {
+            // the reducer sees its fetch fail and the map runs again; the cause is here
+            LOG.error("Shuffle request from {} failed", socket.getRemoteSocketAddress(), e);
+        }
     }
 
     private void sendMap(DataOutputStream out, int shuffleId, int map, int partition)

@@ -131,14 +131,27 @@ class NetworkShuffleTest
         io.tusk.engine.shuffle.WireTransform wire = new io.tusk.engine.shuffle.WireTransform(codec,
                 io.tusk.mr.task.MapOutputBlocks.wireDecoder(codec, Integer.MAX_VALUE));
         served.register(SHUFFLE, 0, mapOutput(0, 20_000, 3 * ShuffleServer.CHUNK_BYTES + 17, wire));
-        served.register(SHUFFLE, 1, mapOutput(1, 20_000, 10, wire));
+        // random bytes do not compress: a chunk sent grows a little, and still reads back
+        ShuffleSorter random = new ShuffleSorter("map 1", 2, BY_BYTES, null, serverMemory, directory, 4 << 20);
+        random.sendBlocks(wire);
+        byte[] noise = new byte[2 * ShuffleServer.CHUNK_BYTES];
+        new java.util.Random(1).nextBytes(noise);
+        byte[] noiseKey = "large-1".getBytes(StandardCharsets.UTF_8);
+        random.add(0, 0, noiseKey, 0, noiseKey.length, noise, 0, noise.length);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] key = String.format("k%04d-1", i).getBytes(StandardCharsets.UTF_8);
+            byte[] value = ("v" + i).getBytes(StandardCharsets.UTF_8);
+            random.add(i % 2, 0, key, 0, key.length, value, 0, value.length);
+        }
+        served.register(SHUFFLE, 1, random.finish());
         try (NetworkShuffleService decoding = new NetworkShuffleService("exec-c@127.0.0.1:1", new LocalShuffleService(), secret, readerMemory, directory, 4,
                 io.tusk.mr.task.MapOutputBlocks::wireDecoder)) {
             List<String> records = read(decoding.open(SHUFFLE, List.of(serverLocation(), serverLocation()), 0, BY_BYTES));
             assertThat(records).hasSize(20_002).isSorted();
-            assertThat(records).contains("large-0=" + (3 * ShuffleServer.CHUNK_BYTES + 17) + " bytes", "large-1=10 bytes", "k0000-0=v0", "k19998-1=v19998");
-            // a zeroed 768 KiB value and 20k short keys: sent compressed, they are a fraction of their size
-            assertThat(decoding.fetchedBytes()).isPositive().isLessThan(ShuffleServer.CHUNK_BYTES);
+            assertThat(records).contains("large-0=" + (3 * ShuffleServer.CHUNK_BYTES + 17) + " bytes", "large-1=" + noise.length + " bytes", "k0000-0=v0",
+                    "k19998-1=v19998");
+            // a zeroed 768 KiB value, 512 KiB of noise and 20k short records: sent compressed, the zeroes and records are a fraction of their size
+            assertThat(decoding.fetchedBytes()).isGreaterThan(noise.length).isLessThan(noise.length + ShuffleServer.CHUNK_BYTES);
         }
         // a reader that cannot decode them says so, naming the codec, and fails the fetch (the map runs again elsewhere)
         assertThatThrownBy(() -> reader.open(SHUFFLE, List.of(serverLocation(), serverLocation()), 0, BY_BYTES))
