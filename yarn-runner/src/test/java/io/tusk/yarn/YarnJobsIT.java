@@ -453,7 +453,7 @@ class YarnJobsIT
             throws Exception
     {
         Configuration conf = tuskConf();
-        // three executors of one slot each: the three reduces run on all of them, so the killed one runs a reduce
+        // three executors of one slot each: the maps and the reduces spread over them, and the reduces fetch over the network
         conf.setInt(YarnSettings.EXECUTOR_CORES, 1);
         conf.setInt(YarnSettings.MAX_EXECUTORS, 3);
         Job job = testJob(conf, "/out/executor-killed-reducing", TestJobs.SlowTokenizer.class);
@@ -464,15 +464,30 @@ class YarnJobsIT
         job.getConfiguration().setBoolean("mapreduce.map.output.compress", true);
         job.getConfiguration().set("mapreduce.map.output.compress.codec", org.apache.hadoop.io.compress.GzipCodec.class.getName());
         job.submit();
+        // every map done, an executor runs a reduce (in its first six seconds): that executor is killed
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String[] reducing = new String[1];
         MultiHostCluster.waitFor(() -> {
             try {
-                return java.util.Arrays.stream(job.getTaskReports(TaskType.REDUCE)).filter(report -> !report.getRunningTaskAttemptIds().isEmpty()).count() == 3;
+                TaskReport[] maps = job.getTaskReports(TaskType.MAP);
+                if (maps.length < FILES || !java.util.Arrays.stream(maps).allMatch(report -> report.getCurrentStatus() == org.apache.hadoop.mapred.TIPStatus.COMPLETE)) {
+                    return false;
+                }
+                java.net.URI executorsApi = java.net.URI.create(application(job, false).getOriginalTrackingUrl() + "api/v1/executors");
+                String executors = client.send(java.net.http.HttpRequest.newBuilder(executorsApi).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                java.util.regex.Matcher running = java.util.regex.Pattern.compile("\"id\":\"(container_[0-9_]+)[^\"]*\",\"host\":\"[^\"]*\",\"lost\":false,\"runningTasks\":[1-9]")
+                        .matcher(executors);
+                if (running.find()) {
+                    reducing[0] = running.group(1);
+                    return true;
+                }
+                return false;
             }
-            catch (IOException | InterruptedException e) {
+            catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }, 120_000, "the three reduces run");
-        killAnExecutorOf(job);
+        }, 120_000, "an executor runs a reduce");
+        killExecutor(reducing[0]);
         assertThat(job.waitForCompletion(false)).as("the job succeeds without the killed executor").isTrue();
         localWordCount();
         assertSameOutput(LOCAL_WORD_COUNT, new Path("/out/executor-killed-reducing"));
@@ -767,7 +782,12 @@ class YarnJobsIT
      */
     private static void killAnExecutorOf(Job job)
     {
-        String containers = job.getJobID().toString().replace("job_", "container_");
+        killExecutor(job.getJobID().toString().replace("job_", "container_"));
+    }
+
+    /** Kills the executor JVM whose container's id starts with {@code containers}, as {@code kill -9} would. */
+    private static void killExecutor(String containers)
+    {
         ProcessHandle executor = ProcessHandle.allProcesses()
                 .filter(process -> commandLine(process).contains("io.tusk.yarn.executor.ExecutorMain") && commandLine(process).contains(containers))
                 .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false))
