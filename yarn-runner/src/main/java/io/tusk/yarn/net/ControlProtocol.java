@@ -116,11 +116,20 @@ public final class ControlProtocol
         return new TaskAttemptId(in.readInt(), in.readInt(), in.readInt(), in.readInt());
     }
 
+    /** Writes {@code bytes} (a serialized task, result, or value) with its length and its CRC32C. */
     public static void writeBytes(DataOutput out, byte[] bytes)
             throws IOException
     {
         out.writeInt(bytes.length);
         out.write(bytes);
+        out.writeInt(crc(bytes));
+    }
+
+    private static int crc(byte[] bytes)
+    {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length);
+        return (int) crc.getValue();
     }
 
     /** Writes bytes that may be absent (null): length -1. */
@@ -156,10 +165,22 @@ public final class ControlProtocol
     }
 
     /**
-     * Reads {@code length} bytes; memory grows with the bytes that arrive, not with the length
-     * announced, so a corrupt length costs an {@code EOFException}, not gigabytes.
+     * Reads {@code length} bytes and their CRC32C, which must match: what Kryo then reads is what the
+     * peer wrote. Memory grows with the bytes that arrive, not with the length announced, so a
+     * corrupt length costs an {@code EOFException}, not gigabytes.
      */
     private static byte[] readFully(DataInput in, int length)
+            throws IOException
+    {
+        byte[] bytes = readUnchecked(in, length);
+        int expected = in.readInt();
+        if (crc(bytes) != expected) {
+            throw new IOException("a message of " + length + " bytes from a peer failed its CRC32C check");
+        }
+        return bytes;
+    }
+
+    private static byte[] readUnchecked(DataInput in, int length)
             throws IOException
     {
         if (length <= READ_CHUNK_BYTES) {

@@ -29,6 +29,21 @@ class ControlProtocolTest
     }
 
     @Test
+    void aFlippedBitInAMessageIsCaughtBeforeItIsRead()
+            throws IOException
+    {
+        byte[] message = "a serialized task".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        ControlProtocol.writeOptionalBytes(new DataOutputStream(sent), message);
+        byte[] corrupt = sent.toByteArray();
+        corrupt[4 + 3] ^= 0x10;
+        assertThatThrownBy(() -> ControlProtocol.readOptionalBytes(new DataInputStream(new ByteArrayInputStream(corrupt))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("CRC32C");
+        assertThat(ControlProtocol.readOptionalBytes(new DataInputStream(new ByteArrayInputStream(sent.toByteArray())))).isEqualTo(message);
+    }
+
+    @Test
     void lengthLargerThanWhatArrivesEndsWithoutAllocatingIt()
     {
         // a length of 2 GiB - 1 before three bytes: only what arrives is held
