@@ -240,8 +240,12 @@ class CompatDifferentialIT
     {
         java.nio.file.Path input = work.resolve("spilling");
         Differential.writeWords(input, 97, 2, 9_000, 12, 6, 40);
-        // above one half, where Hadoop's own cuts do not depend on its spill thread's speed
-        for (float spillPercent : new float[] {0.8f, 0.6f}) {
+        // above one half, where Hadoop's own cuts do not depend on its spill thread's speed; with a merge
+        // factor below the spill count, Hadoop merges each partition's spills in several passes
+        float[][] settings = {{0.8f, MRJobConfig.DEFAULT_IO_SORT_FACTOR}, {0.6f, MRJobConfig.DEFAULT_IO_SORT_FACTOR}, {0.8f, 3}, {0.6f, 2}};
+        for (float[] setting : settings) {
+            float spillPercent = setting[0];
+            int mergeFactor = (int) setting[1];
             Differential.JobFactory identity = (conf, in, out) -> {
                 Job job = Job.getInstance(conf, "every value");
                 job.getConfiguration().setFloat(MRJobConfig.MAP_SORT_SPILL_PERCENT, spillPercent);
@@ -254,9 +258,10 @@ class CompatDifferentialIT
                 FileOutputFormat.setOutputPath(job, new Path(out.toString()));
                 return job;
             };
-            java.nio.file.Path run = work.resolve("spill-" + spillPercent);
+            java.nio.file.Path run = work.resolve("spill-" + spillPercent + "-" + mergeFactor);
             Differential.runBoth(run, input, (conf, in, out) -> {
                 conf.setInt(MRJobConfig.IO_SORT_MB, 1);
+                conf.setInt(MRJobConfig.IO_SORT_FACTOR, mergeFactor);
                 return identity.create(conf, in, out);
             });
             java.nio.file.Path oneSpill = run.resolve("one-spill");

@@ -9,6 +9,11 @@ import org.apache.hadoop.util.IndexedSorter;
 import org.apache.hadoop.util.QuickSort;
 import org.apache.hadoop.util.ReflectionUtils;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -21,9 +26,13 @@ import static java.util.Objects.requireNonNull;
  * spills of each partition with its {@code Merger}: a heap built by inserting the spills in order,
  * moving a spill only past strictly smaller keys. This does the same over the records' positions.
  * <p>
- * Not replayed: more spills than {@code mapreduce.task.io.sort.factor} (Hadoop merges them in
- * several passes), a record larger than the buffer, and jobs with a combiner (Hadoop combines each
- * spill, so its combiner sees other groups of values); their records are sorted as one spill.
+ * More spills than {@code mapreduce.task.io.sort.factor} are merged in several passes as Hadoop
+ * merges them, ordered by the lengths of their segments in Hadoop's files.
+ * <p>
+ * Not replayed: more spills than the merge factor when map output is compressed or encrypted (the
+ * lengths that order Hadoop's passes are then those of its compressed or encrypted files), a record
+ * larger than the buffer, and jobs with a combiner (Hadoop combines each spill, so its combiner sees
+ * other groups of values); their records are sorted as one spill.
  */
 final class HadoopMapSort
         implements IndexSort
@@ -38,13 +47,16 @@ final class HadoopMapSort
     private final float spillPercent;
     /** Spills merged in one pass; 0 when the output is sorted as one spill whatever its size. */
     private final int mergeFactor;
+    /** Whether a segment's length in Hadoop's file follows from its records (neither compressed nor encrypted). */
+    private final boolean plainSegments;
 
-    private HadoopMapSort(IndexedSorter sorter, int sortMb, float spillPercent, int mergeFactor)
+    private HadoopMapSort(IndexedSorter sorter, int sortMb, float spillPercent, int mergeFactor, boolean plainSegments)
     {
         this.sorter = requireNonNull(sorter, "sorter is null");
         this.sortMb = sortMb;
         this.spillPercent = spillPercent;
         this.mergeFactor = mergeFactor;
+        this.plainSegments = plainSegments;
     }
 
     /**
@@ -66,11 +78,15 @@ final class HadoopMapSort
         if (combines) {
             // as Hadoop computes its soft limit: an int times a float
             int softLimit = (int) ((sortMb << 20) * spillPercent);
-            shuffleSorter.sortEqualKeysAs(new HadoopMapSort(sorter, sortMb, spillPercent, 0), softLimit, METADATA_BYTES);
+            shuffleSorter.sortEqualKeysAs(new HadoopMapSort(sorter, sortMb, spillPercent, 0, false), softLimit, METADATA_BYTES);
             return;
         }
         int mergeFactor = conf.getInt(MRJobConfig.IO_SORT_FACTOR, MRJobConfig.DEFAULT_IO_SORT_FACTOR);
-        shuffleSorter.sortEqualKeysAs(new HadoopMapSort(sorter, sortMb, spillPercent, Math.max(mergeFactor, 1)), Long.MAX_VALUE, METADATA_BYTES);
+        // Hadoop orders the segments of a merge in several passes by their lengths in its files, known here when they are neither compressed nor encrypted
+        boolean plainSegments = !conf.getCompressMapOutput()
+                && !conf.getBoolean(MRJobConfig.MR_ENCRYPTED_INTERMEDIATE_DATA, MRJobConfig.DEFAULT_MR_ENCRYPTED_INTERMEDIATE_DATA);
+        shuffleSorter.sortEqualKeysAs(new HadoopMapSort(sorter, sortMb, spillPercent, Math.max(mergeFactor, 1), plainSegments), Long.MAX_VALUE,
+                METADATA_BYTES);
     }
 
     @Override
@@ -90,7 +106,7 @@ final class HadoopMapSort
                 return positions.valueLength(from + record);
             }
         });
-        if (starts == null || starts.length == 1 || starts.length > mergeFactor) {
+        if (starts == null || starts.length == 1 || (starts.length > mergeFactor && (!plainSegments || mergeFactor < 2))) {
             sortSpill(positions, from, to);
             return;
         }
@@ -128,15 +144,14 @@ final class HadoopMapSort
 
     /**
      * The positions of the sorted spills {@code [starts[i], ends[i])} in the order Hadoop's merge of
-     * each partition's spills reads them: partition by partition, a heap of the spills that have
-     * records of the partition, inserted in spill order.
+     * each partition's spills reads them: partition by partition, the segment of every spill (empty
+     * ones too); up to {@link #mergeFactor} spills, a heap of the spills that have records of the
+     * partition, inserted in spill order; beyond, {@link #mergeInPasses}.
      */
-    private static int[] merge(Positions positions, int[] starts, int[] ends, int records)
+    private int[] merge(Positions positions, int[] starts, int[] ends, int records)
     {
         int spills = starts.length;
         int[] next = starts.clone();
-        int[] partitionEnds = new int[spills];
-        int[] heap = new int[spills];
         int[] merged = new int[records];
         int written = 0;
         while (written < records) {
@@ -146,40 +161,144 @@ final class HadoopMapSort
                     partition = Math.min(partition, positions.partition(next[spill]));
                 }
             }
-            int size = 0;
+            List<Segment> segments = new ArrayList<>(spills);
             for (int spill = 0; spill < spills; spill++) {
                 int end = next[spill];
+                long length = IFileSizes.SEGMENT_TRAILER;
                 while (end < ends[spill] && positions.partition(end) == partition) {
+                    length += IFileSizes.record(positions.keyLength(end), positions.valueLength(end));
                     end++;
                 }
-                partitionEnds[spill] = end;
-                if (end > next[spill]) {
-                    heap[size] = spill;
-                    siftUp(positions, next, heap, size++);
+                int[] segment = new int[end - next[spill]];
+                for (int i = 0; i < segment.length; i++) {
+                    segment[i] = next[spill] + i;
                 }
+                segments.add(new Segment(segment, length));
+                next[spill] = end;
             }
-            while (size > 0) {
-                int top = heap[0];
-                merged[written++] = next[top]++;
-                if (next[top] < partitionEnds[top]) {
-                    siftDown(positions, next, heap, size);
-                }
-                else if (--size > 0) {
-                    heap[0] = heap[size];
-                    siftDown(positions, next, heap, size);
-                }
-            }
+            int[] partitionOrder = spills > mergeFactor ? mergeInPasses(positions, segments, mergeFactor) : mergeOnce(positions, segments);
+            System.arraycopy(partitionOrder, 0, merged, written, partitionOrder.length);
+            written += partitionOrder.length;
         }
         return merged;
     }
 
-    /** Hadoop's {@code PriorityQueue.upHeap}: an entry moves up past strictly greater ones. */
-    private static void siftUp(Positions positions, int[] next, int[] heap, int i)
+    /** One partition's segment as Hadoop's {@code Merger} sees it: its records' positions in order, and its length in Hadoop's file. */
+    private static final class Segment
     {
-        int moving = heap[i];
+        final int[] records;
+        final long length;
+        int next;
+
+        Segment(int[] records, long length)
+        {
+            this.records = records;
+            this.length = length;
+        }
+
+        int current()
+        {
+            return records[next];
+        }
+    }
+
+    /** Hadoop's {@code Merger} orders segments by length only: equal lengths compare equal. */
+    private static final Comparator<Segment> BY_LENGTH = (left, right) -> Long.compare(left.length, right.length);
+
+    /**
+     * Hadoop's merge of more segments than {@code factor}: the segments sorted by length (stably),
+     * the first pass merging just enough of the shortest that every later pass merges
+     * {@code factor}; each pass takes the next segments that have records (dropping empty ones),
+     * writes their merge as a new segment and puts it back where a binary search by length puts it;
+     * the last pass, once no more than a pass's factor remain, is the partition's order.
+     */
+    private static int[] mergeInPasses(Positions positions, List<Segment> spillOrder, int factor)
+    {
+        List<Segment> segments = new ArrayList<>(spillOrder);
+        segments.sort(BY_LENGTH);
+        int count = segments.size();
+        for (int pass = 1; ; pass++) {
+            int passFactor = pass > 1 || count <= factor ? factor : passFactor(factor, count);
+            List<Segment> merging = new ArrayList<>();
+            int considered = 0;
+            int toConsider = passFactor;
+            while (true) {
+                for (int taken = Math.min(toConsider, segments.size()); taken > 0; taken--) {
+                    Segment segment = segments.remove(0);
+                    if (segment.records.length > 0) {
+                        merging.add(segment);
+                        considered++;
+                    }
+                    else {
+                        count--;
+                    }
+                }
+                if (considered == passFactor || segments.isEmpty()) {
+                    break;
+                }
+                toConsider = passFactor - considered;
+            }
+            int[] order = mergeOnce(positions, merging);
+            if (count <= passFactor) {
+                return order;
+            }
+            long length = IFileSizes.SEGMENT_TRAILER;
+            for (Segment segment : merging) {
+                length += segment.length - IFileSizes.SEGMENT_TRAILER;
+            }
+            Segment written = new Segment(order, length);
+            int at = Collections.binarySearch(segments, written, BY_LENGTH);
+            segments.add(at < 0 ? -at - 1 : at, written);
+            count = segments.size();
+        }
+    }
+
+    /** Hadoop's {@code Merger.getPassFactor} for a first pass over {@code segments} (more than {@code factor}). */
+    private static int passFactor(int factor, int segments)
+    {
+        if (factor == 1) {
+            return factor;
+        }
+        int mod = (segments - 1) % (factor - 1);
+        return mod == 0 ? factor : mod + 1;
+    }
+
+    /** One merge: a heap of the segments that have records, inserted in their order, read to the end. */
+    private static int[] mergeOnce(Positions positions, List<Segment> segments)
+    {
+        Segment[] heap = new Segment[segments.size()];
+        int size = 0;
+        int records = 0;
+        for (Segment segment : segments) {
+            if (segment.records.length > 0) {
+                heap[size] = segment;
+                siftUp(positions, heap, size++);
+                records += segment.records.length;
+            }
+        }
+        int[] order = new int[records];
+        int written = 0;
+        while (size > 0) {
+            Segment top = heap[0];
+            order[written++] = top.records[top.next++];
+            if (top.next < top.records.length) {
+                siftDown(positions, heap, size);
+            }
+            else if (--size > 0) {
+                heap[0] = heap[size];
+                siftDown(positions, heap, size);
+            }
+        }
+        return order;
+    }
+
+    /** Hadoop's {@code PriorityQueue.upHeap}: an entry moves up past strictly greater ones. */
+    private static void siftUp(Positions positions, Segment[] heap, int i)
+    {
+        Segment moving = heap[i];
         while (i > 0) {
             int parent = (i - 1) / 2;
-            if (positions.compare(next[moving], next[heap[parent]]) >= 0) {
+            if (positions.compare(moving.current(), heap[parent].current()) >= 0) {
                 break;
             }
             heap[i] = heap[parent];
@@ -189,19 +308,19 @@ final class HadoopMapSort
     }
 
     /** Hadoop's {@code PriorityQueue.downHeap}: the top moves down past strictly smaller ones, the smaller child first (the left on ties). */
-    private static void siftDown(Positions positions, int[] next, int[] heap, int size)
+    private static void siftDown(Positions positions, Segment[] heap, int size)
     {
         int i = 0;
-        int moving = heap[0];
+        Segment moving = heap[0];
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && positions.compare(next[heap[child + 1]], next[heap[child]]) < 0) {
+            if (child + 1 < size && positions.compare(heap[child + 1].current(), heap[child].current()) < 0) {
                 child++;
             }
-            if (positions.compare(next[heap[child]], next[moving]) >= 0) {
+            if (positions.compare(heap[child].current(), moving.current()) >= 0) {
                 break;
             }
             heap[i] = heap[child];
