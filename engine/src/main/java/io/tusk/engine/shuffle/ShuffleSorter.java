@@ -335,9 +335,9 @@ public final class ShuffleSorter
     private void sortWithGivenAlgorithm(PagedRecords records)
     {
         // two arrays the index's length, three ints per record, and what an algorithm that merges
-        // runs of records may take beside them (four ints and a bit per record: the merged order, and
-        // a partition's runs, their merge and an intermediate merge's copy)
-        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 7L * records.count() * Integer.BYTES + records.count() / 8;
+        // runs of records may take beside them (three ints and a bit per record: the merged order, and
+        // a partition's intermediate merges, the ones kept and the one being written)
+        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 6L * records.count() * Integer.BYTES + records.count() / 8;
         if (!memoryManager.tryAcquire(this, scratchBytes)) {
             records.sort(order, equalKeysSort, null, null, 0);
             return;

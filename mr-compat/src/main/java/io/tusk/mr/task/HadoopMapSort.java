@@ -169,36 +169,52 @@ final class HadoopMapSort
                     length += IFileSizes.record(positions.keyLength(end), positions.valueLength(end));
                     end++;
                 }
-                int[] segment = new int[end - next[spill]];
-                for (int i = 0; i < segment.length; i++) {
-                    segment[i] = next[spill] + i;
-                }
-                segments.add(new Segment(segment, length));
+                segments.add(new Segment(null, next[spill], end, length));
                 next[spill] = end;
             }
-            int[] partitionOrder = spills > mergeFactor ? mergeInPasses(positions, segments, mergeFactor) : mergeOnce(positions, segments);
-            System.arraycopy(partitionOrder, 0, merged, written, partitionOrder.length);
-            written += partitionOrder.length;
+            if (spills > mergeFactor) {
+                written = mergeInPasses(positions, segments, mergeFactor, merged, written);
+            }
+            else {
+                written = mergeOnce(positions, segments, merged, written);
+            }
         }
         return merged;
     }
 
-    /** One partition's segment as Hadoop's {@code Merger} sees it: its records' positions in order, and its length in Hadoop's file. */
+    /**
+     * One partition's segment as Hadoop's {@code Merger} sees it: its records' positions in order (a
+     * spill's: the range {@code [next, end)}; a merge's: {@code records[next, end)}), and its length
+     * in Hadoop's file.
+     */
     private static final class Segment
     {
         final int[] records;
+        final int end;
         final long length;
         int next;
 
-        Segment(int[] records, long length)
+        Segment(int[] records, int start, int end, long length)
         {
             this.records = records;
+            this.next = start;
+            this.end = end;
             this.length = length;
+        }
+
+        boolean isEmpty()
+        {
+            return next >= end;
+        }
+
+        int size()
+        {
+            return end - next;
         }
 
         int current()
         {
-            return records[next];
+            return records == null ? next : records[next];
         }
     }
 
@@ -212,7 +228,7 @@ final class HadoopMapSort
      * writes their merge as a new segment and puts it back where a binary search by length puts it;
      * the last pass, once no more than a pass's factor remain, is the partition's order.
      */
-    private static int[] mergeInPasses(Positions positions, List<Segment> spillOrder, int factor)
+    private static int mergeInPasses(Positions positions, List<Segment> spillOrder, int factor, int[] merged, int written)
     {
         List<Segment> segments = new ArrayList<>(spillOrder);
         segments.sort(BY_LENGTH);
@@ -223,9 +239,9 @@ final class HadoopMapSort
             int considered = 0;
             int toConsider = passFactor;
             while (true) {
-                for (int taken = Math.min(toConsider, segments.size()); taken > 0; taken--) {
-                    Segment segment = segments.remove(0);
-                    if (segment.records.length > 0) {
+                List<Segment> taken = segments.subList(0, Math.min(toConsider, segments.size()));
+                for (Segment segment : taken) {
+                    if (!segment.isEmpty()) {
                         merging.add(segment);
                         considered++;
                     }
@@ -233,22 +249,26 @@ final class HadoopMapSort
                         count--;
                     }
                 }
+                taken.clear();
                 if (considered == passFactor || segments.isEmpty()) {
                     break;
                 }
                 toConsider = passFactor - considered;
             }
-            int[] order = mergeOnce(positions, merging);
             if (count <= passFactor) {
-                return order;
+                return mergeOnce(positions, merging, merged, written);
             }
             long length = IFileSizes.SEGMENT_TRAILER;
+            int records = 0;
             for (Segment segment : merging) {
                 length += segment.length - IFileSizes.SEGMENT_TRAILER;
+                records += segment.size();
             }
-            Segment written = new Segment(order, length);
-            int at = Collections.binarySearch(segments, written, BY_LENGTH);
-            segments.add(at < 0 ? -at - 1 : at, written);
+            int[] order = new int[records];
+            mergeOnce(positions, merging, order, 0);
+            Segment intermediate = new Segment(order, 0, records, length);
+            int at = Collections.binarySearch(segments, intermediate, BY_LENGTH);
+            segments.add(at < 0 ? -at - 1 : at, intermediate);
             count = segments.size();
         }
     }
@@ -263,25 +283,26 @@ final class HadoopMapSort
         return mod == 0 ? factor : mod + 1;
     }
 
-    /** One merge: a heap of the segments that have records, inserted in their order, read to the end. */
-    private static int[] mergeOnce(Positions positions, List<Segment> segments)
+    /**
+     * One merge: a heap of the segments that have records, inserted in their order, read to the end
+     * into {@code out} from {@code offset}; returns the offset after the last record written.
+     */
+    private static int mergeOnce(Positions positions, List<Segment> segments, int[] out, int offset)
     {
         Segment[] heap = new Segment[segments.size()];
         int size = 0;
-        int records = 0;
         for (Segment segment : segments) {
-            if (segment.records.length > 0) {
+            if (!segment.isEmpty()) {
                 heap[size] = segment;
                 siftUp(positions, heap, size++);
-                records += segment.records.length;
             }
         }
-        int[] order = new int[records];
-        int written = 0;
+        int written = offset;
         while (size > 0) {
             Segment top = heap[0];
-            order[written++] = top.records[top.next++];
-            if (top.next < top.records.length) {
+            out[written++] = top.current();
+            top.next++;
+            if (!top.isEmpty()) {
                 siftDown(positions, heap, size);
             }
             else if (--size > 0) {
@@ -289,7 +310,7 @@ final class HadoopMapSort
                 siftDown(positions, heap, size);
             }
         }
-        return order;
+        return written;
     }
 
     /** Hadoop's {@code PriorityQueue.upHeap}: an entry moves up past strictly greater ones. */

@@ -151,7 +151,7 @@ public final class ControlProtocol
         if (length < 0) {
             return null;
         }
-        return readFully(in, length);
+        return readChecked(in, length);
     }
 
     public static byte[] readBytes(DataInput in)
@@ -161,7 +161,7 @@ public final class ControlProtocol
         if (length < 0) {
             throw new IOException("negative message length " + length);
         }
-        return readFully(in, length);
+        return readChecked(in, length);
     }
 
     /**
@@ -169,7 +169,7 @@ public final class ControlProtocol
      * peer wrote. Memory grows with the bytes that arrive, not with the length announced, so a
      * corrupt length costs an {@code EOFException}, not gigabytes.
      */
-    private static byte[] readFully(DataInput in, int length)
+    private static byte[] readChecked(DataInput in, int length)
             throws IOException
     {
         byte[] bytes = readUnchecked(in, length);
