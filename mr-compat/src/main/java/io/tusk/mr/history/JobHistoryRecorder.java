@@ -82,13 +82,17 @@ public final class JobHistoryRecorder
     /** Touched after each removal of old histories from a directory: the next comes an hour later at the earliest. */
     static final String PRUNED_MARKER = ".tusk-history-pruned";
     private static final long PRUNE_INTERVAL_MILLIS = TimeUnit.HOURS.toMillis(1);
-    /** Removes old histories off the path of the writes (and of the process's exit), which never wait for it. */
-    private static final ExecutorService PRUNER = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "tusk-job-history-pruner");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        return thread;
-    });
+    /**
+     * Removes old histories off the path of the writes (and of the process's exit), which never wait
+     * for it; its one thread ends a second after its last removal: a process keeps no thread for it.
+     */
+    private static final ExecutorService PRUNER = new java.util.concurrent.ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "tusk-job-history-pruner");
+                thread.setDaemon(true);
+                thread.setPriority(Thread.MIN_PRIORITY);
+                return thread;
+            });
     private static final Counters NO_COUNTERS = new Counters();
 
     /** Writes histories in the background; the process waits for them (a while) when it exits. */
