@@ -82,6 +82,12 @@ class ManyJobsIT
 
         // the first job starts the engine's threads and opens what it keeps open
         check(runWordCount(conf, work.resolve("small-0"), work.resolve("first"), 1));
+        // and its history, written in the background, creates the history directory (a chmod process:
+        // the JDK's process reaper thread) and starts pruning it: both before the count, not among the jobs'
+        io.tusk.mr.history.JobHistoryRecorder.awaitWrites(60_000);
+        for (long until = System.currentTimeMillis() + 60_000; threadNames().contains("tusk-job-history-pruner") && System.currentTimeMillis() < until; ) {
+            Thread.sleep(200);
+        }
         Set<String> threadsBefore = threadNames();
         long filesBefore = openFiles();
         Tusk tusk = MrEngine.get(conf);
