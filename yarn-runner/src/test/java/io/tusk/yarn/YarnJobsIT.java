@@ -551,8 +551,14 @@ class YarnJobsIT
 
     private static java.util.stream.Stream<ProcessHandle> masters(String application)
     {
+        return jvms("io.tusk.yarn.master.ApplicationMaster", application);
+    }
+
+    /** The JVMs (not the launch scripts that start them) running {@code mainClass} whose command line names {@code id}. */
+    private static java.util.stream.Stream<ProcessHandle> jvms(String mainClass, String id)
+    {
         return ProcessHandle.allProcesses()
-                .filter(process -> commandLine(process).contains("io.tusk.yarn.master.ApplicationMaster") && commandLine(process).contains(application))
+                .filter(process -> commandLine(process).contains(mainClass) && commandLine(process).contains(id))
                 .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false));
     }
 
@@ -788,9 +794,7 @@ class YarnJobsIT
     /** Kills the executor JVM whose container's id starts with {@code containers}, as {@code kill -9} would. */
     private static void killExecutor(String containers)
     {
-        ProcessHandle executor = ProcessHandle.allProcesses()
-                .filter(process -> commandLine(process).contains("io.tusk.yarn.executor.ExecutorMain") && commandLine(process).contains(containers))
-                .filter(process -> process.info().command().map(command -> command.endsWith("/java")).orElse(false))
+        ProcessHandle executor = jvms("io.tusk.yarn.executor.ExecutorMain", containers)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no executor process of " + containers));
         executor.destroyForcibly();

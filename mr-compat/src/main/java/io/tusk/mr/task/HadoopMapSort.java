@@ -273,12 +273,9 @@ final class HadoopMapSort
         }
     }
 
-    /** Hadoop's {@code Merger.getPassFactor} for a first pass over {@code segments} (more than {@code factor}). */
+    /** Hadoop's {@code Merger.getPassFactor} for a first pass over {@code segments} (more than {@code factor}, which is at least 2). */
     private static int passFactor(int factor, int segments)
     {
-        if (factor == 1) {
-            return factor;
-        }
         int mod = (segments - 1) % (factor - 1);
         return mod == 0 ? factor : mod + 1;
     }

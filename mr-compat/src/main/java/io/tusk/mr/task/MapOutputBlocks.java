@@ -39,6 +39,7 @@ public final class MapOutputBlocks
 {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final org.apache.logging.log4j.Logger WIRE_LOG = org.apache.logging.log4j.LogManager.getLogger(MapOutputBlocks.class);
+    private static final java.util.Map<String, Optional<WireTransform>> WIRE_TRANSFORMS = new java.util.concurrent.ConcurrentHashMap<>();
     private static volatile SecretKey processKey;
 
     private MapOutputBlocks() {}
@@ -73,18 +74,24 @@ public final class MapOutputBlocks
         if (codecClass.getClassLoader() != CompressionCodec.class.getClassLoader()) {
             return Optional.empty();
         }
+        // built and tried once per codec and process: the same for every map
+        return WIRE_TRANSFORMS.computeIfAbsent(codecClass.getName(), MapOutputBlocks::tryWireTransform);
+    }
+
+    private static Optional<WireTransform> tryWireTransform(String codecClass)
+    {
         try {
-            BlockTransform transform = wireDecoder(codecClass.getName(), Integer.MAX_VALUE);
+            BlockTransform transform = wireDecoder(codecClass, Integer.MAX_VALUE);
             // a codec without its native library fails on first use: find out here, not on a reducer
             byte[] probe = "tusk".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             byte[] encoded = transform.encode(probe, probe.length);
             if (!Arrays.equals(transform.decode(encoded, encoded.length), probe)) {
                 throw new IOException("a block does not read back as written");
             }
-            return Optional.of(new WireTransform(codecClass.getName(), transform));
+            return Optional.of(new WireTransform(codecClass, transform));
         }
         catch (IOException | RuntimeException | LinkageError e) {
-            WIRE_LOG.warn("Map output is sent uncompressed to reducers in other processes: codec {} does not work here: {}", codecClass.getName(), e.toString());
+            WIRE_LOG.warn("Map output is sent uncompressed to reducers in other processes: codec {} does not work here: {}", codecClass, e.toString());
             return Optional.empty();
         }
     }
