@@ -263,11 +263,13 @@ class StreamingIT
             client.interrupt();
             client.join(TimeUnit.MINUTES.toMillis(1));
             assertThat(exitCode.get()).as("exit code of the interrupted %s client", framework).isEqualTo(6);
-            // the job itself goes on without its client; let it finish before the next one
-            while (!Files.exists(output.resolve("_SUCCESS")) && System.nanoTime() < deadline) {
+            // the job itself goes on without its client; let it finish before the next one (and
+            // before the test's directory is removed): _SUCCESS is written, then its checksum file
+            while (!Files.exists(output.resolve("._SUCCESS.crc")) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertThat(output.resolve("_SUCCESS")).exists();
+            assertThat(output.resolve("._SUCCESS.crc")).exists();
         }
     }
 

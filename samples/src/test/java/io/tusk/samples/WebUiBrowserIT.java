@@ -98,7 +98,9 @@ class WebUiBrowserIT
                 letMapsGo.toString(), letDriverExit.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("TUSK_HEAP", "512m");
-        builder.environment().put("TUSK_OPTS", TestProcesses.QUICK_JIT + " -Dtusk.history.dir=" + events);
+        // a temporary directory of its own: no other test's process shares its spill directories or job ids
+        Path temporary = Files.createDirectories(work.resolve("tmp"));
+        builder.environment().put("TUSK_OPTS", TestProcesses.QUICK_JIT + " -Dtusk.history.dir=" + events + " -Djava.io.tmpdir=" + temporary);
         tusk = builder.start();
         String ui = awaitLog(log, Pattern.compile("Tusk UI: (http://127\\.0\\.0\\.1:[0-9]+/)")).group(1);
 
@@ -173,10 +175,41 @@ class WebUiBrowserIT
 
     private WebElement await(By what)
     {
-        return new WebDriverWait(browser, Duration.ofSeconds(60)).until(driver -> {
-            List<WebElement> found = driver.findElements(what);
-            return found.isEmpty() ? null : found.get(0);
-        });
+        try {
+            return new WebDriverWait(browser, Duration.ofSeconds(60)).until(driver -> {
+                List<WebElement> found = driver.findElements(what);
+                return found.isEmpty() ? null : found.get(0);
+            });
+        }
+        catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no " + what + " within 60 s; " + diagnostics(), e);
+        }
+    }
+
+    /** What the page, the process's log and its threads show, for a failure's message. */
+    private String diagnostics()
+    {
+        StringBuilder text = new StringBuilder();
+        text.append("page ").append(browser.getCurrentUrl()).append(":\n").append(browser.findElement(By.tagName("body")).getText());
+        try {
+            text.append("\n\nlog of bin/tusk:\n").append(Files.readString(work.resolve("tusk.log"), StandardCharsets.UTF_8));
+        }
+        catch (java.io.IOException e) {
+            text.append("\n\nno log: ").append(e);
+        }
+        if (tusk != null) {
+            // the launcher's JVM (itself or its child): its threads say what the job waits for
+            java.util.stream.Stream.concat(java.util.stream.Stream.of(tusk.toHandle()), tusk.descendants()).filter(process -> process.info().command().orElse("").endsWith("java")).forEach(java -> {
+                try {
+                    Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(java.pid()), "Thread.print").redirectErrorStream(true).start();
+                    text.append("\n\nthreads of ").append(java.pid()).append(":\n").append(new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                }
+                catch (java.io.IOException e) {
+                    text.append("\n\nno threads of ").append(java.pid()).append(": ").append(e);
+                }
+            });
+        }
+        return text.toString();
     }
 
     private void screenshot(String name)
