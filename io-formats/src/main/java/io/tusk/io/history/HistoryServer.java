@@ -3,9 +3,6 @@ package io.tusk.io.history;
 import io.tusk.engine.status.StatusStore;
 import io.tusk.engine.ui.UiServer;
 import io.tusk.io.HadoopConfigurations;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -80,7 +77,7 @@ public final class HistoryServer
             // a log renamed once complete is the same log: count it under its final name
             Path key = new Path(directory, name.replace(JobLogFormat.IN_PROGRESS, ""));
             int known = read.getOrDefault(key, 0);
-            List<StatusStore.JobRecord> jobs = read(file.getPath());
+            List<StatusStore.JobRecord> jobs = read(file.getPath(), file.getLen());
             if (jobs.size() > known) {
                 added.addAll(jobs.subList(known, jobs.size()));
                 read.put(key, jobs.size());
@@ -91,19 +88,23 @@ public final class HistoryServer
         return added.size();
     }
 
-    /** The jobs of one log, as far as it reads. */
-    private List<StatusStore.JobRecord> read(Path log)
+    /**
+     * The jobs of the first {@code length} bytes of one log, as far as they read: a log being written,
+     * or of a killed process, ends in a partial block; a corrupt one is read up to its corruption.
+     */
+    private List<StatusStore.JobRecord> read(Path log, long length)
     {
         List<StatusStore.JobRecord> jobs = new ArrayList<>();
-        try (FSDataInputStream in = fs.open(log);
-                DataFileStream<GenericRecord> records = new DataFileStream<>(in, new GenericDatumReader<>(JobLogFormat.JOB))) {
-            while (records.hasNext()) {
-                jobs.add(JobLogFormat.fromAvro(records.next()));
-            }
+        try (FSDataInputStream in = fs.open(log)) {
+            JobLogReader.read(new java.io.BufferedInputStream(in), length, JobLogFormat.JOB, record -> jobs.add(JobLogFormat.fromAvro(record)));
         }
         catch (IOException | RuntimeException e) {
-            // a log being written, or of a killed process, ends in a partial block
-            LOG.debug("Read {} jobs of {}: {}", jobs.size(), log, e.toString());
+            if (log.getName().endsWith(JobLogFormat.IN_PROGRESS)) {
+                LOG.debug("Read {} jobs of {}: {}", jobs.size(), log, e.toString());
+            }
+            else {
+                LOG.warn("Read {} jobs of {}, the rest cannot be read: {}", jobs.size(), log, e.toString());
+            }
         }
         return jobs;
     }
