@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A {@code tusk jar} process killed with {@code kill -9} while its job runs leaves its unpacked job
- * jar, its spill directory and its job's working directory behind; the next Tusk process that uses
+ * jar, its spill directory, its job's working directory and its tasks' directories under {@code
+ * mapreduce.cluster.local.dir} behind; the next Tusk process that uses
  * the same directories removes them, and its own when it ends: nothing is left but the jar that
  * Hadoop's {@code StreamJob} writes to the temporary directory (deleted on exit, left by kill -9 on
  * Hadoop too).
@@ -34,9 +35,13 @@ class KilledProcessIT
         Files.writeString(input.resolve("words.txt"), "a b c\nb c\nc\n");
         Path ship = Files.writeString(work.resolve("shipped.txt"), "shipped with -files\n");
 
+        // task-private directories where the job says, as a site file or a job may
+        Path clusterLocal = work.resolve("cluster-local");
+        String localDirSetting = "mapreduce.cluster.local.dir=" + clusterLocal;
+
         // a streaming job whose mapper sleeps, with a file in its working directory
-        List<String> command = tuskJar(temporary, TestProcesses.HOME.resolve("samples/target/lib/hadoop-streaming-3.4.2.jar").toString(), "-files", ship.toString(),
-                "-input", input.toString(), "-output", work.resolve("killed-output").toString(), "-mapper", "sleep 120", "-reducer", "cat");
+        List<String> command = tuskJar(temporary, TestProcesses.HOME.resolve("samples/target/lib/hadoop-streaming-3.4.2.jar").toString(), "-D", localDirSetting,
+                "-files", ship.toString(), "-input", input.toString(), "-output", work.resolve("killed-output").toString(), "-mapper", "sleep 120", "-reducer", "cat");
         Path killedLog = work.resolve("killed.log");
         Process killed = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).redirectOutput(killedLog.toFile()).start();
         try {
@@ -58,13 +63,16 @@ class KilledProcessIT
             // the killed process's script would sleep on; Hadoop's would too
             children.forEach(ProcessHandle::destroyForcibly);
         }
-        List<String> left = files(temporary);
-        assertThat(left).as("what the killed process left").anyMatch(file -> file.endsWith(".lock"))
-                .anyMatch(file -> file.contains("org/apache/hadoop/streaming"))
-                .anyMatch(file -> file.endsWith("shipped.txt"));
+        assertThat(files(temporary)).as("what the killed process left in its temporary directory").anyMatch(file -> file.endsWith(".lock"))
+                .anyMatch(file -> file.contains("org/apache/hadoop/streaming"));
+        // the local directory (mapreduce.cluster.local.dir is one when tusk.local.dir is not set)
+        assertThat(files(clusterLocal)).as("what the killed process left in its local directory").anyMatch(file -> file.endsWith("shipped.txt"));
+        Path jobcache = clusterLocal.resolve("taskTracker").resolve(System.getProperty("user.name")).resolve("jobcache");
+        assertThat(files(jobcache)).as("the killed job's task directories").anyMatch(file -> file.matches(".*/job_[0-9]+_0001-[0-9]+\\.lock"))
+                .anyMatch(file -> file.matches(".*/job_[0-9]+_0001-[0-9]+"));
 
         TestProcesses.Result result = TestProcesses.run(tuskJar(temporary, TestProcesses.HOME.resolve("samples/target/lib/hadoop-mapreduce-examples-3.4.2.jar").toString(),
-                "wordcount", input.toString(), work.resolve("next-output").toString()), work, work.resolve("next.log"));
+                "wordcount", "-D", localDirSetting, input.toString(), work.resolve("next-output").toString()), work, work.resolve("next.log"));
         assertThat(result.exitCode()).as(result.log()).isZero();
         assertThat(Files.readString(work.resolve("next-output").resolve("part-r-00000"))).isEqualTo("a\t1\nb\t2\nc\t3\n");
 
@@ -72,6 +80,8 @@ class KilledProcessIT
         assertThat(files(temporary)).as("left in the temporary directory")
                 .allMatch(file -> Path.of(file).getFileName().toString().matches("streamjob\\d+\\.jar"));
         assertThat(work.resolve("killed-output").resolve("_SUCCESS")).doesNotExist();
+        assertThat(files(clusterLocal)).as("left in the local directory")
+                .containsExactlyInAnyOrder(jobcache.getParent().getParent().toString(), jobcache.getParent().toString(), jobcache.toString());
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -58,6 +59,7 @@ public final class SpillDirectory
      * drops every lock the process holds on it, whichever channel took it.
      */
     private static final Set<Path> OWN_LOCKS = ConcurrentHashMap.newKeySet();
+    private static final String DEFAULT_PREFIX = "tusk-";
     /** A lock file without a process id may be one that its process is about to fill in. */
     private static final long UNFILLED_LOCK_MILLIS = 60_000;
 
@@ -76,20 +78,36 @@ public final class SpillDirectory
     /** @param parents the local directories; those where no directory can be made are skipped with a warning */
     public SpillDirectory(List<Path> parents)
     {
-        this(parents, System::nanoTime);
+        this(parents, DEFAULT_PREFIX, DEFAULT_PREFIX, System::nanoTime);
+    }
+
+    /**
+     * Directories named {@code prefix} and a number, and in the same parents, the directories that
+     * ended processes left whose names start with {@code leftovers} removed first. For directories
+     * that are not spill directories: the task-private directories of a job, for one.
+     */
+    public SpillDirectory(List<Path> parents, String prefix, String leftovers)
+    {
+        this(parents, prefix, leftovers, System::nanoTime);
     }
 
     /** @param clock nanoseconds, for the re-check of directories taken out of use */
     SpillDirectory(List<Path> parents, java.util.function.LongSupplier clock)
     {
+        this(parents, DEFAULT_PREFIX, DEFAULT_PREFIX, clock);
+    }
+
+    private SpillDirectory(List<Path> parents, String prefix, String leftovers, java.util.function.LongSupplier clock)
+    {
+        checkArgument(prefix.startsWith(leftovers), "the directories' prefix %s does not start with the leftovers' %s", prefix, leftovers);
         this.clock = requireNonNull(clock, "clock is null");
         List<Path> created = new ArrayList<>();
         Map<Path, String> refused = new LinkedHashMap<>();
         for (Path parent : parents) {
             try {
                 Files.createDirectories(parent);
-                removeLeftovers(parent);
-                created.add(createLocked(parent));
+                removeLeftovers(parent, leftovers);
+                created.add(createLocked(parent, prefix));
             }
             catch (IOException | RuntimeException e) {
                 refused.put(parent, e.toString());
@@ -105,22 +123,39 @@ public final class SpillDirectory
     }
 
     /** Takes a lock file in {@code parent}, fills in this process's id, and makes the directory it names. */
-    private Path createLocked(Path parent)
+    private Path createLocked(Path parent, String prefix)
             throws IOException
     {
-        Path lockFile = Files.createTempFile(parent, "tusk-", ".lock").toAbsolutePath();
-        OWN_LOCKS.add(lockFile);
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        // named and known as this process's before it exists: a removal of leftovers on another
+        // thread must never probe it (closing its channel there would drop the lock taken here)
+        Path lockFile = null;
+        FileChannel channel = null;
+        while (channel == null) {
+            Path candidate = parent.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".lock").toAbsolutePath();
+            if (!OWN_LOCKS.add(candidate)) {
+                continue;
+            }
+            try {
+                channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                lockFile = candidate;
+            }
+            catch (java.nio.file.FileAlreadyExistsException e) {
+                // another process's: another name
+                OWN_LOCKS.remove(candidate);
+            }
+            catch (IOException | RuntimeException e) {
+                OWN_LOCKS.remove(candidate);
+                throw e;
+            }
         }
-        catch (IOException | RuntimeException e) {
-            OWN_LOCKS.remove(lockFile);
-            Files.deleteIfExists(lockFile);
-            throw e;
-        }
         try {
-            if (channel.tryLock() == null) {
+            // another process that removes leftovers may hold it for a moment
+            FileLock lock = channel.tryLock();
+            for (int i = 0; lock == null && i < 100; i++) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                lock = channel.tryLock();
+            }
+            if (lock == null) {
                 throw new IOException("Cannot lock " + lockFile);
             }
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
@@ -147,13 +182,13 @@ public final class SpillDirectory
      * Removes the spill directories in {@code parent} of processes that ended without removing
      * them: those whose filled-in lock this process can take. Failures are warnings.
      */
-    private static void removeLeftovers(Path parent)
+    private static void removeLeftovers(Path parent, String prefix)
     {
         List<Path> lockFiles;
         try (Stream<Path> files = Files.list(parent)) {
             lockFiles = files.filter(file -> {
                 String name = file.getFileName().toString();
-                return name.startsWith("tusk-") && name.endsWith(".lock");
+                return name.startsWith(prefix) && name.endsWith(".lock");
             }).map(Path::toAbsolutePath).filter(file -> !OWN_LOCKS.contains(file)).toList();
         }
         catch (IOException e) {

@@ -106,6 +106,40 @@ class SpillDirectoryTest
     }
 
     @Test
+    void directoriesMadeAndRemovedOnManyThreadsInOneParentKeepTheirLocks()
+            throws Exception
+    {
+        // each new directory removes the leftovers in its parent first: never one of this process's,
+        // even one whose lock file was made a moment ago on another thread
+        Path parent = Files.createDirectories(temp.resolve("jobcache"));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int thread = 0; thread < 8; thread++) {
+                String prefix = "job_1_000" + thread + "-";
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        try (SpillDirectory directory = new SpillDirectory(List.of(parent), prefix, "job_")) {
+                            assertThat(directory.roots()).singleElement().satisfies(root -> assertThat(root).isDirectory());
+                            Files.writeString(directory.root().resolve("file"), "x");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get();
+            }
+        }
+        finally {
+            threads.shutdownNow();
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(parent)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void aFailureOfTheDataIsNotBlamedOnTheDirectory()
     {
         try (SpillDirectory directory = new SpillDirectory(List.of(temp.resolve("a"), temp.resolve("b")))) {

@@ -202,7 +202,8 @@ public final class JobSpec
      * Gives the attempt local directories of its own under each {@code mapreduce.cluster.local.dir},
      * as Hadoop's local runner gives each task: Hadoop's own task code (the reduce side's backup
      * store of marked values, for one) names its files by task number only, and Tusk runs tasks
-     * concurrently. The directories are removed when the attempt ends.
+     * concurrently. The directories are removed when the attempt ends; they are in the job's
+     * {@link TaskDirectories}, which the job's end (or the next process, after a kill) removes.
      */
     private static void localizeLocalDirs(JobConf conf, TaskAttemptID attempt)
     {
@@ -210,15 +211,15 @@ public final class JobSpec
         if (roots.length == 0) {
             return;
         }
-        String user = System.getProperty("user.name", "tusk");
-        String[] dirs = new String[roots.length];
-        for (int i = 0; i < roots.length; i++) {
-            dirs[i] = roots[i] + "/taskTracker/" + user + "/jobcache/" + attempt.getJobID() + "/" + attempt;
+        List<java.nio.file.Path> jobDirs = TaskDirectories.of(attempt.getJobID().toString(), roots, System.getProperty("user.name", "tusk"));
+        String[] dirs = new String[jobDirs.size()];
+        for (int i = 0; i < dirs.length; i++) {
+            dirs[i] = jobDirs.get(i).resolve(attempt.toString()).toString();
         }
         conf.setStrings("mapreduce.cluster.local.dir", dirs);
         TaskContext.current().ifPresent(context -> context.closeOnCompletion(() -> {
             for (String dir : dirs) {
-                FileUtil.fullyDelete(new File(new Path(dir).toUri().getPath()));
+                FileUtil.fullyDelete(new File(dir));
             }
         }));
     }

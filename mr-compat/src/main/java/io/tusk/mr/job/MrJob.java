@@ -473,6 +473,7 @@ public final class MrJob
         cache.close();
         JobClassLoaders.remove(jobId.toString());
         JobUsers.remove(jobId.toString());
+        TaskDirectories.release(jobId.toString());
         if (spec != null) {
             spec.release();
         }
