@@ -81,13 +81,17 @@ class CorruptSpillIT
         }
     }
 
-    /** Flips 8 bytes at nine places of every file of 256 KiB or more under {@code directory}; returns how many files. */
+    /**
+     * Flips 8 bytes at nine places of every spill file ({@code spill-N}, {@code merged-N}, {@code
+     * shuffle-N}: the maps' output) of 256 KiB or more under {@code directory}; returns how many files.
+     */
     static int corrupt(java.nio.file.Path directory)
             throws IOException
     {
         List<java.nio.file.Path> files;
         try (Stream<java.nio.file.Path> walk = Files.walk(directory)) {
-            files = walk.filter(Files::isRegularFile).filter(file -> size(file) >= 256 << 10).toList();
+            files = walk.filter(Files::isRegularFile).filter(file -> file.getFileName().toString().matches("(spill|merged|shuffle)-[0-9]+"))
+                    .filter(file -> size(file) >= 256 << 10).toList();
         }
         for (java.nio.file.Path file : files) {
             try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
@@ -161,8 +165,12 @@ class CorruptSpillIT
                 "-Dtusk.local.dir=" + local, "-cp", System.getProperty("java.class.path"), CorruptSpillIT.class.getName(), input.toString(),
                 work.resolve("out-tusk").toString(), local.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("log.txt").toFile()).start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) {
+            process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+        }
         String log = Files.readString(work.resolve("log.txt"), StandardCharsets.UTF_8);
+        assertThat(ended).as("the job ended within 5 minutes:%n%s", log).isTrue();
         assertThat(process.exitValue()).as(log).isZero();
         assertThat(number(log, "corrupted files")).as("map output files corrupted on disk%n%s", log).isPositive();
         assertThat(number(log, "launched maps")).as("maps launched, 3 of them once").isGreaterThan(3);

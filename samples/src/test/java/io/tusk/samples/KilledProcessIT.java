@@ -55,6 +55,7 @@ class KilledProcessIT
             while (killed.descendants().noneMatch(child -> child.info().command().orElse("").endsWith("sleep")) && System.currentTimeMillis() < until) {
                 Thread.sleep(100);
             }
+            assertThat(killed.descendants()).as("the mapper's script runs").anyMatch(child -> child.info().command().orElse("").endsWith("sleep"));
         }
         finally {
             List<ProcessHandle> children = killed.descendants().toList();

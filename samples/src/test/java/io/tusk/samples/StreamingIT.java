@@ -270,6 +270,21 @@ class StreamingIT
             }
             assertThat(output.resolve("_SUCCESS")).exists();
             assertThat(output.resolve("._SUCCESS.crc")).exists();
+            if (framework.equals("tusk")) {
+                // and until Tusk's job has ended in this process (its end comes after its _SUCCESS)
+                Configuration conf = new Configuration();
+                conf.set("mapreduce.framework.name", "tusk");
+                org.apache.hadoop.mapreduce.Cluster cluster = new org.apache.hadoop.mapreduce.Cluster(conf);
+                try {
+                    while (java.util.Arrays.stream(cluster.getAllJobStatuses()).anyMatch(status -> !status.isJobComplete()) && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    assertThat(cluster.getAllJobStatuses()).as("Tusk's jobs in this process").allMatch(org.apache.hadoop.mapreduce.JobStatus::isJobComplete);
+                }
+                finally {
+                    cluster.close();
+                }
+            }
         }
     }
 

@@ -190,7 +190,12 @@ class WebUiBrowserIT
     private String diagnostics()
     {
         StringBuilder text = new StringBuilder();
-        text.append("page ").append(browser.getCurrentUrl()).append(":\n").append(browser.findElement(By.tagName("body")).getText());
+        try {
+            text.append("page ").append(browser.getCurrentUrl()).append(":\n").append(browser.findElement(By.tagName("body")).getText());
+        }
+        catch (RuntimeException e) {
+            text.append("no page: ").append(e);
+        }
         try {
             text.append("\n\nlog of bin/tusk:\n").append(Files.readString(work.resolve("tusk.log"), StandardCharsets.UTF_8));
         }
@@ -201,10 +206,15 @@ class WebUiBrowserIT
             // the launcher's JVM (itself or its child): its threads say what the job waits for
             java.util.stream.Stream.concat(java.util.stream.Stream.of(tusk.toHandle()), tusk.descendants()).filter(process -> process.info().command().orElse("").endsWith("java")).forEach(java -> {
                 try {
-                    Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(java.pid()), "Thread.print").redirectErrorStream(true).start();
-                    text.append("\n\nthreads of ").append(java.pid()).append(":\n").append(new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                    Path threads = work.resolve("threads-" + java.pid() + ".txt");
+                    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(java.pid()), "Thread.print")
+                            .redirectErrorStream(true).redirectOutput(threads.toFile()).start();
+                    if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                        jcmd.destroyForcibly();
+                    }
+                    text.append("\n\nthreads of ").append(java.pid()).append(":\n").append(Files.readString(threads, StandardCharsets.UTF_8));
                 }
-                catch (java.io.IOException e) {
+                catch (java.io.IOException | InterruptedException e) {
                     text.append("\n\nno threads of ").append(java.pid()).append(": ").append(e);
                 }
             });

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,9 +104,10 @@ public final class SpillDirectory
         Map<Path, String> refused = new LinkedHashMap<>();
         for (Path parent : parents) {
             try {
-                Files.createDirectories(parent);
-                removeLeftovers(parent, leftovers);
-                created.add(createLocked(parent, prefix));
+                // one spelling of each directory: this process's lock files are known by their paths
+                Path real = Files.createDirectories(parent).toRealPath();
+                removeLeftovers(real, leftovers);
+                created.add(createLocked(real, prefix));
             }
             catch (IOException | RuntimeException e) {
                 refused.put(parent, e.toString());
@@ -151,9 +151,8 @@ public final class SpillDirectory
         try {
             // another process that removes leftovers may hold it for a moment
             FileLock lock = channel.tryLock();
-            for (int i = 0; lock == null && i < 100; i++) {
+            for (long until = System.nanoTime() + 100_000_000L; lock == null && System.nanoTime() < until; lock = channel.tryLock()) {
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                lock = channel.tryLock();
             }
             if (lock == null) {
                 throw new IOException("Cannot lock " + lockFile);
@@ -216,15 +215,37 @@ public final class SpillDirectory
         }
     }
 
+    /** Deletes {@code root} and what is in it; files that others remove meanwhile are no failure. */
     private static void deleteTree(Path root)
             throws IOException
     {
         if (!Files.exists(root)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>()
+        {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attributes)
+            {
+                file.toFile().delete();
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e)
+            {
+                // gone meanwhile, or not ours to read: the directory's deletion says what is left
+                file.toFile().delete();
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path directory, IOException e)
+            {
+                directory.toFile().delete();
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** The first directory. */
@@ -383,7 +404,7 @@ public final class SpillDirectory
             try {
                 deleteTree(root);
             }
-            catch (IOException e) {
+            catch (IOException | RuntimeException e) {
                 LOG.warn("Cannot delete spill directory {}", root, e);
             }
         }
@@ -391,12 +412,17 @@ public final class SpillDirectory
             Path lockFile = roots.get(i).resolveSibling(roots.get(i).getFileName() + ".lock");
             try {
                 Files.deleteIfExists(lockFile);
-                locks.get(i).close();
             }
             catch (IOException e) {
                 LOG.warn("Cannot remove lock file {}", lockFile, e);
             }
             finally {
+                try {
+                    locks.get(i).close();
+                }
+                catch (IOException e) {
+                    LOG.debug("Cannot close lock file {}", lockFile, e);
+                }
                 OWN_LOCKS.remove(lockFile);
             }
         }

@@ -121,6 +121,8 @@ class SpillDirectoryTest
                     for (int i = 0; i < 50; i++) {
                         try (SpillDirectory directory = new SpillDirectory(List.of(parent), prefix, "job_")) {
                             assertThat(directory.roots()).singleElement().satisfies(root -> assertThat(root).isDirectory());
+                            Path lockFile = directory.root().resolveSibling(directory.root().getFileName() + ".lock");
+                            assertThat(lockedByThisProcess(lockFile)).as("%s is locked by this process", lockFile).isTrue();
                             Files.writeString(directory.root().resolve("file"), "x");
                         }
                     }
@@ -137,6 +139,22 @@ class SpillDirectoryTest
         try (java.util.stream.Stream<Path> left = Files.list(parent)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    /** Whether the kernel's table of file locks ({@code /proc/locks}) has one of this process on {@code file}. */
+    private static boolean lockedByThisProcess(Path file)
+            throws IOException
+    {
+        long inode = (Long) Files.getAttribute(file, "unix:ino");
+        String pid = Long.toString(ProcessHandle.current().pid());
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] fields = line.trim().split("\\s+");
+            // "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
+            if (fields.length > 5 && fields[4].equals(pid) && fields[5].endsWith(":" + inode)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

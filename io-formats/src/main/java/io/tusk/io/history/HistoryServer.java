@@ -39,6 +39,8 @@ public final class HistoryServer
     private final StatusStore store = new StatusStore(RETAINED_JOBS);
     /** Jobs read from each log so far. */
     private final Map<Path, Integer> read = new HashMap<>();
+    /** The complete logs (path, length, time) whose corruption was reported: once each. */
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
     private final UiServer ui;
 
     private HistoryServer(FileSystem fs, Path directory, InetAddress address, int port)
@@ -77,7 +79,7 @@ public final class HistoryServer
             // a log renamed once complete is the same log: count it under its final name
             Path key = new Path(directory, name.replace(JobLogFormat.IN_PROGRESS, ""));
             int known = read.getOrDefault(key, 0);
-            List<StatusStore.JobRecord> jobs = read(file.getPath(), file.getLen());
+            List<StatusStore.JobRecord> jobs = read(file);
             if (jobs.size() > known) {
                 added.addAll(jobs.subList(known, jobs.size()));
                 read.put(key, jobs.size());
@@ -89,17 +91,19 @@ public final class HistoryServer
     }
 
     /**
-     * The jobs of the first {@code length} bytes of one log, as far as they read: a log being written,
-     * or of a killed process, ends in a partial block; a corrupt one is read up to its corruption.
+     * The jobs of one log, as far as it reads: a log being written, or of a killed process, ends in
+     * a partial block; a corrupt one is read up to its corruption, with a warning once.
      */
-    private List<StatusStore.JobRecord> read(Path log, long length)
+    private List<StatusStore.JobRecord> read(FileStatus file)
     {
+        Path log = file.getPath();
         List<StatusStore.JobRecord> jobs = new ArrayList<>();
         try (FSDataInputStream in = fs.open(log)) {
-            JobLogReader.read(new java.io.BufferedInputStream(in), length, JobLogFormat.JOB, record -> jobs.add(JobLogFormat.fromAvro(record)));
+            // to the end of the stream: on HDFS, the listing leaves out the block still written
+            JobLogReader.read(new java.io.BufferedInputStream(in), Long.MAX_VALUE, JobLogFormat.JOB, record -> jobs.add(JobLogFormat.fromAvro(record)));
         }
         catch (IOException | RuntimeException e) {
-            if (log.getName().endsWith(JobLogFormat.IN_PROGRESS)) {
+            if (log.getName().endsWith(JobLogFormat.IN_PROGRESS) || !warned.add(log + " " + file.getLen() + " " + file.getModificationTime())) {
                 LOG.debug("Read {} jobs of {}: {}", jobs.size(), log, e.toString());
             }
             else {

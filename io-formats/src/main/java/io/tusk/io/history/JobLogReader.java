@@ -29,6 +29,10 @@ final class JobLogReader
 {
     private static final byte[] MAGIC = {'O', 'b', 'j', 1};
     private static final int SYNC_SIZE = 16;
+    /** The largest array a JVM makes. */
+    private static final long MAX_BLOCK = Integer.MAX_VALUE - 8;
+    /** Deeper values than this (a recursive schema) are taken for corruption, not walked on the stack. */
+    private static final int MAX_DEPTH = 256;
 
     private final InputStream in;
     private long remaining;
@@ -40,14 +44,16 @@ final class JobLogReader
     }
 
     /**
-     * Gives {@code records} each record of the first {@code length} bytes of {@code in}, read as
-     * {@code readerSchema}; throws at the first block that is cut short or corrupt, after the
-     * records of the blocks before it.
+     * Gives {@code records} each record of the first {@code length} bytes of {@code in} (all of it
+     * with {@link Long#MAX_VALUE}: a file still written on HDFS is longer than its listing says),
+     * read as {@code readerSchema}; throws at the first block that is cut short or corrupt, after the
+     * records of the blocks before it. A length the file claims is never allocated up front: bytes
+     * are read in small buffers, so what a read allocates is bounded by what the file holds.
      */
     static void read(InputStream in, long length, Schema readerSchema, Consumer<GenericRecord> records)
             throws IOException
     {
-        new JobLogReader(in, length).readAll(readerSchema, records);
+        new JobLogReader(in.markSupported() ? in : new java.io.BufferedInputStream(in), length).readAll(readerSchema, records);
     }
 
     private void readAll(Schema readerSchema, Consumer<GenericRecord> records)
@@ -70,10 +76,10 @@ final class JobLogReader
         }
         GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(writerSchema, readerSchema);
         BinaryDecoder decoder = null;
-        for (long block = 0; remaining > 0; block++) {
+        for (long block = 0; !atEnd(); block++) {
             long count = varLong();
             long size = varLong();
-            if (count < 0 || size < 0 || size > remaining - SYNC_SIZE || count > size) {
+            if (count < 0 || size < 0 || size > Math.min(remaining - SYNC_SIZE, MAX_BLOCK) || count > size) {
                 throw new IOException("Block " + block + " claims " + count + " records in " + size + " bytes, and " + remaining
                         + " bytes are left in the file");
             }
@@ -83,7 +89,7 @@ final class JobLogReader
             }
             Walk walk = new Walk(data);
             for (long i = 0; i < count; i++) {
-                walk.value(writerSchema);
+                walk.value(writerSchema, 0);
             }
             if (walk.position != walk.end) {
                 throw new IOException("Block " + block + " has " + (walk.end - walk.position) + " bytes after its " + count + " records");
@@ -126,7 +132,20 @@ final class JobLogReader
         return bytes((int) length, what);
     }
 
-    /** {@code length}, at most {@link #remaining}, bytes. */
+    /** Whether the file ends here: no bytes left of its length, or none in the stream. */
+    private boolean atEnd()
+            throws IOException
+    {
+        if (remaining <= 0) {
+            return true;
+        }
+        in.mark(1);
+        int next = in.read();
+        in.reset();
+        return next < 0;
+    }
+
+    /** {@code length}, at most {@link #remaining}, bytes; read in small buffers (InputStream's), not allocated up front. */
     private byte[] bytes(int length, String what)
             throws IOException
     {
@@ -180,9 +199,12 @@ final class JobLogReader
             this.end = bytes.length;
         }
 
-        void value(Schema schema)
+        void value(Schema schema, int depth)
                 throws IOException
         {
+            if (depth > MAX_DEPTH) {
+                throw new IOException("Values nested more than " + MAX_DEPTH + " deep");
+            }
             switch (schema.getType()) {
                 case NULL -> {
                 }
@@ -193,18 +215,18 @@ final class JobLogReader
                 case STRING, BYTES -> skip(varLong());
                 case FIXED -> skip(schema.getFixedSize());
                 case ENUM -> index(schema.getEnumSymbols().size(), "enum symbol");
-                case UNION -> value(schema.getTypes().get(index(schema.getTypes().size(), "union branch")));
+                case UNION -> value(schema.getTypes().get(index(schema.getTypes().size(), "union branch")), depth + 1);
                 case RECORD -> {
                     for (Schema.Field field : schema.getFields()) {
-                        value(field.schema());
+                        value(field.schema(), depth + 1);
                     }
                 }
-                case ARRAY -> items(schema.getElementType(), false);
-                case MAP -> items(schema.getValueType(), true);
+                case ARRAY -> items(schema.getElementType(), false, depth + 1);
+                case MAP -> items(schema.getValueType(), true, depth + 1);
             }
         }
 
-        private void items(Schema item, boolean keyed)
+        private void items(Schema item, boolean keyed, int depth)
                 throws IOException
         {
             for (long count = varLong(); count != 0; count = varLong()) {
@@ -222,7 +244,7 @@ final class JobLogReader
                     if (keyed) {
                         skip(varLong());
                     }
-                    value(item);
+                    value(item, depth);
                 }
             }
         }

@@ -20,17 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TaskDirectories
 {
     private static final Map<String, SpillDirectory> JOBS = new ConcurrentHashMap<>();
-
-    static {
-        // an executor's jobs end with its process
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(JOBS.keySet()).forEach(TaskDirectories::release), "tusk-task-directories"));
-    }
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TaskDirectories() {}
 
     /** The job's directories in {@code <root>/taskTracker/<user>/jobcache} for each root that can take one. */
     static List<Path> of(String jobId, String[] roots, String user)
     {
+        if (HOOKED.compareAndSet(false, true)) {
+            try {
+                // the jobs of an executor (whose master releases nothing here) end with its process
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(JOBS.keySet()).forEach(TaskDirectories::release), "tusk-task-directories"));
+            }
+            catch (IllegalStateException e) {
+                // the process is ending already
+            }
+        }
         return JOBS.computeIfAbsent(jobId, id -> {
             List<Path> parents = new ArrayList<>();
             for (String root : roots) {
