@@ -124,6 +124,14 @@ final class TestJobs
         @Override
         public void configure(org.apache.hadoop.mapred.JobConf job)
         {
+            if (job.getBoolean("test.local.dirs.in.container", false)) {
+                // as Hadoop's YARN tasks: the task's local directories are on the container's disks
+                for (String dir : job.getStrings("mapreduce.cluster.local.dir")) {
+                    if (!dir.contains("/appcache/")) {
+                        throw new IllegalStateException("local directory " + dir + " is not one of the container's");
+                    }
+                }
+            }
             try {
                 stopWords.addAll(Files.readAllLines(new File("stopwords").toPath()));
             }

@@ -352,6 +352,7 @@ class YarnJobsIT
             job.setOutputValueClass(IntWritable.class);
             job.setNumReduceTasks(2);
             job.setNumMapTasks(1);
+            job.setBoolean("test.local.dirs.in.container", runner.equals("tusk"));
             org.apache.hadoop.mapreduce.filecache.DistributedCache.addCacheFile(new java.net.URI(cluster.fileSystem().makeQualified(new Path("/cache/stop.txt")) + "#stopwords"), job);
             org.apache.hadoop.mapred.FileInputFormat.setInputPaths(job, new Path("/in"));
             org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(job, new Path("/old-api-" + runner));

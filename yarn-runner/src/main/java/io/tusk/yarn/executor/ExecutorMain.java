@@ -246,6 +246,11 @@ public final class ExecutorMain
                 settings.put(keys[1], String.join(",", local));
             }
         }
+        String localDirs = System.getenv("LOCAL_DIRS");
+        if (localDirs != null && !localDirs.isBlank()) {
+            // as Hadoop's YARN tasks have it: task directories on the container's disks, which YARN removes with the application
+            settings.put("mapreduce.cluster.local.dir", localDirs);
+        }
         if (jobId != null) {
             JobClassLoaders.registerExecutorJob(jobId, loader, settings);
         }
