@@ -2,6 +2,11 @@
 // Tusk's UI: hash routes over the JSON API, refreshed every second while a page shows running work.
 const page = document.getElementById('page');
 let timer = null;
+// the latest render: an older one still waiting for its data gives way (it would overwrite a newer page)
+let generation = 0;
+class Superseded extends Error {}
+// a request the server does not answer in this time is given up, and the page tried again
+const REQUEST_TIMEOUT_MILLIS = 10000;
 
 function escapeHtml(text) {
   return String(text ?? '').replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
@@ -28,9 +33,21 @@ function bar(done, total) {
   return `<span class="bar" title="${done}/${total}"><span style="width:${percent}%"></span></span> ${done}/${total}`;
 }
 async function get(path) {
-  const response = await fetch(path, {cache: 'no-store'});
-  if (!response.ok) throw new Error(path + ': ' + response.status);
-  return response.json();
+  const mine = generation;
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MILLIS);
+  try {
+    const response = await fetch(path, {cache: 'no-store', signal: controller.signal});
+    if (!response.ok) throw new Error(path + ': ' + response.status);
+    const data = await response.json();
+    if (mine !== generation) throw new Superseded();
+    return data;
+  } catch (error) {
+    if (error.name === 'AbortError') throw new Error(path + ': no answer within ' + REQUEST_TIMEOUT_MILLIS / 1000 + ' s');
+    throw error;
+  } finally {
+    clearTimeout(timeout);
+  }
 }
 
 async function jobsPage() {
@@ -139,6 +156,7 @@ async function memoryPage() {
 
 async function render() {
   clearTimeout(timer);
+  generation++;
   const route = location.hash.replace(/^#/, '') || '/';
   let match;
   let live;
@@ -162,6 +180,8 @@ async function render() {
     else live = await jobsPage();
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (error) {
+    // a newer render shows the page and keeps it fresh
+    if (error instanceof Superseded) return;
     page.innerHTML = `<p class="error">${escapeHtml(error.message)}</p>`;
     live = true;
   }
