@@ -122,7 +122,7 @@ public final class SpillDirectory
         this.usable = new ArrayList<>(created);
     }
 
-    /** Takes a lock file in {@code parent}, fills in this process's id, and makes the directory it names. */
+    /** Takes a lock file in {@code parent} (a real path, the spelling {@link #OWN_LOCKS} knows), fills in this process's id, and makes the directory it names. */
     private Path createLocked(Path parent, String prefix)
             throws IOException
     {
@@ -131,7 +131,7 @@ public final class SpillDirectory
         Path lockFile = null;
         FileChannel channel = null;
         while (channel == null) {
-            Path candidate = parent.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".lock").toAbsolutePath();
+            Path candidate = parent.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".lock");
             if (!OWN_LOCKS.add(candidate)) {
                 continue;
             }

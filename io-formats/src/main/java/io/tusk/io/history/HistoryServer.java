@@ -100,7 +100,7 @@ public final class HistoryServer
         List<StatusStore.JobRecord> jobs = new ArrayList<>();
         try (FSDataInputStream in = fs.open(log)) {
             // to the end of the stream: on HDFS, the listing leaves out the block still written
-            JobLogReader.read(new java.io.BufferedInputStream(in), Long.MAX_VALUE, JobLogFormat.JOB, record -> jobs.add(JobLogFormat.fromAvro(record)));
+            JobLogReader.read(in, Long.MAX_VALUE, JobLogFormat.JOB, record -> jobs.add(JobLogFormat.fromAvro(record)));
         }
         catch (IOException | RuntimeException e) {
             if (log.getName().endsWith(JobLogFormat.IN_PROGRESS) || !warned.add(log + " " + file.getLen() + " " + file.getModificationTime())) {

@@ -126,7 +126,7 @@ final class JobLogReader
             throws IOException
     {
         long length = varLong();
-        if (length < 0 || length > remaining) {
+        if (length < 0 || length > Math.min(remaining, Integer.MAX_VALUE)) {
             throw new IOException("The length of " + what + " is " + length + ", and " + remaining + " bytes are left in the file");
         }
         return bytes((int) length, what);
