@@ -364,6 +364,8 @@ final class CombineBuffer
         private long value = -1;
         private byte[] valuePage;
         private int valueOffset;
+        /** The current value is not its key's first. */
+        private boolean sameKey;
 
         Groups(int[] order, int from, int to)
         {
@@ -381,6 +383,7 @@ final class CombineBuffer
                 int offset = ByteArrays.getInt(valuePage, valueOffset + 4);
                 value = page < 0 ? -1 : ((long) page << 32) | offset;
             }
+            sameKey = value >= 0;
             if (value < 0) {
                 if (index + 1 >= to) {
                     return false;
@@ -397,6 +400,12 @@ final class CombineBuffer
         public int prefix()
         {
             return prefixOf[number];
+        }
+
+        @Override
+        public boolean sameKeyAsPrevious()
+        {
+            return sameKey;
         }
 
         @Override

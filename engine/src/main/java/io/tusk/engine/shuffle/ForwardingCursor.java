@@ -71,6 +71,12 @@ public abstract class ForwardingCursor
     }
 
     @Override
+    public boolean sameKeyAsPrevious()
+    {
+        return delegate.sameKeyAsPrevious();
+    }
+
+    @Override
     public void close()
             throws IOException
     {

@@ -29,6 +29,15 @@ public interface RecordCursor
 
     int valueLength();
 
+    /**
+     * True when the current record's key bytes are known to be the previous record's, so that a
+     * reader grouping records may take it for the same key without comparing; false when not known.
+     */
+    default boolean sameKeyAsPrevious()
+    {
+        return false;
+    }
+
     /** How many records this cursor returns in all, or -1 if it cannot tell; for progress reports. */
     default long records()
     {

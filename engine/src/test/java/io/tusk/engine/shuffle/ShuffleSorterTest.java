@@ -190,6 +190,53 @@ class ShuffleSorterTest
     }
 
     @Test
+    void aGatheredKeysRecordsComeTogetherAndTheCursorSaysWhichFollowTheirKey()
+            throws IOException
+    {
+        memory = new MemoryManager(16 << 20);
+        ShuffleCombiner sumByKey = sumByKey();
+        int[] checked = new int[2];
+        ShuffleCombiner checking = (partition, input, sink) -> sumByKey.combine(partition, new ForwardingCursor(input)
+        {
+            private final java.util.Set<Integer> ended = new java.util.HashSet<>();
+            private int previous = -1;
+
+            @Override
+            public boolean next()
+                    throws IOException
+            {
+                if (!super.next()) {
+                    return false;
+                }
+                int key = ByteBuffer.wrap(keyBuffer(), keyOffset(), 4).getInt();
+                assertThat(sameKeyAsPrevious()).as("record of key %s after key %s", key, previous).isEqualTo(key == previous);
+                if (key != previous) {
+                    assertThat(ended.add(previous)).as("key %s came back after another", previous).isTrue();
+                    assertThat(ended).doesNotContain(key);
+                }
+                checked[sameKeyAsPrevious() ? 1 : 0]++;
+                previous = key;
+                return true;
+            }
+        }, sink);
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, checking, memory, directory, 4096);
+        sorter.combineBeforeSorting();
+        for (int i = 0; i < 20_000; i++) {
+            add(sorter, i % 2, (i * 7919) % 300, 1);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(checked[0]).as("records that start a key's run").isPositive();
+        assertThat(checked[1]).as("records that follow their key").isGreaterThan(checked[0]);
+        long total = 0;
+        for (int partition = 0; partition < 2; partition++) {
+            total += sums(output, partition).values().stream().mapToLong(Long::longValue).sum();
+        }
+        assertThat(total).isEqualTo(20_000);
+        output.delete();
+    }
+
+    @Test
     void combinesBeforeSortingInStagesAndCountsEachRecordOnce()
             throws IOException
     {

@@ -185,7 +185,7 @@ abstract class CombinerRunner
         {
             org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(conf.getCombinerClass(), conf);
             RawComparator<?> grouping = SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator());
-            OldApiGroups groups = new OldApiGroups(input, grouping, deserializer(keyClass), deserializer(valueClass), countInput ? inputRecords : null);
+            OldApiGroups groups = new OldApiGroups(input, grouping, keyClass, deserializer(keyClass), valueClass, deserializer(valueClass), countInput ? inputRecords : null);
             OutputCollector<Object, Object> collector = collector(output);
             try {
                 while (groups.nextGroup()) {

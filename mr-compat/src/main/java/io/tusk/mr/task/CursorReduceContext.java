@@ -47,10 +47,8 @@ final class CursorReduceContext
     private long inputKeys;
     private long inputValues;
     private final RawComparator<Object> comparator;
-    private final Deserializer<Object> keyDeserializer;
-    private final Deserializer<Object> valueDeserializer;
-    private final RecordInput keyInput = new RecordInput();
-    private final RecordInput valueInput = new RecordInput();
+    private final RecordCodecs.Reader keyReader;
+    private final RecordCodecs.Reader valueReader;
     private final SerializationFactory serialization;
     private final Class<Object> keyClass;
     private final Class<Object> valueClass;
@@ -67,6 +65,8 @@ final class CursorReduceContext
     private boolean nextKeyIsSame;
     /** The cursor stands on a record read ahead. */
     private boolean hasMore;
+    /** The record read ahead has the key bytes of the current one, which {@link #currentRawKey} holds. */
+    private boolean nextKeyBytesKnown;
     private boolean marked;
     private BackupStore<Object, Object> backupStore;
     private int currentKeyLength = -1;
@@ -84,10 +84,8 @@ final class CursorReduceContext
         this.input = requireNonNull(input, "input is null");
         this.comparator = (RawComparator<Object>) requireNonNull(comparator, "comparator is null");
         this.serialization = new SerializationFactory(conf);
-        this.keyDeserializer = serialization.getDeserializer(keyClass);
-        this.keyDeserializer.open(keyInput);
-        this.valueDeserializer = serialization.getDeserializer(valueClass);
-        this.valueDeserializer.open(valueInput);
+        this.keyReader = RecordCodecs.reader(keyClass, serialization.getDeserializer(keyClass));
+        this.valueReader = RecordCodecs.reader(valueClass, serialization.getDeserializer(valueClass));
         this.keyClass = keyClass;
         this.valueClass = valueClass;
         this.conf = conf;
@@ -120,22 +118,25 @@ final class CursorReduceContext
         }
         firstValue = !nextKeyIsSame;
         int keyLength = input.keyLength();
-        if (currentRawKey.length < keyLength) {
-            currentRawKey = new byte[Math.max(keyLength, currentRawKey.length * 2)];
+        if (!nextKeyBytesKnown) {
+            if (currentRawKey.length < keyLength) {
+                currentRawKey = new byte[Math.max(keyLength, currentRawKey.length * 2)];
+            }
+            System.arraycopy(input.keyBuffer(), input.keyOffset(), currentRawKey, 0, keyLength);
+            currentRawKeyLength = keyLength;
         }
-        System.arraycopy(input.keyBuffer(), input.keyOffset(), currentRawKey, 0, keyLength);
-        currentRawKeyLength = keyLength;
-        keyInput.reset(currentRawKey, 0, keyLength);
-        key = keyDeserializer.deserialize(key);
-        valueInput.reset(input.valueBuffer(), input.valueOffset(), input.valueLength());
-        value = valueDeserializer.deserialize(value);
+        key = keyReader.read(key, currentRawKey, 0, keyLength);
+        value = valueReader.read(value, input.valueBuffer(), input.valueOffset(), input.valueLength());
         currentKeyLength = keyLength;
         currentValueLength = input.valueLength();
         if (marked) {
             backupStore.write(view(input.keyBuffer(), input.keyOffset(), keyLength), view(input.valueBuffer(), input.valueOffset(), currentValueLength));
         }
         hasMore = input.next();
-        nextKeyIsSame = hasMore && comparator.compare(currentRawKey, 0, currentRawKeyLength, input.keyBuffer(), input.keyOffset(), input.keyLength()) == 0;
+        // the same bytes group together under every comparator (each calls a key equal to itself)
+        nextKeyBytesKnown = hasMore && input.sameKeyAsPrevious();
+        nextKeyIsSame = nextKeyBytesKnown
+                || (hasMore && comparator.compare(currentRawKey, 0, currentRawKeyLength, input.keyBuffer(), input.keyOffset(), input.keyLength()) == 0);
         inputValues++;
         return true;
     }

@@ -513,6 +513,8 @@ public final class MapTask
         private final RecordOutput valueBuffer = new RecordOutput();
         private final Serializer<Object> keySerializer;
         private final Serializer<Object> valueSerializer;
+        private final RecordCodecs.Writer keyWriter;
+        private final RecordCodecs.Writer valueWriter;
         // counted here and added to the task's (synchronized) counters once at the end
         private long outputRecords;
         private long outputBytes;
@@ -529,8 +531,8 @@ public final class MapTask
             if (keySerializer == null || valueSerializer == null) {
                 throw new IOException("No serializer for map output " + (keySerializer == null ? keyClass : valueClass) + "; check io.serializations");
             }
-            keySerializer.open(keyBuffer);
-            valueSerializer.open(valueBuffer);
+            keyWriter = RecordCodecs.writer(keyClass, keySerializer, keyBuffer);
+            valueWriter = RecordCodecs.writer(valueClass, valueSerializer, valueBuffer);
             if (partitions > 1) {
                 if (conf.getUseNewMapper()) {
                     newPartitioner = (Partitioner<Object, Object>) ReflectionUtils.newInstance(new TaskAttemptContextImpl(conf, attemptId).getPartitionerClass(), conf);
@@ -572,9 +574,9 @@ public final class MapTask
                 throw new IOException("Illegal partition for " + key + " (" + target + ")");
             }
             keyBuffer.reset();
-            keySerializer.serialize(key);
+            keyWriter.write(key);
             valueBuffer.reset();
-            valueSerializer.serialize(value);
+            valueWriter.write(value);
             addBuffered(target);
         }
 

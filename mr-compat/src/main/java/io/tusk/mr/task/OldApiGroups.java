@@ -29,10 +29,8 @@ final class OldApiGroups
     private final RecordCursor cursor;
     private final RawComparator<Object> grouping;
     private final boolean rawGrouping;
-    private final Deserializer<Object> keyDeserializer;
-    private final Deserializer<Object> valueDeserializer;
-    private final RecordInput keyInput = new RecordInput();
-    private final RecordInput valueInput = new RecordInput();
+    private final RecordCodecs.Reader keyReader;
+    private final RecordCodecs.Reader valueReader;
     private final Counter valueCounter;
     private byte[] groupKey = new byte[64];
     private int groupKeyLength;
@@ -49,17 +47,16 @@ final class OldApiGroups
     private boolean inGroup;
 
     @SuppressWarnings("unchecked")
-    OldApiGroups(RecordCursor cursor, RawComparator<?> grouping, Deserializer<Object> keyDeserializer, Deserializer<Object> valueDeserializer, Counter valueCounter)
+    OldApiGroups(RecordCursor cursor, RawComparator<?> grouping, Class<?> keyClass, Deserializer<Object> keyDeserializer, Class<?> valueClass, Deserializer<Object> valueDeserializer,
+            Counter valueCounter)
             throws IOException
     {
         this.cursor = requireNonNull(cursor, "cursor is null");
         this.grouping = (RawComparator<Object>) requireNonNull(grouping, "grouping is null");
         this.rawGrouping = rawAgreesWithObjectComparison(grouping);
-        this.keyDeserializer = keyDeserializer;
-        this.valueDeserializer = valueDeserializer;
+        this.keyReader = RecordCodecs.reader(keyClass, keyDeserializer);
+        this.valueReader = RecordCodecs.reader(valueClass, valueDeserializer);
         this.valueCounter = valueCounter;
-        keyDeserializer.open(keyInput);
-        valueDeserializer.open(valueInput);
     }
 
     /**
@@ -89,8 +86,7 @@ final class OldApiGroups
             key = nextKey;
         }
         else {
-            keyInput.reset(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength());
-            key = keyDeserializer.deserialize(nextKey);
+            key = keyReader.read(nextKey, cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength());
         }
         nextKey = previous;
         nextKeyLoaded = false;
@@ -140,12 +136,15 @@ final class OldApiGroups
     private boolean sameGroup()
             throws IOException
     {
+        if (cursor.sameKeyAsPrevious()) {
+            // the bytes of the record before, which is in the group: compared, they compare the same
+            return true;
+        }
         if (rawGrouping) {
             return grouping.compare(groupKey, 0, groupKeyLength, cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength()) == 0;
         }
         if (!nextKeyLoaded) {
-            keyInput.reset(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength());
-            nextKey = keyDeserializer.deserialize(nextKey);
+            nextKey = keyReader.read(nextKey, cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength());
             nextKeyLoaded = true;
         }
         return grouping.compare(key, nextKey) == 0;
@@ -157,9 +156,8 @@ final class OldApiGroups
         if (!hasNext()) {
             throw new NoSuchElementException("iterate past last value");
         }
-        valueInput.reset(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
         try {
-            value = valueDeserializer.deserialize(value);
+            value = valueReader.read(value, cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,7 +1,13 @@
 package io.tusk.mr.task;
 
+import org.apache.hadoop.io.WritableUtils;
+
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -62,9 +68,38 @@ final class RecordOutput
     @Override
     public void flush() {}
 
+    /** As {@code WritableUtils.writeVInt(this, value)}. */
+    void writeVInt(int value)
+            throws IOException
+    {
+        if (value >= -112 && value <= 127) {
+            write(value);
+        }
+        else {
+            WritableUtils.writeVInt(this, value);
+        }
+    }
+
+    /** As {@code writeInt}, in one call. */
+    void writeIntBigEndian(int value)
+    {
+        bytes.putInt(value);
+        written += Integer.BYTES;
+    }
+
+    /** As {@code writeLong}, in one call. */
+    void writeLongBigEndian(long value)
+    {
+        bytes.putLong(value);
+        written += Long.BYTES;
+    }
+
     private static final class Bytes
             extends OutputStream
     {
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
         private byte[] data = new byte[256];
         private int length;
 
@@ -75,6 +110,27 @@ final class RecordOutput
                 data = Arrays.copyOf(data, data.length * 2);
             }
             data[length++] = (byte) b;
+        }
+
+        void putInt(int value)
+        {
+            ensure(Integer.BYTES);
+            INT.set(data, length, value);
+            length += Integer.BYTES;
+        }
+
+        void putLong(long value)
+        {
+            ensure(Long.BYTES);
+            LONG.set(data, length, value);
+            length += Long.BYTES;
+        }
+
+        private void ensure(int bytes)
+        {
+            if (data.length - length < bytes) {
+                data = Arrays.copyOf(data, Math.max(data.length * 2, length + bytes));
+            }
         }
 
         @Override

@@ -183,8 +183,8 @@ public final class ReduceTask
         }
         SerializationFactory serialization = new SerializationFactory(conf);
         OldApiGroups groups = new OldApiGroups(input, SameBytesEqual.wrap(conf.getOutputValueGroupingComparator()),
-                serialization.getDeserializer((Class<Object>) conf.getMapOutputKeyClass()),
-                serialization.getDeserializer((Class<Object>) conf.getMapOutputValueClass()),
+                conf.getMapOutputKeyClass(), serialization.getDeserializer((Class<Object>) conf.getMapOutputKeyClass()),
+                conf.getMapOutputValueClass(), serialization.getDeserializer((Class<Object>) conf.getMapOutputValueClass()),
                 reporter.getCounter(TaskCounter.REDUCE_INPUT_RECORDS));
         Counter inputGroups = reporter.getCounter(TaskCounter.REDUCE_INPUT_GROUPS);
         boolean closed = false;
