@@ -269,7 +269,7 @@ final class CombineBuffer
             if ((int) (entry >>> 32) == hash && partitionOf[number] == partition && keyLengthOf[number] == length) {
                 long at = keyAt[number];
                 int start = (int) at;
-                if (Arrays.equals(pages.get((int) (at >>> 32)), start, start + length, key, offset, offset + length)) {
+                if (ByteArrays.equal(pages.get((int) (at >>> 32)), start, key, offset, length)) {
                     return slot;
                 }
             }
