@@ -1,0 +1,65 @@
+package io.tusk.samples;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The memory options {@code bin/tusk} gives a batch JVM: the parallel collector, the heap committed
+ * at start, and a young generation of at most 256 MiB, unless {@code TUSK_OPTS} sizes it.
+ */
+class LauncherMemoryIT
+{
+    private static final long MIB = 1024 * 1024;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aLargeHeapGetsAYoungGenerationOf256MiBAndTheWholeHeapCommitted()
+            throws Exception
+    {
+        String flags = flags("2g", "");
+        assertThat(flag(flags, "UseParallelGC")).isEqualTo("true");
+        assertThat(flag(flags, "MaxHeapSize")).isEqualTo(String.valueOf(2048 * MIB));
+        assertThat(flag(flags, "InitialHeapSize")).isEqualTo(String.valueOf(2048 * MIB));
+        assertThat(flag(flags, "MaxNewSize")).isEqualTo(String.valueOf(256 * MIB));
+    }
+
+    @Test
+    void aSmallHeapAndAYoungGenerationSizedByTheUserKeepTheirOwn()
+            throws Exception
+    {
+        // a third of 512 MiB is under 256 MiB: the collector's own sizing
+        assertThat(Long.parseLong(flag(flags("512m", ""), "MaxNewSize"))).isLessThan(256 * MIB);
+        assertThat(flag(flags("2048m", "-XX:NewRatio=2"), "MaxNewSize")).isNotEqualTo(String.valueOf(256 * MIB));
+        assertThat(flag(flags("2g", "-Xmn100m"), "MaxNewSize")).isEqualTo(String.valueOf(100 * MIB));
+    }
+
+    /** The final flags of a batch JVM of the launcher with this heap and these options. */
+    private String flags(String heap, String options)
+            throws Exception
+    {
+        List<String> command = new ArrayList<>(List.of("env", "TUSK_HEAP=" + heap, "TUSK_OPTS=" + TestProcesses.QUICK_JIT + " -XX:+PrintFlagsFinal " + options));
+        command.addAll(TestProcesses.tusk("run"));
+        command.add("io.tusk.mr.StartupTraining");
+        Path log = work.resolve("flags-" + heap + options.replaceAll("[^A-Za-z0-9]", "") + ".log");
+        TestProcesses.Result result = TestProcesses.run(command, work, log);
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        return result.log();
+    }
+
+    private static String flag(String flags, String name)
+    {
+        Matcher matcher = Pattern.compile("^\\s*\\S+\\s+" + name + "\\s+=\\s+(\\S+)", Pattern.MULTILINE).matcher(flags);
+        assertThat(matcher.find()).as("flag %s in %s", name, flags.length() > 2000 ? flags.substring(0, 2000) : flags).isTrue();
+        return matcher.group(1);
+    }
+}
