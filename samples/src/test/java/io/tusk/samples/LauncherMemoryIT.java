@@ -41,6 +41,12 @@ class LauncherMemoryIT
         assertThat(Long.parseLong(flag(flags("512m", ""), "MaxNewSize"))).isLessThan(256 * MIB);
         assertThat(flag(flags("2048m", "-XX:NewRatio=2"), "MaxNewSize")).isNotEqualTo(String.valueOf(256 * MIB));
         assertThat(flag(flags("2g", "-Xmn100m"), "MaxNewSize")).isEqualTo(String.valueOf(100 * MIB));
+        // a heap given in TUSK_OPTS, not TUSK_HEAP: the young generation is the collector's third of it
+        String optionsHeap = flags("2g", "-Xmx300m");
+        assertThat(flag(optionsHeap, "MaxHeapSize")).isEqualTo(String.valueOf(300 * MIB));
+        assertThat(Long.parseLong(flag(optionsHeap, "MaxNewSize"))).isLessThan(150 * MIB);
+        // leading zeros are decimal
+        assertThat(flag(flags("02g", ""), "MaxNewSize")).isEqualTo(String.valueOf(256 * MIB));
     }
 
     /** The final flags of a batch JVM of the launcher with this heap and these options. */

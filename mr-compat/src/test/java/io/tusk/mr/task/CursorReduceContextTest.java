@@ -40,8 +40,8 @@ class CursorReduceContextTest
 {
     private static final TaskAttemptID ATTEMPT = TaskAttemptID.forName("attempt_1_0001_r_000000_0");
 
-    /** Sorted "group#n" keys: three groups, one with a single record. */
-    private static final List<String> KEYS = List.of("a#1", "a#2", "a#3", "b#1", "c#1", "c#1", "c#2", "c#3", "c#4");
+    /** Sorted "group#n" keys: three groups, one with a single record; equal keys in a row, which the cursor says are. */
+    private static final List<String> KEYS = List.of("a#1", "a#2", "a#2", "a#3", "b#1", "c#1", "c#1", "c#1", "c#2", "c#3", "c#4");
 
     @TempDir
     Path localDir;
@@ -223,6 +223,7 @@ class CursorReduceContextTest
         private final byte[] valueBuffer = new byte[64];
         private int keyLength;
         private int valueLength;
+        private boolean sameKey;
         private int index = -1;
 
         @Override
@@ -232,6 +233,7 @@ class CursorReduceContextTest
             if (++index >= KEYS.size()) {
                 return false;
             }
+            sameKey = index > 0 && KEYS.get(index).equals(KEYS.get(index - 1));
             byte[][] record = serialized(index);
             // at an offset, so that a reader that ignores offsets fails
             System.arraycopy(record[0], 0, keyBuffer, 3, record[0].length);
@@ -245,6 +247,13 @@ class CursorReduceContextTest
         public int prefix()
         {
             return 0;
+        }
+
+        @Override
+        public boolean sameKeyAsPrevious()
+        {
+            // as the combine buffer's cursor: the context then neither compares nor copies the key
+            return sameKey;
         }
 
         @Override

@@ -53,7 +53,8 @@ class RecordCodecsTest
             throws IOException
     {
         Random random = new Random(11);
-        for (Writable record : new Writable[] {new Text(""), new Text("word"), new Text(randomString(random, 200)), new Text("é日本語"),
+        for (Writable record : new Writable[] {new Text(""), new Text("word"), new Text(randomString(random, 128)), new Text(randomString(random, 200)),
+                new Text(randomString(random, 70_000)), new Text("é日本語"),
                 new IntWritable(-42), new IntWritable(Integer.MIN_VALUE), new LongWritable(Long.MAX_VALUE), new LongWritable(-1), new BooleanWritable(true)}) {
             byte[] bytes = hadoopsBytes(record);
             // at an offset within a larger buffer, with bytes after the record
@@ -77,11 +78,12 @@ class RecordCodecsTest
             throws IOException
     {
         RecordCodecs.Reader reader = reader(Text.class);
-        // a length of 9 with 3 bytes after it; and a negative length
-        for (byte[] corrupt : new byte[][] {{9, 'a', 'b', 'c'}, {-5, 'a'}}) {
+        // a length of 9 with 3 bytes after it; negative lengths of one and two bytes; a two-byte length cut off;
+        // a length of 2^32, beyond an int
+        for (byte[] corrupt : new byte[][] {{9, 'a', 'b', 'c'}, {-5, 'a'}, {-121, 0x7f, 'a'}, {-113}, {-117, 1, 0, 0, 0, 0, 'a'}}) {
             Class<? extends Throwable> hadoops = failure(corrupt);
-            assertThat(hadoops).isNotNull();
-            assertThatThrownBy(() -> reader.read(new Text("x"), corrupt, 0, corrupt.length)).isInstanceOf(hadoops);
+            assertThat(hadoops).as("Hadoop fails on %s", Arrays.toString(corrupt)).isNotNull();
+            assertThatThrownBy(() -> reader.read(new Text("x"), corrupt, 0, corrupt.length)).isExactlyInstanceOf(hadoops);
         }
         // too few bytes for a number
         assertThatThrownBy(() -> reader(IntWritable.class).read(null, new byte[] {1, 2}, 0, 2)).isInstanceOf(IOException.class);
@@ -111,6 +113,7 @@ class RecordCodecsTest
         writer.write(record);
         out.reset();
         writer.write(record);
+        assertThat(out.size()).as("the stream's count of bytes written").isEqualTo(out.length());
         return Arrays.copyOf(out.data(), out.length());
     }
 
