@@ -498,8 +498,6 @@ public final class MapTask
      * Serializes map output into the sorter as it is collected: exact class check, partition, key
      * and value bytes with the job's serialization.
      */
-    private static final String WRITABLE_SERIALIZER = "org.apache.hadoop.io.serializer.WritableSerialization$WritableSerializer";
-
     private final class ShuffleCollector
     {
         private final ShuffleSorter sorter;
@@ -588,7 +586,7 @@ public final class MapTask
         MapAccelerator.TextSink textSink()
         {
             boolean text = keyClass == Text.class && valueClass == Text.class
-                    && keySerializer.getClass().getName().equals(WRITABLE_SERIALIZER) && valueSerializer.getClass().getName().equals(WRITABLE_SERIALIZER);
+                    && RecordCodecs.isWritableSerializer(keySerializer) && RecordCodecs.isWritableSerializer(valueSerializer);
             boolean hashed = partitions == 1
                     || (newPartitioner != null && newPartitioner.getClass() == org.apache.hadoop.mapreduce.lib.partition.HashPartitioner.class)
                     || (oldPartitioner != null && oldPartitioner.getClass() == org.apache.hadoop.mapred.lib.HashPartitioner.class);

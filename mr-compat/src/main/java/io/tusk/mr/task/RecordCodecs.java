@@ -49,12 +49,18 @@ final class RecordCodecs
                 throws IOException;
     }
 
+    /** Whether {@code serializer} is Hadoop's {@code WritableSerialization}'s, which calls {@code Writable.write}. */
+    static boolean isWritableSerializer(Serializer<?> serializer)
+    {
+        return serializer.getClass().getName().equals(WRITABLE_SERIALIZER);
+    }
+
     /** Writes records of {@code type} into {@code out} as {@code serializer} does; opens the serializer on {@code out}. */
     static Writer writer(Class<?> type, Serializer<Object> serializer, RecordOutput out)
             throws IOException
     {
         serializer.open(out);
-        if (!serializer.getClass().getName().equals(WRITABLE_SERIALIZER)) {
+        if (!isWritableSerializer(serializer)) {
             return serializer::serialize;
         }
         if (type == Text.class) {
