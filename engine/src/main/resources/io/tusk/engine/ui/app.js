@@ -1,5 +1,6 @@
 'use strict';
-// Tusk's UI: hash routes over the JSON API, refreshed every second while a page shows running work.
+// Tusk's UI: hash routes over the JSON API, refreshed every second while a page shows running work
+// (the list of jobs also while none runs, every five seconds).
 const page = document.getElementById('page');
 let timer = null;
 // the latest render: an older one still waiting for its data gives way (it would overwrite a newer page)
@@ -7,6 +8,9 @@ let generation = 0;
 class Superseded extends Error {}
 // a request the server does not answer in this time is given up, and the page tried again
 const REQUEST_TIMEOUT_MILLIS = 10000;
+// how often a page showing running work is read again; a list of jobs none of which runs, less often
+const REFRESH_MILLIS = 1000;
+const IDLE_REFRESH_MILLIS = 5000;
 
 function escapeHtml(text) {
   return String(text ?? '').replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
@@ -59,7 +63,8 @@ async function jobsPage() {
       <td>${time(job.submitted)}</td><td class="number">${duration((job.completed ?? data.now) - job.submitted)}</td></tr>`).join('');
   page.innerHTML = `<h1>Jobs</h1><table id="jobs"><thead><tr><th>Id</th><th>Kind</th><th>Name</th><th>Description</th><th>State</th>
       <th>Tasks</th><th>Stages</th><th>Submitted</th><th>Duration</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return data.jobs.some(job => job.state === 'RUNNING');
+  // the list is never final: a job may start at any moment, sooner looked for while one runs
+  return data.jobs.some(job => job.state === 'RUNNING') ? REFRESH_MILLIS : IDLE_REFRESH_MILLIS;
 }
 
 /** The stages as a left-to-right DAG: a stage's column is the length of the longest path to it from a stage without parents. */
@@ -185,7 +190,8 @@ async function render() {
     page.innerHTML = `<p class="error">${escapeHtml(error.message)}</p>`;
     live = true;
   }
-  if (live) timer = setTimeout(render, 1000);
+  // a page answers whether it shows running work, or in how many milliseconds to read it again
+  if (live) timer = setTimeout(render, live === true ? REFRESH_MILLIS : live);
 }
 window.addEventListener('hashchange', render);
 render();
