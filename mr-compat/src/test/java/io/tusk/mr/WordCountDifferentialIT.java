@@ -41,22 +41,57 @@ class WordCountDifferentialIT
             Differential.writeLines(input.resolve("part" + file + ".txt"), lines);
         }
 
-        Job tusk = Differential.runBoth(work, input, (conf, in, out) -> {
-            Job job = Job.getInstance(conf, "word count");
-            job.setJarByClass(WordCount.class);
-            job.setMapperClass(WordCount.TokenizerMapper.class);
-            job.setCombinerClass(WordCount.IntSumReducer.class);
-            job.setReducerClass(WordCount.IntSumReducer.class);
-            job.setOutputKeyClass(Text.class);
-            job.setOutputValueClass(IntWritable.class);
-            job.setNumReduceTasks(2);
-            FileInputFormat.addInputPath(job, new Path(in.toString()));
-            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
-            return job;
-        });
+        Job tusk = Differential.runBoth(work, input, (conf, in, out) -> wordCount(conf, in, out, 2));
 
         assertThat(tusk.getCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(6_000);
         assertThat(tusk.getCounters().findCounter(TaskCounter.MAP_OUTPUT_RECORDS).getValue()).isEqualTo(48_000);
         assertThat(tusk.getCounters().findCounter(TaskCounter.REDUCE_OUTPUT_RECORDS).getValue()).isEqualTo(500);
+    }
+
+    /**
+     * Words that rarely repeat, more than one map's sorted buffer combines at once: the map combines
+     * runs of its sorted buffer and merges them, combining again (which Hadoop's merge of spills does
+     * too, and counts).
+     */
+    @Test
+    void wordCountOfManyDistinctWordsCombinesRunsOfTheSortedBufferAndMergesThem()
+            throws Exception
+    {
+        java.nio.file.Path input = work.resolve("in");
+        Random random = new Random(5);
+        List<String> lines = new ArrayList<>();
+        for (int line = 0; line < 75_000; line++) {
+            StringBuilder text = new StringBuilder();
+            for (int word = 0; word < 10; word++) {
+                text.append(word == 0 ? "" : " ").append("w").append(random.nextInt(300_000));
+            }
+            lines.add(text.toString());
+        }
+        Differential.writeLines(input.resolve("words.txt"), lines);
+
+        Job tusk = Differential.runBoth(work, input, (conf, in, out) -> wordCount(conf, in, out, 3));
+
+        long mapOutput = tusk.getCounters().findCounter(TaskCounter.MAP_OUTPUT_RECORDS).getValue();
+        assertThat(mapOutput).isEqualTo(750_000);
+        assertThat(tusk.getCounters().findCounter(TaskCounter.COMBINE_INPUT_RECORDS).getValue())
+                .as("the merge of the combined runs combines again").isGreaterThan(mapOutput);
+        assertThat(tusk.getCounters().findCounter(TaskCounter.SPILLED_RECORDS).getValue()).isZero();
+    }
+
+    /** The job WordCount's driver configures, with {@code reduces} reducers. */
+    private static Job wordCount(org.apache.hadoop.conf.Configuration conf, java.nio.file.Path in, java.nio.file.Path out, int reduces)
+            throws java.io.IOException
+    {
+        Job job = Job.getInstance(conf, "word count");
+        job.setJarByClass(WordCount.class);
+        job.setMapperClass(WordCount.TokenizerMapper.class);
+        job.setCombinerClass(WordCount.IntSumReducer.class);
+        job.setReducerClass(WordCount.IntSumReducer.class);
+        job.setOutputKeyClass(Text.class);
+        job.setOutputValueClass(IntWritable.class);
+        job.setNumReduceTasks(reduces);
+        FileInputFormat.addInputPath(job, new Path(in.toString()));
+        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+        return job;
     }
 }

@@ -19,6 +19,8 @@ final class PagedRecords
 
     private final List<byte[]> pages = new ArrayList<>();
     private byte[] current;
+    /** The number of {@link #current} among the pages: pages after it are kept empty for reuse. */
+    private int currentPage = -1;
     private int currentPosition;
     private long[] index = new long[0];
     private int count;
@@ -42,9 +44,18 @@ final class PagedRecords
         return count == 0;
     }
 
+    /** Whether the current page, or else the next page kept for reuse, has room for a record of {@code recordSize}. */
     boolean pageHasRoom(int recordSize)
     {
-        return current != null && current.length - currentPosition >= recordSize;
+        if (current != null && current.length - currentPosition >= recordSize) {
+            return true;
+        }
+        if (currentPage + 1 < pages.size() && pages.get(currentPage + 1).length >= recordSize) {
+            current = pages.get(++currentPage);
+            currentPosition = 0;
+            return true;
+        }
+        return false;
     }
 
     boolean indexHasRoom()
@@ -57,12 +68,28 @@ final class PagedRecords
         return index.length / 2;
     }
 
+    /** Adds a page after the last one; only when no page kept for reuse is left ({@link #pageHasRoom} said no). */
     void addPage(byte[] page)
     {
         pages.add(page);
         current = page;
+        currentPage = pages.size() - 1;
         currentPosition = 0;
         pageBytes += page.length;
+    }
+
+    /**
+     * Forgets the records but keeps the pages and the index (and their memory) for the records
+     * appended next. Only when no cursor over the records is read any more.
+     */
+    void clearForReuse()
+    {
+        count = 0;
+        recordBytes = 0;
+        largestRecord = 0;
+        current = null;
+        currentPage = -1;
+        currentPosition = 0;
     }
 
     void growIndex(int recordCapacity)
@@ -86,7 +113,7 @@ final class PagedRecords
         largestRecord = Math.max(largestRecord, size);
         int slot = count * 2;
         index[slot] = ((long) partition << 32) | (prefix & 0xFFFF_FFFFL);
-        index[slot + 1] = ((long) (pages.size() - 1) << 32) | position;
+        index[slot + 1] = ((long) currentPage << 32) | position;
         count++;
     }
 
@@ -342,6 +369,7 @@ final class PagedRecords
         pages.clear();
         pages.addAll(compacted);
         current = target;
+        currentPage = pages.size() - 1;
         currentPosition = position;
         pageBytes = allocated;
     }

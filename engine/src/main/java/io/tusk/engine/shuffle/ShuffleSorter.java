@@ -67,6 +67,16 @@ public final class ShuffleSorter
     private long addedRecords;
     private long addedBytes;
     private boolean done;
+    /**
+     * Once gathering has stopped, the sorted buffer is sorted and combined whenever it holds this
+     * many records, into a run kept in memory, and its pages and index are reused for the next
+     * records: the sort works on an index that stays in the processor's caches, the buffer does not
+     * grow to the whole map's output, and the map's output is the merge of the combined runs.
+     */
+    static final int RUN_RECORDS = 1 << 18;
+    /** The combined runs of {@link #RUN_RECORDS}, in memory, and where each run's partitions start. */
+    private final List<PagedRecords> memoryRuns = new ArrayList<>();
+    private final List<int[]> memoryRunStarts = new ArrayList<>();
 
     /**
      * @param combiner combines records before each spill and at the end; null for none
@@ -209,6 +219,88 @@ public final class ShuffleSorter
         int size = PagedRecords.RECORD_OVERHEAD + keyLength + valueLength;
         ensureRoom(buffer, size, true);
         buffer.append(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+        if (buffer.count() >= RUN_RECORDS && combinesRuns()) {
+            combineRun();
+        }
+    }
+
+    /** Whether the buffer is combined into runs kept in memory: see {@link #RUN_RECORDS}. */
+    private boolean combinesRuns()
+    {
+        return gatheringRequested && gathered == null;
+    }
+
+    /** Sorts and combines the buffer into a run kept in memory and keeps the buffer's pages for the next records. */
+    private void combineRun()
+            throws IOException
+    {
+        sortBuffer(buffer);
+        int[] starts = buffer.partitionStarts(partitions);
+        PagedRecords combined = combineInMemory(buffer, starts);
+        if (combined == null) {
+            spill();
+            return;
+        }
+        memoryRuns.add(combined);
+        memoryRunStarts.add(combined.partitionStarts(partitions));
+        buffer.clearForReuse();
+    }
+
+    /** Writes the runs kept in memory to spill files and releases their memory. */
+    private void spillMemoryRuns()
+            throws IOException
+    {
+        for (int run = 0; run < memoryRuns.size(); run++) {
+            PagedRecords records = memoryRuns.get(run);
+            writeSpill(records, memoryRunStarts.get(run), false);
+            memoryManager.release(this, records.memoryBytes());
+        }
+        memoryRuns.clear();
+        memoryRunStarts.clear();
+    }
+
+    /**
+     * Merges the runs kept in memory, combining them, into one run in memory; null (with the runs
+     * written to spill files) when memory for the merged run is not granted.
+     */
+    private PagedRecords mergeMemoryRuns()
+            throws IOException
+    {
+        PagedRecords merged = new PagedRecords();
+        try {
+            for (int partition = 0; partition < partitions; partition++) {
+                List<RecordCursor> cursors = new ArrayList<>();
+                for (int run = 0; run < memoryRuns.size(); run++) {
+                    int[] starts = memoryRunStarts.get(run);
+                    if (starts[partition] < starts[partition + 1]) {
+                        cursors.add(memoryRuns.get(run).cursor(starts[partition], starts[partition + 1]));
+                    }
+                }
+                if (cursors.isEmpty()) {
+                    continue;
+                }
+                int target = partition;
+                try (MergingCursor records = new MergingCursor(order, cursors)) {
+                    combiner.combine(partition, new LookaheadCursor(records), (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
+                        if (!ensureRoom(merged, PagedRecords.RECORD_OVERHEAD + keyLength + valueLength, false)) {
+                            throw new OutOfBudget();
+                        }
+                        merged.append(target, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+                    });
+                }
+            }
+        }
+        catch (OutOfBudget e) {
+            memoryManager.release(this, merged.memoryBytes());
+            spillMemoryRuns();
+            return null;
+        }
+        for (PagedRecords run : memoryRuns) {
+            memoryManager.release(this, run.memoryBytes());
+        }
+        memoryRuns.clear();
+        memoryRunStarts.clear();
+        return merged;
     }
 
     /**
@@ -369,23 +461,36 @@ public final class ShuffleSorter
     private void spill()
             throws IOException
     {
+        spillMemoryRuns();
         PagedRecords full = buffer;
         sortBuffer(full);
-        int[] starts = full.partitionStarts(partitions);
+        writeSpill(full, full.partitionStarts(partitions), true);
+        buffer = new PagedRecords();
+        memoryManager.release(this, full.memoryBytes());
+    }
+
+    /** Writes sorted records to a spill file, through the combiner if {@code combine} and the combiner runs on sorted runs. */
+    private void writeSpill(PagedRecords records, int[] starts, boolean combine)
+            throws IOException
+    {
         // a local directory that cannot take the file is left for the next, where the run is written again
         SpillFile file = spillDirectory.write("spill", path -> {
             try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, recordSize, blockTransform)) {
                 for (int partition = 0; partition < partitions; partition++) {
                     writer.startPartition(partition);
-                    copy(partition, full.cursor(starts[partition], starts[partition + 1]), writer);
+                    RecordCursor cursor = records.cursor(starts[partition], starts[partition + 1]);
+                    if (combine) {
+                        copy(partition, cursor, writer);
+                    }
+                    else {
+                        copyAll(cursor, writer);
+                    }
                 }
                 return writer.finish();
             }
         });
         spills.add(file);
         spilledRecords += file.records();
-        buffer = new PagedRecords();
-        memoryManager.release(this, full.memoryBytes());
     }
 
     private void copy(int partition, RecordCursor cursor, RecordSink sink)
@@ -399,6 +504,12 @@ public final class ShuffleSorter
             }
             return;
         }
+        copyAll(cursor, sink);
+    }
+
+    private static void copyAll(RecordCursor cursor, RecordSink sink)
+            throws IOException
+    {
         while (cursor.next()) {
             sink.add(cursor.prefix(), cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(),
                     cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
@@ -442,7 +553,19 @@ public final class ShuffleSorter
                 }
             }
         }
+        else {
+            // pages kept for reuse after the last combined run
+            memoryManager.release(this, buffer.memoryBytes());
+        }
         buffer = new PagedRecords();
+        if (!memoryRuns.isEmpty()) {
+            if (run != null) {
+                memoryRuns.add(run);
+                memoryRunStarts.add(starts);
+            }
+            run = mergeMemoryRuns();
+            starts = run == null ? null : run.partitionStarts(partitions);
+        }
         if (spills.size() + (run == null ? 0 : 1) > MAX_RUNS) {
             mergeRuns(run, starts);
             memoryManager.releaseAll(this);
@@ -553,6 +676,8 @@ public final class ShuffleSorter
     public void close()
     {
         buffer = new PagedRecords();
+        memoryRuns.clear();
+        memoryRunStarts.clear();
         if (gathered != null && !done) {
             gathered.clear();
             partials.clear();

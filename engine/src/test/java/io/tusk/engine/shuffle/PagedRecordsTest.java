@@ -82,4 +82,36 @@ class PagedRecordsTest
         assertOrdered(records, false);
         assertThat(records).hasSize(RECORDS);
     }
+
+    @Test
+    void clearedForReuseItTakesNewRecordsIntoTheSamePagesAndIndex()
+            throws Exception
+    {
+        PagedRecords records = new PagedRecords();
+        records.growIndex(1000);
+        for (int round = 0; round < 3; round++) {
+            List<String> added = new ArrayList<>();
+            // a different record size each round, so that records end in other places of the pages
+            for (int i = 0; i < 1000; i++) {
+                byte[] key = ("round" + round + "-" + "x".repeat(round * 7) + i).getBytes(StandardCharsets.UTF_8);
+                byte[] value = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+                if (!records.pageHasRoom(8 + key.length + value.length)) {
+                    records.addPage(new byte[4096]);
+                }
+                records.append(0, 0, key, 0, key.length, value, 0, value.length);
+                added.add(new String(key, StandardCharsets.UTF_8) + " " + i);
+            }
+            List<String> read = new ArrayList<>();
+            RecordCursor cursor = records.cursor(0, records.count());
+            while (cursor.next()) {
+                read.add(new String(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(), StandardCharsets.UTF_8) + " "
+                        + new String(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength(), StandardCharsets.UTF_8));
+            }
+            assertThat(read).isEqualTo(added);
+            long memory = records.memoryBytes();
+            records.clearForReuse();
+            assertThat(records.isEmpty()).isTrue();
+            assertThat(records.memoryBytes()).as("pages and index kept").isEqualTo(memory);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.tusk.engine.shuffle;
 
+import io.tusk.engine.memory.MemoryConsumer;
 import io.tusk.engine.memory.MemoryManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -323,6 +324,104 @@ class ShuffleSorterTest
     }
 
     @Test
+    void keysThatRarelyRepeatAreCombinedInRunsOfTheSortedBufferThatAreMergedAndCombinedAgain()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        List<Integer> combinerInputs = new ArrayList<>();
+        long[] handedOn = new long[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, counting(sumByKey(), combinerInputs, handedOn), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        int records = 3 * ShuffleSorter.RUN_RECORDS + 1000;
+        Map<Integer, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < records; i++) {
+            // each key twice in every run
+            int key = (int) ((i * 7919L) % (ShuffleSorter.RUN_RECORDS / 2));
+            add(sorter, key % 2, key, i);
+            expected.merge(key, (long) i, Long::sum);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(output.inMemory()).isTrue();
+        assertThat(output.fileCount()).isZero();
+        assertThat(sorter.spillCount()).isZero();
+        assertThat(combinerInputs).as("each partition of four runs, then of their merge").hasSize(2 * 4 + 2);
+        assertThat(combinerInputs.subList(0, 8).stream().mapToInt(Integer::intValue).sum()).isEqualTo(records);
+        assertThat(combinerInputs.subList(8, 10).stream().mapToInt(Integer::intValue).sum())
+                .as("the merge reads what the runs' combines wrote").isGreaterThan(expected.size()).isLessThan(records);
+        assertSortedSums(output, 2, expected);
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void combinedRunsKeptInMemoryAreSpilledWhenMemoryRunsShortAndLoseNothing()
+            throws IOException
+    {
+        // a buffer of one run and its sort fit, not four runs of distinct keys beside it
+        memory = new MemoryManager(24 << 20);
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, sumByKey(), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        int records = 4 * ShuffleSorter.RUN_RECORDS + 1000;
+        Map<Integer, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < records; i++) {
+            int key = (int) ((i * 7919L) % records);
+            add(sorter, key % 2, key, i);
+            expected.merge(key, (long) i, Long::sum);
+            assertThat(memory.used()).isLessThanOrEqualTo(memory.budget());
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(sorter.spillCount()).isPositive();
+        assertSortedSums(output, 2, expected);
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void combinedRunsWhoseMergeIsNotGrantedMemoryAreMergedFromSpillFiles()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, sumByKey(), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        // two whole runs: the buffer is empty at the end, and its kept pages (less than the merge needs) are given back
+        int records = 2 * ShuffleSorter.RUN_RECORDS;
+        Map<Integer, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < records; i++) {
+            int key = (int) ((i * 7919L) % records);
+            add(sorter, key % 2, key, i);
+            expected.merge(key, (long) i, Long::sum);
+        }
+        MemoryConsumer other = () -> "other";
+        long taken = memory.available() - 64 * 1024;
+        assertThat(memory.tryAcquire(other, taken)).isTrue();
+        MapOutput output = sorter.finish();
+
+        assertThat(output.inMemory()).isFalse();
+        assertThat(sorter.spillCount()).as("the two runs, written as they were").isEqualTo(2);
+        assertSortedSums(output, 2, expected);
+        output.delete();
+        memory.release(other, taken);
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void closingASorterWithCombinedRunsInMemoryGivesBackTheirMemory()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, sumByKey(), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        for (int i = 0; i < 2 * ShuffleSorter.RUN_RECORDS + 10; i++) {
+            add(sorter, i % 2, i, i);
+        }
+        assertThat(memory.used()).isPositive();
+        sorter.close();
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
     void combiningBeforeSortingWithLittleMemoryCombinesInBatchesAndLosesNothing()
             throws IOException
     {
@@ -435,6 +534,18 @@ class ShuffleSorterTest
                 handedOn[0] += skippedOutputs;
             }
         };
+    }
+
+    /** Asserts that each partition's keys are sorted, each once, and that the values summed by key are {@code expected}. */
+    private static void assertSortedSums(MapOutput output, int partitions, Map<Integer, Long> expected)
+            throws IOException
+    {
+        Map<Integer, Long> actual = new java.util.TreeMap<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            assertThat(readKeys(output, partition)).isSorted().doesNotHaveDuplicates();
+            actual.putAll(sums(output, partition));
+        }
+        assertThat(actual).isEqualTo(expected);
     }
 
     private static Map<Integer, Long> sums(MapOutput output, int partition)
