@@ -44,6 +44,12 @@ final class PagedRecords
         return count == 0;
     }
 
+    /** Whether it holds pages: with no record, pages kept for reuse (see {@link #clearForReuse()}). */
+    boolean hasPages()
+    {
+        return !pages.isEmpty();
+    }
+
     /** Whether the current page, or else the next page kept for reuse, has room for a record of {@code recordSize}. */
     boolean pageHasRoom(int recordSize)
     {

@@ -238,7 +238,11 @@ public final class ShuffleSorter
         int[] starts = buffer.partitionStarts(partitions);
         PagedRecords combined = combineInMemory(buffer, starts);
         if (combined == null) {
-            spill();
+            // sorted already
+            spillMemoryRuns();
+            writeSpill(buffer, starts);
+            memoryManager.release(this, buffer.memoryBytes());
+            buffer = new PagedRecords();
             return;
         }
         memoryRuns.add(combined);
@@ -246,14 +250,34 @@ public final class ShuffleSorter
         buffer.clearForReuse();
     }
 
-    /** Writes the runs kept in memory to spill files and releases their memory. */
+    /** Merges the runs kept in memory, combining them, into one spill file and releases their memory. */
     private void spillMemoryRuns()
             throws IOException
     {
+        if (memoryRuns.isEmpty()) {
+            return;
+        }
+        spills.add(writeMerged("spill", this::memoryRunCursors));
+        releaseMemoryRuns();
+    }
+
+    /** Cursors over the records of {@code partition} in each run kept in memory that has some. */
+    private List<RecordCursor> memoryRunCursors(int partition)
+    {
+        List<RecordCursor> cursors = new ArrayList<>();
         for (int run = 0; run < memoryRuns.size(); run++) {
-            PagedRecords records = memoryRuns.get(run);
-            writeSpill(records, memoryRunStarts.get(run), false);
-            memoryManager.release(this, records.memoryBytes());
+            int[] starts = memoryRunStarts.get(run);
+            if (starts[partition] < starts[partition + 1]) {
+                cursors.add(memoryRuns.get(run).cursor(starts[partition], starts[partition + 1]));
+            }
+        }
+        return cursors;
+    }
+
+    private void releaseMemoryRuns()
+    {
+        for (PagedRecords run : memoryRuns) {
+            memoryManager.release(this, run.memoryBytes());
         }
         memoryRuns.clear();
         memoryRunStarts.clear();
@@ -269,13 +293,7 @@ public final class ShuffleSorter
         PagedRecords merged = new PagedRecords();
         try {
             for (int partition = 0; partition < partitions; partition++) {
-                List<RecordCursor> cursors = new ArrayList<>();
-                for (int run = 0; run < memoryRuns.size(); run++) {
-                    int[] starts = memoryRunStarts.get(run);
-                    if (starts[partition] < starts[partition + 1]) {
-                        cursors.add(memoryRuns.get(run).cursor(starts[partition], starts[partition + 1]));
-                    }
-                }
+                List<RecordCursor> cursors = memoryRunCursors(partition);
                 if (cursors.isEmpty()) {
                     continue;
                 }
@@ -295,11 +313,7 @@ public final class ShuffleSorter
             spillMemoryRuns();
             return null;
         }
-        for (PagedRecords run : memoryRuns) {
-            memoryManager.release(this, run.memoryBytes());
-        }
-        memoryRuns.clear();
-        memoryRunStarts.clear();
+        releaseMemoryRuns();
         return merged;
     }
 
@@ -381,7 +395,7 @@ public final class ShuffleSorter
         if (memoryManager.tryAcquire(this, bytes)) {
             return true;
         }
-        if (records.isEmpty() && records == buffer) {
+        if (records == buffer && records.isEmpty() && !records.hasPages() && memoryRuns.isEmpty()) {
             // nothing left to spill: take the minimum needed to make progress
             memoryManager.forceAcquire(this, bytes);
             return true;
@@ -453,7 +467,7 @@ public final class ShuffleSorter
     public void spillNow()
             throws IOException
     {
-        if (!buffer.isEmpty()) {
+        if (!buffer.isEmpty() || !memoryRuns.isEmpty()) {
             spill();
         }
     }
@@ -463,14 +477,17 @@ public final class ShuffleSorter
     {
         spillMemoryRuns();
         PagedRecords full = buffer;
-        sortBuffer(full);
-        writeSpill(full, full.partitionStarts(partitions), true);
+        // empty, it may still hold pages kept for reuse
+        if (!full.isEmpty()) {
+            sortBuffer(full);
+            writeSpill(full, full.partitionStarts(partitions));
+        }
         buffer = new PagedRecords();
         memoryManager.release(this, full.memoryBytes());
     }
 
-    /** Writes sorted records to a spill file, through the combiner if {@code combine} and the combiner runs on sorted runs. */
-    private void writeSpill(PagedRecords records, int[] starts, boolean combine)
+    /** Writes sorted records to a spill file, through the combiner when it runs on sorted runs. */
+    private void writeSpill(PagedRecords records, int[] starts)
             throws IOException
     {
         // a local directory that cannot take the file is left for the next, where the run is written again
@@ -478,13 +495,7 @@ public final class ShuffleSorter
             try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, recordSize, blockTransform)) {
                 for (int partition = 0; partition < partitions; partition++) {
                     writer.startPartition(partition);
-                    RecordCursor cursor = records.cursor(starts[partition], starts[partition + 1]);
-                    if (combine) {
-                        copy(partition, cursor, writer);
-                    }
-                    else {
-                        copyAll(cursor, writer);
-                    }
+                    copy(partition, records.cursor(starts[partition], starts[partition + 1]), writer);
                 }
                 return writer.finish();
             }
@@ -504,12 +515,6 @@ public final class ShuffleSorter
             }
             return;
         }
-        copyAll(cursor, sink);
-    }
-
-    private static void copyAll(RecordCursor cursor, RecordSink sink)
-            throws IOException
-    {
         while (cursor.next()) {
             sink.add(cursor.prefix(), cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(),
                     cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength());
@@ -563,8 +568,16 @@ public final class ShuffleSorter
                 memoryRuns.add(run);
                 memoryRunStarts.add(starts);
             }
-            run = mergeMemoryRuns();
-            starts = run == null ? null : run.partitionStarts(partitions);
+            if (memoryRuns.size() == 1) {
+                run = memoryRuns.get(0);
+                starts = memoryRunStarts.get(0);
+                memoryRuns.clear();
+                memoryRunStarts.clear();
+            }
+            else {
+                run = mergeMemoryRuns();
+                starts = run == null ? null : run.partitionStarts(partitions);
+            }
         }
         if (spills.size() + (run == null ? 0 : 1) > MAX_RUNS) {
             mergeRuns(run, starts);
@@ -618,30 +631,50 @@ public final class ShuffleSorter
             throws IOException
     {
         List<SpillFile> inputs = List.copyOf(spills);
-        SpillFile file = spillDirectory.write("merged", path -> {
+        SpillFile file = writeMerged("merged", partition -> {
+            List<RecordCursor> cursors = new ArrayList<>();
+            for (SpillFile input : inputs) {
+                cursors.add(input.cursor(partition));
+            }
+            if (run != null) {
+                cursors.add(run.cursor(starts[partition], starts[partition + 1]));
+            }
+            return cursors;
+        });
+        spills.clear();
+        spills.add(file);
+        for (SpillFile input : inputs) {
+            input.delete();
+        }
+    }
+
+    /** Sorted records of one partition of several runs. */
+    private interface PartitionCursors
+    {
+        List<RecordCursor> open(int partition)
+                throws IOException;
+    }
+
+    /** Writes each partition's runs, merged and combined (when the combiner runs on sorted runs), to a new spill file. */
+    private SpillFile writeMerged(String kind, PartitionCursors runs)
+            throws IOException
+    {
+        SpillFile file = spillDirectory.write(kind, path -> {
             try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, recordSize, blockTransform)) {
                 for (int partition = 0; partition < partitions; partition++) {
                     writer.startPartition(partition);
-                    List<RecordCursor> cursors = new ArrayList<>();
-                    for (SpillFile input : inputs) {
-                        cursors.add(input.cursor(partition));
-                    }
-                    if (run != null) {
-                        cursors.add(run.cursor(starts[partition], starts[partition + 1]));
-                    }
-                    try (MergingCursor merged = new MergingCursor(order, cursors)) {
-                        copy(partition, merged, writer);
+                    List<RecordCursor> cursors = runs.open(partition);
+                    if (!cursors.isEmpty()) {
+                        try (MergingCursor merged = new MergingCursor(order, cursors)) {
+                            copy(partition, merged, writer);
+                        }
                     }
                 }
                 return writer.finish();
             }
         });
         spilledRecords += file.records();
-        spills.clear();
-        spills.add(file);
-        for (SpillFile input : inputs) {
-            input.delete();
-        }
+        return file;
     }
 
     /** Combines into new pages; null (with the new pages released) if memory ran out. */

@@ -399,10 +399,33 @@ class ShuffleSorterTest
         MapOutput output = sorter.finish();
 
         assertThat(output.inMemory()).isFalse();
-        assertThat(sorter.spillCount()).as("the two runs, written as they were").isEqualTo(2);
+        assertThat(sorter.spillCount()).as("the two runs, merged into one file").isEqualTo(1);
         assertSortedSums(output, 2, expected);
         output.delete();
         memory.release(other, taken);
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void aMapOfOneRunHandsItOverWithoutMergingIt()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        List<Integer> combinerInputs = new ArrayList<>();
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, counting(sumByKey(), combinerInputs), memory, directory, 1 << 20);
+        sorter.combineBeforeSorting();
+        Map<Integer, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < ShuffleSorter.RUN_RECORDS; i++) {
+            int key = (int) ((i * 7919L) % ShuffleSorter.RUN_RECORDS);
+            add(sorter, key % 2, key, i);
+            expected.merge(key, (long) i, Long::sum);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(output.inMemory()).isTrue();
+        assertThat(combinerInputs).as("one combine per partition of the one run").hasSize(2);
+        assertSortedSums(output, 2, expected);
+        output.delete();
         assertThat(memory.used()).isZero();
     }
 
