@@ -74,9 +74,31 @@ public final class ShuffleSorter
      * grow to the whole map's output, and the map's output is the merge of the combined runs.
      */
     static final int RUN_RECORDS = 1 << 18;
-    /** The combined runs of {@link #RUN_RECORDS}, in memory, and where each run's partitions start. */
-    private final List<PagedRecords> memoryRuns = new ArrayList<>();
-    private final List<int[]> memoryRunStarts = new ArrayList<>();
+    /** The combined runs of {@link #RUN_RECORDS}, in memory. */
+    private final List<Run> memoryRuns = new ArrayList<>();
+
+    /** Sorted records and where each partition starts among them. */
+    private record Run(PagedRecords records, int[] starts)
+    {
+        Run(PagedRecords records, int partitions)
+        {
+            this(records, records.partitionStarts(partitions));
+        }
+
+        /** The records of {@code partition}; null when it has none. */
+        RecordCursor cursor(int partition)
+        {
+            return starts[partition] == starts[partition + 1] ? null : records.cursor(starts[partition], starts[partition + 1]);
+        }
+    }
+
+    /** The sorted records of each partition, from one run or merged from several. */
+    private interface PartitionRecords
+    {
+        /** The records of {@code partition}, for the caller to close; null when it has none. */
+        RecordCursor open(int partition)
+                throws IOException;
+    }
 
     /**
      * @param combiner combines records before each spill and at the end; null for none
@@ -235,18 +257,17 @@ public final class ShuffleSorter
             throws IOException
     {
         sortBuffer(buffer);
-        int[] starts = buffer.partitionStarts(partitions);
-        PagedRecords combined = combineInMemory(buffer, starts);
+        Run sorted = new Run(buffer, partitions);
+        PagedRecords combined = combineInMemory(sorted::cursor);
         if (combined == null) {
             // sorted already
             spillMemoryRuns();
-            writeSpill(buffer, starts);
+            spills.add(writeSpill("spill", sorted::cursor));
             memoryManager.release(this, buffer.memoryBytes());
             buffer = new PagedRecords();
             return;
         }
-        memoryRuns.add(combined);
-        memoryRunStarts.add(combined.partitionStarts(partitions));
+        memoryRuns.add(new Run(combined, partitions));
         buffer.clearForReuse();
     }
 
@@ -257,30 +278,29 @@ public final class ShuffleSorter
         if (memoryRuns.isEmpty()) {
             return;
         }
-        spills.add(writeMerged("spill", this::memoryRunCursors));
+        spills.add(writeSpill("spill", this::mergedMemoryRuns));
         releaseMemoryRuns();
     }
 
-    /** Cursors over the records of {@code partition} in each run kept in memory that has some. */
-    private List<RecordCursor> memoryRunCursors(int partition)
+    /** The records of {@code partition} in the runs kept in memory, merged; null when none has any. */
+    private RecordCursor mergedMemoryRuns(int partition)
     {
         List<RecordCursor> cursors = new ArrayList<>();
-        for (int run = 0; run < memoryRuns.size(); run++) {
-            int[] starts = memoryRunStarts.get(run);
-            if (starts[partition] < starts[partition + 1]) {
-                cursors.add(memoryRuns.get(run).cursor(starts[partition], starts[partition + 1]));
+        for (Run run : memoryRuns) {
+            RecordCursor cursor = run.cursor(partition);
+            if (cursor != null) {
+                cursors.add(cursor);
             }
         }
-        return cursors;
+        return cursors.isEmpty() ? null : new MergingCursor(order, cursors);
     }
 
     private void releaseMemoryRuns()
     {
-        for (PagedRecords run : memoryRuns) {
-            memoryManager.release(this, run.memoryBytes());
+        for (Run run : memoryRuns) {
+            memoryManager.release(this, run.records().memoryBytes());
         }
         memoryRuns.clear();
-        memoryRunStarts.clear();
     }
 
     /**
@@ -290,26 +310,8 @@ public final class ShuffleSorter
     private PagedRecords mergeMemoryRuns()
             throws IOException
     {
-        PagedRecords merged = new PagedRecords();
-        try {
-            for (int partition = 0; partition < partitions; partition++) {
-                List<RecordCursor> cursors = memoryRunCursors(partition);
-                if (cursors.isEmpty()) {
-                    continue;
-                }
-                int target = partition;
-                try (MergingCursor records = new MergingCursor(order, cursors)) {
-                    combiner.combine(partition, new LookaheadCursor(records), (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
-                        if (!ensureRoom(merged, PagedRecords.RECORD_OVERHEAD + keyLength + valueLength, false)) {
-                            throw new OutOfBudget();
-                        }
-                        merged.append(target, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
-                    });
-                }
-            }
-        }
-        catch (OutOfBudget e) {
-            memoryManager.release(this, merged.memoryBytes());
+        PagedRecords merged = combineInMemory(this::mergedMemoryRuns);
+        if (merged == null) {
             spillMemoryRuns();
             return null;
         }
@@ -480,28 +482,10 @@ public final class ShuffleSorter
         // empty, it may still hold pages kept for reuse
         if (!full.isEmpty()) {
             sortBuffer(full);
-            writeSpill(full, full.partitionStarts(partitions));
+            spills.add(writeSpill("spill", new Run(full, partitions)::cursor));
         }
         buffer = new PagedRecords();
         memoryManager.release(this, full.memoryBytes());
-    }
-
-    /** Writes sorted records to a spill file, through the combiner when it runs on sorted runs. */
-    private void writeSpill(PagedRecords records, int[] starts)
-            throws IOException
-    {
-        // a local directory that cannot take the file is left for the next, where the run is written again
-        SpillFile file = spillDirectory.write("spill", path -> {
-            try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, recordSize, blockTransform)) {
-                for (int partition = 0; partition < partitions; partition++) {
-                    writer.startPartition(partition);
-                    copy(partition, records.cursor(starts[partition], starts[partition + 1]), writer);
-                }
-                return writer.finish();
-            }
-        });
-        spills.add(file);
-        spilledRecords += file.records();
     }
 
     private void copy(int partition, RecordCursor cursor, RecordSink sink)
@@ -534,8 +518,7 @@ public final class ShuffleSorter
                 drainPartials();
             }
         }
-        PagedRecords run = null;
-        int[] starts = null;
+        Run run = null;
         if (!buffer.isEmpty()) {
             if (sortsWithGivenAlgorithm()) {
                 sortWithGivenAlgorithm(buffer);
@@ -543,18 +526,16 @@ public final class ShuffleSorter
             else {
                 sortBuffer(buffer);
             }
-            starts = buffer.partitionStarts(partitions);
-            run = buffer;
+            run = new Run(buffer, partitions);
             if (combiner != null && gathered == null) {
-                PagedRecords combined = combineInMemory(buffer, starts);
+                PagedRecords combined = combineInMemory(run::cursor);
                 if (combined == null) {
                     spill();
                     run = null;
                 }
                 else {
                     memoryManager.release(this, buffer.memoryBytes());
-                    run = combined;
-                    starts = combined.partitionStarts(partitions);
+                    run = new Run(combined, partitions);
                 }
             }
         }
@@ -566,26 +547,22 @@ public final class ShuffleSorter
         if (!memoryRuns.isEmpty()) {
             if (run != null) {
                 memoryRuns.add(run);
-                memoryRunStarts.add(starts);
             }
             if (memoryRuns.size() == 1) {
-                run = memoryRuns.get(0);
-                starts = memoryRunStarts.get(0);
-                memoryRuns.clear();
-                memoryRunStarts.clear();
+                run = memoryRuns.remove(0);
             }
             else {
-                run = mergeMemoryRuns();
-                starts = run == null ? null : run.partitionStarts(partitions);
+                PagedRecords merged = mergeMemoryRuns();
+                run = merged == null ? null : new Run(merged, partitions);
             }
         }
         if (spills.size() + (run == null ? 0 : 1) > MAX_RUNS) {
-            mergeRuns(run, starts);
+            mergeRuns(run);
             memoryManager.releaseAll(this);
             run = null;
-            starts = null;
         }
-        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run, starts, measure(run, starts), blockTransform, wireTransform);
+        MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run == null ? null : run.records(),
+                run == null ? null : run.starts(), measure(run), blockTransform, wireTransform);
         memoryManager.transfer(this, output, memoryManager.usedBy(this));
         if (run != null) {
             memoryManager.registerSpillable(output);
@@ -602,7 +579,7 @@ public final class ShuffleSorter
     }
 
     /** What the records of each partition of the final runs measure; null without a record size. */
-    private long[] measure(PagedRecords run, int[] starts)
+    private long[] measure(Run run)
             throws IOException
     {
         if (recordSize == null) {
@@ -616,7 +593,11 @@ public final class ShuffleSorter
         }
         if (run != null) {
             for (int partition = 0; partition < partitions; partition++) {
-                try (RecordCursor records = run.cursor(starts[partition], starts[partition + 1])) {
+                RecordCursor records = run.cursor(partition);
+                if (records == null) {
+                    continue;
+                }
+                try (records) {
                     while (records.next()) {
                         measured[partition] += recordSize.of(records.keyLength(), records.valueLength());
                     }
@@ -627,19 +608,20 @@ public final class ShuffleSorter
     }
 
     /** Merges all runs (combining them) into one spill file, so that readers open few files. */
-    private void mergeRuns(PagedRecords run, int[] starts)
+    private void mergeRuns(Run run)
             throws IOException
     {
         List<SpillFile> inputs = List.copyOf(spills);
-        SpillFile file = writeMerged("merged", partition -> {
+        SpillFile file = writeSpill("merged", partition -> {
             List<RecordCursor> cursors = new ArrayList<>();
             for (SpillFile input : inputs) {
                 cursors.add(input.cursor(partition));
             }
-            if (run != null) {
-                cursors.add(run.cursor(starts[partition], starts[partition + 1]));
+            RecordCursor memory = run == null ? null : run.cursor(partition);
+            if (memory != null) {
+                cursors.add(memory);
             }
-            return cursors;
+            return new MergingCursor(order, cursors);
         });
         spills.clear();
         spills.add(file);
@@ -648,25 +630,19 @@ public final class ShuffleSorter
         }
     }
 
-    /** Sorted records of one partition of several runs. */
-    private interface PartitionCursors
-    {
-        List<RecordCursor> open(int partition)
-                throws IOException;
-    }
-
-    /** Writes each partition's runs, merged and combined (when the combiner runs on sorted runs), to a new spill file. */
-    private SpillFile writeMerged(String kind, PartitionCursors runs)
+    /** Writes each partition's sorted records, through the combiner when it runs on sorted runs, to a new spill file. */
+    private SpillFile writeSpill(String kind, PartitionRecords source)
             throws IOException
     {
+        // a local directory that cannot take the file is left for the next, where the records are written again
         SpillFile file = spillDirectory.write(kind, path -> {
             try (SpillFile.Writer writer = new SpillFile.Writer(path, partitions, recordSize, blockTransform)) {
                 for (int partition = 0; partition < partitions; partition++) {
                     writer.startPartition(partition);
-                    List<RecordCursor> cursors = runs.open(partition);
-                    if (!cursors.isEmpty()) {
-                        try (MergingCursor merged = new MergingCursor(order, cursors)) {
-                            copy(partition, merged, writer);
+                    RecordCursor records = source.open(partition);
+                    if (records != null) {
+                        try (records) {
+                            copy(partition, records, writer);
                         }
                     }
                 }
@@ -678,23 +654,25 @@ public final class ShuffleSorter
     }
 
     /** Combines into new pages; null (with the new pages released) if memory ran out. */
-    private PagedRecords combineInMemory(PagedRecords source, int[] starts)
+    private PagedRecords combineInMemory(PartitionRecords source)
             throws IOException
     {
         PagedRecords combined = new PagedRecords();
         try {
             for (int partition = 0; partition < partitions; partition++) {
                 int target = partition;
-                if (starts[partition] == starts[partition + 1]) {
+                RecordCursor records = source.open(partition);
+                if (records == null) {
                     continue;
                 }
-                combiner.combine(partition, source.cursor(starts[partition], starts[partition + 1]),
-                        (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
-                            if (!ensureRoom(combined, PagedRecords.RECORD_OVERHEAD + keyLength + valueLength, false)) {
-                                throw new OutOfBudget();
-                            }
-                            combined.append(target, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
-                        });
+                try (records) {
+                    combiner.combine(partition, records, (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
+                        if (!ensureRoom(combined, PagedRecords.RECORD_OVERHEAD + keyLength + valueLength, false)) {
+                            throw new OutOfBudget();
+                        }
+                        combined.append(target, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+                    });
+                }
             }
             return combined;
         }
@@ -710,7 +688,6 @@ public final class ShuffleSorter
     {
         buffer = new PagedRecords();
         memoryRuns.clear();
-        memoryRunStarts.clear();
         if (gathered != null && !done) {
             gathered.clear();
             partials.clear();
