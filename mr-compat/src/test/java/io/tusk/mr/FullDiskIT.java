@@ -135,9 +135,11 @@ class FullDiskIT
             System.out.println("FAILED: " + job.getStatus().getFailureInfo());
         }
         if (args[0].equals("spill")) {
-            // spill files left on the small file system (its directory and lock stay while this process runs)
+            // spill files left on the small file system (its directory, lock and the native libraries unpacked
+            // there by Snappy for the job history stay while this process runs)
             try (Stream<Path> files = Files.walk(small)) {
                 System.out.println("LEFT: " + files.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().endsWith(".lock"))
+                        .filter(file -> !file.getParent().getFileName().toString().equals("native"))
                         .map(file -> file + " " + file.toFile().length()).toList());
             }
         }
