@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The memory options {@code bin/tusk} gives a batch JVM: the parallel collector, the heap committed
- * at start, and a young generation of at most 256 MiB, unless {@code TUSK_OPTS} sizes it.
+ * at start, and a young generation of at most 256 MiB, unless {@code TUSK_OPTS} sizes it; and its
+ * compiler thresholds, unless {@code TUSK_OPTS} sets the compiler up.
  */
 class LauncherMemoryIT
 {
@@ -49,11 +50,32 @@ class LauncherMemoryIT
         assertThat(flag(flags("02g", ""), "MaxNewSize")).isEqualTo(String.valueOf(256 * MIB));
     }
 
-    /** The final flags of a batch JVM of the launcher with this heap and these options. */
+    @Test
+    void theOptimizingCompilerWaitsForHotterCodeUnlessTheOptionsSetTheCompilerUp()
+            throws Exception
+    {
+        String flags = optionsFlags("512m", "-XX:+PrintFlagsFinal");
+        assertThat(flag(flags, "Tier4InvocationThreshold")).isEqualTo("60000");
+        assertThat(flag(flags, "Tier4CompileThreshold")).isEqualTo("80000");
+        assertThat(flag(flags, "Tier4BackEdgeThreshold")).isEqualTo("400000");
+        String own = optionsFlags("512m", "-XX:+PrintFlagsFinal -XX:Tier4InvocationThreshold=7000");
+        assertThat(flag(own, "Tier4InvocationThreshold")).isEqualTo("7000");
+        assertThat(flag(own, "Tier4CompileThreshold")).isEqualTo("15000");
+        assertThat(flag(optionsFlags("512m", "-XX:+PrintFlagsFinal -XX:TieredStopAtLevel=1"), "Tier4InvocationThreshold")).isEqualTo("5000");
+    }
+
+    /** The final flags of a batch JVM of the launcher with this heap and these options, compiled by the quick compiler only. */
     private String flags(String heap, String options)
             throws Exception
     {
-        List<String> command = new ArrayList<>(List.of("env", "TUSK_HEAP=" + heap, "TUSK_OPTS=" + TestProcesses.QUICK_JIT + " -XX:+PrintFlagsFinal " + options));
+        return optionsFlags(heap, TestProcesses.QUICK_JIT + " -XX:+PrintFlagsFinal " + options);
+    }
+
+    /** The final flags of a batch JVM of the launcher with this heap and exactly these options. */
+    private String optionsFlags(String heap, String options)
+            throws Exception
+    {
+        List<String> command = new ArrayList<>(List.of("env", "TUSK_HEAP=" + heap, "TUSK_OPTS=" + options));
         command.addAll(TestProcesses.tusk("run"));
         command.add("io.tusk.mr.StartupTraining");
         Path log = work.resolve("flags-" + heap + options.replaceAll("[^A-Za-z0-9]", "") + ".log");
