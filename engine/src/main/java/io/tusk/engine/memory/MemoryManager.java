@@ -3,8 +3,11 @@ package io.tusk.engine.memory;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +21,13 @@ import static java.util.Objects.requireNonNull;
  * after it drops its references. When the budget is exhausted, spillable consumers are asked to give
  * memory back (spill or evict); a consumer that still cannot get memory must spill itself.
  * <p>
+ * Pages of records their owners dropped ({@link #recycle(byte[])}) are kept, within a quarter of the
+ * budget and only while the budget has room for them beside the grants, for the next owner that asks
+ * for a page of the same length ({@link #page(int)}): the buffers of one map task after another
+ * reuse pages that already live in the old generation instead of filling the young generation with
+ * new ones that every collection copies while they are written. Kept pages are not grants: they
+ * are dropped, before anyone is asked to spill, whenever a grant needs their room.
+ * <p>
  * Thread-safe. Spill requests are made without the lock held.
  */
 public final class MemoryManager
@@ -29,11 +39,17 @@ public final class MemoryManager
     private final Map<MemoryConsumer, Long> usedByOwner = new IdentityHashMap<>();
     private long used;
     private long peak;
+    /** Pages of at least this many bytes are kept for reuse. */
+    static final int MIN_KEPT_BYTES = 64 * 1024;
+    private final long keptLimit;
+    private final Map<Integer, ArrayDeque<byte[]>> keptPages = new HashMap<>();
+    private long kept;
 
     public MemoryManager(long budget)
     {
         checkArgument(budget > 0, "memory budget must be positive: %s", budget);
         this.budget = budget;
+        this.keptLimit = budget / 4;
     }
 
     public long budget()
@@ -102,11 +118,15 @@ public final class MemoryManager
 
     /**
      * Asks every spillable consumer to give back all it can (spill or evict); returns how much was
-     * released. For an attempt that needs the heap to itself; a consumer that cannot spill (its
-     * disk failed) keeps its memory, with a warning.
+     * released, after dropping the pages kept for reuse. For an attempt that needs the heap to
+     * itself; a consumer that cannot spill (its disk failed) keeps its memory, with a warning.
      */
     public long spillAll()
     {
+        synchronized (this) {
+            keptPages.clear();
+            kept = 0;
+        }
         long freed = 0;
         for (MemoryConsumer spillable : spillables) {
             try {
@@ -184,11 +204,67 @@ public final class MemoryManager
         return owners;
     }
 
+    /**
+     * A page of {@code length} bytes: one an owner gave back ({@link #recycle(byte[])}), with any
+     * content, else a new one. The caller must hold a grant for its bytes.
+     */
+    public byte[] page(int length)
+    {
+        synchronized (this) {
+            ArrayDeque<byte[]> pages = keptPages.get(length);
+            byte[] page = pages == null ? null : pages.pollLast();
+            if (page != null) {
+                kept -= length;
+                return page;
+            }
+        }
+        return new byte[length];
+    }
+
+    /**
+     * Keeps a page its owner no longer references for the next {@link #page(int)} of its length, if
+     * it is large enough, the kept pages stay within their limit and the budget has room for it
+     * beside the grants; else it is left to the collector. Call after releasing its grant; the
+     * caller must not touch the page afterwards.
+     */
+    public synchronized void recycle(byte[] page)
+    {
+        long bytes = page.length;
+        if (bytes < MIN_KEPT_BYTES || kept + bytes > keptLimit || used + kept + bytes > budget) {
+            return;
+        }
+        keptPages.computeIfAbsent(page.length, ignored -> new ArrayDeque<>()).addLast(page);
+        kept += bytes;
+    }
+
+    /** Bytes of the pages kept for reuse. */
+    public synchronized long kept()
+    {
+        return kept;
+    }
+
+    /** Drops kept pages until grants of {@code used} bytes leave them room in the budget. */
+    private void dropKept(long used)
+    {
+        Iterator<Map.Entry<Integer, ArrayDeque<byte[]>>> entries = keptPages.entrySet().iterator();
+        while (used + kept > budget && entries.hasNext()) {
+            Map.Entry<Integer, ArrayDeque<byte[]>> entry = entries.next();
+            ArrayDeque<byte[]> pages = entry.getValue();
+            while (used + kept > budget && pages.pollLast() != null) {
+                kept -= entry.getKey();
+            }
+            if (pages.isEmpty()) {
+                entries.remove();
+            }
+        }
+    }
+
     private synchronized boolean grant(MemoryConsumer owner, long bytes, boolean force)
     {
         if (!force && used + bytes > budget) {
             return false;
         }
+        dropKept(used + bytes);
         used += bytes;
         peak = Math.max(peak, used);
         usedByOwner.merge(owner, bytes, Long::sum);
@@ -198,6 +274,6 @@ public final class MemoryManager
     @Override
     public synchronized String toString()
     {
-        return "MemoryManager{used=" + used + ", budget=" + budget + "}";
+        return "MemoryManager{used=" + used + ", kept=" + kept + ", budget=" + budget + "}";
     }
 }

@@ -2,6 +2,7 @@ package io.tusk.engine.shuffle;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Serialized records in large byte pages plus an index of two longs per record:
@@ -9,7 +10,8 @@ import java.util.List;
  * {@code [key length][value length][key][value]}; a record never straddles pages.
  * <p>
  * Holds no memory accounting of its own: the owner acquires memory before handing in pages or a
- * larger index. Confined to one thread while written; read-only and safe to share once sorted.
+ * larger index, and compaction takes its new pages from the owner's page source and hands the old
+ * ones back. Confined to one thread while written; read-only and safe to share once sorted.
  */
 final class PagedRecords
 {
@@ -28,6 +30,19 @@ final class PagedRecords
     /** Bytes of the records themselves, overhead included: what a compacted copy needs. */
     private long recordBytes;
     private int largestRecord;
+    /** Where compaction's pages of exactly the page size come from. */
+    private final IntFunction<byte[]> pageSource;
+
+    PagedRecords()
+    {
+        this(byte[]::new);
+    }
+
+    /** Records whose compaction takes its pages of the page size from {@code pageSource}. */
+    PagedRecords(IntFunction<byte[]> pageSource)
+    {
+        this.pageSource = pageSource;
+    }
 
     int count()
     {
@@ -167,26 +182,30 @@ final class PagedRecords
      * afterwards the comparison sort, and every reader of the sorted records, walks memory nearly
      * sequentially instead of missing the cache on every record. The caller must have acquired
      * {@link #compactionBytes(int)} beforehand; {@link #memoryBytes()} reflects the new pages after.
+     *
+     * @return the pages compaction dropped (none without compaction), for the owner to release and recycle
      */
-    void sort(SortOrder order, long[] scratch, int compactPageSize)
+    List<byte[]> sort(SortOrder order, long[] scratch, int compactPageSize)
     {
         IndexSorter sorter = new IndexSorter(order);
         if (count < RADIX_THRESHOLD) {
             sorter.sort(0, count);
-            return;
+            return List.of();
         }
+        List<byte[]> dropped = List.of();
         if (scratch == null) {
             radixSortInPlace();
         }
         else {
             radixSort(scratch);
             if (compactPageSize > 0) {
-                compact(compactPageSize);
+                dropped = compact(compactPageSize);
             }
         }
         if (order.isSorted()) {
             sortEqualPrefixes(sorter);
         }
+        return dropped;
     }
 
     /** After a radix sort: sorts each run of equal (partition, prefix) with the comparator. */
@@ -220,7 +239,7 @@ final class PagedRecords
      * page pointers, which grow in the order records are appended and, after compaction, in the
      * order compacted. Without, the algorithm compares keys.
      */
-    void sort(SortOrder order, IndexSort algorithm, long[] scratch, long[] temp, int compactPageSize)
+    List<byte[]> sort(SortOrder order, IndexSort algorithm, long[] scratch, long[] temp, int compactPageSize)
     {
         IndexSorter sorter = new IndexSorter(order);
         if (scratch == null || temp == null) {
@@ -238,20 +257,15 @@ final class PagedRecords
                     swapEntries(left, right);
                 }
             }, 0, count);
-            if (compactPageSize > 0) {
-                compact(compactPageSize);
-            }
-            return;
+            return compactPageSize > 0 ? compact(compactPageSize) : List.of();
         }
         radixSort(scratch);
         // before compaction the pointers' order is the order appended
         int[] appendedAtCompacted = pointerRanks(scratch, temp);
-        if (compactPageSize > 0) {
-            compact(compactPageSize);
-        }
+        List<byte[]> dropped = compactPageSize > 0 ? compact(compactPageSize) : List.of();
         sortEqualPrefixes(sorter);
         if (!hasEqualNeighbours(sorter)) {
-            return;
+            return dropped;
         }
         int[] appendedAtSorted = pointerRanks(scratch, temp);
         if (compactPageSize > 0) {
@@ -288,6 +302,7 @@ final class PagedRecords
                 ranks[right] = moved;
             }
         }, 0, count);
+        return dropped;
     }
 
     /** Positions of this index's records: what each record measures is read from its page. */
@@ -350,7 +365,8 @@ final class PagedRecords
         return recordBytes + pages * Math.min(largestRecord, pageSize);
     }
 
-    private void compact(int pageSize)
+    /** Copies the records into new pages in index order; returns the old pages. */
+    private List<byte[]> compact(int pageSize)
     {
         List<byte[]> compacted = new ArrayList<>();
         long allocated = 0;
@@ -363,7 +379,7 @@ final class PagedRecords
             int offset = (int) pointer;
             int size = RECORD_OVERHEAD + ByteArrays.getInt(source, offset) + ByteArrays.getInt(source, offset + 4);
             if (target == null || target.length - position < size) {
-                target = new byte[Math.max(pageSize, size)];
+                target = size <= pageSize ? pageSource.apply(pageSize) : new byte[size];
                 compacted.add(target);
                 allocated += target.length;
                 position = 0;
@@ -372,12 +388,33 @@ final class PagedRecords
             index[slot] = ((long) (compacted.size() - 1) << 32) | position;
             position += size;
         }
+        List<byte[]> dropped = new ArrayList<>(pages);
         pages.clear();
         pages.addAll(compacted);
         current = target;
         currentPage = pages.size() - 1;
         currentPosition = position;
         pageBytes = allocated;
+        return dropped;
+    }
+
+    /**
+     * Forgets the records and hands over their pages, for an owner that released their memory and
+     * recycles them; only once no cursor over the records is read any more.
+     */
+    List<byte[]> dropPages()
+    {
+        List<byte[]> dropped = new ArrayList<>(pages);
+        pages.clear();
+        current = null;
+        currentPage = -1;
+        currentPosition = 0;
+        index = new long[0];
+        count = 0;
+        pageBytes = 0;
+        recordBytes = 0;
+        largestRecord = 0;
+        return dropped;
     }
 
     /** Bytes of scratch space {@link #sort(SortOrder, long[])} needs for a radix sort. */

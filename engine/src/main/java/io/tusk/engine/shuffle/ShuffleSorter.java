@@ -42,7 +42,7 @@ public final class ShuffleSorter
     private final SpillDirectory spillDirectory;
     private final int pageSize;
     private final List<SpillFile> spills = new ArrayList<>();
-    private PagedRecords buffer = new PagedRecords();
+    private PagedRecords buffer;
     private long spilledRecords;
     private RecordSize recordSize;
     /** How spilled blocks are stored; null: as they are. */
@@ -115,6 +115,7 @@ public final class ShuffleSorter
         this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
         this.spillDirectory = requireNonNull(spillDirectory, "spillDirectory is null");
         this.pageSize = pageSize;
+        this.buffer = newRecords();
     }
 
     @Override
@@ -263,8 +264,8 @@ public final class ShuffleSorter
             // sorted already
             spillMemoryRuns();
             spills.add(writeSpill("spill", sorted::cursor));
-            memoryManager.release(this, buffer.memoryBytes());
-            buffer = new PagedRecords();
+            drop(buffer);
+            buffer = newRecords();
             return;
         }
         memoryRuns.add(new Run(combined, partitions));
@@ -298,7 +299,7 @@ public final class ShuffleSorter
     private void releaseMemoryRuns()
     {
         for (Run run : memoryRuns) {
-            memoryManager.release(this, run.records().memoryBytes());
+            drop(run.records());
         }
         memoryRuns.clear();
     }
@@ -387,7 +388,7 @@ public final class ShuffleSorter
                 spill();
                 return ensureRoom(buffer, recordSize, true);
             }
-            records.addPage(new byte[length]);
+            records.addPage(length == pageSize ? memoryManager.page(length) : new byte[length]);
         }
         return true;
     }
@@ -419,8 +420,9 @@ public final class ShuffleSorter
                 long compactionBytes = records.compactionBytes(pageSize);
                 if (memoryManager.tryAcquire(this, compactionBytes)) {
                     long before = records.memoryBytes();
-                    records.sort(order, new long[(int) records.radixScratchLongs()], pageSize);
+                    List<byte[]> dropped = records.sort(order, new long[(int) records.radixScratchLongs()], pageSize);
                     memoryManager.release(this, before + compactionBytes - records.memoryBytes());
+                    recycle(dropped);
                 }
                 else {
                     records.sort(order, new long[(int) records.radixScratchLongs()]);
@@ -455,9 +457,10 @@ public final class ShuffleSorter
             boolean compact = memoryManager.tryAcquire(this, compactionBytes);
             long before = records.memoryBytes();
             int scratchLongs = (int) records.radixScratchLongs();
-            records.sort(order, equalKeysSort, new long[scratchLongs], new long[scratchLongs], compact ? pageSize : 0);
+            List<byte[]> dropped = records.sort(order, equalKeysSort, new long[scratchLongs], new long[scratchLongs], compact ? pageSize : 0);
             if (compact) {
                 memoryManager.release(this, before + compactionBytes - records.memoryBytes());
+                recycle(dropped);
             }
         }
         finally {
@@ -484,8 +487,8 @@ public final class ShuffleSorter
             sortBuffer(full);
             spills.add(writeSpill("spill", new Run(full, partitions)::cursor));
         }
-        buffer = new PagedRecords();
-        memoryManager.release(this, full.memoryBytes());
+        buffer = newRecords();
+        drop(full);
     }
 
     private void copy(int partition, RecordCursor cursor, RecordSink sink)
@@ -534,16 +537,16 @@ public final class ShuffleSorter
                     run = null;
                 }
                 else {
-                    memoryManager.release(this, buffer.memoryBytes());
+                    drop(buffer);
                     run = new Run(combined, partitions);
                 }
             }
         }
         else {
             // pages kept for reuse after the last combined run
-            memoryManager.release(this, buffer.memoryBytes());
+            drop(buffer);
         }
-        buffer = new PagedRecords();
+        buffer = newRecords();
         if (!memoryRuns.isEmpty()) {
             if (run != null) {
                 memoryRuns.add(run);
@@ -657,7 +660,7 @@ public final class ShuffleSorter
     private PagedRecords combineInMemory(PartitionRecords source)
             throws IOException
     {
-        PagedRecords combined = new PagedRecords();
+        PagedRecords combined = newRecords();
         try {
             for (int partition = 0; partition < partitions; partition++) {
                 int target = partition;
@@ -677,8 +680,31 @@ public final class ShuffleSorter
             return combined;
         }
         catch (OutOfBudget e) {
-            memoryManager.release(this, combined.memoryBytes());
+            drop(combined);
             return null;
+        }
+    }
+
+    /** New records whose pages of the page size come from the memory manager's kept pages. */
+    private PagedRecords newRecords()
+    {
+        return new PagedRecords(memoryManager::page);
+    }
+
+    /** Releases the memory of records no one reads any more and gives their pages to the memory manager for reuse. */
+    private void drop(PagedRecords records)
+    {
+        memoryManager.release(this, records.memoryBytes());
+        recycle(records.dropPages());
+    }
+
+    /** Gives pages of the page size, released already, to the memory manager for the next buffers. */
+    private void recycle(List<byte[]> pages)
+    {
+        for (byte[] page : pages) {
+            if (page.length == pageSize) {
+                memoryManager.recycle(page);
+            }
         }
     }
 
@@ -686,7 +712,7 @@ public final class ShuffleSorter
     @Override
     public void close()
     {
-        buffer = new PagedRecords();
+        buffer = newRecords();
         memoryRuns.clear();
         if (gathered != null && !done) {
             gathered.clear();

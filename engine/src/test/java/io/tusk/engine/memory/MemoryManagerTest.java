@@ -23,6 +23,53 @@ class MemoryManagerTest
     }
 
     @Test
+    void keepsRecycledPagesForTheNextOfTheirLengthWithinAQuarterOfTheBudget()
+    {
+        MemoryManager memory = new MemoryManager(1 << 20);
+        byte[] page = new byte[64 << 10];
+        memory.recycle(page);
+
+        assertThat(memory.kept()).isEqualTo(64 << 10);
+        assertThat(memory.page(128 << 10)).as("another length").isNotSameAs(page).hasSize(128 << 10);
+        assertThat(memory.page(64 << 10)).isSameAs(page);
+        assertThat(memory.kept()).isZero();
+        assertThat(memory.page(64 << 10)).as("none kept: a new page").isNotSameAs(page).hasSize(64 << 10);
+
+        for (int i = 0; i < 5; i++) {
+            memory.recycle(new byte[64 << 10]);
+        }
+        assertThat(memory.kept()).as("a quarter of the budget").isEqualTo(256 << 10);
+        memory.recycle(new byte[1024]);
+        assertThat(memory.kept()).as("small pages are left to the collector").isEqualTo(256 << 10);
+        assertThat(memory.used()).as("kept pages are not grants").isZero();
+    }
+
+    @Test
+    void keptPagesGiveWayToGrantsBeforeAnyoneIsAskedToSpill()
+    {
+        MemoryManager memory = new MemoryManager(1 << 20);
+        TestingSpillable cache = new TestingSpillable(memory);
+        memory.registerSpillable(cache);
+        for (int i = 0; i < 4; i++) {
+            memory.recycle(new byte[64 << 10]);
+        }
+        MemoryConsumer shuffle = () -> "shuffle";
+
+        assertThat(memory.tryAcquire(shuffle, (1 << 20) - (128 << 10))).isTrue();
+
+        assertThat(memory.kept()).as("dropped until the grant fits").isEqualTo(128 << 10);
+        assertThat(cache.spillRequests).isZero();
+        memory.recycle(new byte[64 << 10]);
+        assertThat(memory.kept()).as("no room beside the grants").isEqualTo(128 << 10);
+        memory.forceAcquire(shuffle, 64 << 10);
+        assertThat(memory.kept()).isEqualTo(64 << 10);
+        memory.release(shuffle, memory.usedBy(shuffle));
+        memory.recycle(new byte[64 << 10]);
+        memory.spillAll();
+        assertThat(memory.kept()).as("an attempt that needs the heap drops them").isZero();
+    }
+
+    @Test
     void asksSpillablesToFreeMemoryButNotTheRequester()
     {
         MemoryManager memory = new MemoryManager(1000);

@@ -102,6 +102,44 @@ class ShuffleSorterTest
     }
 
     @Test
+    void theNextMapsBuffersReuseThePagesOfThoseBeforeWithoutTouchingTheirOutputs()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        List<MapOutput> outputs = new ArrayList<>();
+        List<List<Integer>> expected = new ArrayList<>();
+        Random random = new Random(5);
+        for (int map = 0; map < 3; map++) {
+            ShuffleSorter sorter = new ShuffleSorter("map-" + map, 2, BY_BYTES, null, memory, directory, 64 << 10);
+            List<Integer> keys = new ArrayList<>();
+            long keptBefore = memory.kept();
+            for (int i = 0; i < 20_000; i++) {
+                int key = random.nextInt(1_000_000);
+                keys.add(key);
+                add(sorter, key % 2, key, map);
+            }
+            if (map > 0) {
+                assertThat(memory.kept()).as("the buffer took the pages compaction dropped before").isLessThan(keptBefore);
+            }
+            outputs.add(sorter.finish());
+            assertThat(memory.kept()).as("compaction dropped the buffer's pages and kept them").isPositive();
+            expected.add(keys);
+        }
+        // every output is intact although later buffers and compactions wrote into recycled pages
+        for (int map = 0; map < 3; map++) {
+            for (int partition = 0; partition < 2; partition++) {
+                int target = partition;
+                assertThat(readKeys(outputs.get(map), partition)).containsExactlyElementsOf(expected.get(map).stream().filter(key -> key % 2 == target).sorted().toList());
+                for (long[] record : readRecords(outputs.get(map), partition)) {
+                    assertThat(record[1]).isEqualTo(map);
+                }
+            }
+            outputs.get(map).delete();
+        }
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
     void spillsSortedRunsWhenMemoryRunsOutAndMergesThem()
             throws IOException
     {
