@@ -45,9 +45,13 @@ public final class SortOrder
         return keyComparator.compare(left, leftOffset, leftLength, right, rightOffset, rightLength);
     }
 
+    /** As {@link #compare(int, byte[], int, int, int, byte[], int, int)}; reads the keys only when the prefixes are equal. */
     public int compare(RecordCursor left, RecordCursor right)
     {
-        return compare(left.prefix(), left.keyBuffer(), left.keyOffset(), left.keyLength(),
-                right.prefix(), right.keyBuffer(), right.keyOffset(), right.keyLength());
+        int result = Integer.compareUnsigned(left.prefix(), right.prefix());
+        if (result != 0 || keyComparator == null) {
+            return result;
+        }
+        return keyComparator.compare(left.keyBuffer(), left.keyOffset(), left.keyLength(), right.keyBuffer(), right.keyOffset(), right.keyLength());
     }
 }
