@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
  * The heap is built by inserting the inputs that have records one after the other in the order
  * given and moves an entry only past strictly greater ones, as Hadoop's merger does: given the
  * inputs in the order Hadoop's reducer merges its segments in, records with equal keys come out in
- * Hadoop's order. Confined to one thread.
+ * Hadoop's order. Each input's prefix is read once per record and kept beside it in the heap.
+ * Confined to one thread.
  */
 public final class MergingCursor
         implements RecordCursor
@@ -18,6 +19,8 @@ public final class MergingCursor
     private final SortOrder order;
     private final RecordCursor[] all;
     private final RecordCursor[] heap;
+    /** The prefix of each input's current record, at the input's place in the heap. */
+    private final int[] prefixes;
     private int size;
     private RecordCursor current;
     private boolean started;
@@ -27,6 +30,7 @@ public final class MergingCursor
         this.order = requireNonNull(order, "order is null");
         this.all = inputs.toArray(new RecordCursor[0]);
         this.heap = new RecordCursor[all.length];
+        this.prefixes = new int[all.length];
     }
 
     @Override
@@ -52,16 +56,19 @@ public final class MergingCursor
             for (RecordCursor input : all) {
                 if (input.next()) {
                     heap[size] = input;
+                    prefixes[size] = input.prefix();
                     siftUp(size++);
                 }
             }
         }
         else if (current != null) {
             if (current.next()) {
+                prefixes[0] = current.prefix();
                 siftDown(0);
             }
             else {
                 heap[0] = heap[--size];
+                prefixes[0] = prefixes[size];
                 heap[size] = null;
                 if (size > 0) {
                     siftDown(0);
@@ -79,41 +86,47 @@ public final class MergingCursor
     private void siftUp(int i)
     {
         RecordCursor moving = heap[i];
+        int movingPrefix = prefixes[i];
         while (i > 0) {
             int parent = (i - 1) / 2;
-            if (order.compare(moving, heap[parent]) >= 0) {
+            if (order.compare(moving, movingPrefix, heap[parent], prefixes[parent]) >= 0) {
                 break;
             }
             heap[i] = heap[parent];
+            prefixes[i] = prefixes[parent];
             i = parent;
         }
         heap[i] = moving;
+        prefixes[i] = movingPrefix;
     }
 
     private void siftDown(int i)
     {
         RecordCursor moving = heap[i];
+        int movingPrefix = prefixes[i];
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && order.compare(heap[child + 1], heap[child]) < 0) {
+            if (child + 1 < size && order.compare(heap[child + 1], prefixes[child + 1], heap[child], prefixes[child]) < 0) {
                 child++;
             }
-            if (order.compare(heap[child], moving) >= 0) {
+            if (order.compare(heap[child], prefixes[child], moving, movingPrefix) >= 0) {
                 break;
             }
             heap[i] = heap[child];
+            prefixes[i] = prefixes[child];
             i = child;
         }
         heap[i] = moving;
+        prefixes[i] = movingPrefix;
     }
 
     @Override
     public int prefix()
     {
-        return current.prefix();
+        return prefixes[0];
     }
 
     @Override

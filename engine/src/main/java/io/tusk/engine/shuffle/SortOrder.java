@@ -48,7 +48,13 @@ public final class SortOrder
     /** As {@link #compare(int, byte[], int, int, int, byte[], int, int)}; reads the keys only when the prefixes are equal. */
     public int compare(RecordCursor left, RecordCursor right)
     {
-        int result = Integer.compareUnsigned(left.prefix(), right.prefix());
+        return compare(left, left.prefix(), right, right.prefix());
+    }
+
+    /** As {@link #compare(RecordCursor, RecordCursor)}, with the cursors' prefixes given. */
+    public int compare(RecordCursor left, int leftPrefix, RecordCursor right, int rightPrefix)
+    {
+        int result = Integer.compareUnsigned(leftPrefix, rightPrefix);
         if (result != 0 || keyComparator == null) {
             return result;
         }
