@@ -30,15 +30,7 @@ class WordCountDifferentialIT
         java.nio.file.Path input = work.resolve("in");
         Random random = new Random(3);
         for (int file = 0; file < 3; file++) {
-            List<String> lines = new ArrayList<>();
-            for (int line = 0; line < 2_000; line++) {
-                StringBuilder text = new StringBuilder();
-                for (int word = 0; word < 8; word++) {
-                    text.append(word == 0 ? "" : " ").append("w").append(random.nextInt(500));
-                }
-                lines.add(text.toString());
-            }
-            Differential.writeLines(input.resolve("part" + file + ".txt"), lines);
+            Differential.writeLines(input.resolve("part" + file + ".txt"), randomWords(random, 2_000, 8, 500));
         }
 
         Job tusk = Differential.runBoth(work, input, (conf, in, out) -> wordCount(conf, in, out, 2));
@@ -58,16 +50,7 @@ class WordCountDifferentialIT
             throws Exception
     {
         java.nio.file.Path input = work.resolve("in");
-        Random random = new Random(5);
-        List<String> lines = new ArrayList<>();
-        for (int line = 0; line < 75_000; line++) {
-            StringBuilder text = new StringBuilder();
-            for (int word = 0; word < 10; word++) {
-                text.append(word == 0 ? "" : " ").append("w").append(random.nextInt(300_000));
-            }
-            lines.add(text.toString());
-        }
-        Differential.writeLines(input.resolve("words.txt"), lines);
+        Differential.writeLines(input.resolve("words.txt"), randomWords(new Random(5), 75_000, 10, 300_000));
 
         Job tusk = Differential.runBoth(work, input, (conf, in, out) -> wordCount(conf, in, out, 3));
 
@@ -76,6 +59,20 @@ class WordCountDifferentialIT
         assertThat(tusk.getCounters().findCounter(TaskCounter.COMBINE_INPUT_RECORDS).getValue())
                 .as("the merge of the combined runs combines again").isGreaterThan(mapOutput);
         assertThat(tusk.getCounters().findCounter(TaskCounter.SPILLED_RECORDS).getValue()).isZero();
+    }
+
+    /** {@code lines} lines of {@code words} words {@code w<n>}, n drawn below {@code vocabulary}. */
+    private static List<String> randomWords(Random random, int lines, int words, int vocabulary)
+    {
+        List<String> text = new ArrayList<>();
+        for (int line = 0; line < lines; line++) {
+            StringBuilder built = new StringBuilder();
+            for (int word = 0; word < words; word++) {
+                built.append(word == 0 ? "" : " ").append("w").append(random.nextInt(vocabulary));
+            }
+            text.add(built.toString());
+        }
+        return text;
     }
 
     /** The job WordCount's driver configures, with {@code reduces} reducers. */

@@ -404,16 +404,11 @@ final class PagedRecords
      */
     List<byte[]> dropPages()
     {
+        clearForReuse();
         List<byte[]> dropped = new ArrayList<>(pages);
         pages.clear();
-        current = null;
-        currentPage = -1;
-        currentPosition = 0;
         index = new long[0];
-        count = 0;
         pageBytes = 0;
-        recordBytes = 0;
-        largestRecord = 0;
         return dropped;
     }
 
