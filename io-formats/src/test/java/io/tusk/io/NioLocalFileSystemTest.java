@@ -1,18 +1,22 @@
 package io.tusk.io;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
+import org.apache.hadoop.fs.statistics.StreamStatisticNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -84,6 +88,32 @@ class NioLocalFileSystemTest
         for (int i = 0; i < expected.length; i++) {
             assertStatus(actual[i], expected[i]);
             assertStatus(tusk.getFileStatus(expected[i].getPath()), expected[i]);
+        }
+    }
+
+    @Test
+    void readsAndWritesThroughBuffersOfAtLeastSixtyFourKibibytes()
+            throws IOException
+    {
+        Path path = new Path(directory.resolve("buffered").toUri());
+        byte[] block = new byte[4096];
+        Arrays.fill(block, (byte) 't');
+        // what Hadoop's default io.file.buffer.size of 4 KiB asks for
+        try (FSDataOutputStream out = tusk.create(path, true, 4096)) {
+            for (int i = 0; i < 15; i++) {
+                out.write(block);
+            }
+            assertThat(Files.size(directory.resolve("buffered"))).as("bytes on disk after 60 KiB written through a 4 KiB buffer").isZero();
+        }
+        assertThat(Files.size(directory.resolve("buffered"))).isEqualTo(15 * 4096);
+
+        try (NioLocalFileSystem.NioRawLocalFileSystem raw = new NioLocalFileSystem.NioRawLocalFileSystem()) {
+            raw.initialize(URI.create("file:///"), new Configuration(false));
+            try (FSDataInputStream in = raw.open(path, 4096)) {
+                assertThat(in.read()).isEqualTo('t');
+                assertThat(IOStatisticsSupport.retrieveIOStatistics(in).counters()).as("bytes read from the file for one byte")
+                        .containsEntry(StreamStatisticNames.STREAM_READ_BYTES, 15L * 4096);
+            }
         }
     }
 
