@@ -210,15 +210,23 @@ public final class MemoryManager
      */
     public byte[] page(int length)
     {
-        synchronized (this) {
-            ArrayDeque<byte[]> pages = keptPages.get(length);
-            byte[] page = pages == null ? null : pages.pollLast();
-            if (page != null) {
-                kept -= length;
-                return page;
-            }
+        byte[] page = keptPage(length);
+        return page != null ? page : new byte[length];
+    }
+
+    /**
+     * A page of {@code length} bytes an owner gave back, or null when none is kept. Taken before
+     * the grant for it, a kept page cannot be dropped to make room for that very grant; the caller
+     * hands it back through {@link #recycle(byte[])} if the grant is refused.
+     */
+    public synchronized byte[] keptPage(int length)
+    {
+        ArrayDeque<byte[]> pages = keptPages.get(length);
+        byte[] page = pages == null ? null : pages.pollLast();
+        if (page != null) {
+            kept -= length;
         }
-        return new byte[length];
+        return page;
     }
 
     /**

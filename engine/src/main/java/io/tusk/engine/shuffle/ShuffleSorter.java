@@ -381,14 +381,19 @@ public final class ShuffleSorter
         }
         if (!records.pageHasRoom(recordSize)) {
             int length = Math.max(pageSize, recordSize);
+            // taken first: with the budget full, the grant would drop it to make room for itself
+            byte[] kept = length == pageSize ? memoryManager.keptPage(length) : null;
             if (!acquire(records, length)) {
+                if (kept != null) {
+                    memoryManager.recycle(kept);
+                }
                 if (!maySpill) {
                     return false;
                 }
                 spill();
                 return ensureRoom(buffer, recordSize, true);
             }
-            records.addPage(length == pageSize ? memoryManager.page(length) : new byte[length]);
+            records.addPage(kept != null ? kept : new byte[length]);
         }
         return true;
     }

@@ -70,6 +70,28 @@ class MemoryManagerTest
     }
 
     @Test
+    void aKeptPageTakenBeforeItsGrantServesItWithTheBudgetFull()
+    {
+        MemoryManager memory = new MemoryManager(1 << 20);
+        MemoryConsumer shuffle = () -> "shuffle";
+        assertThat(memory.tryAcquire(shuffle, (1 << 20) - (64 << 10))).isTrue();
+        byte[] page = new byte[64 << 10];
+        memory.recycle(page);
+        assertThat(memory.kept()).isEqualTo(64 << 10);
+
+        assertThat(memory.keptPage(128 << 10)).as("none of that length").isNull();
+        assertThat(memory.keptPage(64 << 10)).isSameAs(page);
+        assertThat(memory.tryAcquire(shuffle, 64 << 10)).as("the page's grant fits: nothing kept is in its way").isTrue();
+        assertThat(memory.used()).isEqualTo(1 << 20);
+        assertThat(memory.keptPage(64 << 10)).isNull();
+
+        memory.release(shuffle, 64 << 10);
+        memory.recycle(page);
+        assertThat(memory.tryAcquire(shuffle, 64 << 10)).as("granted first, the kept page makes room").isTrue();
+        assertThat(memory.keptPage(64 << 10)).as("dropped for the very grant it could have served").isNull();
+    }
+
+    @Test
     void asksSpillablesToFreeMemoryButNotTheRequester()
     {
         MemoryManager memory = new MemoryManager(1000);
