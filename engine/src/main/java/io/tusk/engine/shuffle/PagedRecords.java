@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
+import static io.tusk.engine.TuskException.checkState;
+
 /**
  * Serialized records in large byte pages plus an index of two longs per record:
  * {@code (partition << 32 | prefix)} and {@code (page << 32 | offset)}. A record in a page is
@@ -12,6 +14,10 @@ import java.util.function.IntFunction;
  * Holds no memory accounting of its own: the owner acquires memory before handing in pages or a
  * larger index, and compaction takes its new pages from the owner's page source and hands the old
  * ones back. Confined to one thread while written; read-only and safe to share once sorted.
+ * <p>
+ * Records kept after they are sorted (a map's output) can be {@linkplain #seal() sealed}: the index
+ * becomes one long per record, {@code (prefix << 32 | page << offsetBits | offset)}, in an array of
+ * exactly the record count; the partitions are left to the owner's partition starts.
  */
 final class PagedRecords
 {
@@ -25,6 +31,9 @@ final class PagedRecords
     private int currentPage = -1;
     private int currentPosition;
     private long[] index = new long[0];
+    /** After {@link #seal()}: one long per record, prefix and packed page pointer; null before. */
+    private long[] sealed;
+    private int offsetBits;
     private int count;
     private long pageBytes;
     /** Bytes of the records themselves, overhead included: what a compacted copy needs. */
@@ -51,7 +60,7 @@ final class PagedRecords
 
     long memoryBytes()
     {
-        return pageBytes + (long) index.length * Long.BYTES;
+        return pageBytes + (long) index.length * Long.BYTES + (sealed == null ? 0 : (long) sealed.length * Long.BYTES);
     }
 
     boolean isEmpty()
@@ -105,6 +114,7 @@ final class PagedRecords
      */
     void clearForReuse()
     {
+        sealed = null;
         count = 0;
         recordBytes = 0;
         largestRecord = 0;
@@ -140,22 +150,73 @@ final class PagedRecords
 
     int partition(int record)
     {
+        checkState(sealed == null, "the partitions of sealed records are their owner's");
         return (int) (index[record * 2] >>> 32);
     }
 
     int prefix(int record)
     {
-        return (int) index[record * 2];
+        return sealed != null ? (int) (sealed[record] >>> 32) : (int) index[record * 2];
     }
 
     byte[] page(int record)
     {
-        return pages.get((int) (index[record * 2 + 1] >>> 32));
+        return pages.get(sealed != null ? (int) sealed[record] >>> offsetBits : (int) (index[record * 2 + 1] >>> 32));
     }
 
     int offset(int record)
     {
-        return (int) index[record * 2 + 1];
+        return sealed != null ? (int) sealed[record] & ((1 << offsetBits) - 1) : (int) index[record * 2 + 1];
+    }
+
+    /**
+     * The bytes of the index {@link #seal()} makes, or -1 when its page pointers do not fit 32 bits
+     * (more than 4 GiB of pages). Call after sorting.
+     */
+    long sealedIndexBytes()
+    {
+        return sealed == null && pointerBits(pages.size(), largestOffset()) <= Integer.SIZE ? (long) count * Long.BYTES : -1;
+    }
+
+    /** Bits of a pointer to offsets up to {@code largestOffset} in one of {@code pageCount} pages. */
+    static int pointerBits(int pageCount, int largestOffset)
+    {
+        return offsetBits(largestOffset) + (Integer.SIZE - Integer.numberOfLeadingZeros(Math.max(0, pageCount - 1)));
+    }
+
+    private static int offsetBits(int largestOffset)
+    {
+        return Math.max(1, Integer.SIZE - Integer.numberOfLeadingZeros(largestOffset));
+    }
+
+    private int largestOffset()
+    {
+        int largest = 0;
+        for (int record = 0; record < count; record++) {
+            largest = Math.max(largest, (int) index[record * 2 + 1]);
+        }
+        return largest;
+    }
+
+    /**
+     * Replaces the sorted index, two longs per record and room for more, by one long per record
+     * (see the class comment): for records that are only read from now on, with the partition
+     * starts ({@link #partitionStarts}) taken before. Only when {@link #sealedIndexBytes()} is not -1.
+     */
+    void seal()
+    {
+        int largestOffset = largestOffset();
+        checkState(sealed == null && pointerBits(pages.size(), largestOffset) <= Integer.SIZE, "records cannot be sealed");
+        int bits = offsetBits(largestOffset);
+        long[] packed = new long[count];
+        for (int record = 0; record < count; record++) {
+            long pointer = index[record * 2 + 1];
+            int packedPointer = (int) (pointer >>> 32) << bits | (int) pointer;
+            packed[record] = (index[record * 2] << 32) | (packedPointer & 0xFFFF_FFFFL);
+        }
+        offsetBits = bits;
+        sealed = packed;
+        index = new long[0];
     }
 
     /** Sorts the index by partition, then by {@code order}. */

@@ -569,6 +569,9 @@ public final class ShuffleSorter
             memoryManager.releaseAll(this);
             run = null;
         }
+        if (run != null) {
+            seal(run.records());
+        }
         MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run == null ? null : run.records(),
                 run == null ? null : run.starts(), measure(run), blockTransform, wireTransform);
         memoryManager.transfer(this, output, memoryManager.usedBy(this));
@@ -577,6 +580,22 @@ public final class ShuffleSorter
         }
         done = true;
         return output;
+    }
+
+    /**
+     * Seals the records kept as the task's output ({@link PagedRecords#seal()}): while the output
+     * waits for its reducers, its index takes 8 bytes a record instead of 16 and the room it had to
+     * grow. Skipped when the memory for the new index is not granted.
+     */
+    private void seal(PagedRecords records)
+    {
+        long sealedBytes = records.sealedIndexBytes();
+        if (sealedBytes < 0 || !memoryManager.tryAcquire(this, sealedBytes)) {
+            return;
+        }
+        long before = records.memoryBytes();
+        records.seal();
+        memoryManager.release(this, before + sealedBytes - records.memoryBytes());
     }
 
     /** Whether the buffer holds every record added, in the order added, within the limit {@link #sortEqualKeysAs} set. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PagedRecordsTest
 {
@@ -113,5 +114,56 @@ class PagedRecordsTest
             assertThat(records.isEmpty()).isTrue();
             assertThat(records.memoryBytes()).as("pages and index kept").isEqualTo(memory);
         }
+    }
+
+    @Test
+    void sealedRecordsReadAsBeforeFromAnIndexOfOneLongPerRecord()
+            throws Exception
+    {
+        PagedRecords records = new PagedRecords();
+        records.growIndex(1 << 15);
+        Random random = new Random(7);
+        int count = 20_000;
+        for (int i = 0; i < count; i++) {
+            // one record larger than a page, in a page of its own
+            byte[] key = (i == 5000 ? "big-" + "x".repeat(5000) : "key-" + random.nextInt(3000)).getBytes(StandardCharsets.UTF_8);
+            byte[] value = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+            int size = PagedRecords.RECORD_OVERHEAD + key.length + value.length;
+            if (!records.pageHasRoom(size)) {
+                records.addPage(new byte[Math.max(4096, size)]);
+            }
+            records.append(random.nextInt(3), random.nextInt(1 << 20) - (1 << 19), key, 0, key.length, value, 0, value.length);
+        }
+        records.sort(SortOrder.sorted(RawComparator::compareBytes),
+                new long[(int) records.radixScratchLongs()], 4096);
+        int[] starts = records.partitionStarts(3);
+        List<String> before = read(records);
+        long pages = records.memoryBytes() - (long) records.indexCapacity() * PagedRecords.INDEX_BYTES_PER_RECORD;
+
+        assertThat(records.sealedIndexBytes()).isEqualTo((long) count * Long.BYTES);
+        records.seal();
+
+        assertThat(read(records)).isEqualTo(before);
+        assertThat(records.memoryBytes()).isEqualTo(pages + (long) count * Long.BYTES);
+        assertThat(records.partitionStarts(0)).as("no partition to look up").containsExactly(count);
+        assertThatThrownBy(() -> records.partitionStarts(3)).hasMessageContaining("sealed");
+        assertThat(starts[3]).isEqualTo(count);
+        assertThat(records.sealedIndexBytes()).as("sealed once").isEqualTo(-1);
+        assertThat(PagedRecords.pointerBits(1024, (4 << 20) - 1)).isEqualTo(32);
+        assertThat(PagedRecords.pointerBits(1025, (4 << 20) - 1)).as("no seal beyond 4 GiB of pages").isEqualTo(33);
+        assertThat(PagedRecords.pointerBits(1, 0)).isEqualTo(1);
+    }
+
+    /** Each record as "prefix key value", in index order. */
+    private static List<String> read(PagedRecords records)
+            throws Exception
+    {
+        List<String> read = new ArrayList<>();
+        RecordCursor cursor = records.cursor(0, records.count());
+        while (cursor.next()) {
+            read.add(cursor.prefix() + " " + new String(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(), StandardCharsets.UTF_8) + " "
+                    + new String(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength(), StandardCharsets.UTF_8));
+        }
+        return read;
     }
 }
