@@ -810,6 +810,21 @@ public final class Suite
     }
 
     /**
+     * Waits, untimed, until the files the runs before wrote are on disk ({@code sync}): peers run
+     * in turn, and a run that follows one that wrote gigabytes (a TeraSort's output, the
+     * LocalJobRunner's spills) would otherwise share both cores with the kernel writing them back.
+     */
+    private static void settleWrites()
+            throws Exception
+    {
+        Process sync = new ProcessBuilder("sync").inheritIO().start();
+        if (!sync.waitFor(10, TimeUnit.MINUTES)) {
+            sync.destroyForcibly();
+            throw new IllegalStateException("sync did not finish within 10 minutes");
+        }
+    }
+
+    /**
      * Runs a {@code /usr/bin/time}-wrapped command in {@code directory}, its output going to {@code log};
      * a class-data archive the JVM wrote at its exit is put in place for the next runs.
      */
@@ -823,6 +838,7 @@ public final class Suite
         builder.environment().remove("PYTHONUNBUFFERED");
         // Spark binds its driver to the host's address, warning when the host name resolves to loopback
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        settleWrites();
         Process process = builder.start();
         try {
             if (!process.waitFor(2, TimeUnit.HOURS)) {
