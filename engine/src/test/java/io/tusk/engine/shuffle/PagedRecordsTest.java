@@ -123,7 +123,7 @@ class PagedRecordsTest
         PagedRecords records = new PagedRecords();
         records.growIndex(1 << 15);
         Random random = new Random(7);
-        int count = 20_000;
+        int count = 20_001;
         for (int i = 0; i < count; i++) {
             // one record larger than a page, in a page of its own
             byte[] key = (i == 5000 ? "big-" + "x".repeat(5000) : "key-" + random.nextInt(3000)).getBytes(StandardCharsets.UTF_8);
