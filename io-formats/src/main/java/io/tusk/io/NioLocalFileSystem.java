@@ -31,8 +31,9 @@ import java.util.Set;
  * same; where {@code java.nio} cannot tell or set something, Hadoop's own way is used.
  * <p>
  * Files are read and written through buffers of at least {@value NioRawLocalFileSystem#MIN_BUFFER_BYTES}
- * bytes, whatever smaller size the caller asks for: Hadoop's default {@code io.file.buffer.size} of
- * 4 KiB costs a system call per 4 KiB, 256,000 of them per GiB read or written.
+ * bytes, whatever smaller size the caller asks for (their checksum files excepted): Hadoop's default
+ * {@code io.file.buffer.size} of 4 KiB costs a system call per 4 KiB, 256,000 of them per GiB read or
+ * written.
  */
 public class NioLocalFileSystem
         extends LocalFileSystem
@@ -42,7 +43,10 @@ public class NioLocalFileSystem
         super(new NioRawLocalFileSystem());
     }
 
-    /** The raw local file system with {@link #setPermission} through {@code java.nio}. */
+    /**
+     * The raw local file system with {@link #setPermission} through {@code java.nio}, and files
+     * opened and created with buffers of at least {@link #MIN_BUFFER_BYTES}.
+     */
     public static class NioRawLocalFileSystem
             extends RawLocalFileSystem
     {
@@ -54,37 +58,44 @@ public class NioLocalFileSystem
          */
         static final int MIN_BUFFER_BYTES = 64 * 1024;
 
-        private static int buffer(int requested)
+        /**
+         * The buffer for {@code path}: at least {@link #MIN_BUFFER_BYTES}, except for the checksum
+         * files of the checksummed file system above ({@code .name.crc}, a 128th of their file's
+         * size), which keep what their caller asks for.
+         */
+        private static int buffer(Path path, int requested)
         {
-            return Math.max(requested, MIN_BUFFER_BYTES);
+            String name = path.getName();
+            boolean checksums = name.startsWith(".") && name.endsWith(".crc");
+            return checksums ? requested : Math.max(requested, MIN_BUFFER_BYTES);
         }
 
         @Override
         public FSDataInputStream open(Path path, int bufferSize)
                 throws IOException
         {
-            return super.open(path, buffer(bufferSize));
+            return super.open(path, buffer(path, bufferSize));
         }
 
         @Override
         public FSDataInputStream open(PathHandle handle, int bufferSize)
                 throws IOException
         {
-            return super.open(handle, buffer(bufferSize));
+            return super.open(handle, Math.max(bufferSize, MIN_BUFFER_BYTES));
         }
 
         @Override
         public FSDataOutputStream append(Path path, int bufferSize, Progressable progress)
                 throws IOException
         {
-            return super.append(path, buffer(bufferSize), progress);
+            return super.append(path, buffer(path, bufferSize), progress);
         }
 
         @Override
         public FSDataOutputStream create(Path path, boolean overwrite, int bufferSize, short replication, long blockSize, Progressable progress)
                 throws IOException
         {
-            return super.create(path, overwrite, buffer(bufferSize), replication, blockSize, progress);
+            return super.create(path, overwrite, buffer(path, bufferSize), replication, blockSize, progress);
         }
 
         @Override
@@ -92,7 +103,7 @@ public class NioLocalFileSystem
                 Progressable progress)
                 throws IOException
         {
-            return super.create(path, permission, overwrite, buffer(bufferSize), replication, blockSize, progress);
+            return super.create(path, permission, overwrite, buffer(path, bufferSize), replication, blockSize, progress);
         }
 
         @Override
@@ -100,7 +111,7 @@ public class NioLocalFileSystem
                 long blockSize, Progressable progress)
                 throws IOException
         {
-            return super.createNonRecursive(path, permission, flags, buffer(bufferSize), replication, blockSize, progress);
+            return super.createNonRecursive(path, permission, flags, buffer(path, bufferSize), replication, blockSize, progress);
         }
 
         @Override
@@ -108,7 +119,7 @@ public class NioLocalFileSystem
                 long blockSize, Progressable progress)
                 throws IOException
         {
-            return super.createNonRecursive(path, permission, overwrite, buffer(bufferSize), replication, blockSize, progress);
+            return super.createNonRecursive(path, permission, overwrite, buffer(path, bufferSize), replication, blockSize, progress);
         }
 
         @Override

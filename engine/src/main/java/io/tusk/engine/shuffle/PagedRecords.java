@@ -7,8 +7,8 @@ import java.util.function.IntFunction;
 import static io.tusk.engine.TuskException.checkState;
 
 /**
- * Serialized records in large byte pages plus an index of two longs per record:
- * {@code (partition << 32 | prefix)} and {@code (page << 32 | offset)}. A record in a page is
+ * Serialized records in large byte pages plus an index of two longs per record until it is sealed
+ * (below): {@code (partition << 32 | prefix)} and {@code (page << 32 | offset)}. A record in a page is
  * {@code [key length][value length][key][value]}; a record never straddles pages.
  * <p>
  * Holds no memory accounting of its own: the owner acquires memory before handing in pages or a
@@ -116,7 +116,7 @@ final class PagedRecords
      */
     void clearForReuse()
     {
-        sealed = null;
+        checkState(sealed == null, "sealed records are not reused");
         count = 0;
         recordBytes = 0;
         largestRecord = 0;
@@ -173,7 +173,8 @@ final class PagedRecords
 
     /**
      * The bytes of the index {@link #seal()} makes, or -1 when its page pointers do not fit 32 bits
-     * (more than 4 GiB of pages). Call after sorting.
+     * (the bits of the largest offset plus those of the page count: some 4 GiB of pages with a
+     * power-of-two page size, less otherwise) or the records are sealed already. Call after sorting.
      */
     long sealedIndexBytes()
     {
@@ -478,6 +479,7 @@ final class PagedRecords
      */
     List<byte[]> dropPages()
     {
+        sealed = null;
         clearForReuse();
         List<byte[]> dropped = new ArrayList<>(pages);
         pages.clear();
@@ -618,7 +620,7 @@ final class PagedRecords
 
     /**
      * After {@link #sort}: the first record of each partition, with {@code result[partitions]} equal
-     * to the record count.
+     * to the record count. Not for sealed records: their partitions are their owner's.
      */
     int[] partitionStarts(int partitions)
     {

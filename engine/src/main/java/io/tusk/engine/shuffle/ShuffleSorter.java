@@ -585,12 +585,13 @@ public final class ShuffleSorter
     /**
      * Seals the records kept as the task's output ({@link PagedRecords#seal()}): while the output
      * waits for its reducers, its index takes 8 bytes a record instead of 16 and the room it had to
-     * grow. Skipped when the memory for the new index is not granted.
+     * grow. Skipped when the memory for the new index is not free now: asking others to spill
+     * for it would write whole map outputs to disk to save a fraction of one.
      */
     private void seal(PagedRecords records)
     {
         long sealedBytes = records.sealedIndexBytes();
-        if (sealedBytes < 0 || !memoryManager.tryAcquire(this, sealedBytes)) {
+        if (sealedBytes < 0 || !memoryManager.tryAcquireFree(this, sealedBytes)) {
             return;
         }
         long before = records.memoryBytes();
