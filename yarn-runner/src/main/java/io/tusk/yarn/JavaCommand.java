@@ -67,6 +67,8 @@ public final class JavaCommand
         }
         command.add("-Djava.io.tmpdir=" + ApplicationConstants.Environment.PWD.$$() + "/tmp");
         command.add("-Dlog4j2.configurationFile=" + LOG_CONFIG);
+        // one logging context: the default selector walks the stack for every logger asked for
+        command.add("-Dlog4j2.contextSelector=org.apache.logging.log4j.core.selector.BasicContextSelector");
         command.add("-Dtusk.log.dir=" + ApplicationConstants.LOG_DIR_EXPANSION_VAR);
         if (!opts.isEmpty()) {
             command.add(opts);
