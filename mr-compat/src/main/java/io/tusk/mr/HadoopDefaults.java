@@ -3,9 +3,9 @@ package io.tusk.mr;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a jar of Hadoop's default configuration files ({@code core-default.xml} and the others on
@@ -33,8 +37,8 @@ import java.util.jar.Manifest;
  * Hadoop's own parser reads the same properties, final parameters and sources from the trimmed
  * copy as from the original; otherwise the original is left to serve.
  * <p>
- * {@code java io.tusk.mr.HadoopDefaults <jar>}: run by the build, with the class path the launcher
- * uses.
+ * {@code java io.tusk.mr.HadoopDefaults <jar>}: run by the build of {@code samples} with its
+ * runtime class path, whose Hadoop jars are the launcher's.
  */
 public final class HadoopDefaults
 {
@@ -43,6 +47,9 @@ public final class HadoopDefaults
 
     private static final String OPEN = "<description>";
     private static final String CLOSE = "</description>";
+    /** The time of every entry in the jar (2020-01-01T00:00:00Z): the same files make the same bytes. */
+    private static final long ENTRY_TIME = 1_577_836_800_000L;
+    private static final Pattern TAG = Pattern.compile("<tag>([^<]*)</tag>");
 
     private HadoopDefaults() {}
 
@@ -120,7 +127,11 @@ public final class HadoopDefaults
         }
     }
 
-    /** What Hadoop's parser reads from a default file: each property's raw value, whether final, and its sources. */
+    /**
+     * What Hadoop's parser reads from a default file: each property's raw value, whether final, and
+     * its sources; the final parameters (a final property without a value has no entry); the
+     * properties of each tag the file names.
+     */
     private static Map<String, String> read(String name, byte[] xml)
     {
         Configuration conf = new Configuration(false);
@@ -130,28 +141,47 @@ public final class HadoopDefaults
         for (Map.Entry<String, String> property : conf) {
             String key = property.getKey();
             String[] sources = conf.getPropertySources(key);
-            read.put(key, property.getValue() + "\u0000" + conf.getFinalParameters().contains(key) + "\u0000" + (sources == null ? "" : Arrays.toString(sources)));
+            read.put(key, property.getValue() + "\u0000" + (sources == null ? "" : Arrays.toString(sources)));
+        }
+        read.put("\u0000final", new TreeSet<>(conf.getFinalParameters()).toString());
+        Matcher tags = TAG.matcher(new String(xml, StandardCharsets.UTF_8));
+        while (tags.find()) {
+            for (String tag : tags.group(1).split(",")) {
+                read.put("\u0000tag " + tag.trim(), new TreeMap<>(conf.getAllPropertiesByTag(tag.trim())).toString());
+            }
         }
         return read;
     }
 
+    /**
+     * Writes the jar unless it holds these bytes already: its entries carry a fixed time, so that an
+     * unchanged build leaves the jar (and the class-data archive and YARN jar cache made over it) as it was.
+     */
     private static void write(Path jar, Map<String, byte[]> files)
             throws IOException
     {
-        Files.createDirectories(jar.toAbsolutePath().getParent());
-        Path temporary = Files.createTempFile(jar.toAbsolutePath().getParent(), jar.getFileName().toString(), ".tmp");
-        try {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes)) {
             Manifest manifest = new Manifest();
             manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
             manifest.getMainAttributes().putValue("Created-By", "Tusk: Hadoop's default configuration files without their descriptions");
-            try (OutputStream file = Files.newOutputStream(temporary);
-                    JarOutputStream out = new JarOutputStream(file, manifest)) {
-                for (Map.Entry<String, byte[]> entry : files.entrySet()) {
-                    out.putNextEntry(new JarEntry(entry.getKey()));
-                    out.write(entry.getValue());
-                    out.closeEntry();
-                }
+            out.putNextEntry(entry(JarFile.MANIFEST_NAME));
+            manifest.write(out);
+            out.closeEntry();
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                out.putNextEntry(entry(file.getKey()));
+                out.write(file.getValue());
+                out.closeEntry();
             }
+        }
+        byte[] content = bytes.toByteArray();
+        if (Files.isRegularFile(jar) && Arrays.equals(Files.readAllBytes(jar), content)) {
+            return;
+        }
+        Files.createDirectories(jar.toAbsolutePath().getParent());
+        Path temporary = Files.createTempFile(jar.toAbsolutePath().getParent(), jar.getFileName().toString(), ".tmp");
+        try {
+            Files.write(temporary, content);
             if (Files.getFileStore(temporary).supportsFileAttributeView(PosixFileAttributeView.class)) {
                 // readable by all, as the build's other jars (a temporary file is its owner's only)
                 Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
@@ -161,5 +191,12 @@ public final class HadoopDefaults
         finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    private static JarEntry entry(String name)
+    {
+        JarEntry entry = new JarEntry(name);
+        entry.setTime(ENTRY_TIME);
+        return entry;
     }
 }

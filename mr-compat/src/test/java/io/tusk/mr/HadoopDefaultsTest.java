@@ -8,7 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
@@ -38,6 +40,14 @@ class HadoopDefaultsTest
             assertThat(new String(written.getInputStream(written.getEntry("core-default.xml")).readAllBytes(), StandardCharsets.UTF_8))
                     .doesNotContain("<description>").contains("<name>fs.defaultFS</name>");
         }
+
+        // the same files make the same jar, which is left as it is (with its time)
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(jar, old);
+        byte[] bytes = Files.readAllBytes(jar);
+        HadoopDefaults.main(new String[] {jar.toString()});
+        assertThat(Files.getLastModifiedTime(jar)).isEqualTo(old);
+        assertThat(Files.readAllBytes(jar)).isEqualTo(bytes);
 
         ClassLoader parent = getClass().getClassLoader();
         try (URLClassLoader trimmedFirst = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null) {

@@ -19,6 +19,16 @@ class JavaCommandTest
     }
 
     @Test
+    void logsThroughOneContextUnlessTheJobChoosesAnotherSelector()
+    {
+        String selector = "-Dlog4j2.contextSelector=org.apache.logging.log4j.core.selector.BasicContextSelector";
+        assertThat(command(JavaCommand.Role.EXECUTOR, "")).contains(" " + selector + " ");
+        // the job's options come after, and the last of a system property's values is the one set
+        String own = command(JavaCommand.Role.EXECUTOR, "-Dlog4j2.contextSelector=x.Own");
+        assertThat(own.indexOf("-Dlog4j2.contextSelector=x.Own")).isGreaterThan(own.indexOf(selector));
+    }
+
+    @Test
     void eachRoleHasItsCollectorUnlessTheJobNamesOne()
     {
         assertThat(command(JavaCommand.Role.EXECUTOR, "")).contains(" -XX:+UseParallelGC ").doesNotContain("TieredStopAtLevel");
