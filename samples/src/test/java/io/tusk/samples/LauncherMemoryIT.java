@@ -51,13 +51,17 @@ class LauncherMemoryIT
     }
 
     @Test
-    void theOptimizingCompilerWaitsForHotterCodeUnlessTheOptionsSetTheCompilerUp()
+    void theOptimizingCompilerWaitsForHotterCodeAndInlinesLessUnlessTheOptionsSetTheCompilerUp()
             throws Exception
     {
         String flags = optionsFlags("512m", "-XX:+PrintFlagsFinal");
         assertThat(flag(flags, "Tier4InvocationThreshold")).isEqualTo("60000");
         assertThat(flag(flags, "Tier4CompileThreshold")).isEqualTo("80000");
         assertThat(flag(flags, "Tier4BackEdgeThreshold")).isEqualTo("400000");
+        assertThat(flag(flags, "FreqInlineSize")).isEqualTo("150");
+        String inlining = optionsFlags("512m", "-XX:+PrintFlagsFinal -XX:FreqInlineSize=325");
+        assertThat(flag(inlining, "FreqInlineSize")).isEqualTo("325");
+        assertThat(flag(inlining, "Tier4InvocationThreshold")).isEqualTo("5000");
         String own = optionsFlags("512m", "-XX:+PrintFlagsFinal -XX:Tier4InvocationThreshold=7000");
         assertThat(flag(own, "Tier4InvocationThreshold")).isEqualTo("7000");
         assertThat(flag(own, "Tier4CompileThreshold")).isEqualTo("15000");
