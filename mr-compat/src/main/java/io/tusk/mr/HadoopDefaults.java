@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * Hadoop's jars. Every {@code new Configuration()} parses these files again (a job's process does
  * it a dozen times: the driver's job, file systems, security, shutdown hooks), and two thirds of
  * their bytes are descriptions, which Hadoop reads and drops. A file goes into the jar only if
- * Hadoop's own parser reads the same properties, final parameters and sources from the trimmed
- * copy as from the original; otherwise the original is left to serve.
+ * Hadoop's own parser reads the same properties, sources, final parameters and tags from the
+ * trimmed copy as from the original; otherwise the original is left to serve.
  * <p>
  * {@code java io.tusk.mr.HadoopDefaults <jar>}: run by the build of {@code samples} with its
  * runtime class path, whose Hadoop jars are the launcher's.
@@ -128,8 +128,8 @@ public final class HadoopDefaults
     }
 
     /**
-     * What Hadoop's parser reads from a default file: each property's raw value, whether final, and
-     * its sources; the final parameters (a final property without a value has no entry); the
+     * What Hadoop's parser reads from a default file: each property's raw value and its sources;
+     * the final parameters (as a set: a final property without a value has no entry); the
      * properties of each tag the file names.
      */
     private static Map<String, String> read(String name, byte[] xml)
