@@ -95,6 +95,8 @@ public final class Tusk
     private final DagScheduler scheduler;
     private final StatusStore status;
     private volatile UiServer ui;
+    /** Open once the UI has started, failed to start, or is off. */
+    private final java.util.concurrent.CountDownLatch uiSettled = new java.util.concurrent.CountDownLatch(1);
     private final Optional<JobLogProvider.JobLog> jobLog;
     /** The console's progress bar, on a terminal; one per process. */
     private final ConsoleProgress progress;
@@ -124,6 +126,9 @@ public final class Tusk
         this.scheduler = new DagScheduler(backend, tracker, serde, config.maxTaskAttempts(), this::fullyCached, this::mergeAccumulators, status);
         if (Boolean.parseBoolean(config.properties().getOrDefault(UI_ENABLED, "true").trim())) {
             startUi();
+        }
+        else {
+            uiSettled.countDown();
         }
         this.jobLog = openJobLog(config, spillDirectory.nativeLibraries());
         this.progress = Boolean.parseBoolean(config.properties().getOrDefault(ConsoleProgress.ENABLED, "false").trim()) && PROGRESS_SHOWN.compareAndSet(false, true)
@@ -162,6 +167,9 @@ public final class Tusk
             catch (java.io.IOException | RuntimeException e) {
                 LOG.warn("The Tusk UI could not start ({}); jobs run without it", e.toString());
             }
+            finally {
+                uiSettled.countDown();
+            }
         }, "tusk-ui-start");
         starter.setDaemon(true);
         starter.start();
@@ -192,6 +200,17 @@ public final class Tusk
     {
         UiServer server = ui;
         return server == null ? Optional.empty() : Optional.of(server.uri());
+    }
+
+    /**
+     * Where this context's web UI answers, waiting up to {@code wait} for it to start (the UI starts
+     * in the background); empty when it is off, could not start, or is not up in time.
+     */
+    public Optional<java.net.URI> uiAddress(java.time.Duration wait)
+            throws InterruptedException
+    {
+        uiSettled.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return uiAddress();
     }
 
     private Map<String, Long> memoryUse()

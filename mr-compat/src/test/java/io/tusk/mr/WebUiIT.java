@@ -75,6 +75,7 @@ class WebUiIT
         job.submit();
         assertThat(HeldMapper.STARTED.await(60, TimeUnit.SECONDS)).isTrue();
         URI ui = awaitUi();
+        assertThat(job.getTrackingURL()).isEqualTo(ui + "#/find/" + job.getJobID());
 
         JsonNode running = jobNamed(get(ui, "/api/v1/jobs"), job.getJobID().toString());
         assertThat(running.get("state").asText()).isEqualTo("RUNNING");

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -33,12 +34,8 @@ class UiServerIT
     private static URI awaitUi(Tusk tusk)
             throws InterruptedException
     {
-        for (long until = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < until; Thread.sleep(20)) {
-            if (tusk.uiAddress().isPresent()) {
-                return tusk.uiAddress().get();
-            }
-        }
-        throw new AssertionError("the UI did not start");
+        // the UI starts in the background: asking with a wait gets its address as soon as it is up
+        return tusk.uiAddress(Duration.ofSeconds(30)).orElseThrow(() -> new AssertionError("the UI did not start"));
     }
 
     @Test
@@ -89,6 +86,7 @@ class UiServerIT
             throws Exception
     {
         try (Tusk tusk = Tusk.create(TuskConfig.fromProperties(Map.of(Tusk.UI_ENABLED, "false")).withThreads(1).withLocalDir(temp))) {
+            assertThat(tusk.uiAddress(Duration.ofSeconds(30))).isEmpty();
             Thread.sleep(300);
             assertThat(tusk.uiAddress()).isEmpty();
         }

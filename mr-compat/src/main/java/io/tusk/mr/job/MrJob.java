@@ -50,6 +50,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -63,6 +64,8 @@ import static java.util.Objects.requireNonNull;
 public final class MrJob
 {
     private static final Logger LOG = LogManager.getLogger(MrJob.class);
+    /** How long a job's status waits for the UI to start, for its tracking URL. */
+    private static final java.time.Duration UI_WAIT = java.time.Duration.ofSeconds(5);
 
     private final JobID jobId;
     private final JobConf conf;
@@ -184,14 +187,30 @@ public final class MrJob
         return jobId;
     }
 
-    public synchronized JobStatus status()
+    public JobStatus status()
+    {
+        // the UI starts beside the job: the tracking URL waits a moment for it (the job does not), so
+        // that the client's "url to track the job" is the UI whenever the UI runs
+        Optional<java.net.URI> ui;
+        try {
+            ui = tusk.uiAddress(UI_WAIT);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ui = tusk.uiAddress();
+        }
+        String trackingUrl = ui.map(address -> address + "#/find/" + jobId).orElse("http://localhost:8080/");
+        return status(trackingUrl);
+    }
+
+    private synchronized JobStatus status(String trackingUrl)
     {
         float mapProgress = spec.maps() == 0 ? 1f : (float) completedMaps / spec.maps();
         // as in Hadoop (local runner and YARN), a map-only job's reduce progress stays at 0
         float reduceProgress = spec.reduces() == 0 ? 0f : (float) completedReduces / spec.reduces();
         org.apache.hadoop.mapred.JobStatus status = new StatusWithHistory(jobId, setupProgress, mapProgress, reduceProgress, cleanupProgress, state,
                 conf.getUser(), conf.getJobName(), conf.getQueueName(), new Path(submitDir, "job.xml").toString(),
-                tusk.uiAddress().map(ui -> ui + "#/find/" + jobId).orElse("http://localhost:8080/"), history == null ? null : history.historyFile(), 0, 0);
+                trackingUrl, history == null ? null : history.historyFile(), 0, 0);
         status.setFailureInfo(failureInfo);
         return status;
     }
