@@ -40,6 +40,18 @@ class JavaCommandTest
     }
 
     @Test
+    void executorsCompileAsTheLauncherDoesUnlessTheJobSaysOtherwise()
+    {
+        String command = command(JavaCommand.Role.EXECUTOR, "");
+        assertThat(command).contains(" -XX:Tier4InvocationThreshold=60000 ", " -XX:Tier4CompileThreshold=80000 ", " -XX:Tier4BackEdgeThreshold=400000 ",
+                " -XX:FreqInlineSize=150 ");
+        assertThat(command(JavaCommand.Role.MASTER, "")).doesNotContain("Tier4").doesNotContain("FreqInlineSize");
+        // the last of a flag's values is the one the JVM takes
+        String own = command(JavaCommand.Role.EXECUTOR, "-XX:FreqInlineSize=325");
+        assertThat(own.indexOf("-XX:FreqInlineSize=325")).isGreaterThan(own.indexOf("-XX:FreqInlineSize=150"));
+    }
+
+    @Test
     void theJobsOptionsComeAfterTheDefaultsSoTheyWin()
     {
         String command = command(JavaCommand.Role.MASTER, "-XX:TieredStopAtLevel=4");

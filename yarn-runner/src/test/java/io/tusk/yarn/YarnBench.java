@@ -233,22 +233,25 @@ public final class YarnBench
     {
         Counters[] counters = new Counters[1];
         workload.run(tuskConf(), output);
-        for (String options : variants) {
-            List<Double> tusk = new ArrayList<>();
-            for (int run = 0; run < runs; run++) {
+        // the variants alternate, run by run, so that a slower stretch of the machine falls on all of them
+        java.util.Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<Double>> cpu = new java.util.LinkedHashMap<>();
+        for (int run = 0; run < runs; run++) {
+            for (String options : variants) {
                 Configuration conf = tuskConf();
                 conf.set(YarnSettings.AM_JAVA_OPTS, "-Dtusk.log.level=debug");
                 conf.set(YarnSettings.EXECUTOR_JAVA_OPTS, "-Dtusk.log.level=debug " + options);
                 long start = System.currentTimeMillis();
-                double seconds = timed(workload, conf, output, counters, new ArrayList<>());
+                double seconds = timed(workload, conf, output, counters, cpu.computeIfAbsent(options, key -> new ArrayList<>()));
                 System.err.printf(Locale.ROOT, "%s [%s]: run %d started at %tT.%<tL, took %.1f s%n", name, options, run, start, seconds);
-                tusk.add(seconds);
+                times.computeIfAbsent(options, key -> new ArrayList<>()).add(seconds);
             }
-            if (counters[0] != null) {
-                System.err.println(counters[0]);
-            }
-            line(String.format(Locale.ROOT, "| %s [%s] | — | %s | — | — | — / %s |", name, options, seconds(tusk), local(counters[0])));
         }
+        if (counters[0] != null) {
+            System.err.println(counters[0]);
+        }
+        times.forEach((options, tusk) -> line(String.format(Locale.ROOT, "| %s [%s] | — | %s | — | — / %.0f | — / %s |", name, options, seconds(tusk),
+                median(cpu.get(options)), local(counters[0]))));
     }
 
     /** Seconds of one run; its counters into {@code counters}[0]. */
