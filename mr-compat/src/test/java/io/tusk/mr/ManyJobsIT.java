@@ -79,6 +79,10 @@ class ManyJobsIT
         Configuration conf = Differential.conf("tusk");
         // job outputs kept in memory would hold grants on purpose
         conf.setBoolean("tusk.output.cache", false);
+        // as bin/tusk's core-site.xml sets it, before the process's first file:// file system is
+        // cached: Hadoop's would start a chmod process for each of some thirty permission changes per
+        // job submission (Hadoop's native library is not here), most of this test's time
+        conf.set("fs.file.impl", io.tusk.io.NioLocalFileSystem.class.getName());
 
         // the first job starts the engine's threads and opens what it keeps open
         check(runWordCount(conf, work.resolve("small-0"), work.resolve("first"), 1));
