@@ -43,6 +43,11 @@ public final class LocalBackend
     private final AttemptSlots slots;
     private final BlockingQueue<Attempt> queue = new LinkedBlockingQueue<>();
     private final Map<Thread, Running> running = new ConcurrentHashMap<>();
+    /**
+     * Jobs cancelled so far: an attempt of one still queued when it was cancelled never starts.
+     * Guarded by itself, together with the start of each attempt.
+     */
+    private final java.util.Set<Integer> cancelledJobs = new java.util.HashSet<>();
     private final Thread dispatcher;
     private final long cancelGraceMillis;
     private final AttemptWatchdog watchdog = new AttemptWatchdog("tusk-attempt-watchdog");
@@ -85,11 +90,15 @@ public final class LocalBackend
     @Override
     public void cancel(int job)
     {
-        running.forEach((thread, attempt) -> {
-            if (attempt.job() == job) {
-                stop(thread, attempt, "its cancellation", new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
-            }
-        });
+        synchronized (cancelledJobs) {
+            // attempts still queued, or being given a slot, see the job cancelled when they would start
+            cancelledJobs.add(job);
+            running.forEach((thread, attempt) -> {
+                if (attempt.job() == job) {
+                    stop(thread, attempt, "its cancellation", new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
+                }
+            });
+        }
     }
 
     /**
@@ -177,7 +186,15 @@ public final class LocalBackend
                 }
             }, "tusk-task");
             thread.setDaemon(true);
-            running.put(thread, attempt);
+            synchronized (cancelledJobs) {
+                if (cancelledJobs.contains(attempt.job())) {
+                    held.release();
+                    attempt.listener().failed(attempt.id(), TaskPlacement.LOCAL,
+                            new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled before it started"));
+                    continue;
+                }
+                running.put(thread, attempt);
+            }
             watchdog.watch(progress, thread, error -> stop(thread, attempt, "its timeout", error));
             task.listener().started(task.launch().attemptId(), TaskPlacement.LOCAL);
             thread.start();

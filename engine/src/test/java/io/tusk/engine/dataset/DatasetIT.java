@@ -33,6 +33,8 @@ class DatasetIT
     private static final AtomicInteger COMPUTATIONS = new AtomicInteger();
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final AtomicBoolean STUBBORN_RELEASED = new AtomicBoolean();
+    private static final AtomicInteger STUBBORN_STARTED = new AtomicInteger();
+    private static final AtomicBoolean FIRST_STARTED = new AtomicBoolean();
     private static final AtomicInteger MOST_BESIDE_RETRY = new AtomicInteger();
     private static final ThreadLocal<int[]> TASKS_ON_THIS_THREAD = ThreadLocal.withInitial(() -> new int[1]);
     private static final List<String> LINES = List.of(
@@ -313,6 +315,69 @@ class DatasetIT
             assertThatThrownBy(oneFailsOneIgnoresTheInterrupt::count).hasMessageContaining("partition 0 fails");
             // the stubborn attempt gave up its slot: two tasks still run at once
             assertThat(stubborn.parallelize(range(4), 4).map(partition -> partition + 1).collect()).containsExactlyInAnyOrder(1, 2, 3, 4);
+        }
+        finally {
+            STUBBORN_RELEASED.set(true);
+        }
+    }
+
+    /**
+     * A job cancelled (its driver thread interrupted) while some of its attempts still wait for a
+     * slot: those never start (each would ignore the interrupt and hold the job for good), and the
+     * job ends at once.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void attemptsStillQueuedWhenTheirJobIsCancelledNeverStart()
+            throws Exception
+    {
+        STUBBORN_RELEASED.set(false);
+        STUBBORN_STARTED.set(0);
+        FIRST_STARTED.set(false);
+        TuskConfig config = TuskConfig.fromProperties(Map.of(TuskConfig.CANCEL_GRACE, "300"))
+                .withThreads(1)
+                .withMemoryBudget(64 << 20)
+                .withPageSize(1 << 20)
+                .withLocalDir(temp);
+        try (Tusk oneSlot = Tusk.create(config)) {
+            Dataset<Integer> firstWaitsTheRestIgnoreTheInterrupt = oneSlot.parallelize(range(3), 3)
+                    .map(partition -> {
+                        if (partition == 0) {
+                            FIRST_STARTED.set(true);
+                            Thread.sleep(600_000);
+                            return partition;
+                        }
+                        STUBBORN_STARTED.incrementAndGet();
+                        while (!STUBBORN_RELEASED.get()) {
+                            try {
+                                Thread.sleep(10);
+                            }
+                            catch (InterruptedException swallowed) {
+                                // as user code sometimes does
+                            }
+                        }
+                        return partition;
+                    });
+            java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread driver = new Thread(() -> {
+                try {
+                    firstWaitsTheRestIgnoreTheInterrupt.count();
+                }
+                catch (Throwable e) {
+                    ended.set(e);
+                }
+            }, "driver");
+            driver.start();
+            while (!FIRST_STARTED.get()) {
+                Thread.sleep(10);
+            }
+            // partition 0 runs in the only slot; 1 and 2 wait for it
+            driver.interrupt();
+            driver.join();
+
+            assertThat(ended.get()).isInstanceOf(TuskException.class).hasMessageContaining("cancelled");
+            assertThat(STUBBORN_STARTED).as("attempts of the cancelled job that started after it was cancelled").hasValue(0);
+            assertThat(oneSlot.parallelize(range(2), 2).map(partition -> partition + 1).collect()).containsExactlyInAnyOrder(1, 2);
         }
         finally {
             STUBBORN_RELEASED.set(true);
