@@ -12,6 +12,8 @@ public final class JavaCommand
 {
     private static final Pattern HEAP = Pattern.compile("(^|\\s)-Xmx\\S+");
     private static final Pattern COLLECTOR = Pattern.compile("(^|\\s)-XX:\\+Use\\w+GC(\\s|$)");
+    /** Compiler settings of the job's own, which replace the role's (as in bin/tusk). */
+    private static final Pattern COMPILER = Pattern.compile("(^|\\s)(-XX:Tier\\S*|-XX:-TieredCompilation|-Xint|-Xcomp|-XX:FreqInlineSize=\\S*)(\\s|$)");
     /** Log configuration in Tusk's jar for its containers. */
     public static final String LOG_CONFIG = "tusk-container-log4j2.xml";
 
@@ -23,7 +25,9 @@ public final class JavaCommand
         /**
          * Runs tasks: the throughput collector, and the optimizing compiler as {@code bin/tusk} sets
          * it up: it compiles only code that runs long (so that it takes less of the cores from the
-         * tasks), and inlines frequently called methods up to 150 bytecodes. On the benchmark's
+         * tasks), and inlines frequently called methods up to 150 bytecodes — unless the job sets a
+         * compiler option of its own ({@code -XX:Tier…}, {@code -XX:FreqInlineSize=},
+         * {@code -XX:-TieredCompilation}, {@code -Xint}, {@code -Xcomp}). On the benchmark's
          * cluster (bench/run-yarn, W1 and W4, alternating) this took the executors' CPU from 35 to 30
          * and 29 to 26 seconds.
          */
@@ -68,8 +72,9 @@ public final class JavaCommand
             // the JVM refuses two collectors: the job's choice wins
             command.add(role.collector);
         }
-        if (!role.options.isEmpty()) {
-            // before the job's options, which win where they set the same
+        if (!role.options.isEmpty() && !COMPILER.matcher(opts).find()) {
+            // the role's compiler settings go together: a job that sets any compiler option of its
+            // own gets none of them (as in bin/tusk); otherwise they come before the job's options
             command.add(role.options);
         }
         command.add("-Djava.io.tmpdir=" + ApplicationConstants.Environment.PWD.$$() + "/tmp");

@@ -46,16 +46,19 @@ class JavaCommandTest
         assertThat(command).contains(" -XX:Tier4InvocationThreshold=60000 ", " -XX:Tier4CompileThreshold=80000 ", " -XX:Tier4BackEdgeThreshold=400000 ",
                 " -XX:FreqInlineSize=150 ");
         assertThat(command(JavaCommand.Role.MASTER, "")).doesNotContain("Tier4").doesNotContain("FreqInlineSize");
-        // the last of a flag's values is the one the JVM takes
-        String own = command(JavaCommand.Role.EXECUTOR, "-XX:FreqInlineSize=325");
-        assertThat(own.indexOf("-XX:FreqInlineSize=325")).isGreaterThan(own.indexOf("-XX:FreqInlineSize=150"));
+        // a compiler option of the job's own replaces all of them, as in bin/tusk
+        for (String own : new String[] {"-XX:FreqInlineSize=325", "-XX:Tier4InvocationThreshold=5000", "-XX:-TieredCompilation", "-Xint -Dx=y", "-Dx=y -Xcomp"}) {
+            assertThat(command(JavaCommand.Role.EXECUTOR, own)).as(own).contains(own).doesNotContain("Tier4CompileThreshold").doesNotContain("FreqInlineSize=150");
+        }
+        assertThat(command(JavaCommand.Role.EXECUTOR, "-XX:+UseCompressedOops -Dtier=x")).contains(" -XX:FreqInlineSize=150 ");
     }
 
     @Test
     void theJobsOptionsComeAfterTheDefaultsSoTheyWin()
     {
-        String command = command(JavaCommand.Role.MASTER, "-XX:TieredStopAtLevel=4");
-        assertThat(command.indexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(command.indexOf("-XX:TieredStopAtLevel=1"));
+        String command = command(JavaCommand.Role.MASTER, "-XX:MaxInlineLevel=12 -Dlog4j2.level=debug");
+        assertThat(command.indexOf("-XX:MaxInlineLevel=12")).isGreaterThan(command.indexOf("-XX:TieredStopAtLevel=1")).isGreaterThan(command.indexOf("-Dlog4j2.contextSelector"));
+        assertThat(command(JavaCommand.Role.MASTER, "-XX:TieredStopAtLevel=4")).contains("-XX:TieredStopAtLevel=4").doesNotContain("TieredStopAtLevel=1");
         assertThat(command).endsWith("-cp 'a.jar' Main x 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr");
     }
 

@@ -16,6 +16,8 @@ import io.tusk.engine.task.TaskAttemptId;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +46,9 @@ public final class LocalBackend
     private final BlockingQueue<Attempt> queue = new LinkedBlockingQueue<>();
     private final Map<Thread, Running> running = new ConcurrentHashMap<>();
     /**
-     * Jobs cancelled so far: an attempt of one still queued when it was cancelled never starts.
-     * Guarded by itself, together with the start of each attempt.
+     * Jobs cancelled so far (a few bytes each for the life of the context): an attempt of one never
+     * starts. Guarded by itself, together with the queue's removals at a cancel and the start of
+     * each attempt.
      */
     private final java.util.Set<Integer> cancelledJobs = new java.util.HashSet<>();
     private final Thread dispatcher;
@@ -90,15 +93,32 @@ public final class LocalBackend
     @Override
     public void cancel(int job)
     {
+        List<Attempt> queued = new ArrayList<>();
         synchronized (cancelledJobs) {
-            // attempts still queued, or being given a slot, see the job cancelled when they would start
+            // an attempt of the job that the dispatcher holds, waiting for a slot, sees it cancelled
             cancelledJobs.add(job);
+            queue.removeIf(task -> task.launch().attemptId().job() == job && queued.add(task));
             running.forEach((thread, attempt) -> {
                 if (attempt.job() == job) {
                     stop(thread, attempt, "its cancellation", new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled"));
                 }
             });
         }
+        queued.forEach(LocalBackend::refuse);
+    }
+
+    private boolean cancelled(int job)
+    {
+        synchronized (cancelledJobs) {
+            return cancelledJobs.contains(job);
+        }
+    }
+
+    /** Reports an attempt of a cancelled job failed without starting it. */
+    private static void refuse(Attempt task)
+    {
+        TaskAttemptId id = task.launch().attemptId();
+        task.listener().failed(id, null, new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + id + " was cancelled before it started"));
     }
 
     /**
@@ -162,9 +182,14 @@ public final class LocalBackend
                 if (task == null) {
                     continue;
                 }
-                held = slots.take(task.launch().attemptId().toString(), task.launch().alone(), () -> closed);
+                int job = task.launch().attemptId().job();
+                held = slots.take(task.launch().attemptId().toString(), task.launch().alone(), () -> closed || cancelled(job));
                 if (held == null) {
-                    return;
+                    if (closed) {
+                        return;
+                    }
+                    refuse(task);
+                    continue;
                 }
             }
             catch (InterruptedException e) {
@@ -187,17 +212,17 @@ public final class LocalBackend
             }, "tusk-task");
             thread.setDaemon(true);
             synchronized (cancelledJobs) {
+                // started under the lock: a cancel comes either before (and it never starts) or after (and it is stopped)
                 if (cancelledJobs.contains(attempt.job())) {
                     held.release();
-                    attempt.listener().failed(attempt.id(), TaskPlacement.LOCAL,
-                            new TuskException(ErrorCode.JOB_CANCELLED, "Attempt " + attempt.id() + " was cancelled before it started"));
+                    refuse(task);
                     continue;
                 }
                 running.put(thread, attempt);
+                watchdog.watch(progress, thread, error -> stop(thread, attempt, "its timeout", error));
+                task.listener().started(task.launch().attemptId(), TaskPlacement.LOCAL);
+                thread.start();
             }
-            watchdog.watch(progress, thread, error -> stop(thread, attempt, "its timeout", error));
-            task.listener().started(task.launch().attemptId(), TaskPlacement.LOCAL);
-            thread.start();
         }
     }
 

@@ -16,7 +16,7 @@ public interface Backend
 
     /**
      * Asks the running attempts of job {@code job} to stop (interrupts them); they still report how
-     * they ended. Attempts not started yet are run as usual.
+     * they ended. Attempts not started yet never start: they are reported failed.
      */
     default void cancel(int job) {}
 

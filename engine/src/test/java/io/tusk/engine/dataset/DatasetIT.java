@@ -373,7 +373,9 @@ class DatasetIT
             }
             // partition 0 runs in the only slot; 1 and 2 wait for it
             driver.interrupt();
-            driver.join();
+            driver.join(60_000);
+
+            assertThat(driver.isAlive()).as("the cancelled job still runs").isFalse();
 
             assertThat(ended.get()).isInstanceOf(TuskException.class).hasMessageContaining("cancelled");
             assertThat(STUBBORN_STARTED).as("attempts of the cancelled job that started after it was cancelled").hasValue(0);
