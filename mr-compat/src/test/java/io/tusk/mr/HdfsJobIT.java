@@ -91,8 +91,9 @@ class HdfsJobIT
     /**
      * The chain of OutputCacheIT on HDFS: outputs and counters equal with the cache on, off and on
      * the LocalJobRunner, the input format's BYTES_READ included (HDFS counts the bytes the reader
-     * takes), the output format's BYTES_WRITTEN equal to the bytes of the job's files; the later jobs read from memory and less from HDFS; a file rewritten with the same
-     * length through another client, or appended to, is then read from HDFS.
+     * takes), the output format's BYTES_WRITTEN equal to the bytes of the job's files; the later
+     * jobs read from memory and less from HDFS; a file rewritten with the same length through
+     * another client, or appended to, is then read from HDFS.
      */
     @Test
     void chainOnHdfsReadsFromMemory()

@@ -285,6 +285,19 @@ class DatasetIT
         assertThat(RUNNING).as("no attempt of the failed job is still running").hasValue(0);
     }
 
+    /** Runs until the test sets {@link #STUBBORN_RELEASED}, swallowing interrupts as user code sometimes does. */
+    private static void ignoreInterruptsUntilReleased()
+    {
+        while (!STUBBORN_RELEASED.get()) {
+            try {
+                Thread.sleep(10);
+            }
+            catch (InterruptedException swallowed) {
+                // as user code sometimes does
+            }
+        }
+    }
+
     @Test
     void cancelledAttemptsThatIgnoreTheInterruptHoldNeitherTheJobNorTheirSlots()
     {
@@ -301,14 +314,7 @@ class DatasetIT
                             Thread.sleep(100);
                             throw new IllegalStateException("partition 0 fails");
                         }
-                        while (!STUBBORN_RELEASED.get()) {
-                            try {
-                                Thread.sleep(10);
-                            }
-                            catch (InterruptedException swallowed) {
-                                // as user code sometimes does
-                            }
-                        }
+                        ignoreInterruptsUntilReleased();
                         return partition;
                     });
 
@@ -348,14 +354,7 @@ class DatasetIT
                             return partition;
                         }
                         STUBBORN_STARTED.incrementAndGet();
-                        while (!STUBBORN_RELEASED.get()) {
-                            try {
-                                Thread.sleep(10);
-                            }
-                            catch (InterruptedException swallowed) {
-                                // as user code sometimes does
-                            }
-                        }
+                        ignoreInterruptsUntilReleased();
                         return partition;
                     });
             java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
@@ -411,14 +410,7 @@ class DatasetIT
                             if (partition == 0) {
                                 Thread.sleep(60_000);
                             }
-                            while (!STUBBORN_RELEASED.get()) {
-                                try {
-                                    Thread.sleep(10);
-                                }
-                                catch (InterruptedException swallowed) {
-                                    // as user code sometimes does
-                                }
-                            }
+                            ignoreInterruptsUntilReleased();
                         }
                         for (int step = 0; step < 6; step++) {
                             Thread.sleep(60);
