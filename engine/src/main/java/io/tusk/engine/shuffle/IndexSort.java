@@ -30,5 +30,30 @@ public interface IndexSort
 
         /** The bytes of the serialized value of the record at a position. */
         int valueLength(int position);
+
+        /**
+         * Puts the record now at position {@code order[k]} at position {@code from + k}, for every k;
+         * {@code order} holds each position of {@code [from, from + order.length)} once. By default
+         * through {@link #swap}, following each cycle of the permutation.
+         */
+        default void permute(int from, int[] order)
+        {
+            java.util.BitSet placed = new java.util.BitSet(order.length);
+            for (int start = 0; start < order.length; start++) {
+                if (placed.get(start)) {
+                    continue;
+                }
+                int at = start;
+                while (true) {
+                    placed.set(at);
+                    int source = order[at] - from;
+                    if (source == start) {
+                        break;
+                    }
+                    swap(from + at, from + source);
+                    at = source;
+                }
+            }
+        }
     }
 }

@@ -331,42 +331,141 @@ final class PagedRecords
         if (!hasEqualNeighbours(sorter)) {
             return dropped;
         }
-        int[] appendedAtSorted = pointerRanks(scratch, temp);
-        if (compactPageSize > 0) {
-            for (int record = 0; record < count; record++) {
-                appendedAtSorted[record] = appendedAtCompacted[appendedAtSorted[record]];
-            }
+        int[] appendedAtSorted;
+        int[] sortedAtAppended;
+        if (pointersGrow()) {
+            // the comparator moved no record (equal keys whose prefixes tell them apart): pointer order is index order
+            appendedAtSorted = appendedAtCompacted;
+            sortedAtAppended = new int[count];
         }
-        int[] ranks = new int[count];
+        else {
+            appendedAtSorted = pointerRanks(scratch, temp);
+            if (compactPageSize > 0) {
+                for (int record = 0; record < count; record++) {
+                    appendedAtSorted[record] = appendedAtCompacted[appendedAtSorted[record]];
+                }
+            }
+            // appendedAtCompacted is not read any more: it becomes the inverse of appendedAtSorted
+            sortedAtAppended = appendedAtCompacted;
+        }
+        RankedPositions positions = new RankedPositions(scratch, temp);
         int rank = 0;
         for (int record = 0; record < count; record++) {
             if (record > 0 && (index[(record - 1) * 2] != index[record * 2] || sorter.compare(record - 1, record) != 0)) {
                 rank++;
             }
             int appended = appendedAtSorted[record];
-            ranks[appended] = rank;
-            temp[appended * 2] = index[record * 2];
-            temp[appended * 2 + 1] = index[record * 2 + 1];
+            sortedAtAppended[appended] = record;
+            // in sorted order, which after compaction is the pages' order: the lengths are read sequentially
+            positions.set(appended, rank, (int) (index[record * 2] >>> 32), ByteArrays.getInt(page(record), offset(record)),
+                    ByteArrays.getInt(page(record), offset(record) + 4));
+        }
+        algorithm.sort(positions, 0, count);
+        for (int position = 0; position < count; position++) {
+            int sorted = sortedAtAppended[positions.appended(position)];
+            temp[position * 2] = index[sorted * 2];
+            temp[position * 2 + 1] = index[sorted * 2 + 1];
         }
         System.arraycopy(temp, 0, index, 0, count * 2);
-        algorithm.sort(new IndexPositions()
-        {
-            @Override
-            public int compare(int left, int right)
-            {
-                return Integer.compare(ranks[left], ranks[right]);
-            }
-
-            @Override
-            public void swap(int left, int right)
-            {
-                swapEntries(left, right);
-                int moved = ranks[left];
-                ranks[left] = ranks[right];
-                ranks[right] = moved;
-            }
-        }, 0, count);
         return dropped;
+    }
+
+    /**
+     * The records as {@link #sort(SortOrder, IndexSort, long[], long[], int)}'s algorithm moves them,
+     * without touching the index or the pages: each position holds one long, the record's rank in the
+     * sorted order (equal keys, equal ranks) above the position it was appended at, and what the
+     * algorithm measures of a record is kept by that appended position. A swap moves one long; the
+     * lengths of the records in the order appended are read sequentially; the index is rearranged once,
+     * at the end. Both of the sort's scratch arrays are used: {@code scratch} holds the lengths (first
+     * half) and the positions (second half), {@code spare} is room for {@link #permute}.
+     */
+    private final class RankedPositions
+            implements IndexSort.Positions
+    {
+        private final long[] entries;
+        private final long[] spare;
+        /** The partitions present, ascending, and the rank of the first record of each. */
+        private int[] partitions = new int[4];
+        private int[] firstRanks = new int[4];
+        private int partitionCount;
+
+        RankedPositions(long[] scratch, long[] spare)
+        {
+            this.entries = scratch;
+            this.spare = spare;
+        }
+
+        /** Records what the record appended at {@code appended} measures; in rank order, as ranks only grow. */
+        void set(int appended, int rank, int partition, int keyLength, int valueLength)
+        {
+            entries[count + appended] = ((long) rank << 32) | appended;
+            entries[appended] = ((long) keyLength << 32) | (valueLength & 0xFFFF_FFFFL);
+            if (partitionCount == 0 || partitions[partitionCount - 1] != partition) {
+                if (partitionCount == partitions.length) {
+                    partitions = java.util.Arrays.copyOf(partitions, partitionCount * 2);
+                    firstRanks = java.util.Arrays.copyOf(firstRanks, partitionCount * 2);
+                }
+                partitions[partitionCount] = partition;
+                firstRanks[partitionCount] = rank;
+                partitionCount++;
+            }
+        }
+
+        /** The position, in the order appended, of the record now at {@code position}. */
+        int appended(int position)
+        {
+            return (int) entries[count + position];
+        }
+
+        private int rank(int position)
+        {
+            return (int) (entries[count + position] >>> 32);
+        }
+
+        @Override
+        public int compare(int left, int right)
+        {
+            return Integer.compare(rank(left), rank(right));
+        }
+
+        @Override
+        public void swap(int left, int right)
+        {
+            int l = count + left;
+            int r = count + right;
+            long moved = entries[l];
+            entries[l] = entries[r];
+            entries[r] = moved;
+        }
+
+        @Override
+        public int partition(int position)
+        {
+            int found = java.util.Arrays.binarySearch(firstRanks, 0, partitionCount, rank(position));
+            // a rank between two partitions' first ranks is the earlier one's
+            return partitions[found >= 0 ? found : -found - 2];
+        }
+
+        @Override
+        public int keyLength(int position)
+        {
+            return (int) (entries[appended(position)] >>> 32);
+        }
+
+        @Override
+        public int valueLength(int position)
+        {
+            return (int) entries[appended(position)];
+        }
+
+        @Override
+        public void permute(int from, int[] order)
+        {
+            for (int k = 0; k < order.length; k++) {
+                spare[k] = entries[count + order[k]];
+            }
+            System.arraycopy(spare, 0, entries, count + from, order.length);
+        }
     }
 
     /** Positions of this index's records: what each record measures is read from its page. */
@@ -405,6 +504,17 @@ final class PagedRecords
             ranks[(int) byPointer[rank * 2 + 1]] = rank;
         }
         return ranks;
+    }
+
+    /** Whether the page pointers grow along the index. */
+    private boolean pointersGrow()
+    {
+        for (int record = 1; record < count; record++) {
+            if (index[(record - 1) * 2 + 1] >= index[record * 2 + 1]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether two records side by side in the index compare equal. */

@@ -154,6 +154,126 @@ class PagedRecordsTest
         assertThat(PagedRecords.pointerBits(1, 0)).isEqualTo(1);
     }
 
+    /**
+     * A given algorithm moves the records through an index of ranks when the sort has scratch space,
+     * and through the index itself without: it must see the same partitions and lengths at every
+     * position, and leave the records in the same order, either way and with compaction too.
+     */
+    @Test
+    void aGivenAlgorithmSeesAndLeavesTheSameRecordsWhateverTheScratchSpace()
+            throws Exception
+    {
+        for (int partitions : new int[] {1, 3, 300}) {
+            // prefixes that tell every two keys apart, or that leave it to the comparator
+            for (boolean wholeKeyPrefixes : new boolean[] {false, true}) {
+                List<String> expectedSeen = new ArrayList<>();
+                List<String> expected = sortedWithProbe(partitions, wholeKeyPrefixes, 0, expectedSeen);
+                assertOrdered(expected, true);
+                for (int mode = 1; mode < 3; mode++) {
+                    List<String> seen = new ArrayList<>();
+                    assertThat(sortedWithProbe(partitions, wholeKeyPrefixes, mode, seen))
+                            .as("the order it left, mode %s, %s partitions, whole-key prefixes %s", mode, partitions, wholeKeyPrefixes).isEqualTo(expected);
+                    assertThat(seen).as("what the algorithm saw, mode %s, %s partitions, whole-key prefixes %s", mode, partitions, wholeKeyPrefixes)
+                            .isEqualTo(expectedSeen);
+                }
+            }
+        }
+    }
+
+    /**
+     * Records of few distinct keys, many of each, sorted with {@link #probe}: without scratch space
+     * (mode 0), with (1), with and compacted (2); each as "partition key value", in index order.
+     */
+    private static List<String> sortedWithProbe(int partitions, boolean wholeKeyPrefixes, int mode, List<String> seen)
+            throws Exception
+    {
+        PagedRecords records = new PagedRecords();
+        records.growIndex(RECORDS);
+        Random random = new Random(partitions);
+        for (int i = 0; i < RECORDS; i++) {
+            int major = random.nextInt(40);
+            int minor = random.nextInt(5);
+            byte[] key = String.format("k%02d-%d", major, minor).getBytes(StandardCharsets.UTF_8);
+            // values of several lengths
+            byte[] value = ("v" + i + "x".repeat(random.nextInt(4))).getBytes(StandardCharsets.UTF_8);
+            if (!records.pageHasRoom(8 + key.length + value.length)) {
+                records.addPage(new byte[4096]);
+            }
+            records.append(random.nextInt(partitions), wholeKeyPrefixes ? major * 5 + minor : key[1], key, 0, key.length, value, 0, value.length);
+        }
+        long[] scratch = mode == 0 ? null : new long[(int) records.radixScratchLongs()];
+        long[] temp = mode == 0 ? null : new long[(int) records.radixScratchLongs()];
+        records.sort(SortOrder.sorted(RawComparator::compareBytes), probe(seen), scratch, temp, mode == 2 ? 4096 : 0);
+        List<String> read = new ArrayList<>();
+        RecordCursor cursor = records.cursor(0, records.count());
+        int record = 0;
+        while (cursor.next()) {
+            read.add(records.partition(record++) + " " + new String(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength(), StandardCharsets.UTF_8)
+                    + " " + new String(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength(), StandardCharsets.UTF_8));
+        }
+        return read;
+    }
+
+    /**
+     * An algorithm that notes what it sees while it reverses the records, heap-sorts them (which does
+     * not keep the order of equal keys), and rotates each run of equal keys by one with a permutation.
+     */
+    private static IndexSort probe(List<String> seen)
+    {
+        return (positions, from, to) -> {
+            java.util.function.Consumer<String> note = stage -> {
+                StringBuilder lengths = new StringBuilder(stage);
+                for (int position = from; position < to; position++) {
+                    lengths.append(' ').append(positions.partition(position)).append(':').append(positions.keyLength(position)).append(':')
+                            .append(positions.valueLength(position));
+                }
+                seen.add(lengths.toString());
+            };
+            note.accept("appended");
+            for (int low = from, high = to - 1; low < high; low++, high--) {
+                positions.swap(low, high);
+            }
+            int size = to - from;
+            for (int root = size / 2 - 1; root >= 0; root--) {
+                siftDown(positions, from, root, size);
+            }
+            for (int end = size - 1; end > 0; end--) {
+                positions.swap(from, from + end);
+                siftDown(positions, from, 0, end);
+            }
+            note.accept("sorted");
+            int[] order = new int[size];
+            int start = 0;
+            while (start < size) {
+                int end = start + 1;
+                while (end < size && positions.compare(from + end, from + start) == 0) {
+                    end++;
+                }
+                for (int k = start; k < end; k++) {
+                    order[k] = from + (k + 1 < end ? k + 1 : start);
+                }
+                start = end;
+            }
+            positions.permute(from, order);
+            note.accept("permuted");
+        };
+    }
+
+    private static void siftDown(IndexSort.Positions positions, int from, int root, int size)
+    {
+        while (2 * root + 1 < size) {
+            int child = 2 * root + 1;
+            if (child + 1 < size && positions.compare(from + child, from + child + 1) < 0) {
+                child++;
+            }
+            if (positions.compare(from + root, from + child) >= 0) {
+                return;
+            }
+            positions.swap(from + root, from + child);
+            root = child;
+        }
+    }
+
     /** Each record as "prefix key value", in index order. */
     private static List<String> read(PagedRecords records)
             throws Exception

@@ -117,7 +117,7 @@ final class HadoopMapSort
             sortSpill(positions, starts[spill], ends[spill]);
         }
         int[] merged = merge(positions, starts, ends, to - from);
-        permute(positions, from, merged);
+        positions.permute(from, merged);
     }
 
     /** Hadoop's sort of one spill: the job's sorter over its records last to first. */
@@ -162,11 +162,15 @@ final class HadoopMapSort
                 }
             }
             List<Segment> segments = new ArrayList<>(spills);
+            // only a merge in several passes orders segments by their lengths
+            boolean measure = spills > mergeFactor;
             for (int spill = 0; spill < spills; spill++) {
                 int end = next[spill];
                 long length = IFileSizes.SEGMENT_TRAILER;
                 while (end < ends[spill] && positions.partition(end) == partition) {
-                    length += IFileSizes.record(positions.keyLength(end), positions.valueLength(end));
+                    if (measure) {
+                        length += IFileSizes.record(positions.keyLength(end), positions.valueLength(end));
+                    }
                     end++;
                 }
                 segments.add(new Segment(null, next[spill], end, length));
@@ -345,29 +349,5 @@ final class HadoopMapSort
             i = child;
         }
         heap[i] = moving;
-    }
-
-    /**
-     * Moves the record at {@code from + order[k]} to {@code from + k} for every k, following each
-     * cycle of the permutation with swaps.
-     */
-    private static void permute(Positions positions, int from, int[] order)
-    {
-        java.util.BitSet placed = new java.util.BitSet(order.length);
-        for (int start = 0; start < order.length; start++) {
-            if (placed.get(start)) {
-                continue;
-            }
-            int at = start;
-            while (true) {
-                placed.set(at);
-                int source = order[at] - from;
-                if (source == start) {
-                    break;
-                }
-                positions.swap(from + at, from + source);
-                at = source;
-            }
-        }
     }
 }
