@@ -1,5 +1,7 @@
 package io.tusk.engine.shuffle;
 
+import java.util.BitSet;
+
 /**
  * A sorting algorithm given to a {@link ShuffleSorter} from outside the engine, for consumers whose
  * users depend on the exact order another system leaves records with equal keys in: the order of
@@ -10,7 +12,7 @@ public interface IndexSort
 {
     /**
      * Sorts positions {@code [from, to)} of {@code positions} by its {@link Positions#compare},
-     * moving records only through {@link Positions#swap}.
+     * moving records only through {@link Positions#swap} and {@link Positions#permute}.
      */
     void sort(Positions positions, int from, int to);
 
@@ -38,7 +40,7 @@ public interface IndexSort
          */
         default void permute(int from, int[] order)
         {
-            java.util.BitSet placed = new java.util.BitSet(order.length);
+            BitSet placed = new BitSet(order.length);
             for (int start = 0; start < order.length; start++) {
                 if (placed.get(start)) {
                     continue;

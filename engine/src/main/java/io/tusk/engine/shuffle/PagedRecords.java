@@ -1,6 +1,7 @@
 package io.tusk.engine.shuffle;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -282,7 +283,8 @@ final class PagedRecords
             while (end < count && index[end * 2] == key) {
                 end++;
             }
-            if (end - start > 1) {
+            // a run already in order (equal keys, as the radix pass leaves them: in the order appended) stays as it is
+            if (end - start > 1 && !sorter.isSorted(start, end)) {
                 sorter.sort(start, end);
             }
             start = end;
@@ -334,7 +336,7 @@ final class PagedRecords
         int[] appendedAtSorted;
         int[] sortedAtAppended;
         if (pointersGrow()) {
-            // the comparator moved no record (equal keys whose prefixes tell them apart): pointer order is index order
+            // each record's pointer rank is its place in the index: the order the comparator left is the radix pass's
             appendedAtSorted = appendedAtCompacted;
             sortedAtAppended = new int[count];
         }
@@ -402,8 +404,8 @@ final class PagedRecords
             entries[appended] = ((long) keyLength << 32) | (valueLength & 0xFFFF_FFFFL);
             if (partitionCount == 0 || partitions[partitionCount - 1] != partition) {
                 if (partitionCount == partitions.length) {
-                    partitions = java.util.Arrays.copyOf(partitions, partitionCount * 2);
-                    firstRanks = java.util.Arrays.copyOf(firstRanks, partitionCount * 2);
+                    partitions = Arrays.copyOf(partitions, partitionCount * 2);
+                    firstRanks = Arrays.copyOf(firstRanks, partitionCount * 2);
                 }
                 partitions[partitionCount] = partition;
                 firstRanks[partitionCount] = rank;
@@ -441,7 +443,7 @@ final class PagedRecords
         @Override
         public int partition(int position)
         {
-            int found = java.util.Arrays.binarySearch(firstRanks, 0, partitionCount, rank(position));
+            int found = Arrays.binarySearch(firstRanks, 0, partitionCount, rank(position));
             // a rank between two partitions' first ranks is the earlier one's
             return partitions[found >= 0 ? found : -found - 2];
         }
@@ -624,7 +626,7 @@ final class PagedRecords
         long[] target = scratch;
         int[] counts = new int[1 << 16];
         for (int shift = 0; shift < 64; shift += 16) {
-            java.util.Arrays.fill(counts, 0);
+            Arrays.fill(counts, 0);
             for (int i = 0; i < count; i++) {
                 counts[(int) ((source[i * 2] >>> shift) & 0xFFFF)]++;
             }
@@ -683,7 +685,7 @@ final class PagedRecords
         int level = shift / 8;
         int[] start = starts[level];
         int[] end = next[level];
-        java.util.Arrays.fill(end, 0);
+        Arrays.fill(end, 0);
         for (int i = from; i < to; i++) {
             end[(int) (index[i * 2] >>> shift) & 0xFF]++;
         }
@@ -842,6 +844,16 @@ final class PagedRecords
         IndexSorter(SortOrder order)
         {
             this.order = order;
+        }
+
+        boolean isSorted(int from, int to)
+        {
+            for (int i = from + 1; i < to; i++) {
+                if (compare(i - 1, i) > 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         void sort(int from, int to)

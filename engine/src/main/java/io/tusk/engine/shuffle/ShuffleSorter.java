@@ -449,10 +449,11 @@ public final class ShuffleSorter
      */
     private void sortWithGivenAlgorithm(PagedRecords records)
     {
-        // two arrays the index's length, three ints per record, and what an algorithm that merges
-        // runs of records may take beside them (three ints and a bit per record: the merged order, and
-        // a partition's intermediate merges, the ones kept and the one being written)
-        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 6L * records.count() * Integer.BYTES + records.count() / 8;
+        // two arrays the index's length, two ints per record (where each record came in, and where it
+        // is sorted), and what an algorithm that merges runs of records may take beside them (three
+        // ints per record: the merged order, and a partition's intermediate merges, the ones kept and
+        // the one being written)
+        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 5L * records.count() * Integer.BYTES;
         if (!memoryManager.tryAcquire(this, scratchBytes)) {
             records.sort(order, equalKeysSort, null, null, 0);
             return;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -163,26 +164,27 @@ class PagedRecordsTest
     void aGivenAlgorithmSeesAndLeavesTheSameRecordsWhateverTheScratchSpace()
             throws Exception
     {
-        for (int partitions : new int[] {1, 3, 300}) {
+        // records appended in random order to 1, 3 or 300 partitions, or (0) in key order to one
+        for (int partitions : new int[] {1, 3, 300, 0}) {
             // prefixes that tell every two keys apart, or that leave it to the comparator
             for (boolean wholeKeyPrefixes : new boolean[] {false, true}) {
+                String testCase = partitions + " partitions, whole-key prefixes " + wholeKeyPrefixes;
                 List<String> expectedSeen = new ArrayList<>();
                 List<String> expected = sortedWithProbe(partitions, wholeKeyPrefixes, 0, expectedSeen);
                 assertOrdered(expected, true);
                 for (int mode = 1; mode < 3; mode++) {
                     List<String> seen = new ArrayList<>();
-                    assertThat(sortedWithProbe(partitions, wholeKeyPrefixes, mode, seen))
-                            .as("the order it left, mode %s, %s partitions, whole-key prefixes %s", mode, partitions, wholeKeyPrefixes).isEqualTo(expected);
-                    assertThat(seen).as("what the algorithm saw, mode %s, %s partitions, whole-key prefixes %s", mode, partitions, wholeKeyPrefixes)
-                            .isEqualTo(expectedSeen);
+                    assertThat(sortedWithProbe(partitions, wholeKeyPrefixes, mode, seen)).as("the order it left, mode %s, %s", mode, testCase).isEqualTo(expected);
+                    assertThat(seen).as("what the algorithm saw, mode %s, %s", mode, testCase).isEqualTo(expectedSeen);
                 }
             }
         }
     }
 
     /**
-     * Records of few distinct keys, many of each, sorted with {@link #probe}: without scratch space
-     * (mode 0), with (1), with and compacted (2); each as "partition key value", in index order.
+     * Records of few distinct keys of several lengths, many of each, sorted with {@link #probe}:
+     * without scratch space (mode 0), with (1), with and compacted (2); each as "partition key value",
+     * in index order. No partitions: all in one, appended in key order.
      */
     private static List<String> sortedWithProbe(int partitions, boolean wholeKeyPrefixes, int mode, List<String> seen)
             throws Exception
@@ -191,15 +193,15 @@ class PagedRecordsTest
         records.growIndex(RECORDS);
         Random random = new Random(partitions);
         for (int i = 0; i < RECORDS; i++) {
-            int major = random.nextInt(40);
-            int minor = random.nextInt(5);
-            byte[] key = String.format("k%02d-%d", major, minor).getBytes(StandardCharsets.UTF_8);
+            int major = partitions == 0 ? i * 40 / RECORDS : random.nextInt(40);
+            int minor = partitions == 0 ? i * 200 / RECORDS % 5 : random.nextInt(5);
+            byte[] key = (String.format("k%02d-%d", major, minor) + "z".repeat(minor)).getBytes(StandardCharsets.UTF_8);
             // values of several lengths
             byte[] value = ("v" + i + "x".repeat(random.nextInt(4))).getBytes(StandardCharsets.UTF_8);
             if (!records.pageHasRoom(8 + key.length + value.length)) {
                 records.addPage(new byte[4096]);
             }
-            records.append(random.nextInt(partitions), wholeKeyPrefixes ? major * 5 + minor : key[1], key, 0, key.length, value, 0, value.length);
+            records.append(partitions == 0 ? 0 : random.nextInt(partitions), wholeKeyPrefixes ? major * 5 + minor : key[1], key, 0, key.length, value, 0, value.length);
         }
         long[] scratch = mode == 0 ? null : new long[(int) records.radixScratchLongs()];
         long[] temp = mode == 0 ? null : new long[(int) records.radixScratchLongs()];
@@ -221,7 +223,7 @@ class PagedRecordsTest
     private static IndexSort probe(List<String> seen)
     {
         return (positions, from, to) -> {
-            java.util.function.Consumer<String> note = stage -> {
+            Consumer<String> note = stage -> {
                 StringBuilder lengths = new StringBuilder(stage);
                 for (int position = from; position < to; position++) {
                     lengths.append(' ').append(positions.partition(position)).append(':').append(positions.keyLength(position)).append(':')
@@ -242,19 +244,21 @@ class PagedRecordsTest
                 siftDown(positions, from, 0, end);
             }
             note.accept("sorted");
-            int[] order = new int[size];
+            // all but the first position: a permutation of a range that does not start at the sort's
+            int first = from + 1;
+            int[] order = new int[to - first];
             int start = 0;
-            while (start < size) {
+            while (start < order.length) {
                 int end = start + 1;
-                while (end < size && positions.compare(from + end, from + start) == 0) {
+                while (end < order.length && positions.compare(first + end, first + start) == 0) {
                     end++;
                 }
                 for (int k = start; k < end; k++) {
-                    order[k] = from + (k + 1 < end ? k + 1 : start);
+                    order[k] = first + (k + 1 < end ? k + 1 : start);
                 }
                 start = end;
             }
-            positions.permute(from, order);
+            positions.permute(first, order);
             note.accept("permuted");
         };
     }

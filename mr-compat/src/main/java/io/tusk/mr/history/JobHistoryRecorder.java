@@ -390,34 +390,39 @@ public final class JobHistoryRecorder
      * {@code fs}: on a cluster Hadoop's JobHistory server does it; on one machine nothing else would.
      * Read with one system call per history, not through Hadoop's local file system, which reads
      * each file's status twice and builds its {@code Path} (a week of histories can be 60,000 files).
+     * Symbolic links are left alone.
      */
     static void removeOldHistories(FileSystem fs, Path directory, long oldest)
             throws IOException
     {
         int removed = 0;
-        try (DirectoryStream<java.nio.file.Path> files = Files.newDirectoryStream(
-                java.nio.file.Path.of(fs.makeQualified(directory).toUri()))) {
+        int failed = 0;
+        // the URI's path: Path.of(URI) refuses a file URI with a host, or with characters beyond ASCII unescaped (as Hadoop leaves them)
+        try (DirectoryStream<java.nio.file.Path> files = Files.newDirectoryStream(java.nio.file.Path.of(fs.makeQualified(directory).toUri().getPath()))) {
             for (java.nio.file.Path file : files) {
                 String name = file.getFileName().toString();
                 if (!(name.endsWith(".jhist") || name.endsWith("_conf.xml") || name.endsWith(".summary") || name.endsWith("_tmp"))) {
                     continue;
                 }
-                BasicFileAttributes attributes;
                 try {
-                    attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                            LinkOption.NOFOLLOW_LINKS);
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().toMillis() < oldest && Files.deleteIfExists(file)) {
+                        removed++;
+                    }
                 }
                 catch (NoSuchFileException e) {
                     // removed meanwhile
-                    continue;
                 }
-                if (attributes.isRegularFile() && attributes.lastModifiedTime().toMillis() < oldest && Files.deleteIfExists(file)) {
-                    removed++;
+                catch (IOException e) {
+                    // another user's history in the shared directory: the others are still removed
+                    failed++;
+                    LOG.debug("Cannot remove the old history {}: {}", file, e.toString());
                 }
             }
         }
-        if (removed > 0) {
-            LOG.info("Removed {} job history files older than {} ms from {} ({})", removed, System.currentTimeMillis() - oldest, directory, MAX_AGE);
+        if (removed > 0 || failed > 0) {
+            LOG.info("Removed {} job history files older than {} ms from {} ({}){}", removed, System.currentTimeMillis() - oldest, directory, MAX_AGE,
+                    failed > 0 ? "; " + failed + " could not be removed" : "");
         }
     }
 
