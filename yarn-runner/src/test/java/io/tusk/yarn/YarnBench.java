@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -234,8 +235,8 @@ public final class YarnBench
         Counters[] counters = new Counters[1];
         workload.run(tuskConf(), output);
         // the variants alternate, run by run, so that a slower stretch of the machine falls on all of them
-        java.util.Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
-        java.util.Map<String, List<Double>> cpu = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int run = 0; run < runs; run++) {
             for (String options : variants) {
                 Configuration conf = tuskConf();

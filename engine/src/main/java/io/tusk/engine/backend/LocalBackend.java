@@ -17,8 +17,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +52,7 @@ public final class LocalBackend
      * starts. Guarded by itself, together with the queue's removals at a cancel and the start of
      * each attempt.
      */
-    private final java.util.Set<Integer> cancelledJobs = new java.util.HashSet<>();
+    private final Set<Integer> cancelledJobs = new HashSet<>();
     private final Thread dispatcher;
     private final long cancelGraceMillis;
     private final AttemptWatchdog watchdog = new AttemptWatchdog("tusk-attempt-watchdog");

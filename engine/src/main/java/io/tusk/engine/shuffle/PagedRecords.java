@@ -359,8 +359,9 @@ final class PagedRecords
             int appended = appendedAtSorted[record];
             sortedAtAppended[appended] = record;
             // in sorted order, which after compaction is the pages' order: the lengths are read sequentially
-            positions.set(appended, rank, (int) (index[record * 2] >>> 32), ByteArrays.getInt(page(record), offset(record)),
-                    ByteArrays.getInt(page(record), offset(record) + 4));
+            byte[] page = page(record);
+            int offset = offset(record);
+            positions.set(appended, rank, (int) (index[record * 2] >>> 32), ByteArrays.getInt(page, offset), ByteArrays.getInt(page, offset + 4));
         }
         algorithm.sort(positions, 0, count);
         for (int position = 0; position < count; position++) {

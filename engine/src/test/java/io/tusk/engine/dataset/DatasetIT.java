@@ -298,15 +298,21 @@ class DatasetIT
         }
     }
 
+    /** A small context on {@code threads} threads that waits 300 ms for cancelled attempts to end. */
+    private TuskConfig shortCancelGrace(int threads)
+    {
+        return TuskConfig.fromProperties(Map.of(TuskConfig.CANCEL_GRACE, "300"))
+                .withThreads(threads)
+                .withMemoryBudget(64 << 20)
+                .withPageSize(1 << 20)
+                .withLocalDir(temp);
+    }
+
     @Test
     void cancelledAttemptsThatIgnoreTheInterruptHoldNeitherTheJobNorTheirSlots()
     {
         STUBBORN_RELEASED.set(false);
-        TuskConfig config = TuskConfig.fromProperties(Map.of(TuskConfig.CANCEL_GRACE, "300"))
-                .withThreads(2)
-                .withMemoryBudget(64 << 20)
-                .withPageSize(1 << 20)
-                .withLocalDir(temp);
+        TuskConfig config = shortCancelGrace(2);
         try (Tusk stubborn = Tusk.create(config)) {
             Dataset<Integer> oneFailsOneIgnoresTheInterrupt = stubborn.parallelize(range(2), 2)
                     .map(partition -> {
@@ -340,11 +346,7 @@ class DatasetIT
         STUBBORN_RELEASED.set(false);
         STUBBORN_STARTED.set(0);
         FIRST_STARTED.set(false);
-        TuskConfig config = TuskConfig.fromProperties(Map.of(TuskConfig.CANCEL_GRACE, "300"))
-                .withThreads(1)
-                .withMemoryBudget(64 << 20)
-                .withPageSize(1 << 20)
-                .withLocalDir(temp);
+        TuskConfig config = shortCancelGrace(1);
         try (Tusk oneSlot = Tusk.create(config)) {
             Dataset<Integer> firstWaitsTheRestIgnoreTheInterrupt = oneSlot.parallelize(range(3), 3)
                     .map(partition -> {
@@ -395,11 +397,7 @@ class DatasetIT
     {
         STUBBORN_RELEASED.set(false);
         COMPUTATIONS.set(0);
-        TuskConfig config = TuskConfig.fromProperties(Map.of(TuskConfig.CANCEL_GRACE, "300"))
-                .withThreads(2)
-                .withMemoryBudget(64 << 20)
-                .withPageSize(1 << 20)
-                .withLocalDir(temp);
+        TuskConfig config = shortCancelGrace(2);
         try (Tusk tusk = Tusk.create(config)) {
             List<Integer> results = tusk.parallelize(range(2), 2)
                     .map(partition -> {
