@@ -34,6 +34,16 @@ public interface IndexSort
         int valueLength(int position);
 
         /**
+         * The array the positions live in when an algorithm may move them there itself, or null: the
+         * record at a position is the element {@link Ranks#offset()} further, {@link #compare} orders
+         * elements by their upper 32 bits as a signed int, and {@link #swap} exchanges elements.
+         */
+        default Ranks ranks()
+        {
+            return null;
+        }
+
+        /**
          * Puts the record now at position {@code order[k]} at position {@code from + k}, for every k;
          * {@code order} holds each position of {@code [from, from + order.length)} once. By default
          * through {@link #swap}, following each cycle of the permutation.
@@ -58,4 +68,7 @@ public interface IndexSort
             }
         }
     }
+
+    /** Positions as elements of {@code elements}: position p is {@code elements[offset + p]}. */
+    record Ranks(long[] elements, int offset) {}
 }

@@ -462,6 +462,12 @@ final class PagedRecords
         }
 
         @Override
+        public IndexSort.Ranks ranks()
+        {
+            return new IndexSort.Ranks(entries, count);
+        }
+
+        @Override
         public void permute(int from, int[] order)
         {
             for (int k = 0; k < order.length; k++) {

@@ -1,9 +1,11 @@
 package io.tusk.mr.task;
 
 import io.tusk.engine.shuffle.IndexSort;
+import io.tusk.engine.shuffle.IndexSort.Ranks;
 import io.tusk.engine.shuffle.ShuffleSorter;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.util.HeapSort;
 import org.apache.hadoop.util.IndexedSortable;
 import org.apache.hadoop.util.IndexedSorter;
 import org.apache.hadoop.util.QuickSort;
@@ -120,9 +122,30 @@ final class HadoopMapSort
         positions.permute(from, merged);
     }
 
-    /** Hadoop's sort of one spill: the job's sorter over its records last to first. */
+    /**
+     * Hadoop's sort of one spill: the job's sorter over its records last to first; Hadoop's own
+     * sorters over the positions' array directly when they live in one ({@link RankSorts}).
+     */
     private void sortSpill(Positions positions, int from, int to)
     {
+        Ranks ranks = positions.ranks();
+        if (ranks != null && (sorter.getClass() == QuickSort.class || sorter.getClass() == HeapSort.class)) {
+            long[] elements = ranks.elements();
+            int start = ranks.offset() + from;
+            int end = ranks.offset() + to;
+            for (int low = start, high = end - 1; low < high; low++, high--) {
+                long moved = elements[low];
+                elements[low] = elements[high];
+                elements[high] = moved;
+            }
+            if (sorter.getClass() == QuickSort.class) {
+                RankSorts.quickSort(elements, start, end);
+            }
+            else {
+                RankSorts.heapSort(elements, start, end);
+            }
+            return;
+        }
         for (int low = from, high = to - 1; low < high; low++, high--) {
             positions.swap(low, high);
         }

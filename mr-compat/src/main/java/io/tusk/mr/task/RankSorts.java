@@ -1,0 +1,176 @@
+package io.tusk.mr.task;
+
+import org.apache.hadoop.util.HeapSort;
+import org.apache.hadoop.util.QuickSort;
+
+/**
+ * Hadoop's {@link QuickSort} and {@link HeapSort} over an array of longs ordered by their upper 32
+ * bits (a signed int, the rank; equal ranks are equal keys): the same comparisons and the same
+ * exchanges in the same sequence, so equal ranks end in the same order as Hadoop's sorts leave equal
+ * keys in, without a call through {@code IndexedSortable} per comparison and exchange.
+ */
+final class RankSorts
+{
+    /** Ranges shorter than this are sorted by insertion, as Hadoop's quick sort sorts them. */
+    private static final int INSERTION_SORT_BELOW = 13;
+
+    private RankSorts() {}
+
+    /** Hadoop's {@link QuickSort#sort}: elements {@code [from, to)} of {@code elements}; an empty range is left alone. */
+    static void quickSort(long[] elements, int from, int to)
+    {
+        if (to > from) {
+            quickSort(elements, from, to, maxDepth(to - from));
+        }
+    }
+
+    /** Hadoop's recursion limit for a range of {@code length} (positive): four times the ceiling of its base-2 logarithm. */
+    static int maxDepth(int length)
+    {
+        return (32 - Integer.numberOfLeadingZeros(length - 1)) << 2;
+    }
+
+    /** Hadoop's quick sort below {@code depth} more levels, then its heap sort. */
+    static void quickSort(long[] elements, int from, int to, int depth)
+    {
+        int low = from;
+        int high = to;
+        while (true) {
+            if (high - low < INSERTION_SORT_BELOW) {
+                insertionSort(elements, low, high);
+                return;
+            }
+            if (--depth < 0) {
+                heapSort(elements, low, high);
+                return;
+            }
+            // median of three, its median moved to the range's start
+            int middle = (low + high) >>> 1;
+            orderPair(elements, middle, low);
+            orderPair(elements, middle, high - 1);
+            orderPair(elements, low, high - 1);
+            long pivot = rank(elements[low]);
+
+            // Bentley and McIlroy's three-way division: keys equal to the pivot gather at both ends
+            int left = low;
+            int right = high;
+            int equalLow = low;
+            int equalHigh = high;
+            while (true) {
+                while (++left < right) {
+                    long rank = rank(elements[left]);
+                    if (rank > pivot) {
+                        break;
+                    }
+                    if (rank == pivot && ++equalLow != left) {
+                        swap(elements, equalLow, left);
+                    }
+                }
+                while (--right > left) {
+                    long rank = rank(elements[right]);
+                    if (pivot > rank) {
+                        break;
+                    }
+                    if (rank == pivot && --equalHigh != right) {
+                        swap(elements, equalHigh, right);
+                    }
+                }
+                if (left < right) {
+                    swap(elements, left, right);
+                }
+                else {
+                    break;
+                }
+            }
+            // the keys equal to the pivot (the pivot first) into the middle
+            int lessEnd = left;
+            int greaterStart = left;
+            while (equalLow >= low) {
+                swap(elements, equalLow--, --lessEnd);
+            }
+            while (equalHigh < high) {
+                swap(elements, equalHigh++, greaterStart++);
+            }
+            // the shorter side by recursion, the longer by the loop
+            if (lessEnd - low < high - greaterStart) {
+                quickSort(elements, low, lessEnd, depth);
+                low = greaterStart;
+            }
+            else {
+                quickSort(elements, greaterStart, high, depth);
+                high = lessEnd;
+            }
+        }
+    }
+
+    private static void insertionSort(long[] elements, int from, int to)
+    {
+        for (int i = from; i < to; i++) {
+            for (int j = i; j > from && rank(elements[j - 1]) > rank(elements[j]); j--) {
+                swap(elements, j, j - 1);
+            }
+        }
+    }
+
+    /** Hadoop's {@link HeapSort#sort}: elements {@code [from, to)} of {@code elements}. */
+    static void heapSort(long[] elements, int from, int to)
+    {
+        int length = to - from;
+        // a one-based heap: node i is elements[base + i]
+        int base = from - 1;
+        int top = Integer.highestOneBit(length);
+        for (int level = top; level > 1; level >>>= 1) {
+            for (int node = level >>> 1; node < level; node++) {
+                siftDown(elements, base, node, length + 1);
+            }
+        }
+        for (int last = to - 1; last > from; last--) {
+            swap(elements, from, last);
+            siftDown(elements, base, 1, last - from + 1);
+        }
+    }
+
+    /** Hadoop's {@code HeapSort.downHeap}: a max-heap of nodes {@code [1, size)}, the right child taken when strictly greater. */
+    private static void siftDown(long[] elements, int base, int node, int size)
+    {
+        for (int child = node << 1; child < size; child = node << 1) {
+            long parentRank = rank(elements[base + node]);
+            if (child + 1 < size && rank(elements[base + child]) < rank(elements[base + child + 1])) {
+                if (parentRank < rank(elements[base + child + 1])) {
+                    swap(elements, base + node, base + child + 1);
+                }
+                else {
+                    return;
+                }
+                node = child + 1;
+            }
+            else if (parentRank < rank(elements[base + child])) {
+                swap(elements, base + node, base + child);
+                node = child;
+            }
+            else {
+                return;
+            }
+        }
+    }
+
+    /** Hadoop's {@code QuickSort.fix}: exchanges the two when the first is greater. */
+    private static void orderPair(long[] elements, int first, int second)
+    {
+        if (rank(elements[first]) > rank(elements[second])) {
+            swap(elements, first, second);
+        }
+    }
+
+    private static long rank(long element)
+    {
+        return element >> 32;
+    }
+
+    private static void swap(long[] elements, int left, int right)
+    {
+        long moved = elements[left];
+        elements[left] = elements[right];
+        elements[right] = moved;
+    }
+}
