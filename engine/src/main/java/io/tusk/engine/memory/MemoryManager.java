@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.tusk.engine.TuskException.checkArgument;
@@ -25,8 +26,11 @@ import static java.util.Objects.requireNonNull;
  * budget and only while the budget has room for them beside the grants, for the next owner that asks
  * for a page of the same length ({@link #page(int)}): the buffers of one map task after another
  * reuse pages that already live in the old generation instead of filling the young generation with
- * new ones that every collection copies while they are written. Kept pages are not grants: they
- * are dropped, before anyone is asked to spill, whenever a grant needs their room.
+ * new ones that every collection copies while they are written. Arrays of longs (a buffer's index,
+ * a sort's scratch space) are kept the same way ({@link #recycle(long[])}, {@link #keptLongs(int)})
+ * and given to the next owner that asks for at least their length, if not more than twice it. Kept
+ * pages and arrays are not grants: they are dropped, before anyone is asked to spill, whenever a
+ * grant needs their room.
  * <p>
  * Thread-safe. Spill requests are made without the lock held.
  */
@@ -43,6 +47,7 @@ public final class MemoryManager
     static final int MIN_KEPT_BYTES = 64 * 1024;
     private final long keptLimit;
     private final Map<Integer, ArrayDeque<byte[]>> keptPages = new HashMap<>();
+    private final TreeMap<Integer, ArrayDeque<long[]>> keptArrays = new TreeMap<>();
     private long kept;
 
     public MemoryManager(long budget)
@@ -125,6 +130,7 @@ public final class MemoryManager
     {
         synchronized (this) {
             keptPages.clear();
+            keptArrays.clear();
             kept = 0;
         }
         long freed = 0;
@@ -245,15 +251,55 @@ public final class MemoryManager
         kept += bytes;
     }
 
-    /** Bytes of the pages kept for reuse. */
+    /**
+     * An array of at least {@code length} longs and at most twice that an owner gave back
+     * ({@link #recycle(long[])}), the shortest kept, with any content; or null when none is kept.
+     * As {@link #keptPage(int)}: taken before the grant for its bytes (its own length's), handed
+     * back if the grant is refused.
+     */
+    public synchronized long[] keptLongs(int length)
+    {
+        Map.Entry<Integer, ArrayDeque<long[]>> shortest = keptArrays.ceilingEntry(length);
+        if (shortest == null || shortest.getKey() > 2L * length) {
+            return null;
+        }
+        long[] array = shortest.getValue().pollLast();
+        if (shortest.getValue().isEmpty()) {
+            keptArrays.remove(shortest.getKey());
+        }
+        kept -= (long) array.length * Long.BYTES;
+        return array;
+    }
+
+    /** Keeps an array of longs its owner no longer references for {@link #keptLongs(int)}, as {@link #recycle(byte[])} keeps a page. */
+    public synchronized void recycle(long[] array)
+    {
+        long bytes = (long) array.length * Long.BYTES;
+        if (bytes < MIN_KEPT_BYTES || kept + bytes > keptLimit || used + kept + bytes > budget) {
+            return;
+        }
+        keptArrays.computeIfAbsent(array.length, ignored -> new ArrayDeque<>()).addLast(array);
+        kept += bytes;
+    }
+
+    /** Bytes of the pages and arrays kept for reuse. */
     public synchronized long kept()
     {
         return kept;
     }
 
-    /** Drops kept pages until grants of {@code used} bytes leave them room in the budget. */
+    /** Drops kept arrays, then pages, until grants of {@code used} bytes leave them room in the budget. */
     private void dropKept(long used)
     {
+        // the longest arrays first: the fewest dropped to make the room
+        while (used + kept > budget && !keptArrays.isEmpty()) {
+            Map.Entry<Integer, ArrayDeque<long[]>> longest = keptArrays.lastEntry();
+            longest.getValue().pollLast();
+            kept -= (long) longest.getKey() * Long.BYTES;
+            if (longest.getValue().isEmpty()) {
+                keptArrays.remove(longest.getKey());
+            }
+        }
         Iterator<Map.Entry<Integer, ArrayDeque<byte[]>>> entries = keptPages.entrySet().iterator();
         while (used + kept > budget && entries.hasNext()) {
             Map.Entry<Integer, ArrayDeque<byte[]>> entry = entries.next();

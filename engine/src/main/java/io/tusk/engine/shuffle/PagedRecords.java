@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
+import static io.tusk.engine.TuskException.checkArgument;
 import static io.tusk.engine.TuskException.checkState;
 
 /**
@@ -96,6 +97,12 @@ final class PagedRecords
         return (count + 1) * 2 <= index.length;
     }
 
+    /** Bytes of the index array, as {@link #memoryBytes()} counts them. */
+    long indexBytes()
+    {
+        return (long) index.length * Long.BYTES;
+    }
+
     int indexCapacity()
     {
         return index.length / 2;
@@ -128,9 +135,20 @@ final class PagedRecords
 
     void growIndex(int recordCapacity)
     {
-        long[] grown = new long[recordCapacity * 2];
+        growIndex(new long[recordCapacity * 2]);
+    }
+
+    /**
+     * Moves the index into {@code grown}, two longs a record it can hold, whatever it held before;
+     * returns the index it replaced, no longer referenced, for reuse.
+     */
+    long[] growIndex(long[] grown)
+    {
+        checkArgument(grown.length >= count * 2, "an index of %s longs cannot hold %s records", grown.length, count);
         System.arraycopy(index, 0, grown, 0, count * 2);
+        long[] replaced = index;
         index = grown;
+        return replaced;
     }
 
     void append(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
@@ -206,8 +224,9 @@ final class PagedRecords
      * Replaces the sorted index, two longs per record and room for more, by one long per record
      * (see the class comment): for records that are only read from now on, with the partition
      * starts ({@link #partitionStarts}) taken before. Only when {@link #sealedIndexBytes()} is not -1.
+     * Returns the index it replaced, no longer referenced, for reuse.
      */
-    void seal()
+    long[] seal()
     {
         int largestOffset = largestOffset();
         checkState(sealed == null && pointerBits(pages.size(), largestOffset) <= Integer.SIZE, "records cannot be sealed");
@@ -220,7 +239,9 @@ final class PagedRecords
         }
         offsetBits = bits;
         sealed = packed;
+        long[] replaced = index;
         index = new long[0];
+        return replaced;
     }
 
     /** Sorts the index by partition, then by {@code order}. */
@@ -602,8 +623,15 @@ final class PagedRecords
         clearForReuse();
         List<byte[]> dropped = new ArrayList<>(pages);
         pages.clear();
-        index = new long[0];
         pageBytes = 0;
+        return dropped;
+    }
+
+    /** Hands over the index, leaving an empty one: as {@link #dropPages()}, for an owner that released its memory and recycles it. */
+    long[] dropIndex()
+    {
+        long[] dropped = index;
+        index = new long[0];
         return dropped;
     }
 

@@ -366,18 +366,23 @@ public final class ShuffleSorter
     {
         if (!records.indexHasRoom()) {
             int capacity = Math.max(MIN_INDEX_CAPACITY, records.indexCapacity() * 2);
-            // the old index and the new one both live while the index is copied
-            long bytes = (long) capacity * PagedRecords.INDEX_BYTES_PER_RECORD;
+            // taken first, as a page below; the old index and the new one both live while the index is copied
+            long[] kept = memoryManager.keptLongs(capacity * 2);
+            long bytes = (long) (kept != null ? kept.length : capacity * 2) * Long.BYTES;
             if (!acquire(records, bytes)) {
+                if (kept != null) {
+                    memoryManager.recycle(kept);
+                }
                 if (!maySpill) {
                     return false;
                 }
                 spill();
                 return ensureRoom(buffer, recordSize, true);
             }
-            long oldBytes = (long) records.indexCapacity() * PagedRecords.INDEX_BYTES_PER_RECORD;
-            records.growIndex(capacity);
+            long oldBytes = records.indexBytes();
+            long[] replaced = records.growIndex(kept != null ? kept : new long[capacity * 2]);
             memoryManager.release(this, oldBytes);
+            memoryManager.recycle(replaced);
         }
         if (!records.pageHasRoom(recordSize)) {
             int length = Math.max(pageSize, recordSize);
@@ -419,26 +424,26 @@ public final class ShuffleSorter
      */
     private void sortBuffer(PagedRecords records)
     {
-        long scratchBytes = records.radixScratchLongs() * Long.BYTES;
-        if (records.count() > 4096 && memoryManager.tryAcquire(this, scratchBytes)) {
+        long[] scratch = records.count() > 4096 ? grantedLongs(records.radixScratchLongs()) : null;
+        if (scratch != null) {
             try {
                 long compactionBytes = records.compactionBytes(pageSize);
                 if (memoryManager.tryAcquire(this, compactionBytes)) {
                     long before = records.memoryBytes();
-                    List<byte[]> dropped = records.sort(order, new long[(int) records.radixScratchLongs()], pageSize);
+                    List<byte[]> dropped = records.sort(order, scratch, pageSize);
                     memoryManager.release(this, before + compactionBytes - records.memoryBytes());
                     recycle(dropped);
                 }
                 else {
-                    records.sort(order, new long[(int) records.radixScratchLongs()]);
+                    records.sort(order, scratch);
                 }
             }
             finally {
-                memoryManager.release(this, scratchBytes);
+                releaseLongs(scratch);
             }
             return;
         }
-        LOG.debug("Sorting {} records in place: {} bytes of scratch space were not granted", records.count(), scratchBytes);
+        LOG.debug("Sorting {} records in place: {} longs of scratch space were not granted", records.count(), records.radixScratchLongs());
         records.sort(order);
     }
 
@@ -453,25 +458,64 @@ public final class ShuffleSorter
         // is sorted), and what an algorithm that merges runs of records may take beside them (three
         // ints per record: the merged order, and a partition's intermediate merges, the ones kept and
         // the one being written)
-        long scratchBytes = 2 * records.radixScratchLongs() * Long.BYTES + 5L * records.count() * Integer.BYTES;
-        if (!memoryManager.tryAcquire(this, scratchBytes)) {
-            records.sort(order, equalKeysSort, null, null, 0);
-            return;
-        }
+        long intBytes = 5L * records.count() * Integer.BYTES;
+        long[] scratch = null;
+        long[] temp = null;
+        boolean granted = memoryManager.tryAcquire(this, intBytes);
         try {
+            scratch = granted ? grantedLongs(records.radixScratchLongs()) : null;
+            temp = scratch != null ? grantedLongs(records.radixScratchLongs()) : null;
+            if (temp == null) {
+                records.sort(order, equalKeysSort, null, null, 0);
+                return;
+            }
             long compactionBytes = records.compactionBytes(pageSize);
             boolean compact = memoryManager.tryAcquire(this, compactionBytes);
             long before = records.memoryBytes();
-            int scratchLongs = (int) records.radixScratchLongs();
-            List<byte[]> dropped = records.sort(order, equalKeysSort, new long[scratchLongs], new long[scratchLongs], compact ? pageSize : 0);
+            List<byte[]> dropped = records.sort(order, equalKeysSort, scratch, temp, compact ? pageSize : 0);
             if (compact) {
                 memoryManager.release(this, before + compactionBytes - records.memoryBytes());
                 recycle(dropped);
             }
         }
         finally {
-            memoryManager.release(this, scratchBytes);
+            if (temp != null) {
+                releaseLongs(temp);
+            }
+            if (scratch != null) {
+                releaseLongs(scratch);
+            }
+            if (granted) {
+                memoryManager.release(this, intBytes);
+            }
         }
+    }
+
+    /**
+     * An array of at least {@code length} longs under a grant of its bytes: one the memory manager
+     * kept for reuse when it has one (any content), else a new one; null when the grant is refused.
+     * Given back through {@link #releaseLongs}.
+     */
+    private long[] grantedLongs(long length)
+    {
+        if (length > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        long[] kept = memoryManager.keptLongs((int) length);
+        if (!memoryManager.tryAcquire(this, (kept != null ? kept.length : length) * Long.BYTES)) {
+            if (kept != null) {
+                memoryManager.recycle(kept);
+            }
+            return null;
+        }
+        return kept != null ? kept : new long[(int) length];
+    }
+
+    /** Releases the grant of an array {@link #grantedLongs} gave and keeps the array for reuse. */
+    private void releaseLongs(long[] array)
+    {
+        memoryManager.release(this, (long) array.length * Long.BYTES);
+        memoryManager.recycle(array);
     }
 
     /** Spills what is buffered now, if anything, to free memory for the caller. */
@@ -596,8 +640,9 @@ public final class ShuffleSorter
             return;
         }
         long before = records.memoryBytes();
-        records.seal();
+        long[] replaced = records.seal();
         memoryManager.release(this, before + sealedBytes - records.memoryBytes());
+        memoryManager.recycle(replaced);
     }
 
     /** Whether the buffer holds every record added, in the order added, within the limit {@link #sortEqualKeysAs} set. */
@@ -717,10 +762,11 @@ public final class ShuffleSorter
         return new PagedRecords(memoryManager::page);
     }
 
-    /** Releases the memory of records no one reads any more and gives their pages to the memory manager for reuse. */
+    /** Releases the memory of records no one reads any more and gives their pages and index to the memory manager for reuse. */
     private void drop(PagedRecords records)
     {
         memoryManager.release(this, records.memoryBytes());
+        memoryManager.recycle(records.dropIndex());
         recycle(records.dropPages());
     }
 

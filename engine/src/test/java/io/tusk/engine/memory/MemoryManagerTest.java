@@ -92,6 +92,56 @@ class MemoryManagerTest
     }
 
     @Test
+    void keepsRecycledArraysForTheNextThatAsksForAtLeastHalfTheirLength()
+    {
+        MemoryManager memory = new MemoryManager(1 << 22);
+        long[] eightThousand = new long[8 << 10];
+        long[] twelveThousand = new long[12 << 10];
+        memory.recycle(twelveThousand);
+        memory.recycle(eightThousand);
+        assertThat(memory.kept()).isEqualTo(20L << 13);
+
+        assertThat(memory.keptLongs(13 << 10)).as("none as long").isNull();
+        assertThat(memory.keptLongs(3 << 10)).as("none at most twice as long").isNull();
+        assertThat(memory.keptLongs(6 << 10)).as("the shortest long enough").isSameAs(eightThousand);
+        assertThat(memory.keptLongs(6 << 10)).isSameAs(twelveThousand);
+        assertThat(memory.keptLongs(6 << 10)).isNull();
+        assertThat(memory.kept()).isZero();
+
+        memory.recycle(new long[1024]);
+        assertThat(memory.kept()).as("small arrays are left to the collector").isZero();
+        for (int i = 0; i < 20; i++) {
+            memory.recycle(new long[8 << 10]);
+        }
+        assertThat(memory.kept()).as("a quarter of the budget").isEqualTo(1L << 20);
+        memory.recycle(new byte[64 << 10]);
+        assertThat(memory.kept()).as("pages and arrays share the limit").isEqualTo(1L << 20);
+        assertThat(memory.used()).as("kept arrays are not grants").isZero();
+    }
+
+    @Test
+    void keptArraysGiveWayToGrantsLongestFirst()
+    {
+        MemoryManager memory = new MemoryManager(1 << 22);
+        long[] shortArray = new long[8 << 10];
+        memory.recycle(new long[32 << 10]);
+        memory.recycle(shortArray);
+        memory.recycle(new long[64 << 10]);
+        MemoryConsumer shuffle = () -> "shuffle";
+
+        assertThat(memory.tryAcquire(shuffle, (1 << 22) - (320 << 10))).isTrue();
+
+        assertThat(memory.kept()).as("the longest dropped until the grant fits").isEqualTo(40L << 13);
+        assertThat(memory.keptLongs(40 << 10)).as("dropped").isNull();
+        assertThat(memory.keptLongs(8 << 10)).isSameAs(shortArray);
+        memory.recycle(shortArray);
+        memory.release(shuffle, memory.usedBy(shuffle));
+        memory.spillAll();
+        assertThat(memory.kept()).as("an attempt that needs the heap drops them").isZero();
+        assertThat(memory.keptLongs(8 << 10)).isNull();
+    }
+
+    @Test
     void asksSpillablesToFreeMemoryButNotTheRequester()
     {
         MemoryManager memory = new MemoryManager(1000);

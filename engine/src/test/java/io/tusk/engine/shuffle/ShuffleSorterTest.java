@@ -139,6 +139,49 @@ class ShuffleSorterTest
         assertThat(memory.used()).isZero();
     }
 
+    /**
+     * The index each buffer grows, and the scratch arrays of each sort, come from the arrays the maps
+     * before gave back, with whatever those hold: every output is still sorted, equal keys in the
+     * order each sort leaves them (Tusk's own: as added; the given algorithm's: last added first).
+     */
+    @Test
+    void theNextMapsIndexAndSortsReuseTheArraysOfThoseBeforeWhateverTheyHold()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        Random random = new Random(11);
+        int records = 20_000;
+        for (int map = 0; map < 4; map++) {
+            boolean givenAlgorithm = map % 2 == 1;
+            ShuffleSorter sorter = new ShuffleSorter("map-" + map, 2, BY_BYTES, null, memory, directory, 64 << 10);
+            if (givenAlgorithm) {
+                sorter.sortEqualKeysAs(lastAddedFirst(new int[1]), Long.MAX_VALUE, 16);
+            }
+            for (int i = 0; i < records; i++) {
+                int key = random.nextInt(5_000);
+                add(sorter, key % 2, key, i);
+            }
+            MapOutput output = sorter.finish();
+            long[] scratch = memory.keptLongs(2 * records);
+            assertThat(scratch).as("a scratch array or the index is kept after map %s", map).isNotNull();
+            memory.recycle(scratch);
+            int read = 0;
+            for (int partition = 0; partition < 2; partition++) {
+                List<long[]> partitionRecords = readRecords(output, partition);
+                read += partitionRecords.size();
+                for (int i = 1; i < partitionRecords.size(); i++) {
+                    long[] previous = partitionRecords.get(i - 1);
+                    long[] current = partitionRecords.get(i);
+                    boolean equalKeysInOrder = givenAlgorithm ? previous[1] > current[1] : previous[1] < current[1];
+                    assertThat(previous[0] < current[0] || previous[0] == current[0] && equalKeysInOrder).as("map %s record %s", map, i).isTrue();
+                }
+            }
+            assertThat(read).isEqualTo(records);
+            output.delete();
+        }
+        assertThat(memory.used()).isZero();
+    }
+
     @Test
     void spillsSortedRunsWhenMemoryRunsOutAndMergesThem()
             throws IOException
