@@ -30,6 +30,11 @@ import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.mapreduce.lib.partition.InputSampler;
 import org.apache.hadoop.mapreduce.lib.partition.TotalOrderPartitioner;
+import org.apache.hadoop.util.HeapSort;
+import org.apache.hadoop.util.IndexedSortable;
+import org.apache.hadoop.util.IndexedSorter;
+import org.apache.hadoop.util.Progressable;
+import org.apache.hadoop.util.QuickSort;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -247,15 +252,8 @@ class CompatDifferentialIT
             float spillPercent = setting[0];
             int mergeFactor = (int) setting[1];
             Differential.JobFactory identity = (conf, in, out) -> {
-                Job job = Job.getInstance(conf, "every value");
+                Job job = everyValue(conf, in, out);
                 job.getConfiguration().setFloat(MRJobConfig.MAP_SORT_SPILL_PERCENT, spillPercent);
-                job.setMapperClass(TestJobs.WordPlaceMapper.class);
-                job.setReducerClass(org.apache.hadoop.mapreduce.Reducer.class);
-                job.setOutputKeyClass(Text.class);
-                job.setOutputValueClass(Text.class);
-                job.setNumReduceTasks(3);
-                FileInputFormat.addInputPath(job, new Path(in.toString()));
-                FileOutputFormat.setOutputPath(job, new Path(out.toString()));
                 return job;
             };
             java.nio.file.Path run = work.resolve("spill-" + spillPercent + "-" + mergeFactor);
@@ -267,6 +265,60 @@ class CompatDifferentialIT
             java.nio.file.Path oneSpill = run.resolve("one-spill");
             assertThat(identity.create(Differential.conf("local"), input, oneSpill).waitForCompletion(false)).isTrue();
             assertThat(texts(oneSpill)).as("one spill per map").isNotEqualTo(texts(run.resolve("out-local")));
+        }
+    }
+
+    /**
+     * The same spilling maps sorted by the sorter a job names ({@code map.sort.class}): Hadoop's heap
+     * sort, and a sorter of the job's own (here one that hands over to Hadoop's quick sort), which
+     * Tusk runs through Hadoop's interface instead of its copies of Hadoop's sorts.
+     */
+    @Test
+    void mapsSortedByTheJobsSorterLeaveEqualKeysInHadoopsOrder()
+            throws Exception
+    {
+        java.nio.file.Path input = work.resolve("sorters");
+        Differential.writeWords(input, 97, 2, 9_000, 12, 6, 40);
+        for (Class<? extends IndexedSorter> sorter : List.of(HeapSort.class, QuickSortOfTheJob.class)) {
+            Differential.runBoth(work.resolve("sorter-" + sorter.getSimpleName()), input, (conf, in, out) -> {
+                conf.setInt(MRJobConfig.IO_SORT_MB, 1);
+                conf.setClass(MRJobConfig.MAP_SORT_CLASS, sorter, IndexedSorter.class);
+                return everyValue(conf, in, out);
+            });
+        }
+    }
+
+    /** Every word's places through an identity reducer: its output is the order equal keys leave the maps in. */
+    private static Job everyValue(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
+            throws IOException
+    {
+        Job job = Job.getInstance(conf, "every value");
+        job.setMapperClass(TestJobs.WordPlaceMapper.class);
+        job.setReducerClass(org.apache.hadoop.mapreduce.Reducer.class);
+        job.setOutputKeyClass(Text.class);
+        job.setOutputValueClass(Text.class);
+        job.setNumReduceTasks(3);
+        FileInputFormat.addInputPath(job, new Path(in.toString()));
+        FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+        return job;
+    }
+
+    /** A job's own map output sorter: Hadoop's quick sort behind another class. */
+    public static final class QuickSortOfTheJob
+            implements IndexedSorter
+    {
+        private final QuickSort quickSort = new QuickSort();
+
+        @Override
+        public void sort(IndexedSortable sortable, int from, int to)
+        {
+            quickSort.sort(sortable, from, to);
+        }
+
+        @Override
+        public void sort(IndexedSortable sortable, int from, int to, Progressable progress)
+        {
+            quickSort.sort(sortable, from, to, progress);
         }
     }
 

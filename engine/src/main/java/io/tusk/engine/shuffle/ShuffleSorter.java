@@ -8,6 +8,7 @@ import org.apache.logging.log4j.Logger;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 import static io.tusk.engine.TuskException.checkArgument;
 import static java.util.Objects.requireNonNull;
@@ -31,6 +32,8 @@ public final class ShuffleSorter
     private static final Logger LOG = LogManager.getLogger(ShuffleSorter.class);
 
     private static final int MIN_INDEX_CAPACITY = 256;
+    /** The longest array of longs asked for: the JVM refuses a few lengths below {@code Integer.MAX_VALUE}. */
+    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     /** More sorted runs than this are merged into one file when the task finishes. */
     static final int MAX_RUNS = 8;
 
@@ -366,13 +369,9 @@ public final class ShuffleSorter
     {
         if (!records.indexHasRoom()) {
             int capacity = Math.max(MIN_INDEX_CAPACITY, records.indexCapacity() * 2);
-            // taken first, as a page below; the old index and the new one both live while the index is copied
-            long[] kept = memoryManager.keptLongs(capacity * 2);
-            long bytes = (long) (kept != null ? kept.length : capacity * 2) * Long.BYTES;
-            if (!acquire(records, bytes)) {
-                if (kept != null) {
-                    memoryManager.recycle(kept);
-                }
+            // the old index and the new one both live while the index is copied
+            long[] grown = grantedLongs(capacity * 2L, bytes -> acquire(records, bytes));
+            if (grown == null) {
                 if (!maySpill) {
                     return false;
                 }
@@ -380,7 +379,7 @@ public final class ShuffleSorter
                 return ensureRoom(buffer, recordSize, true);
             }
             long oldBytes = records.indexBytes();
-            long[] replaced = records.growIndex(kept != null ? kept : new long[capacity * 2]);
+            long[] replaced = records.growIndex(grown);
             memoryManager.release(this, oldBytes);
             memoryManager.recycle(replaced);
         }
@@ -491,24 +490,32 @@ public final class ShuffleSorter
         }
     }
 
-    /**
-     * An array of at least {@code length} longs under a grant of its bytes: one the memory manager
-     * kept for reuse when it has one (any content), else a new one; null when the grant is refused.
-     * Given back through {@link #releaseLongs}.
-     */
+    /** {@link #grantedLongs(long, LongPredicate)} through the memory manager's {@code tryAcquire}. */
     private long[] grantedLongs(long length)
     {
-        if (length > Integer.MAX_VALUE - 8) {
+        return grantedLongs(length, bytes -> memoryManager.tryAcquire(this, bytes));
+    }
+
+    /**
+     * An array of at least {@code length} longs under a grant of its bytes: one the memory manager
+     * kept for reuse (any content, up to twice as long) when its bytes are free without asking anyone
+     * to spill, else a new one of {@code length} granted by {@code acquire}; null when that refuses.
+     * Given back through {@link #releaseLongs}.
+     */
+    private long[] grantedLongs(long length, LongPredicate acquire)
+    {
+        if (length > MAX_ARRAY_LENGTH) {
             return null;
         }
+        // taken before its grant, which could drop it to make room for itself
         long[] kept = memoryManager.keptLongs((int) length);
-        if (!memoryManager.tryAcquire(this, (kept != null ? kept.length : length) * Long.BYTES)) {
-            if (kept != null) {
-                memoryManager.recycle(kept);
+        if (kept != null) {
+            if (memoryManager.tryAcquireFree(this, (long) kept.length * Long.BYTES)) {
+                return kept;
             }
-            return null;
+            memoryManager.recycle(kept);
         }
-        return kept != null ? kept : new long[(int) length];
+        return acquire.test(length * Long.BYTES) ? new long[(int) length] : null;
     }
 
     /** Releases the grant of an array {@link #grantedLongs} gave and keeps the array for reuse. */
