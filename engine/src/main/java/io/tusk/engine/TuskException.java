@@ -38,10 +38,26 @@ public class TuskException
         return new TuskException(ErrorCode.INVALID_ARGUMENT, String.format(format, args));
     }
 
+    /** As {@link #checkArgument(boolean, String, Object...)} without arguments: no array for them on every call. */
+    public static void checkArgument(boolean condition, String format)
+    {
+        if (!condition) {
+            throw invalidArgument(format);
+        }
+    }
+
     public static void checkArgument(boolean condition, String format, Object... args)
     {
         if (!condition) {
             throw invalidArgument(format, args);
+        }
+    }
+
+    /** As {@link #checkState(boolean, String, Object...)} without arguments: no array for them on every call. */
+    public static void checkState(boolean condition, String format)
+    {
+        if (!condition) {
+            throw new TuskException(ErrorCode.INTERNAL_ERROR, String.format(format));
         }
     }
 

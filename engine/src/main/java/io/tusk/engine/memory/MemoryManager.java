@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
  * after it drops its references. When the budget is exhausted, spillable consumers are asked to give
  * memory back (spill or evict); a consumer that still cannot get memory must spill itself.
  * <p>
- * Pages of records their owners dropped ({@link #recycle(byte[])}) are kept, within a quarter of the
+ * Pages of records their owners dropped ({@link #recycle(byte[])}) are kept, within half of the
  * budget and only while the budget has room for them beside the grants, for the next owner that asks
  * for a page of the same length ({@link #page(int)}): the buffers of one map task after another
  * reuse pages that already live in the old generation instead of filling the young generation with
@@ -54,7 +54,7 @@ public final class MemoryManager
     {
         checkArgument(budget > 0, "memory budget must be positive: %s", budget);
         this.budget = budget;
-        this.keptLimit = budget / 4;
+        this.keptLimit = budget / 2;
     }
 
     public long budget()

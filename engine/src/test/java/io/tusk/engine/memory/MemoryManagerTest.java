@@ -23,7 +23,7 @@ class MemoryManagerTest
     }
 
     @Test
-    void keepsRecycledPagesForTheNextOfTheirLengthWithinAQuarterOfTheBudget()
+    void keepsRecycledPagesForTheNextOfTheirLengthWithinHalfOfTheBudget()
     {
         MemoryManager memory = new MemoryManager(1 << 20);
         byte[] page = new byte[64 << 10];
@@ -35,12 +35,12 @@ class MemoryManagerTest
         assertThat(memory.kept()).isZero();
         assertThat(memory.page(64 << 10)).as("none kept: a new page").isNotSameAs(page).hasSize(64 << 10);
 
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 9; i++) {
             memory.recycle(new byte[64 << 10]);
         }
-        assertThat(memory.kept()).as("a quarter of the budget").isEqualTo(256 << 10);
+        assertThat(memory.kept()).as("half of the budget").isEqualTo(512 << 10);
         memory.recycle(new byte[1024]);
-        assertThat(memory.kept()).as("small pages are left to the collector").isEqualTo(256 << 10);
+        assertThat(memory.kept()).as("small pages are left to the collector").isEqualTo(512 << 10);
         assertThat(memory.used()).as("kept pages are not grants").isZero();
     }
 
@@ -110,12 +110,12 @@ class MemoryManagerTest
 
         memory.recycle(new long[1024]);
         assertThat(memory.kept()).as("small arrays are left to the collector").isZero();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 40; i++) {
             memory.recycle(new long[8 << 10]);
         }
-        assertThat(memory.kept()).as("a quarter of the budget").isEqualTo(1L << 20);
+        assertThat(memory.kept()).as("half of the budget").isEqualTo(2L << 20);
         memory.recycle(new byte[64 << 10]);
-        assertThat(memory.kept()).as("pages and arrays share the limit").isEqualTo(1L << 20);
+        assertThat(memory.kept()).as("pages and arrays share the limit").isEqualTo(2L << 20);
         assertThat(memory.used()).as("kept arrays are not grants").isZero();
     }
 
