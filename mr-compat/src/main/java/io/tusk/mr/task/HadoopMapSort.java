@@ -5,7 +5,6 @@ import io.tusk.engine.shuffle.IndexSort.Ranks;
 import io.tusk.engine.shuffle.ShuffleSorter;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.MRJobConfig;
-import org.apache.hadoop.util.HeapSort;
 import org.apache.hadoop.util.IndexedSortable;
 import org.apache.hadoop.util.IndexedSorter;
 import org.apache.hadoop.util.QuickSort;
@@ -45,6 +44,8 @@ final class HadoopMapSort
     private static final int METADATA_BYTES = 16;
 
     private final IndexedSorter sorter;
+    /** Tusk's copy of the sorter over an array of ranks ({@link RankSorts}) when it is one of Hadoop's; else null. */
+    private final RankSorts.RangeSort rankSort;
     private final int sortMb;
     private final float spillPercent;
     /** Spills merged in one pass; 0 when the output is sorted as one spill whatever its size. */
@@ -55,6 +56,7 @@ final class HadoopMapSort
     private HadoopMapSort(IndexedSorter sorter, int sortMb, float spillPercent, int mergeFactor, boolean plainSegments)
     {
         this.sorter = requireNonNull(sorter, "sorter is null");
+        this.rankSort = RankSorts.copyOf(sorter);
         this.sortMb = sortMb;
         this.spillPercent = spillPercent;
         this.mergeFactor = mergeFactor;
@@ -128,22 +130,12 @@ final class HadoopMapSort
      */
     private void sortSpill(Positions positions, int from, int to)
     {
-        Ranks ranks = positions.ranks();
-        if (ranks != null && (sorter.getClass() == QuickSort.class || sorter.getClass() == HeapSort.class)) {
-            long[] elements = ranks.elements();
+        Ranks ranks = rankSort == null ? null : positions.ranks();
+        if (ranks != null) {
             int start = ranks.offset() + from;
             int end = ranks.offset() + to;
-            for (int low = start, high = end - 1; low < high; low++, high--) {
-                long moved = elements[low];
-                elements[low] = elements[high];
-                elements[high] = moved;
-            }
-            if (sorter.getClass() == QuickSort.class) {
-                RankSorts.quickSort(elements, start, end);
-            }
-            else {
-                RankSorts.heapSort(elements, start, end);
-            }
+            RankSorts.reverse(ranks.elements(), start, end);
+            rankSort.sort(ranks.elements(), start, end);
             return;
         }
         for (int low = from, high = to - 1; low < high; low++, high--) {

@@ -1,6 +1,7 @@
 package io.tusk.mr.task;
 
 import org.apache.hadoop.util.HeapSort;
+import org.apache.hadoop.util.IndexedSorter;
 import org.apache.hadoop.util.QuickSort;
 
 /**
@@ -15,6 +16,29 @@ final class RankSorts
     private static final int INSERTION_SORT_BELOW = 13;
 
     private RankSorts() {}
+
+    /** A sort of elements {@code [from, to)} of an array. */
+    interface RangeSort
+    {
+        void sort(long[] elements, int from, int to);
+    }
+
+    /** The copy of {@code sorter} here when it is exactly Hadoop's {@link QuickSort} or {@link HeapSort}; else null. */
+    static RangeSort copyOf(IndexedSorter sorter)
+    {
+        if (sorter.getClass() == QuickSort.class) {
+            return RankSorts::quickSort;
+        }
+        return sorter.getClass() == HeapSort.class ? RankSorts::heapSort : null;
+    }
+
+    /** Reverses elements {@code [from, to)}. */
+    static void reverse(long[] elements, int from, int to)
+    {
+        for (int low = from, high = to - 1; low < high; low++, high--) {
+            swap(elements, low, high);
+        }
+    }
 
     /** Hadoop's {@link QuickSort#sort}: elements {@code [from, to)} of {@code elements}; an empty range is left alone. */
     static void quickSort(long[] elements, int from, int to)

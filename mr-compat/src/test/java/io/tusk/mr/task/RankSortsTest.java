@@ -36,7 +36,7 @@ class RankSortsTest
         assertSortsAsHadoop(new HeapSort(), RankSorts::heapSort, inputs());
     }
 
-    private static void assertSortsAsHadoop(IndexedSorter hadoop, RangeSort ours, List<long[]> inputs)
+    private static void assertSortsAsHadoop(IndexedSorter hadoop, RankSorts.RangeSort ours, List<long[]> inputs)
     {
         for (long[] input : inputs) {
             long[] expected = sortedByHadoop(hadoop, input, 0, input.length);
@@ -44,11 +44,6 @@ class RankSortsTest
             ours.sort(actual, 0, actual.length);
             assertThat(actual).as("%s ranks %s", input.length, describe(input)).containsExactly(expected);
         }
-    }
-
-    private interface RangeSort
-    {
-        void sort(long[] elements, int from, int to);
     }
 
     @Test
@@ -59,7 +54,7 @@ class RankSortsTest
         for (IndexedSorter hadoop : List.of(new QuickSort(), new HeapSort())) {
             long[] expected = sortedByHadoop(hadoop, input, 1_000, 4_321);
             long[] actual = input.clone();
-            RangeSort ours = hadoop instanceof QuickSort ? RankSorts::quickSort : RankSorts::heapSort;
+            RankSorts.RangeSort ours = hadoop instanceof QuickSort ? RankSorts::quickSort : RankSorts::heapSort;
             ours.sort(actual, 1_000, 4_321);
             assertThat(actual).containsExactly(expected);
         }
