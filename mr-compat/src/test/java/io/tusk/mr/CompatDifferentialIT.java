@@ -288,6 +288,34 @@ class CompatDifferentialIT
         }
     }
 
+    /**
+     * The same spilling maps with int and long keys, which Tusk ranks by their own values for Hadoop's
+     * sort (negative keys among them), and long keys too far apart for that, which it ranks by sorting
+     * first: every place comes out in Hadoop's order.
+     */
+    @Test
+    void mapsWithNumberKeysLeaveEqualKeysInHadoopsOrder()
+            throws Exception
+    {
+        java.nio.file.Path input = work.resolve("numbers");
+        Differential.writeWords(input, 97, 2, 9_000, 12, 6, 40);
+        Object[][] keys = {{false, 1000L}, {true, 1000L}, {true, 1L << 40}};
+        for (Object[] key : keys) {
+            boolean longKeys = (Boolean) key[0];
+            long scale = (Long) key[1];
+            Differential.runBoth(work.resolve("numbers-" + longKeys + "-" + scale), input, (conf, in, out) -> {
+                conf.setInt(MRJobConfig.IO_SORT_MB, 1);
+                conf.setBoolean("test.number.long", longKeys);
+                conf.setLong("test.number.scale", scale);
+                Job job = everyValue(conf, in, out);
+                job.setMapperClass(TestJobs.NumberPlaceMapper.class);
+                job.setMapOutputKeyClass(longKeys ? LongWritable.class : IntWritable.class);
+                job.setMapOutputValueClass(Text.class);
+                return job;
+            });
+        }
+    }
+
     /** Every word's places through an identity reducer: its output is the order equal keys leave the maps in. */
     private static Job everyValue(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
             throws IOException

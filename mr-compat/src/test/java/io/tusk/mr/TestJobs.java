@@ -466,6 +466,48 @@ final class TestJobs
         }
     }
 
+    /**
+     * As {@link WordPlaceMapper}, with each word (a letter and a number) as a number key: the letter's
+     * distance from 'c' times {@code test.number.scale} (1000 unless set) plus the number, as an
+     * {@code IntWritable}, or as a {@code LongWritable} when {@code test.number.long} is true.
+     */
+    public static class NumberPlaceMapper
+            extends Mapper<LongWritable, Text, WritableComparable<?>, Text>
+    {
+        private final IntWritable intKey = new IntWritable();
+        private final LongWritable longKey = new LongWritable();
+        private final Text place = new Text();
+        private boolean longKeys;
+        private long scale;
+
+        @Override
+        protected void setup(Context context)
+        {
+            longKeys = context.getConfiguration().getBoolean("test.number.long", false);
+            scale = context.getConfiguration().getLong("test.number.scale", 1000);
+        }
+
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            StringTokenizer words = new StringTokenizer(line.toString());
+            for (int position = 0; words.hasMoreTokens(); position++) {
+                String word = words.nextToken();
+                long number = (word.charAt(0) - 'c') * scale + Long.parseLong(word.substring(1));
+                place.set(((org.apache.hadoop.mapreduce.lib.input.FileSplit) context.getInputSplit()).getPath().getName() + ":" + offset.get() + ":" + position);
+                if (longKeys) {
+                    longKey.set(number);
+                    context.write(longKey, place);
+                }
+                else {
+                    intKey.set((int) number);
+                    context.write(intKey, place);
+                }
+            }
+        }
+    }
+
     /** Writes only the first value of each key: its output depends on the order of equal keys. */
     public static class FirstValueReducer
             extends Reducer<Text, Text, Text, Text>

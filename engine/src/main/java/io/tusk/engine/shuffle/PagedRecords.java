@@ -2,6 +2,7 @@ package io.tusk.engine.shuffle;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -346,6 +347,9 @@ final class PagedRecords
             }, 0, count);
             return compactPageSize > 0 ? compact(compactPageSize) : List.of();
         }
+        if (order.longKeys() != null && sortByLongKeys(order.longKeys(), algorithm, scratch, temp)) {
+            return compactPageSize > 0 ? compact(compactPageSize) : List.of();
+        }
         radixSort(scratch);
         // before compaction the pointers' order is the order appended
         int[] appendedAtCompacted = pointerRanks(scratch, temp);
@@ -395,6 +399,75 @@ final class PagedRecords
     }
 
     /**
+     * {@link #sort(SortOrder, IndexSort, long[], long[], int)} for keys whose longs order them
+     * ({@link SortOrder.LongKeys}), without sorting first: each record's rank is its partition above
+     * its key's distance from the smallest key, computed in the order appended, as long as that fits
+     * in 31 bits and at most 64 ranks per record are possible (so that a bit per rank finds whether
+     * two records share one). Returns false, having changed nothing but the two arrays, when a key has
+     * another length, the ranks do not fit, or no two records have equal keys (the faster sort then
+     * leaves the same order).
+     */
+    private boolean sortByLongKeys(SortOrder.LongKeys keys, IndexSort algorithm, long[] scratch, long[] temp)
+    {
+        if (count < 2) {
+            return false;
+        }
+        int keyLength = keys.keyLength();
+        long smallest = Long.MAX_VALUE;
+        long largest = Long.MIN_VALUE;
+        BitSet partitions = new BitSet();
+        // the index is in the order appended, and so are the pages: the keys are read sequentially
+        for (int record = 0; record < count; record++) {
+            long pointer = index[record * 2 + 1];
+            byte[] page = pages.get((int) (pointer >>> 32));
+            int offset = (int) pointer;
+            if (ByteArrays.getInt(page, offset) != keyLength) {
+                return false;
+            }
+            long key = keys.read(page, offset + RECORD_OVERHEAD);
+            temp[record] = key;
+            scratch[record] = ((long) keyLength << 32) | (ByteArrays.getInt(page, offset + 4) & 0xFFFF_FFFFL);
+            smallest = Math.min(smallest, key);
+            largest = Math.max(largest, key);
+            partitions.set((int) (index[record * 2] >>> 32));
+        }
+        int lastPartition = partitions.length() - 1;
+        long span = largest - smallest;
+        int keyBits = Long.SIZE - Long.numberOfLeadingZeros(span);
+        int partitionBits = Integer.SIZE - Integer.numberOfLeadingZeros(lastPartition);
+        // a negative span overflowed
+        if (span < 0 || keyBits + partitionBits > 31 || ((long) (lastPartition + 1) << keyBits) > (long) count * Long.SIZE) {
+            return false;
+        }
+        int words = (int) ((((long) (lastPartition + 1) << keyBits) + Long.SIZE - 1) / Long.SIZE);
+        Arrays.fill(temp, count, count + words, 0L);
+        boolean repeats = false;
+        for (int record = 0; record < count; record++) {
+            int rank = (int) (index[record * 2] >>> 32) << keyBits | (int) (temp[record] - smallest);
+            int word = count + (rank >>> 6);
+            long bit = 1L << rank;
+            repeats |= (temp[word] & bit) != 0;
+            temp[word] |= bit;
+            scratch[count + record] = ((long) rank << 32) | record;
+        }
+        if (!repeats) {
+            return false;
+        }
+        RankedPositions positions = new RankedPositions(scratch, temp);
+        for (int partition = partitions.nextSetBit(0); partition >= 0; partition = partitions.nextSetBit(partition + 1)) {
+            positions.addPartition(partition, partition << keyBits);
+        }
+        algorithm.sort(positions, 0, count);
+        for (int position = 0; position < count; position++) {
+            int appended = positions.appended(position);
+            temp[position * 2] = index[appended * 2];
+            temp[position * 2 + 1] = index[appended * 2 + 1];
+        }
+        System.arraycopy(temp, 0, index, 0, count * 2);
+        return true;
+    }
+
+    /**
      * The records as {@link #sort(SortOrder, IndexSort, long[], long[], int)}'s algorithm moves them,
      * without touching the index or the pages: each position holds one long, the record's rank in the
      * sorted order (equal keys, equal ranks) above the position it was appended at, and what the
@@ -425,14 +498,20 @@ final class PagedRecords
             entries[count + appended] = ((long) rank << 32) | appended;
             entries[appended] = ((long) keyLength << 32) | (valueLength & 0xFFFF_FFFFL);
             if (partitionCount == 0 || partitions[partitionCount - 1] != partition) {
-                if (partitionCount == partitions.length) {
-                    partitions = Arrays.copyOf(partitions, partitionCount * 2);
-                    firstRanks = Arrays.copyOf(firstRanks, partitionCount * 2);
-                }
-                partitions[partitionCount] = partition;
-                firstRanks[partitionCount] = rank;
-                partitionCount++;
+                addPartition(partition, rank);
             }
+        }
+
+        /** The next partition present, after those added, and the rank of its first record; every later rank belongs to it up to the next. */
+        void addPartition(int partition, int firstRank)
+        {
+            if (partitionCount == partitions.length) {
+                partitions = Arrays.copyOf(partitions, partitionCount * 2);
+                firstRanks = Arrays.copyOf(firstRanks, partitionCount * 2);
+            }
+            partitions[partitionCount] = partition;
+            firstRanks[partitionCount] = firstRank;
+            partitionCount++;
         }
 
         /** The position, in the order appended, of the record now at {@code position}. */

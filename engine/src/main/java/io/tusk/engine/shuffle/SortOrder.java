@@ -15,20 +15,34 @@ import static java.util.Objects.requireNonNull;
 public final class SortOrder
 {
     private final RawComparator keyComparator;
+    private final LongKeys longKeys;
 
-    private SortOrder(RawComparator keyComparator)
+    private SortOrder(RawComparator keyComparator, LongKeys longKeys)
     {
         this.keyComparator = keyComparator;
+        this.longKeys = longKeys;
     }
 
     public static SortOrder hashed()
     {
-        return new SortOrder(null);
+        return new SortOrder(null, null);
     }
 
     public static SortOrder sorted(RawComparator keyComparator)
     {
-        return new SortOrder(requireNonNull(keyComparator, "keyComparator is null"));
+        return new SortOrder(requireNonNull(keyComparator, "keyComparator is null"), null);
+    }
+
+    /** A sorted order whose keys are {@code longKeys}: sorts may compare their longs instead of calling the comparator. */
+    public static SortOrder sorted(RawComparator keyComparator, LongKeys longKeys)
+    {
+        return new SortOrder(requireNonNull(keyComparator, "keyComparator is null"), requireNonNull(longKeys, "longKeys is null"));
+    }
+
+    /** What {@link #sorted(RawComparator, LongKeys)} was given; null otherwise. */
+    public LongKeys longKeys()
+    {
+        return longKeys;
     }
 
     public boolean isSorted()
@@ -59,5 +73,19 @@ public final class SortOrder
             return result;
         }
         return keyComparator.compare(left.keyBuffer(), left.keyOffset(), left.keyLength(), right.keyBuffer(), right.keyOffset(), right.keyLength());
+    }
+
+    /**
+     * Keys serialized in a fixed number of bytes that hold a signed long ordered as the comparator
+     * orders the keys, and equal only for equal keys: a 4-byte int or an 8-byte long. A record whose
+     * key has another length is left to the comparator.
+     */
+    public interface LongKeys
+    {
+        /** The bytes of every such key. */
+        int keyLength();
+
+        /** The long of the key serialized at {@code offset}. */
+        long read(byte[] bytes, int offset);
     }
 }

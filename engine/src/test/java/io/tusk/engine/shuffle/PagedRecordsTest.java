@@ -182,6 +182,140 @@ class PagedRecordsTest
     }
 
     /**
+     * Keys that are ints (or longs) written big-endian and ordered as signed numbers: with their
+     * {@link SortOrder.LongKeys} the algorithm sees ranks made of the partition and the key's distance
+     * from the smallest key, without a sort first, and must see and leave the same as with ranks from
+     * the sort; where those ranks cannot be made (a key of another length, too wide a span, one that
+     * overflows a long, too few records for a bit per rank) or no key repeats, the usual path runs.
+     */
+    @Test
+    void keysThatAreLongsAreRankedByThemselvesWithTheSameResult()
+            throws Exception
+    {
+        Random random = new Random(41);
+        long[] sparse = new long[RECORDS];
+        long[] distinct = new long[RECORDS];
+        long[] wide = new long[RECORDS];
+        long[] extremes = new long[RECORDS];
+        for (int i = 0; i < RECORDS; i++) {
+            sparse[i] = random.nextInt(201) * 10L - 1000;
+            distinct[i] = i * 3L - RECORDS;
+            wide[i] = random.nextBoolean() ? 1 << 29 : -(1 << 29) + random.nextInt(3);
+            extremes[i] = random.nextBoolean() ? Long.MIN_VALUE + random.nextInt(3) : Long.MAX_VALUE;
+        }
+        // span 2000: 11 bits beside the partition's
+        for (int partitions : new int[] {1, 3, 300}) {
+            assertRankedByKeys(sparse, Integer.BYTES, partitions, "sparse ints, " + partitions + " partitions", true);
+            assertRankedByKeys(sparse, Long.BYTES, partitions, "sparse longs, " + partitions + " partitions", true);
+        }
+        assertRankedByKeys(distinct, Integer.BYTES, 3, "no key repeats", false);
+        assertRankedByKeys(wide, Integer.BYTES, 3, "a span of 31 bits", false);
+        assertRankedByKeys(sparse, Integer.BYTES, 1 << 22, "22 bits of partitions", false);
+        assertRankedByKeys(extremes, Long.BYTES, 1, "a span beyond a long", false);
+        long[] fewRecords = java.util.Arrays.copyOf(sparse, 5000);
+        fewRecords[0] = 100_000;
+        assertRankedByKeys(fewRecords, Integer.BYTES, 3, "more ranks than 64 per record", false);
+        // the first record's key in eight bytes
+        assertRankedByKeys(sparse, -1, 3, "a key of another length", false);
+    }
+
+    /**
+     * Sorts records with {@code keys} (serialized in {@code keyLength} bytes; -1: four, but the first
+     * record's key in eight) in random partitions with and without their long keys, and checks both
+     * leave and see the same; {@code byKeys}: whether the algorithm was given ranks made from the keys
+     * themselves (else dense ranks, or no call when no key repeats).
+     */
+    private static void assertRankedByKeys(long[] keys, int keyLength, int partitions, String testCase, boolean byKeys)
+            throws Exception
+    {
+        int bytes = keyLength == -1 ? Integer.BYTES : keyLength;
+        SortOrder.LongKeys longKeys = new SortOrder.LongKeys()
+        {
+            @Override
+            public int keyLength()
+            {
+                return bytes;
+            }
+
+            @Override
+            public long read(byte[] buffer, int offset)
+            {
+                long value = 0;
+                for (int i = 0; i < bytes; i++) {
+                    value = value << 8 | (buffer[offset + i] & 0xFF);
+                }
+                // sign-extended from the key's width
+                return value << (Long.SIZE - bytes * 8) >> (Long.SIZE - bytes * 8);
+            }
+        };
+        RawComparator signed = (left, leftOffset, leftLength, right, rightOffset, rightLength) -> Long.compare(
+                longKeys.read(left, leftOffset), longKeys.read(right, rightOffset)) != 0 || leftLength == rightLength
+                ? Long.compare(longKeys.read(left, leftOffset), longKeys.read(right, rightOffset))
+                : Integer.compare(leftLength, rightLength);
+        List<String> expectedSeen = new ArrayList<>();
+        List<Integer> expectedLargestRank = new ArrayList<>();
+        List<String> expected = sortedLongKeys(keys, keyLength, partitions, SortOrder.sorted(signed), expectedSeen, expectedLargestRank);
+        List<String> seen = new ArrayList<>();
+        List<Integer> largestRank = new ArrayList<>();
+        List<String> actual = sortedLongKeys(keys, keyLength, partitions, SortOrder.sorted(signed, longKeys), seen, largestRank);
+
+        assertThat(actual).as("the order it left, %s", testCase).isEqualTo(expected);
+        assertThat(seen).as("what the algorithm saw, %s", testCase).isEqualTo(expectedSeen);
+        if (byKeys) {
+            long span = java.util.Arrays.stream(keys).max().orElseThrow() - java.util.Arrays.stream(keys).min().orElseThrow();
+            // the last partition's first rank is above every distance from the smallest key
+            assertThat(largestRank).as("ranks from the keys, %s", testCase).hasSize(1).first()
+                    .isNotEqualTo(expectedLargestRank.get(0))
+                    .satisfies(rank -> assertThat((long) rank).isGreaterThanOrEqualTo(span));
+        }
+        else {
+            assertThat(largestRank).as("ranks from the sort, %s", testCase).isEqualTo(expectedLargestRank);
+        }
+    }
+
+    /** {@code keys} in random partitions, each as "partition key value" in index order, sorted (compacted) with {@link #probe}. */
+    private static List<String> sortedLongKeys(long[] keys, int keyLength, int partitions, SortOrder order, List<String> seen, List<Integer> largestRank)
+            throws Exception
+    {
+        PagedRecords records = new PagedRecords();
+        records.growIndex(keys.length);
+        Random random = new Random(partitions);
+        for (int i = 0; i < keys.length; i++) {
+            int bytes = keyLength == -1 ? (i == 0 ? Long.BYTES : Integer.BYTES) : keyLength;
+            byte[] key = new byte[bytes];
+            for (int b = 0; b < bytes; b++) {
+                key[b] = (byte) (keys[i] >> (8 * (bytes - 1 - b)));
+            }
+            byte[] value = ("v" + i + "x".repeat(random.nextInt(4))).getBytes(StandardCharsets.UTF_8);
+            if (!records.pageHasRoom(8 + key.length + value.length)) {
+                records.addPage(new byte[4096]);
+            }
+            // the prefix of a signed number: its top 32 bits, sign flipped
+            records.append(random.nextInt(partitions), (int) (keys[i] >> (bytes == Long.BYTES ? 32 : 0)) ^ Integer.MIN_VALUE, key, 0, key.length, value, 0,
+                    value.length);
+        }
+        IndexSort probe = probe(seen);
+        IndexSort noted = (positions, from, to) -> {
+            long largest = 0;
+            for (int position = from; position < to; position++) {
+                IndexSort.Ranks ranks = positions.ranks();
+                largest = Math.max(largest, ranks.elements()[ranks.offset() + position] >>> 32);
+            }
+            largestRank.add((int) largest);
+            probe.sort(positions, from, to);
+        };
+        records.sort(order, noted, new long[(int) records.radixScratchLongs()], new long[(int) records.radixScratchLongs()], 4096);
+        List<String> read = new ArrayList<>();
+        RecordCursor cursor = records.cursor(0, records.count());
+        int record = 0;
+        while (cursor.next()) {
+            read.add(records.partition(record++) + " " + java.util.HexFormat.of().formatHex(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyOffset() + cursor.keyLength())
+                    + " " + new String(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength(), StandardCharsets.UTF_8));
+        }
+        return read;
+    }
+
+    /**
      * Records of few distinct keys of several lengths, many of each, sorted with {@link #probe}:
      * without scratch space (mode 0), with (1), with and compacted (2); each as "partition key value",
      * in index order. No partitions: all in one, appended in key order.

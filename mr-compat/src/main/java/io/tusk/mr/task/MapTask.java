@@ -88,7 +88,9 @@ public final class MapTask
         org.apache.hadoop.io.RawComparator<?> comparator = conf.getOutputKeyComparator();
         KeyPrefix prefix = KeyPrefix.of(comparator);
         io.tusk.engine.shuffle.ShuffleCombiner combiner = CombinerRunner.create(conf, attemptId, reporter, prefix);
-        io.tusk.engine.shuffle.SortOrder order = io.tusk.engine.shuffle.SortOrder.sorted(comparator::compare);
+        io.tusk.engine.shuffle.SortOrder order = KeyPrefix.longKeys(comparator)
+                .map(keys -> io.tusk.engine.shuffle.SortOrder.sorted(comparator::compare, keys))
+                .orElseGet(() -> io.tusk.engine.shuffle.SortOrder.sorted(comparator::compare));
         ShuffleSorter sorter = new ShuffleSorter(
                 attemptId.toString(),
                 spec.reduces(),
