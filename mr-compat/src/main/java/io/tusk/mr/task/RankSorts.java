@@ -6,14 +6,19 @@ import org.apache.hadoop.util.QuickSort;
 
 /**
  * Hadoop's {@link QuickSort} and {@link HeapSort} over an array of longs ordered by their upper 32
- * bits (a signed int, the rank; equal ranks are equal keys): the same comparisons and the same
- * exchanges in the same sequence, so equal ranks end in the same order as Hadoop's sorts leave equal
- * keys in, without a call through {@code IndexedSortable} per comparison and exchange.
+ * bits (a signed int, the rank; equal ranks are equal keys): the same exchanges in the same
+ * sequence, so equal ranks end in the same order as Hadoop's sorts leave equal keys in, without a
+ * call through {@code IndexedSortable} per comparison and exchange. The quick sort's division of
+ * larger ranges reads the ranks a block at a time ({@link #divideByBlocks}).
  */
 final class RankSorts
 {
     /** Ranges shorter than this are sorted by insertion, as Hadoop's quick sort sorts them. */
     private static final int INSERTION_SORT_BELOW = 13;
+    /** Elements {@link #divideByBlocks} reads before it moves any. */
+    private static final int BLOCK = 64;
+    /** Ranges of at least this many elements are divided by {@link #divideByBlocks}. */
+    private static final int BLOCKS_FROM = 32;
 
     private RankSorts() {}
 
@@ -57,6 +62,12 @@ final class RankSorts
     /** Hadoop's quick sort below {@code depth} more levels, then its heap sort. */
     static void quickSort(long[] elements, int from, int to, int depth)
     {
+        quickSort(elements, from, to, depth, new int[BLOCK * 2 + 3]);
+    }
+
+    /** As {@link #quickSort(long[], int, int, int)}, with the room {@link #divideByBlocks} works in. */
+    private static void quickSort(long[] elements, int from, int to, int depth, int[] work)
+    {
         int low = from;
         int high = to;
         while (true) {
@@ -76,36 +87,15 @@ final class RankSorts
             long pivot = rank(elements[low]);
 
             // Bentley and McIlroy's three-way division: keys equal to the pivot gather at both ends
-            int left = low;
-            int right = high;
-            int equalLow = low;
-            int equalHigh = high;
-            while (true) {
-                while (++left < right) {
-                    long rank = rank(elements[left]);
-                    if (rank > pivot) {
-                        break;
-                    }
-                    if (rank == pivot && ++equalLow != left) {
-                        swap(elements, equalLow, left);
-                    }
-                }
-                while (--right > left) {
-                    long rank = rank(elements[right]);
-                    if (pivot > rank) {
-                        break;
-                    }
-                    if (rank == pivot && --equalHigh != right) {
-                        swap(elements, equalHigh, right);
-                    }
-                }
-                if (left < right) {
-                    swap(elements, left, right);
-                }
-                else {
-                    break;
-                }
+            if (high - low >= BLOCKS_FROM) {
+                divideByBlocks(elements, low, high, pivot, work);
             }
+            else {
+                divide(elements, low, high, pivot, work);
+            }
+            int left = work[BLOCK * 2];
+            int equalLow = work[BLOCK * 2 + 1];
+            int equalHigh = work[BLOCK * 2 + 2];
             // the keys equal to the pivot (the pivot first) into the middle
             int lessEnd = left;
             int greaterStart = left;
@@ -117,14 +107,159 @@ final class RankSorts
             }
             // the shorter side by recursion, the longer by the loop
             if (lessEnd - low < high - greaterStart) {
-                quickSort(elements, low, lessEnd, depth);
+                quickSort(elements, low, lessEnd, depth, work);
                 low = greaterStart;
             }
             else {
-                quickSort(elements, greaterStart, high, depth);
+                quickSort(elements, greaterStart, high, depth, work);
                 high = lessEnd;
             }
         }
+    }
+
+    /**
+     * Hadoop's division loop over {@code [low, high)}, the pivot at {@code low}: each scan moves keys
+     * equal to the pivot to its end and stops at one on the wrong side, and the two stops are
+     * exchanged. Leaves where the left scan ended, and the last places of the equal keys gathered at
+     * each end, in {@code work[2·BLOCK…]}.
+     */
+    private static void divide(long[] elements, int low, int high, long pivot, int[] work)
+    {
+        int left = low;
+        int right = high;
+        int equalLow = low;
+        int equalHigh = high;
+        while (true) {
+            while (++left < right) {
+                long rank = rank(elements[left]);
+                if (rank > pivot) {
+                    break;
+                }
+                if (rank == pivot && ++equalLow != left) {
+                    swap(elements, equalLow, left);
+                }
+            }
+            while (--right > left) {
+                long rank = rank(elements[right]);
+                if (pivot > rank) {
+                    break;
+                }
+                if (rank == pivot && --equalHigh != right) {
+                    swap(elements, equalHigh, right);
+                }
+            }
+            if (left < right) {
+                swap(elements, left, right);
+            }
+            else {
+                break;
+            }
+        }
+        work[BLOCK * 2] = left;
+        work[BLOCK * 2 + 1] = equalLow;
+        work[BLOCK * 2 + 2] = equalHigh;
+    }
+
+    /**
+     * {@link #divide} with the same exchanges in the same sequence, but without a hard-to-predict
+     * branch per element: the scan from the left notes, a block at a time and without branching, the places of the elements
+     * it would stop at or move (rank not below the pivot), the scan from the right those of rank not
+     * above; the exchanges then follow those places in order. An element is noted with its rank when
+     * its block is read, which is its rank when it is reached: elements change only where a scan has
+     * already passed. Leaves where the left scan ended, and the last places of the equal keys
+     * gathered at each end, in {@code work[2·BLOCK…]}.
+     */
+    private static void divideByBlocks(long[] elements, int low, int high, long pivot, int[] work)
+    {
+        int left = low;
+        int right = high;
+        int equalLow = low;
+        int equalHigh = high;
+        // noted places: from the left in work[0, leftNoted), from the right in work[BLOCK, BLOCK + rightNoted)
+        int leftNoted = 0;
+        int leftNext = 0;
+        int leftRead = low + 1;
+        int rightNoted = 0;
+        int rightNext = 0;
+        int rightRead = high - 1;
+        while (true) {
+            // from the left to the next rank above the pivot, moving equal ones to the left end
+            int stop = -1;
+            while (stop < 0) {
+                if (leftNext == leftNoted) {
+                    int end = Math.min(leftRead + BLOCK, right);
+                    if (leftRead >= end) {
+                        break;
+                    }
+                    leftNoted = 0;
+                    leftNext = 0;
+                    for (int place = leftRead; place < end; place++) {
+                        work[leftNoted] = place;
+                        leftNoted += 1 - (int) ((rank(elements[place]) - pivot) >>> 63);
+                    }
+                    leftRead = end;
+                    continue;
+                }
+                int place = work[leftNext];
+                if (place >= right) {
+                    break;
+                }
+                leftNext++;
+                if (rank(elements[place]) == pivot) {
+                    if (++equalLow != place) {
+                        swap(elements, equalLow, place);
+                    }
+                }
+                else {
+                    stop = place;
+                }
+            }
+            if (stop < 0) {
+                // the scan met the right one's last place
+                left = right;
+                break;
+            }
+            left = stop;
+            // from the right to the next rank below the pivot, moving equal ones to the right end
+            stop = -1;
+            while (stop < 0) {
+                if (rightNext == rightNoted) {
+                    int end = Math.max(rightRead - BLOCK, left);
+                    if (rightRead <= end) {
+                        break;
+                    }
+                    rightNoted = 0;
+                    rightNext = 0;
+                    for (int place = rightRead; place > end; place--) {
+                        work[BLOCK + rightNoted] = place;
+                        rightNoted += 1 - (int) ((pivot - rank(elements[place])) >>> 63);
+                    }
+                    rightRead = end;
+                    continue;
+                }
+                int place = work[BLOCK + rightNext];
+                if (place <= left) {
+                    break;
+                }
+                rightNext++;
+                if (rank(elements[place]) == pivot) {
+                    if (--equalHigh != place) {
+                        swap(elements, equalHigh, place);
+                    }
+                }
+                else {
+                    stop = place;
+                }
+            }
+            if (stop < 0) {
+                break;
+            }
+            swap(elements, left, stop);
+            right = stop;
+        }
+        work[BLOCK * 2] = left;
+        work[BLOCK * 2 + 1] = equalLow;
+        work[BLOCK * 2 + 2] = equalHigh;
     }
 
     private static void insertionSort(long[] elements, int from, int to)

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RankSortsTest
 {
-    private static final int[] SIZES = {0, 1, 2, 3, 12, 13, 14, 15, 31, 100, 1_000, 4_097, 30_000};
+    private static final int[] SIZES = {0, 1, 2, 3, 12, 13, 14, 15, 31, 32, 33, 100, 1_000, 4_097, 30_000, 70_000};
 
     @Test
     void quickSortLeavesEqualRanksWhereHadoopsDoes()
