@@ -237,6 +237,18 @@ public final class BlockStore
         }
     }
 
+    /** The names of the named bytes kept now and what was stored with each, least recently used first; not a use of any. */
+    public synchronized Map<String, Object> namedAttachments()
+    {
+        Map<String, Object> named = new LinkedHashMap<>();
+        blocks.forEach((key, block) -> {
+            if (key instanceof NameKey nameKey && block instanceof NamedBlock namedBlock) {
+                named.put(nameKey.name(), namedBlock.attachment());
+            }
+        });
+        return named;
+    }
+
     /** Whether any named bytes are kept: a cheap test before looking anything up. */
     public synchronized boolean hasNamed()
     {

@@ -2,13 +2,22 @@ package io.tusk.io.cache;
 
 import io.tusk.engine.storage.BlockStore;
 import io.tusk.engine.storage.PagedBytes;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Committed output files kept in memory for the jobs that read them next, in the block store under
@@ -55,6 +64,51 @@ public final class OutputCache
             bytes.release();
             return Optional.empty();
         }
+    }
+
+    /**
+     * Drops the kept copies of files their directory no longer lists (deleted, renamed, or the
+     * directory gone): memory no job can use any more, as when a driver deletes each job's output
+     * once the next job has read it. One listing per directory that holds kept files; a directory
+     * that cannot be listed keeps its copies (every lookup checks them anyway). Returns how many were
+     * dropped.
+     */
+    public static int dropDeleted(BlockStore store, Configuration conf)
+    {
+        Map<Path, List<String>> byDirectory = new LinkedHashMap<>();
+        store.namedAttachments().forEach((name, attachment) -> {
+            if (attachment instanceof CachedFile) {
+                Path file = new Path(name);
+                if (file.getParent() != null) {
+                    byDirectory.computeIfAbsent(file.getParent(), ignored -> new ArrayList<>()).add(name);
+                }
+            }
+        });
+        int dropped = 0;
+        for (Map.Entry<Path, List<String>> directory : byDirectory.entrySet()) {
+            Set<String> listed = new HashSet<>();
+            try {
+                FileSystem fs = directory.getKey().getFileSystem(conf);
+                for (FileStatus status : fs.listStatus(directory.getKey())) {
+                    listed.add(fs.makeQualified(status.getPath()).toString());
+                }
+            }
+            catch (FileNotFoundException e) {
+                // the directory is gone: so are its files
+            }
+            catch (IOException | RuntimeException e) {
+                LOG.debug("Cannot list {} to find deleted outputs", directory.getKey(), e);
+                continue;
+            }
+            for (String name : directory.getValue()) {
+                if (!listed.contains(name)) {
+                    LOG.debug("Dropping the kept copy of {}: the file is gone", name);
+                    store.removeNamed(name);
+                    dropped++;
+                }
+            }
+        }
+        return dropped;
     }
 
     /**

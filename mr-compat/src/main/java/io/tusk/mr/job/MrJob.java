@@ -345,6 +345,7 @@ public final class MrJob
                 history.jobStarted(System.currentTimeMillis(), spec.maps(), spec.reduces());
             }
             boolean newApiOutput = conf.getNumReduceTasks() == 0 ? conf.getUseNewMapper() : conf.getUseNewReducer();
+            io.tusk.io.cache.OutputCache.dropDeleted(tusk.blockStore(), conf);
             outputs = JobOutputs.begin(jobId.toString(), conf, newApiOutput, committer, tusk.blockStore()).orElse(null);
             reportInputsInMemory();
             runTasks();

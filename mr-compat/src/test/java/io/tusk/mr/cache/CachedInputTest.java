@@ -283,6 +283,34 @@ class CachedInputTest
         assertThat(store.hasNamed()).as("the stale copy is dropped").isFalse();
     }
 
+    /**
+     * The copies of deleted and renamed files, and of files in a deleted directory, are dropped by
+     * the sweep a job starts with; those of files still there stay, and named bytes that are no
+     * file's copy are not the sweep's.
+     */
+    @Test
+    void copiesOfDeletedFilesAreDroppedWhenTheNextJobStarts()
+            throws Exception
+    {
+        Path kept = writeFile("kept", 300, new Random(7));
+        Path deleted = writeFile("deleted", 300, new Random(8));
+        Path renamed = writeFile("renamed", 300, new Random(9));
+        java.nio.file.Files.createDirectories(work.resolve("gone"));
+        Path inGoneDirectory = writeFile("gone/part-r-00000", 300, new Random(10));
+        PagedBytes other = store.newBytes();
+        assertThat(other.append(new byte[10], 0, 10)).isTrue();
+        store.putNamed("not a file's copy", other, "something else");
+        assertThat(OutputCache.dropDeleted(store, conf)).as("nothing deleted yet").isZero();
+
+        fs.delete(deleted, false);
+        fs.rename(renamed, new Path(renamed.getParent(), "renamed-2"));
+        fs.delete(inGoneDirectory.getParent(), true);
+
+        assertThat(OutputCache.dropDeleted(store, conf)).isEqualTo(3);
+        assertThat(store.namedAttachments().keySet()).containsExactlyInAnyOrder(fs.makeQualified(kept).toString(), "not a file's copy");
+        assertThat(CachedInput.newApi(TextInputFormat.class, new FileSplit(kept, 0, 300, new String[0]), conf, store, new Counters())).isPresent();
+    }
+
     @Test
     void otherFormatsAndDisabledJobsReadFiles()
             throws Exception
