@@ -128,7 +128,8 @@ final class HadoopSpills
         bufmark = bufindex;
         outputRecords++;
         outputBytes += distanceTo(keystart, bufmark, bufvoid);
-        kvindex = (kvindex - NMETA + metaCapacity) % metaCapacity;
+        // Hadoop's (kvindex - NMETA + metaCapacity) % metaCapacity, without a division per record
+        kvindex = kvindex >= NMETA ? kvindex - NMETA : kvindex - NMETA + metaCapacity;
     }
 
     /** Hadoop's {@code Buffer.write} of {@code len} bytes, spilling when they do not fit; spills end at once. */
