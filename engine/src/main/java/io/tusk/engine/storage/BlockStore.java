@@ -249,6 +249,20 @@ public final class BlockStore
         return named;
     }
 
+    /** Drops the bytes stored under {@code name} if they are still those stored with {@code attachment} (the same object). */
+    public void removeNamed(String name, Object attachment)
+    {
+        Block removed = null;
+        synchronized (this) {
+            if (blocks.get(new NameKey(name)) instanceof NamedBlock named && named.attachment() == attachment) {
+                removed = blocks.remove(new NameKey(name));
+            }
+        }
+        if (removed != null) {
+            free(removed);
+        }
+    }
+
     /** Whether any named bytes are kept: a cheap test before looking anything up. */
     public synchronized boolean hasNamed()
     {

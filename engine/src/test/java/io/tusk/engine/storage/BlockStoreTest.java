@@ -71,6 +71,37 @@ class BlockStoreTest
         memory.release(SHUFFLE, 1_000_000);
     }
 
+    /**
+     * Named bytes are listed with what was stored with them, least recently used first, without a
+     * use; removing them for a given attachment leaves bytes stored again under the name since.
+     */
+    @Test
+    void namedBytesAreListedAndRemovedOnlyAsTheyWereSeen()
+    {
+        PagedBytes first = store.newBytes();
+        assertThat(first.append(new byte[1000], 0, 1000)).isTrue();
+        store.putNamed("a", first, "a, first");
+        PagedBytes other = store.newBytes();
+        assertThat(other.append(new byte[1000], 0, 1000)).isTrue();
+        store.putNamed("b", other, "b");
+        assertThat(store.getNamed("a")).isPresent();
+        assertThat(store.namedAttachments()).containsExactly(java.util.Map.entry("b", "b"), java.util.Map.entry("a", "a, first"));
+        assertThat(store.namedAttachments().keySet()).as("listing is no use").containsExactly("b", "a");
+
+        Object seen = store.namedAttachments().get("a");
+        PagedBytes again = store.newBytes();
+        assertThat(again.append(new byte[1000], 0, 1000)).isTrue();
+        store.putNamed("a", again, "a, again");
+        store.removeNamed("a", seen);
+        assertThat(store.getNamed("a")).map(BlockStore.Named::attachment).contains("a, again");
+
+        store.removeNamed("a", store.namedAttachments().get("a"));
+        assertThat(store.getNamed("a")).isEmpty();
+        store.removeNamed("b", "b");
+        assertThat(store.hasNamed()).isFalse();
+        assertThat(memory.usedBy(store)).isZero();
+    }
+
     @Test
     void cachedBlockIsComputedOnce()
     {

@@ -11,6 +11,7 @@ import org.apache.logging.log4j.Logger;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,8 +76,9 @@ public final class OutputCache
      */
     public static int dropDeleted(BlockStore store, Configuration conf)
     {
+        Map<String, Object> kept = store.namedAttachments();
         Map<Path, List<String>> byDirectory = new LinkedHashMap<>();
-        store.namedAttachments().forEach((name, attachment) -> {
+        kept.forEach((name, attachment) -> {
             if (attachment instanceof CachedFile) {
                 Path file = new Path(name);
                 if (file.getParent() != null) {
@@ -96,6 +98,11 @@ public final class OutputCache
             catch (FileNotFoundException e) {
                 // the directory is gone: so are its files
             }
+            catch (InterruptedIOException e) {
+                // the job is being killed: leave the rest, and the interrupt for the job to see
+                Thread.currentThread().interrupt();
+                return dropped;
+            }
             catch (IOException | RuntimeException e) {
                 LOG.debug("Cannot list {} to find deleted outputs", directory.getKey(), e);
                 continue;
@@ -103,7 +110,8 @@ public final class OutputCache
             for (String name : directory.getValue()) {
                 if (!listed.contains(name)) {
                     LOG.debug("Dropping the kept copy of {}: the file is gone", name);
-                    store.removeNamed(name);
+                    // only the copy seen gone: a job may have written the file again and kept a new copy since
+                    store.removeNamed(name, kept.get(name));
                     dropped++;
                 }
             }

@@ -345,7 +345,9 @@ public final class MrJob
                 history.jobStarted(System.currentTimeMillis(), spec.maps(), spec.reduces());
             }
             boolean newApiOutput = conf.getNumReduceTasks() == 0 ? conf.getUseNewMapper() : conf.getUseNewReducer();
-            io.tusk.io.cache.OutputCache.dropDeleted(tusk.blockStore(), conf);
+            if (conf.getBoolean(io.tusk.io.cache.OutputCache.ENABLED, true)) {
+                io.tusk.io.cache.OutputCache.dropDeleted(tusk.blockStore(), conf);
+            }
             outputs = JobOutputs.begin(jobId.toString(), conf, newApiOutput, committer, tusk.blockStore()).orElse(null);
             reportInputsInMemory();
             runTasks();
