@@ -389,13 +389,24 @@ final class PagedRecords
             positions.set(appended, rank, (int) (index[record * 2] >>> 32), ByteArrays.getInt(page, offset), ByteArrays.getInt(page, offset + 4));
         }
         algorithm.sort(positions, 0, count);
+        rearrange(positions, sortedAtAppended, temp);
+        return dropped;
+    }
+
+    /**
+     * Puts the index into the order the algorithm left {@code positions} in, through {@code temp}:
+     * the record appended at {@code a} is at {@code sortedAtAppended[a]} of the index now (null: at
+     * {@code a}, the index still in the order appended).
+     */
+    private void rearrange(RankedPositions positions, int[] sortedAtAppended, long[] temp)
+    {
         for (int position = 0; position < count; position++) {
-            int sorted = sortedAtAppended[positions.appended(position)];
-            temp[position * 2] = index[sorted * 2];
-            temp[position * 2 + 1] = index[sorted * 2 + 1];
+            int appended = positions.appended(position);
+            int record = sortedAtAppended == null ? appended : sortedAtAppended[appended];
+            temp[position * 2] = index[record * 2];
+            temp[position * 2 + 1] = index[record * 2 + 1];
         }
         System.arraycopy(temp, 0, index, 0, count * 2);
-        return dropped;
     }
 
     /**
@@ -416,6 +427,7 @@ final class PagedRecords
         long smallest = Long.MAX_VALUE;
         long largest = Long.MIN_VALUE;
         BitSet partitions = new BitSet();
+        RankedPositions positions = new RankedPositions(scratch, temp);
         // the index is in the order appended, and so are the pages: the keys are read sequentially
         for (int record = 0; record < count; record++) {
             long pointer = index[record * 2 + 1];
@@ -426,7 +438,7 @@ final class PagedRecords
             }
             long key = keys.read(page, offset + RECORD_OVERHEAD);
             temp[record] = key;
-            scratch[record] = ((long) keyLength << 32) | (ByteArrays.getInt(page, offset + 4) & 0xFFFF_FFFFL);
+            positions.measure(record, keyLength, ByteArrays.getInt(page, offset + 4));
             smallest = Math.min(smallest, key);
             largest = Math.max(largest, key);
             partitions.set((int) (index[record * 2] >>> 32));
@@ -448,22 +460,16 @@ final class PagedRecords
             long bit = 1L << rank;
             repeats |= (temp[word] & bit) != 0;
             temp[word] |= bit;
-            scratch[count + record] = ((long) rank << 32) | record;
+            positions.place(record, rank);
         }
         if (!repeats) {
             return false;
         }
-        RankedPositions positions = new RankedPositions(scratch, temp);
         for (int partition = partitions.nextSetBit(0); partition >= 0; partition = partitions.nextSetBit(partition + 1)) {
             positions.addPartition(partition, partition << keyBits);
         }
         algorithm.sort(positions, 0, count);
-        for (int position = 0; position < count; position++) {
-            int appended = positions.appended(position);
-            temp[position * 2] = index[appended * 2];
-            temp[position * 2 + 1] = index[appended * 2 + 1];
-        }
-        System.arraycopy(temp, 0, index, 0, count * 2);
+        rearrange(positions, null, temp);
         return true;
     }
 
@@ -495,11 +501,23 @@ final class PagedRecords
         /** Records what the record appended at {@code appended} measures; in rank order, as ranks only grow. */
         void set(int appended, int rank, int partition, int keyLength, int valueLength)
         {
-            entries[count + appended] = ((long) rank << 32) | appended;
-            entries[appended] = ((long) keyLength << 32) | (valueLength & 0xFFFF_FFFFL);
+            place(appended, rank);
+            measure(appended, keyLength, valueLength);
             if (partitionCount == 0 || partitions[partitionCount - 1] != partition) {
                 addPartition(partition, rank);
             }
+        }
+
+        /** Puts the record appended at {@code appended}, of rank {@code rank}, at position {@code appended}. */
+        void place(int appended, int rank)
+        {
+            entries[count + appended] = ((long) rank << 32) | appended;
+        }
+
+        /** Records the key and value lengths of the record appended at {@code appended}. */
+        void measure(int appended, int keyLength, int valueLength)
+        {
+            entries[appended] = ((long) keyLength << 32) | (valueLength & 0xFFFF_FFFFL);
         }
 
         /** The next partition present, after those added, and the rank of its first record; every later rank belongs to it up to the next. */
