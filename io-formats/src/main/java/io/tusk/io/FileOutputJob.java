@@ -6,6 +6,7 @@ import io.tusk.engine.io.OutputJob;
 import io.tusk.engine.storage.BlockStore;
 import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
+import io.tusk.io.cache.CopyingStream;
 import io.tusk.io.cache.OutputCache;
 import io.tusk.io.cache.PendingOutputs;
 import io.tusk.engine.task.TaskAttemptId;
@@ -160,39 +161,10 @@ public abstract class FileOutputJob
         PagedBytes copy = null;
         if (pending.isPresent()) {
             copy = pending.get().store().newBytes();
-            out = new Tee(out, copy);
+            out = new CopyingStream(out, copy);
         }
         RecordWriter writer = open(new org.apache.hadoop.fs.FSDataOutputStream(out, null));
         return new FileOutput(fs, writer, attemptDirectory, taskDirectory, pending.orElse(null), fileName, copy);
-    }
-
-    /** Writes to the file and to the copy kept in memory (which stops taking bytes once refused memory). */
-    private static final class Tee
-            extends java.io.FilterOutputStream
-    {
-        private final PagedBytes copy;
-
-        Tee(OutputStream out, PagedBytes copy)
-        {
-            super(out);
-            this.copy = copy;
-        }
-
-        @Override
-        public void write(int b)
-                throws IOException
-        {
-            out.write(b);
-            copy.append(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len)
-                throws IOException
-        {
-            out.write(b, off, len);
-            copy.append(b, off, len);
-        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.tusk.mr.cache;
 
 import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
+import io.tusk.io.cache.CopyingStream;
 import io.tusk.io.cache.PendingOutputs;
 import org.apache.hadoop.io.SequenceFile;
 import org.apache.hadoop.mapred.JobConf;
@@ -12,19 +13,27 @@ import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Optional;
 
 /**
- * The bytes one task attempt writes into its output file, captured while they are written: every
- * record goes to the job's record writer and to a second writer of the same Hadoop class over
- * memory — {@code TextOutputFormat}'s line writer, or a {@code SequenceFile.Writer} of the job's
- * output classes without compression — so the copy has the file's exact bytes (a SequenceFile's
- * copy has its own sync mark, at the same places). When memory is refused the copy is given up
- * and the task goes on. Confined to the task's thread.
+ * The bytes one task attempt writes into its output file, captured while they are written. Text:
+ * the stream of {@code TextOutputFormat}'s line writer is replaced by one that appends every byte
+ * written to the file to the copy too, so each record is formatted once (its key's and value's
+ * {@code toString} called once, as without the copy). SequenceFiles (and a line writer whose stream
+ * cannot be reached): every record goes to the job's record writer and to a second writer of the
+ * same Hadoop class over memory — a {@code SequenceFile.Writer} of the job's output classes without
+ * compression, or a line writer — so the copy has the file's exact bytes (a SequenceFile's copy has
+ * its own sync mark, at the same places). When memory is refused the copy is given up and the task
+ * goes on. Confined to the task's thread.
  */
 public final class OutputCapture
 {
     private static final String SEPARATOR = "mapreduce.output.textoutputformat.separator";
+    /** The stream field of each API's {@code TextOutputFormat.LineRecordWriter}; null where it cannot be set. */
+    private static final Field NEW_API_LINES = streamField("org.apache.hadoop.mapreduce.lib.output.TextOutputFormat$LineRecordWriter");
+    private static final Field OLD_API_LINES = streamField("org.apache.hadoop.mapred.TextOutputFormat$LineRecordWriter");
 
     private final PendingOutputs job;
     private final String name;
@@ -59,6 +68,9 @@ public final class OutputCapture
     public RecordWriter<Object, Object> wrap(RecordWriter<Object, Object> writer, JobConf conf)
             throws IOException
     {
+        if (teed(writer, NEW_API_LINES)) {
+            return writer;
+        }
         Copy copied = copy(conf, true);
         return new RecordWriter<>()
         {
@@ -80,6 +92,44 @@ public final class OutputCapture
                 copied.close();
             }
         };
+    }
+
+    /**
+     * Whether {@code writer} is a text output's line writer (exactly the class whose stream field
+     * is {@code lines}) and now writes through a {@link CopyingStream} into the copy.
+     */
+    private boolean teed(Object writer, Field lines)
+            throws IOException
+    {
+        if (!job.format().equals(CachedFile.TEXT) || lines == null || writer.getClass() != lines.getDeclaringClass()) {
+            return false;
+        }
+        try {
+            DataOutputStream file = (DataOutputStream) lines.get(writer);
+            if (file == null) {
+                return false;
+            }
+            lines.set(writer, new CopyingStream(file, bytes));
+            return true;
+        }
+        catch (IllegalAccessException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Field streamField(String lineWriterClass)
+    {
+        try {
+            Field field = Class.forName(lineWriterClass, false, OutputCapture.class.getClassLoader()).getDeclaredField("out");
+            if (field.getType() != DataOutputStream.class || Modifier.isFinal(field.getModifiers()) || Modifier.isStatic(field.getModifiers())) {
+                return null;
+            }
+            field.setAccessible(true);
+            return field;
+        }
+        catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The second writer, over memory. */
@@ -151,6 +201,9 @@ public final class OutputCapture
     public org.apache.hadoop.mapred.RecordWriter<Object, Object> wrap(org.apache.hadoop.mapred.RecordWriter<Object, Object> writer, JobConf conf)
             throws IOException
     {
+        if (teed(writer, OLD_API_LINES)) {
+            return writer;
+        }
         Copy copied = copy(conf, false);
         return new org.apache.hadoop.mapred.RecordWriter<>()
         {

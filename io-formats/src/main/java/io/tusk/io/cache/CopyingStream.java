@@ -1,0 +1,58 @@
+package io.tusk.io.cache;
+
+import io.tusk.engine.storage.PagedBytes;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A file's output stream whose every byte is also appended to the copy kept in memory, after the
+ * file took it (the copy stops taking bytes once it is refused memory). Flushing and closing go to
+ * the file alone, as they would without the copy. Confined to the writing thread.
+ */
+public final class CopyingStream
+        extends DataOutputStream
+{
+    private final OutputStream file;
+    private final PagedBytes copy;
+
+    public CopyingStream(OutputStream file, PagedBytes copy)
+    {
+        super(requireNonNull(file, "file is null"));
+        this.file = file;
+        this.copy = requireNonNull(copy, "copy is null");
+    }
+
+    @Override
+    public void write(int b)
+            throws IOException
+    {
+        file.write(b);
+        copy.append(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len)
+            throws IOException
+    {
+        file.write(b, off, len);
+        copy.append(b, off, len);
+    }
+
+    @Override
+    public void flush()
+            throws IOException
+    {
+        file.flush();
+    }
+
+    @Override
+    public void close()
+            throws IOException
+    {
+        file.close();
+    }
+}
