@@ -14,10 +14,15 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A map's records gathered by (partition, key bytes) for a combiner that runs before anything is
- * sorted: each value joins its key's chain, and {@link #drain} hands the combiner, one partition at
- * a time, every key with its values together in the order they came (keys in no particular order),
- * then forgets them. Only the combiner's output is sorted, which for a job with few distinct keys
- * (a word count) is a small fraction of what the map wrote.
+ * sorted: {@link #drain} hands the combiner, one partition at a time, every key with its values
+ * together in the order they came (keys in no particular order), then forgets them. Only the
+ * combiner's output is sorted, which for a job with few distinct keys (a word count) is a small
+ * fraction of what the map wrote.
+ * <p>
+ * Keys and values are appended to the pages as they come, each value with its key's number; a
+ * drain first counts each key's values into place in an array of value positions (one pass over the
+ * pages in the order they were written), so that the combiner then reads each key's values without
+ * following a chain of dependent loads from one value to the next.
  * <p>
  * Grouping is by key bytes: keys whose comparator calls equal but whose bytes differ are combined
  * apart, which the combiner's contract allows (it may see any subset of a key's values). Memory is
@@ -28,17 +33,24 @@ import static java.util.Objects.requireNonNull;
  */
 final class CombineBuffer
 {
-    /** A value's chain link (page and offset of the next value, -1 for none) and length, before its bytes. */
-    private static final int VALUE_OVERHEAD = 12;
-    private static final int KEY_ARRAYS_BYTES_PER_KEY = 4 * 4 + 8 * 3;
+    /** A value's key number and length, before its bytes. */
+    private static final int VALUE_OVERHEAD = 8;
+    /** A key's bytes follow {@code -1 - length}, told apart from a value by its sign. */
+    private static final int KEY_OVERHEAD = 4;
+    private static final int KEY_ARRAYS_BYTES_PER_KEY = 5 * 4 + 8;
+    private static final int MIN_VALUE_POSITIONS = 1024;
 
     private final int partitions;
     private final MemoryManager memoryManager;
     private final MemoryConsumer owner;
     private final int pageSize;
-    private final int maxPages;
     private final boolean keepsMemory;
+    /** A position in the pages is {@code page << pageBits | offset}, in an int. */
+    private final int pageBits;
+    private final int pageLimit;
     private final List<byte[]> pages = new ArrayList<>();
+    /** Where each page before the current one ends. */
+    private int[] pageEnds = new int[0];
     /** The page records go into, {@code pages.get(currentPage)}; pages after it are kept from before a drain, empty. */
     private byte[] current;
     private int currentPage = -1;
@@ -51,10 +63,12 @@ final class CombineBuffer
     private int[] prefixOf = new int[0];
     private int[] keyLengthOf = new int[0];
     private int[] valuesOf = new int[0];
-    /** Where each key's bytes are, and its first and last values: page index in the high half, offset in the low. */
+    /** Where each key's bytes are: page index in the high half, offset in the low. */
     private long[] keyAt = new long[0];
-    private long[] firstValue = new long[0];
-    private long[] lastValue = new long[0];
+    /** During a drain, where each key's next value goes in {@link #grouped}. */
+    private int[] slotOf = new int[0];
+    /** During a drain, the positions of the values, each key's together in the order they came. */
+    private int[] grouped = new int[0];
     /**
      * Open addressing: the key's hash in the high half and its number + 1 in the low, 0 for a free
      * slot; at most half full. A probe compares hashes without touching the key's arrays.
@@ -68,8 +82,10 @@ final class CombineBuffer
         this.memoryManager = requireNonNull(memoryManager, "memoryManager is null");
         this.owner = requireNonNull(owner, "owner is null");
         this.pageSize = pageSize;
-        this.maxPages = maxPages;
         this.keepsMemory = keepsMemory;
+        this.pageBits = 32 - Integer.numberOfLeadingZeros(pageSize - 1);
+        checkArgument(pageBits <= 30, "page size too large: %s", pageSize);
+        this.pageLimit = Math.min(maxPages, 1 << (31 - pageBits));
     }
 
     boolean isEmpty()
@@ -93,9 +109,14 @@ final class CombineBuffer
             throws IOException
     {
         try {
+            int[] order = new int[keys];
+            for (int number = 0; number < keys; number++) {
+                order[number] = number;
+            }
+            group(order);
             for (int number = 0; number < keys; number++) {
                 RecordSink output = outputs.apply(partitionOf[number]);
-                Groups values = new Groups(new int[] {number}, 0, 1);
+                Groups values = new Groups(order, number, number + 1);
                 while (values.next()) {
                     output.add(values.prefix(), values.keyBuffer(), values.keyOffset(), values.keyLength(), values.valueBuffer(), values.valueOffset(),
                             values.valueLength());
@@ -110,54 +131,89 @@ final class CombineBuffer
     /** Whether a record of these sizes fits a page, so that {@link #add} can take it. */
     boolean fits(int keyLength, int valueLength)
     {
-        return VALUE_OVERHEAD + (long) valueLength + keyLength <= pageSize;
+        return KEY_OVERHEAD + VALUE_OVERHEAD + (long) valueLength + keyLength <= pageSize;
     }
 
     /** Adds a record that {@link #fits}; false, with nothing added, when the memory it needs is not granted. */
     boolean add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
     {
+        if (records == grouped.length && !growGrouped()) {
+            return false;
+        }
         int hash = hash(partition, key, keyOffset, keyLength);
         int slot = find(hash, partition, key, keyOffset, keyLength);
         int number = table.length == 0 ? -1 : (int) table[slot] - 1;
         if (number < 0) {
-            if (!roomForKey(keyLength + VALUE_OVERHEAD + valueLength)) {
+            if (!roomForKey(KEY_OVERHEAD + keyLength + VALUE_OVERHEAD + valueLength)) {
                 return false;
             }
             // the table may have grown: find the free slot again
             slot = find(hash, partition, key, keyOffset, keyLength);
             number = keys++;
+            ByteArrays.putInt(current, position, -1 - keyLength);
+            position += KEY_OVERHEAD;
             System.arraycopy(key, keyOffset, current, position, keyLength);
-            keyAt[number] = pointer(position);
+            keyAt[number] = ((long) currentPage << 32) | position;
             position += keyLength;
             partitionOf[number] = partition;
             prefixOf[number] = prefix;
             keyLengthOf[number] = keyLength;
             valuesOf[number] = 0;
-            firstValue[number] = -1;
             table[slot] = entry(hash, number);
         }
         else if (!roomInPage(VALUE_OVERHEAD + valueLength)) {
             return false;
         }
-        long at = pointer(position);
-        ByteArrays.putInt(current, position, -1);
-        ByteArrays.putInt(current, position + 4, -1);
-        ByteArrays.putInt(current, position + 8, valueLength);
+        ByteArrays.putInt(current, position, number);
+        ByteArrays.putInt(current, position + 4, valueLength);
         System.arraycopy(value, valueOffset, current, position + VALUE_OVERHEAD, valueLength);
         position += VALUE_OVERHEAD + valueLength;
-        if (firstValue[number] < 0) {
-            firstValue[number] = at;
-        }
-        else {
-            long last = lastValue[number];
-            byte[] page = pages.get((int) (last >>> 32));
-            ByteArrays.putInt(page, (int) last, (int) (at >>> 32));
-            ByteArrays.putInt(page, (int) last + 4, (int) at);
-        }
-        lastValue[number] = at;
         valuesOf[number]++;
         records++;
         return true;
+    }
+
+    /** Room in {@link #grouped} for twice the values; false when not granted. */
+    private boolean growGrouped()
+    {
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MIN_VALUE_POSITIONS, 2L * grouped.length));
+        if (capacity == grouped.length || !acquire((long) (capacity - grouped.length) * Integer.BYTES)) {
+            return false;
+        }
+        grouped = new int[capacity];
+        return true;
+    }
+
+    /**
+     * Fills {@link #grouped} with the positions of the values of the keys {@code order} lists, each
+     * key's in the order they came, the keys in that order: each key's place is counted first, then
+     * one pass over the pages puts each value in its key's next place.
+     */
+    private void group(int[] order)
+    {
+        int next = 0;
+        for (int number : order) {
+            slotOf[number] = next;
+            next += valuesOf[number];
+        }
+        for (int page = 0; page <= currentPage; page++) {
+            byte[] bytes = pages.get(page);
+            int end = page == currentPage ? position : pageEnds[page];
+            int offset = 0;
+            while (offset < end) {
+                int header = ByteArrays.getInt(bytes, offset);
+                if (header < 0) {
+                    offset += KEY_OVERHEAD - 1 - header;
+                    continue;
+                }
+                grouped[slotOf[header]++] = page << pageBits | offset;
+                offset += VALUE_OVERHEAD + ByteArrays.getInt(bytes, offset + 4);
+            }
+        }
+        // back to each key's first place
+        for (int number : order) {
+            slotOf[number] -= valuesOf[number];
+        }
     }
 
     /**
@@ -171,6 +227,10 @@ final class CombineBuffer
             throws IOException
     {
         if (keys == 0) {
+            // memory taken for a record that was then refused
+            if (!keepsMemory) {
+                clear();
+            }
             return;
         }
         int[] starts = new int[partitions + 1];
@@ -185,6 +245,7 @@ final class CombineBuffer
         for (int number = 0; number < keys; number++) {
             order[next[partitionOf[number]]++] = number;
         }
+        group(order);
         try {
             for (int partition = 0; partition < partitions; partition++) {
                 if (starts[partition] < starts[partition + 1]) {
@@ -227,16 +288,12 @@ final class CombineBuffer
         keyLengthOf = new int[0];
         valuesOf = new int[0];
         keyAt = new long[0];
-        firstValue = new long[0];
-        lastValue = new long[0];
+        slotOf = new int[0];
+        grouped = new int[0];
+        pageEnds = new int[0];
         table = new long[0];
         memoryManager.release(owner, heldBytes);
         heldBytes = 0;
-    }
-
-    private long pointer(int offset)
-    {
-        return ((long) currentPage << 32) | offset;
     }
 
     private static int hash(int partition, byte[] key, int offset, int length)
@@ -301,8 +358,7 @@ final class CombineBuffer
         keyLengthOf = Arrays.copyOf(keyLengthOf, capacity);
         valuesOf = Arrays.copyOf(valuesOf, capacity);
         keyAt = Arrays.copyOf(keyAt, capacity);
-        firstValue = Arrays.copyOf(firstValue, capacity);
-        lastValue = Arrays.copyOf(lastValue, capacity);
+        slotOf = Arrays.copyOf(slotOf, capacity);
         long[] old = table;
         table = new long[capacity * 2];
         int mask = table.length - 1;
@@ -329,12 +385,19 @@ final class CombineBuffer
             return true;
         }
         if (currentPage + 1 < pages.size()) {
+            pageEnds[currentPage] = position;
             current = pages.get(++currentPage);
             position = 0;
             return true;
         }
-        if (pages.size() >= maxPages || !acquire(pageSize)) {
+        if (pages.size() >= pageLimit || !acquire(pageSize)) {
             return false;
+        }
+        if (currentPage >= 0) {
+            pageEnds[currentPage] = position;
+        }
+        if (pageEnds.length < pages.size() + 1) {
+            pageEnds = Arrays.copyOf(pageEnds, Math.max(8, pageEnds.length * 2));
         }
         current = new byte[pageSize];
         pages.add(current);
@@ -352,7 +415,10 @@ final class CombineBuffer
         return true;
     }
 
-    /** The keys of one partition, each with its values in the order they came. */
+    /**
+     * The keys {@code order[from..to)} (one partition's, or one key's), each with its values in the
+     * order they came; {@link #group} has put their positions in place.
+     */
     private final class Groups
             implements RecordCursor
     {
@@ -361,7 +427,9 @@ final class CombineBuffer
         private final int to;
         private int index;
         private int number = -1;
-        private long value = -1;
+        /** The current value's place in {@link #grouped}, and the end of its key's places. */
+        private int slot;
+        private int keyEnd;
         private byte[] valuePage;
         private int valueOffset;
         /** The current value is not its key's first. */
@@ -378,21 +446,18 @@ final class CombineBuffer
         @Override
         public boolean next()
         {
-            if (value >= 0) {
-                int page = ByteArrays.getInt(valuePage, valueOffset);
-                int offset = ByteArrays.getInt(valuePage, valueOffset + 4);
-                value = page < 0 ? -1 : ((long) page << 32) | offset;
-            }
-            sameKey = value >= 0;
-            if (value < 0) {
+            sameKey = ++slot < keyEnd;
+            if (!sameKey) {
                 if (index + 1 >= to) {
                     return false;
                 }
                 number = order[++index];
-                value = firstValue[number];
+                slot = slotOf[number];
+                keyEnd = slot + valuesOf[number];
             }
-            valuePage = pages.get((int) (value >>> 32));
-            valueOffset = (int) value;
+            int at = grouped[slot];
+            valuePage = pages.get(at >>> pageBits);
+            valueOffset = at & ((1 << pageBits) - 1);
             return true;
         }
 
@@ -441,7 +506,7 @@ final class CombineBuffer
         @Override
         public int valueLength()
         {
-            return ByteArrays.getInt(valuePage, valueOffset + 8);
+            return ByteArrays.getInt(valuePage, valueOffset + 4);
         }
 
         @Override
