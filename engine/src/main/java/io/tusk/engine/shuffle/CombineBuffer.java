@@ -240,13 +240,13 @@ final class CombineBuffer
         for (int partition = 0; partition < partitions; partition++) {
             starts[partition + 1] += starts[partition];
         }
-        int[] order = new int[keys];
-        int[] next = Arrays.copyOf(starts, partitions);
-        for (int number = 0; number < keys; number++) {
-            order[next[partitionOf[number]]++] = number;
-        }
-        group(order);
         try {
+            int[] order = new int[keys];
+            int[] next = Arrays.copyOf(starts, partitions);
+            for (int number = 0; number < keys; number++) {
+                order[next[partitionOf[number]]++] = number;
+            }
+            group(order);
             for (int partition = 0; partition < partitions; partition++) {
                 if (starts[partition] < starts[partition + 1]) {
                     combiner.combine(partition, new Groups(order, starts[partition], starts[partition + 1]), outputs.apply(partition), original, handedOn);

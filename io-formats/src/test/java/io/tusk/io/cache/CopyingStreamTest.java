@@ -1,0 +1,71 @@
+package io.tusk.io.cache;
+
+import io.tusk.engine.memory.MemoryManager;
+import io.tusk.engine.serde.KryoSerde;
+import io.tusk.engine.shuffle.SpillDirectory;
+import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.PagedBytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Whatever method of the stream wrote them, the copy holds the file's bytes; flush and close reach the file once. */
+class CopyingStreamTest
+{
+    @TempDir
+    Path work;
+
+    @Test
+    void theCopyHoldsEveryByteTheFileTook()
+            throws IOException
+    {
+        try (BlockStore store = new BlockStore(new MemoryManager(1 << 20), new SpillDirectory(work), new KryoSerde())) {
+            PagedBytes copy = store.newBytes();
+            Recording file = new Recording();
+            try (CopyingStream stream = new CopyingStream(file, copy)) {
+                stream.write('a');
+                stream.write(new byte[] {1, 2, 3});
+                stream.write(new byte[] {9, 4, 5, 9}, 1, 2);
+                stream.writeInt(0x01020304);
+                stream.writeLong(-2);
+                stream.writeShort(7);
+                stream.writeBoolean(true);
+                stream.writeBytes("text");
+                stream.writeUTF("ünï");
+                stream.flush();
+                assertThat(file.flushes).isEqualTo(1);
+            }
+            assertThat(file.closes).isEqualTo(1);
+            byte[] written = file.toByteArray();
+            assertThat(written).hasSize(1 + 3 + 2 + 4 + 8 + 2 + 1 + 4 + 2 + 5);
+            byte[] copied = new byte[(int) copy.length()];
+            copy.read(0, copied, 0, copied.length);
+            assertThat(copied).isEqualTo(written);
+        }
+    }
+
+    /** A file stream that counts its flushes and closes. */
+    private static final class Recording
+            extends ByteArrayOutputStream
+    {
+        private int flushes;
+        private int closes;
+
+        @Override
+        public void flush()
+        {
+            flushes++;
+        }
+
+        @Override
+        public void close()
+        {
+            closes++;
+        }
+    }
+}
