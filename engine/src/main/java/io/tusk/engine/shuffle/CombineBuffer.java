@@ -384,24 +384,19 @@ final class CombineBuffer
         if (current != null && current.length - position >= bytes) {
             return true;
         }
-        if (currentPage + 1 < pages.size()) {
-            pageEnds[currentPage] = position;
-            current = pages.get(++currentPage);
-            position = 0;
-            return true;
-        }
-        if (pages.size() >= pageLimit || !acquire(pageSize)) {
-            return false;
+        if (currentPage + 1 == pages.size()) {
+            if (pages.size() >= pageLimit || !acquire(pageSize)) {
+                return false;
+            }
+            if (pageEnds.length < pages.size() + 1) {
+                pageEnds = Arrays.copyOf(pageEnds, Math.max(8, pageEnds.length * 2));
+            }
+            pages.add(new byte[pageSize]);
         }
         if (currentPage >= 0) {
             pageEnds[currentPage] = position;
         }
-        if (pageEnds.length < pages.size() + 1) {
-            pageEnds = Arrays.copyOf(pageEnds, Math.max(8, pageEnds.length * 2));
-        }
-        current = new byte[pageSize];
-        pages.add(current);
-        currentPage = pages.size() - 1;
+        current = pages.get(++currentPage);
         position = 0;
         return true;
     }

@@ -99,7 +99,6 @@ public final class OutputCapture
      * is {@code lines}) and now writes through a {@link CopyingStream} into the copy.
      */
     private boolean teed(Object writer, Field lines)
-            throws IOException
     {
         if (!job.format().equals(CachedFile.TEXT) || lines == null || writer.getClass() != lines.getDeclaringClass()) {
             return false;
