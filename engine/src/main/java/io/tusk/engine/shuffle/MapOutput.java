@@ -14,7 +14,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The output of one map task: sorted runs in memory and on disk, each with one segment per reduce
- * partition. Memory runs are spilled to disk when the memory manager asks for memory. Thread-safe.
+ * partition. Memory runs are spilled to disk when the memory manager asks for memory. When the
+ * output is deleted, the pages and index of its run in memory go to the memory manager for the next
+ * map outputs once the last cursor over them is closed (never while one reads them), instead of
+ * becoming garbage the collector finds in the old generation. Thread-safe.
  */
 public final class MapOutput
         implements MemoryConsumer
@@ -33,10 +36,16 @@ public final class MapOutput
     private final BlockTransform transform;
     /** How the output travels to reducers in other processes; null: as it is. */
     private final WireTransform wireTransform;
+    private final int pageSize;
+    /** Cursors over the run in memory opened and not closed yet. */
+    private int readers;
+    /** The run in memory of a deleted output, left for the last of its {@link #readers} to recycle. */
+    private PagedRecords unrecycled;
 
     MapOutput(String name, int partitions, MemoryManager memoryManager, SpillDirectory spillDirectory,
-            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts, long[] measured, BlockTransform transform, WireTransform wireTransform)
+            List<SpillFile> files, PagedRecords memoryRun, int[] memoryRunStarts, long[] measured, BlockTransform transform, WireTransform wireTransform, int pageSize)
     {
+        this.pageSize = pageSize;
         this.transform = transform;
         this.wireTransform = wireTransform;
         this.measured = measured;
@@ -142,9 +151,24 @@ public final class MapOutput
             throw e;
         }
         if (memoryRun != null && memoryRunStarts[partition] < memoryRunStarts[partition + 1]) {
-            cursors.add(memoryRun.cursor(memoryRunStarts[partition], memoryRunStarts[partition + 1]));
+            readers++;
+            cursors.add(memoryRun.cursor(memoryRunStarts[partition], memoryRunStarts[partition + 1], this::readerClosed));
         }
         return cursors;
+    }
+
+    private synchronized void readerClosed()
+    {
+        readers--;
+        recycleUnread();
+    }
+
+    private void recycleUnread()
+    {
+        if (readers == 0 && unrecycled != null) {
+            ShuffleSorter.recycle(unrecycled, memoryManager, pageSize);
+            unrecycled = null;
+        }
     }
 
     @Override
@@ -180,9 +204,12 @@ public final class MapOutput
         }
         deleted = true;
         memoryManager.unregisterSpillable(this);
+        PagedRecords run = memoryRun;
         memoryRun = null;
         memoryRunStarts = null;
         memoryManager.releaseAll(this);
+        unrecycled = run;
+        recycleUnread();
         for (SpillFile file : files) {
             file.delete();
         }

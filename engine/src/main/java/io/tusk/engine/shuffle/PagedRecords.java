@@ -18,7 +18,7 @@ import static io.tusk.engine.TuskException.checkState;
  * larger index, and compaction takes its new pages from the owner's page source and hands the old
  * ones back. Confined to one thread while written; read-only and safe to share once sorted.
  * <p>
- * Records kept after they are sorted (a map's output) can be {@linkplain #seal() sealed}: the index
+ * Records kept after they are sorted (a map's output) can be {@linkplain #seal(long[]) sealed}: the index
  * becomes one long per record, {@code (prefix << 32 | page << offsetBits | offset)}, in an array of
  * exactly the record count; the partitions are left to the owner's partition starts.
  */
@@ -36,7 +36,7 @@ final class PagedRecords
     private int currentPage = -1;
     private int currentPosition;
     private long[] index = new long[0];
-    /** After {@link #seal()}: one long per record, prefix and packed page pointer; null before. */
+    /** After {@link #seal(long[])}: one long per record, prefix and packed page pointer; null before. */
     private long[] sealed;
     private int offsetBits;
     private int count;
@@ -192,7 +192,7 @@ final class PagedRecords
     }
 
     /**
-     * The bytes of the index {@link #seal()} makes, or -1 when its page pointers do not fit 32 bits
+     * The bytes of the index {@link #seal(long[])} needs, or -1 when its page pointers do not fit 32 bits
      * (the bits of the largest offset plus those of the page count: some 4 GiB of pages with a
      * power-of-two page size, less otherwise) or the records are sealed already. Call after sorting.
      */
@@ -225,14 +225,16 @@ final class PagedRecords
      * Replaces the sorted index, two longs per record and room for more, by one long per record
      * (see the class comment): for records that are only read from now on, with the partition
      * starts ({@link #partitionStarts}) taken before. Only when {@link #sealedIndexBytes()} is not -1.
-     * Returns the index it replaced, no longer referenced, for reuse.
+     * The new index is {@code packed}, of at least one long per record and any content (an array
+     * kept for reuse); {@link #memoryBytes()} counts its whole length. Returns the index it
+     * replaced, no longer referenced, for reuse.
      */
-    long[] seal()
+    long[] seal(long[] packed)
     {
         int largestOffset = largestOffset();
         checkState(sealed == null && pointerBits(pages.size(), largestOffset) <= Integer.SIZE, "records cannot be sealed");
+        checkArgument(packed.length >= count, "a sealed index of %s records needs as many longs, not %s", count, packed.length);
         int bits = offsetBits(largestOffset);
-        long[] packed = new long[count];
         for (int record = 0; record < count; record++) {
             long pointer = index[record * 2 + 1];
             int packedPointer = (int) (pointer >>> 32) << bits | (int) pointer;
@@ -724,10 +726,14 @@ final class PagedRecords
         return dropped;
     }
 
-    /** Hands over the index, leaving an empty one: as {@link #dropPages()}, for an owner that released its memory and recycles it. */
+    /**
+     * Hands over the index (the sealed one if sealed), leaving an empty one: as {@link #dropPages()},
+     * for an owner that released its memory and recycles it.
+     */
     long[] dropIndex()
     {
-        long[] dropped = index;
+        long[] dropped = sealed != null ? sealed : index;
+        sealed = null;
         index = new long[0];
         return dropped;
     }
@@ -883,7 +889,13 @@ final class PagedRecords
     /** A cursor over records {@code [from, to)} in index order. */
     RecordCursor cursor(int from, int to)
     {
-        return new Cursor(from, to);
+        return new Cursor(from, to, null);
+    }
+
+    /** As {@link #cursor(int, int)}, running {@code onClose} when the cursor is first closed. */
+    RecordCursor cursor(int from, int to, Runnable onClose)
+    {
+        return new Cursor(from, to, onClose);
     }
 
     private final class Cursor
@@ -895,12 +907,14 @@ final class PagedRecords
         private int offset;
 
         private final int from;
+        private Runnable onClose;
 
-        Cursor(int from, int to)
+        Cursor(int from, int to, Runnable onClose)
         {
             this.from = from;
             this.record = from - 1;
             this.to = to;
+            this.onClose = onClose;
         }
 
         @Override
@@ -965,7 +979,14 @@ final class PagedRecords
         }
 
         @Override
-        public void close() {}
+        public void close()
+        {
+            Runnable closed = onClose;
+            onClose = null;
+            if (closed != null) {
+                closed.run();
+            }
+        }
     }
 
     /** Three-way quicksort of the index pairs, with insertion sort for short ranges. */

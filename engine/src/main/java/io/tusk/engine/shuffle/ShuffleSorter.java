@@ -625,7 +625,7 @@ public final class ShuffleSorter
             seal(run.records());
         }
         MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run == null ? null : run.records(),
-                run == null ? null : run.starts(), measure(run), blockTransform, wireTransform);
+                run == null ? null : run.starts(), measure(run), blockTransform, wireTransform, pageSize);
         memoryManager.transfer(this, output, memoryManager.usedBy(this));
         if (run != null) {
             memoryManager.registerSpillable(output);
@@ -635,20 +635,22 @@ public final class ShuffleSorter
     }
 
     /**
-     * Seals the records kept as the task's output ({@link PagedRecords#seal()}): while the output
-     * waits for its reducers, its index takes 8 bytes a record instead of 16 and the room it had to
-     * grow. Skipped when the memory for the new index is not free now: asking others to spill
-     * for it would write whole map outputs to disk to save a fraction of one.
+     * Seals the records kept as the task's output ({@link PagedRecords#seal(long[])}): while the
+     * output waits for its reducers, its index takes 8 bytes a record instead of 16 and the room it
+     * had to grow. The new index is an array kept for reuse when there is one. Skipped when the
+     * memory for the new index is not free now: asking others to spill for it would write whole
+     * map outputs to disk to save a fraction of one.
      */
     private void seal(PagedRecords records)
     {
         long sealedBytes = records.sealedIndexBytes();
-        if (sealedBytes < 0 || !memoryManager.tryAcquireFree(this, sealedBytes)) {
+        long[] packed = sealedBytes < 0 ? null : grantedLongs(sealedBytes / Long.BYTES, bytes -> memoryManager.tryAcquireFree(this, bytes));
+        if (packed == null) {
             return;
         }
         long before = records.memoryBytes();
-        long[] replaced = records.seal();
-        memoryManager.release(this, before + sealedBytes - records.memoryBytes());
+        long[] replaced = records.seal(packed);
+        memoryManager.release(this, before + (long) packed.length * Long.BYTES - records.memoryBytes());
         memoryManager.recycle(replaced);
     }
 
@@ -773,12 +775,26 @@ public final class ShuffleSorter
     private void drop(PagedRecords records)
     {
         memoryManager.release(this, records.memoryBytes());
+        recycle(records, memoryManager, pageSize);
+    }
+
+    /**
+     * Gives the index and the pages of {@code pageSize} bytes of records whose memory was released
+     * already, and that no cursor reads any more, to the memory manager for the next buffers.
+     */
+    static void recycle(PagedRecords records, MemoryManager memoryManager, int pageSize)
+    {
         memoryManager.recycle(records.dropIndex());
-        recycle(records.dropPages());
+        recycle(records.dropPages(), memoryManager, pageSize);
     }
 
     /** Gives pages of the page size, released already, to the memory manager for the next buffers. */
     private void recycle(List<byte[]> pages)
+    {
+        recycle(pages, memoryManager, pageSize);
+    }
+
+    private static void recycle(List<byte[]> pages, MemoryManager memoryManager, int pageSize)
     {
         for (byte[] page : pages) {
             if (page.length == pageSize) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -142,10 +143,14 @@ class PagedRecordsTest
         long pages = records.memoryBytes() - (long) records.indexCapacity() * PagedRecords.INDEX_BYTES_PER_RECORD;
 
         assertThat(records.sealedIndexBytes()).isEqualTo((long) count * Long.BYTES);
-        records.seal();
+        assertThatThrownBy(() -> records.seal(new long[count - 1])).hasMessageContaining("needs as many longs");
+        // an array kept for reuse: longer than needed, with stale content
+        long[] kept = new long[count + 100];
+        Arrays.fill(kept, -1L);
+        records.seal(kept);
 
         assertThat(read(records)).isEqualTo(before);
-        assertThat(records.memoryBytes()).isEqualTo(pages + (long) count * Long.BYTES);
+        assertThat(records.memoryBytes()).isEqualTo(pages + (long) kept.length * Long.BYTES);
         assertThat(records.partitionStarts(0)).as("no partition to look up").containsExactly(count);
         assertThatThrownBy(() -> records.partitionStarts(3)).hasMessageContaining("sealed");
         assertThat(starts[3]).isEqualTo(count);

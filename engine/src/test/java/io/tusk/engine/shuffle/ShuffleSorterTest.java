@@ -185,6 +185,77 @@ class ShuffleSorterTest
         assertThat(memory.used()).isZero();
     }
 
+    /**
+     * A deleted output's pages and index go to the memory manager for the next maps only once the
+     * last cursor over them is closed: a reducer still reading when its job deletes the shuffle
+     * reads every record as written although the next map writes meanwhile, and an output deleted
+     * with no reader gives its memory back for reuse at once.
+     */
+    @Test
+    void aDeletedOutputsPagesAreReusedOnlyAfterItsLastReaderClosed()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        int records = 20_000;
+        MapOutput first = writeOutput("map-0", records, 0);
+        assertThat(first.inMemory()).isTrue();
+        List<RecordCursor> partition0 = first.open(0);
+        List<RecordCursor> partition1 = first.open(1);
+        RecordCursor reading = new MergingCursor(BY_BYTES, partition0);
+        List<long[]> read = new ArrayList<>();
+        for (int i = 0; i < 100 && reading.next(); i++) {
+            read.add(record(reading));
+        }
+        long keptBefore = memory.kept();
+        first.delete();
+        assertThat(memory.used()).as("the grant goes at once").isZero();
+        assertThat(memory.kept()).as("nothing kept while cursors read the pages").isEqualTo(keptBefore);
+
+        // the next map's buffer and compaction take pages and arrays from the memory manager now
+        MapOutput second = writeOutput("map-1", records, 1);
+        long keptAfterSecond = memory.kept();
+        for (RecordCursor cursor : partition1) {
+            cursor.close();
+        }
+        assertThat(memory.kept()).as("one reader left").isEqualTo(keptAfterSecond);
+        while (reading.next()) {
+            read.add(record(reading));
+        }
+        assertThat(read).as("partition 0 as written").hasSize(records / 2).allSatisfy(record -> {
+            assertThat(record[0] % 2).isZero();
+            assertThat(record[1]).isZero();
+        });
+        long keptWhileRead = memory.kept();
+        reading.close();
+        long recycled = memory.kept() - keptWhileRead;
+        assertThat(recycled).as("the last reader gave the pages and index back").isPositive();
+        reading.close();
+        assertThat(memory.kept()).as("closed twice, given back once").isEqualTo(keptWhileRead + recycled);
+
+        long keptBeforeSecond = memory.kept();
+        long secondBytes = second.memoryBytes();
+        second.delete();
+        assertThat(memory.kept()).as("no reader: given back at once").isGreaterThan(keptBeforeSecond).isLessThanOrEqualTo(keptBeforeSecond + secondBytes);
+        assertThat(memory.used()).isZero();
+    }
+
+    /** An output of {@code records} records of even keys in partition 0, odd keys in partition 1, valued {@code value}. */
+    private MapOutput writeOutput(String name, int records, long value)
+            throws IOException
+    {
+        ShuffleSorter sorter = new ShuffleSorter(name, 2, BY_BYTES, null, memory, directory, 64 << 10);
+        for (int key = 0; key < records; key++) {
+            add(sorter, key % 2, key, value);
+        }
+        return sorter.finish();
+    }
+
+    private static long[] record(RecordCursor cursor)
+    {
+        return new long[] {ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength()).getInt(),
+                ByteBuffer.wrap(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength()).getLong()};
+    }
+
     /** Takes every array the memory manager keeps, fills it with -1 and gives it back; returns how many. */
     private int overwriteKeptArrays()
     {
