@@ -257,10 +257,16 @@ public final class MemoryManager
      * As {@link #keptPage(int)}: taken before the grant for its bytes (its own length's), handed
      * back if the grant is refused.
      */
-    public synchronized long[] keptLongs(int length)
+    public long[] keptLongs(int length)
+    {
+        return keptLongs(length, 2L * length);
+    }
+
+    /** As {@link #keptLongs(int)}, of at most {@code maxLength} longs. */
+    public synchronized long[] keptLongs(int length, long maxLength)
     {
         Map.Entry<Integer, ArrayDeque<long[]>> shortest = keptArrays.ceilingEntry(length);
-        if (shortest == null || shortest.getKey() > 2L * length) {
+        if (shortest == null || shortest.getKey() > maxLength) {
             return null;
         }
         long[] array = shortest.getValue().pollLast();

@@ -165,16 +165,17 @@ public final class MergingCursor
         return current.valueLength();
     }
 
+    /** Closes every input, also after one fails to close (a cursor left open keeps its map output's pages from reuse). */
     @Override
     public void close()
             throws IOException
     {
-        IOException failure = null;
+        Exception failure = null;
         for (RecordCursor input : all) {
             try {
                 input.close();
             }
-            catch (IOException e) {
+            catch (IOException | RuntimeException e) {
                 if (failure == null) {
                     failure = e;
                 }
@@ -183,8 +184,11 @@ public final class MergingCursor
                 }
             }
         }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
         if (failure != null) {
-            throw failure;
+            throw (RuntimeException) failure;
         }
     }
 }

@@ -20,7 +20,8 @@ import static io.tusk.engine.TuskException.checkState;
  * <p>
  * Records kept after they are sorted (a map's output) can be {@linkplain #seal(long[]) sealed}: the index
  * becomes one long per record, {@code (prefix << 32 | page << offsetBits | offset)}, in an array of
- * exactly the record count; the partitions are left to the owner's partition starts.
+ * at least the record count (one kept for reuse may be longer); the partitions are left to the
+ * owner's partition starts.
  */
 final class PagedRecords
 {

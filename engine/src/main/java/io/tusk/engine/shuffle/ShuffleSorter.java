@@ -504,11 +504,17 @@ public final class ShuffleSorter
      */
     private long[] grantedLongs(long length, LongPredicate acquire)
     {
+        return grantedLongs(length, 2 * length, acquire);
+    }
+
+    /** As {@link #grantedLongs(long, LongPredicate)}, with a kept array of at most {@code maxLength} longs. */
+    private long[] grantedLongs(long length, long maxLength, LongPredicate acquire)
+    {
         if (length > MAX_ARRAY_LENGTH) {
             return null;
         }
         // taken before its grant, which could drop it to make room for itself
-        long[] kept = memoryManager.keptLongs((int) length);
+        long[] kept = memoryManager.keptLongs((int) length, maxLength);
         if (kept != null) {
             if (memoryManager.tryAcquireFree(this, (long) kept.length * Long.BYTES)) {
                 return kept;
@@ -644,7 +650,9 @@ public final class ShuffleSorter
     private void seal(PagedRecords records)
     {
         long sealedBytes = records.sealedIndexBytes();
-        long[] packed = sealedBytes < 0 ? null : grantedLongs(sealedBytes / Long.BYTES, bytes -> memoryManager.tryAcquireFree(this, bytes));
+        long length = sealedBytes / Long.BYTES;
+        // a kept array at most a quarter longer, or the seal would keep much of the room it saves
+        long[] packed = sealedBytes < 0 ? null : grantedLongs(length, length + length / 4, bytes -> memoryManager.tryAcquireFree(this, bytes));
         if (packed == null) {
             return;
         }

@@ -103,6 +103,9 @@ class MemoryManagerTest
 
         assertThat(memory.keptLongs(13 << 10)).as("none as long").isNull();
         assertThat(memory.keptLongs(3 << 10)).as("none at most twice as long").isNull();
+        assertThat(memory.keptLongs(7 << 10, (7 << 10) + (7 << 7))).as("none at most an eighth longer").isNull();
+        assertThat(memory.keptLongs(7 << 10, 8 << 10)).as("at most the given length").isSameAs(eightThousand);
+        memory.recycle(eightThousand);
         assertThat(memory.keptLongs(6 << 10)).as("the shortest long enough").isSameAs(eightThousand);
         assertThat(memory.keptLongs(6 << 10)).isSameAs(twelveThousand);
         assertThat(memory.keptLongs(6 << 10)).isNull();

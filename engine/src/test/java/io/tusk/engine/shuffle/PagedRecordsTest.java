@@ -158,6 +158,8 @@ class PagedRecordsTest
         assertThat(PagedRecords.pointerBits(1024, (4 << 20) - 1)).isEqualTo(32);
         assertThat(PagedRecords.pointerBits(1025, (4 << 20) - 1)).as("no seal beyond 4 GiB of pages").isEqualTo(33);
         assertThat(PagedRecords.pointerBits(1, 0)).isEqualTo(1);
+        assertThat(records.dropIndex()).as("the sealed index is handed back for reuse").isSameAs(kept);
+        assertThat(records.memoryBytes()).isEqualTo(pages);
     }
 
     /**

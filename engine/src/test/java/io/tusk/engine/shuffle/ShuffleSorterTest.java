@@ -163,7 +163,9 @@ class ShuffleSorterTest
                 int key = random.nextInt(5_000);
                 add(sorter, key % 2, key, i);
             }
-            outputs.add(sorter.finish());
+            MapOutput output = sorter.finish();
+            assertThat(memory.usedBy(output)).as("the output's grant is its memory, a kept sealed index's whole length included").isEqualTo(output.memoryBytes());
+            outputs.add(output);
             assertThat(overwriteKeptArrays()).as("arrays kept after map %s", map).isPositive();
         }
         for (int map = 0; map < 4; map++) {

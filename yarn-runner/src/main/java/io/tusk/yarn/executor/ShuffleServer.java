@@ -131,12 +131,13 @@ public final class ShuffleServer
             out.writeInt(-1);
             return;
         }
-        out.writeInt(runs.size());
-        java.util.Optional<io.tusk.engine.shuffle.WireTransform> wire = output.wireTransform();
-        out.writeUTF(wire.map(io.tusk.engine.shuffle.WireTransform::name).orElse(""));
-        ChunkWriter chunks = new ChunkWriter(out, wire.map(io.tusk.engine.shuffle.WireTransform::transform).orElse(null));
-        byte[] header = new byte[Segments.HEADER_BYTES];
+        // closed whatever happens to the connection: an open cursor keeps the output's pages from reuse
         try {
+            out.writeInt(runs.size());
+            java.util.Optional<io.tusk.engine.shuffle.WireTransform> wire = output.wireTransform();
+            out.writeUTF(wire.map(io.tusk.engine.shuffle.WireTransform::name).orElse(""));
+            ChunkWriter chunks = new ChunkWriter(out, wire.map(io.tusk.engine.shuffle.WireTransform::transform).orElse(null));
+            byte[] header = new byte[Segments.HEADER_BYTES];
             for (RecordCursor run : runs) {
                 long records = 0;
                 while (run.next()) {
