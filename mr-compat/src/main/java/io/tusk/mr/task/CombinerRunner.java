@@ -27,6 +27,9 @@ import java.util.Set;
  * combiner instance per run, grouping by {@code mapreduce.job.combiner.group.comparator.class} (else
  * the sort comparator), output serialized back into the run. The old API's
  * {@code mapred.combiner.class} takes precedence over the new API's {@code mapreduce.job.combine.class}.
+ * As Hadoop's combiner runners, it looks up the combiner's class and makes the grouping comparator
+ * once per task; the serialization factory is made once too (Hadoop makes one per old-API run, which
+ * no job can tell apart): a map that combines before sorting runs the combiner thousands of times.
  * Confined to the task's thread.
  */
 abstract class CombinerRunner
@@ -42,8 +45,10 @@ abstract class CombinerRunner
     /** Whether this combine counts its input and its output (see {@link ShuffleCombiner#combine(int, RecordCursor, RecordSink, boolean, boolean)}). */
     protected boolean countInput = true;
     private boolean countOutput = true;
-    private final SerializationFactory serialization;
+    protected final SerializationFactory serialization;
     private final KeyPrefix prefix;
+    /** The combiner's grouping comparator, one for the task's runs as in Hadoop. */
+    protected final RawComparator<?> grouping;
 
     @SuppressWarnings("unchecked")
     private CombinerRunner(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
@@ -57,6 +62,7 @@ abstract class CombinerRunner
         this.inputRecords = reporter.getCounter(TaskCounter.COMBINE_INPUT_RECORDS);
         this.outputRecords = reporter.getCounter(TaskCounter.COMBINE_OUTPUT_RECORDS);
         this.serialization = new SerializationFactory(conf);
+        this.grouping = SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator());
     }
 
     /**
@@ -173,9 +179,12 @@ abstract class CombinerRunner
     private static final class Old
             extends CombinerRunner
     {
+        private final Class<? extends org.apache.hadoop.mapred.Reducer> combinerClass;
+
         Old(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
         {
             super(conf, attemptId, reporter, prefix);
+            this.combinerClass = conf.getCombinerClass();
         }
 
         @Override
@@ -183,8 +192,7 @@ abstract class CombinerRunner
         public void combine(int partition, RecordCursor input, RecordSink output)
                 throws IOException
         {
-            org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(conf.getCombinerClass(), conf);
-            RawComparator<?> grouping = SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator());
+            org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(combinerClass, conf);
             OldApiGroups groups = new OldApiGroups(input, grouping, keyClass, deserializer(keyClass), valueClass, deserializer(valueClass), countInput ? inputRecords : null);
             OutputCollector<Object, Object> collector = collector(output);
             try {
@@ -201,9 +209,12 @@ abstract class CombinerRunner
     private static final class New
             extends CombinerRunner
     {
+        private final Class<? extends Reducer> combinerClass;
+
         New(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
         {
             super(conf, attemptId, reporter, prefix);
+            this.combinerClass = conf.getClass("mapreduce.job.combine.class", null, Reducer.class);
         }
 
         @Override
@@ -211,11 +222,11 @@ abstract class CombinerRunner
         public void combine(int partition, RecordCursor input, RecordSink output)
                 throws IOException
         {
-            Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(conf.getClass("mapreduce.job.combine.class", null, Reducer.class), conf);
+            Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(combinerClass, conf);
             RecordWriter<Object, Object> writer = new CollectorWriter(collector(output));
             try {
                 // the context counts the values it hands out: the task's counters are synchronized, and this one is per record
-                CursorReduceContext context = new CursorReduceContext(conf, attemptId, input, writer, null, reporter, SameBytesEqual.wrap(conf.getCombinerKeyGroupingComparator()), keyClass, valueClass);
+                CursorReduceContext context = new CursorReduceContext(conf, attemptId, input, writer, null, reporter, grouping, keyClass, valueClass, serialization);
                 combiner.run(new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context));
                 if (countInput) {
                     inputRecords.increment(context.inputValues());

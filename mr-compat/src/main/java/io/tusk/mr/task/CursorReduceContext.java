@@ -75,15 +75,26 @@ final class CursorReduceContext
     /**
      * @param comparator the grouping comparator
      */
-    @SuppressWarnings("unchecked")
     CursorReduceContext(Configuration conf, TaskAttemptID attemptId, RecordCursor input, RecordWriter<Object, Object> output, OutputCommitter committer, StatusReporter reporter, RawComparator<?> comparator,
             Class<Object> keyClass, Class<Object> valueClass)
+            throws IOException
+    {
+        this(conf, attemptId, input, output, committer, reporter, comparator, keyClass, valueClass, new SerializationFactory(conf));
+    }
+
+    /**
+     * @param comparator the grouping comparator
+     * @param serialization the job's serializations, for a caller that makes many contexts
+     */
+    @SuppressWarnings("unchecked")
+    CursorReduceContext(Configuration conf, TaskAttemptID attemptId, RecordCursor input, RecordWriter<Object, Object> output, OutputCommitter committer, StatusReporter reporter, RawComparator<?> comparator,
+            Class<Object> keyClass, Class<Object> valueClass, SerializationFactory serialization)
             throws IOException
     {
         super(conf, attemptId, output, committer, reporter);
         this.input = requireNonNull(input, "input is null");
         this.comparator = (RawComparator<Object>) requireNonNull(comparator, "comparator is null");
-        this.serialization = new SerializationFactory(conf);
+        this.serialization = requireNonNull(serialization, "serialization is null");
         this.keyReader = RecordCodecs.reader(keyClass, serialization.getDeserializer(keyClass));
         this.valueReader = RecordCodecs.reader(valueClass, serialization.getDeserializer(valueClass));
         this.keyClass = keyClass;

@@ -7,7 +7,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.DataInputBuffer;
-import org.apache.hadoop.io.DataOutputBuffer;
 import org.apache.hadoop.io.IntWritable;
 import org.apache.hadoop.io.RawComparator;
 import org.apache.hadoop.io.Text;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,7 +94,7 @@ class MergeOrderTest
     {
         List<RecordCursor> cursors = new ArrayList<>();
         for (List<int[]> run : runs) {
-            cursors.add(new SerializedRun(run));
+            cursors.add(new WritableCursor(run.stream().map(record -> Map.entry(new IntWritable(record[0]), new Text(String.valueOf(record[1])))).toList()));
         }
         List<String> values = new ArrayList<>();
         try (MergingCursor merged = new MergingCursor(SortOrder.sorted(KEYS::compare), cursors)) {
@@ -107,80 +107,5 @@ class MergeOrderTest
             }
         }
         return values;
-    }
-
-    /** A sorted run of serialized {@code IntWritable} keys and {@code Text} values. */
-    private static final class SerializedRun
-            implements RecordCursor
-    {
-        private final List<int[]> records;
-        private final DataOutputBuffer key = new DataOutputBuffer();
-        private final DataOutputBuffer value = new DataOutputBuffer();
-        private int next;
-
-        SerializedRun(List<int[]> records)
-        {
-            this.records = records;
-        }
-
-        @Override
-        public boolean next()
-                throws IOException
-        {
-            if (next == records.size()) {
-                return false;
-            }
-            int[] record = records.get(next++);
-            key.reset();
-            new IntWritable(record[0]).write(key);
-            value.reset();
-            new Text(String.valueOf(record[1])).write(value);
-            return true;
-        }
-
-        @Override
-        public int prefix()
-        {
-            return 0;
-        }
-
-        @Override
-        public byte[] keyBuffer()
-        {
-            return key.getData();
-        }
-
-        @Override
-        public int keyOffset()
-        {
-            return 0;
-        }
-
-        @Override
-        public int keyLength()
-        {
-            return key.getLength();
-        }
-
-        @Override
-        public byte[] valueBuffer()
-        {
-            return value.getData();
-        }
-
-        @Override
-        public int valueOffset()
-        {
-            return 0;
-        }
-
-        @Override
-        public int valueLength()
-        {
-            return value.getLength();
-        }
-
-        @Override
-        public void close() {}
     }
 }

@@ -1,0 +1,161 @@
+package io.tusk.mr.task;
+
+import io.tusk.engine.task.AttemptProgress;
+import org.apache.hadoop.io.DataInputBuffer;
+import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.Counters;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapred.MapReduceBase;
+import org.apache.hadoop.mapred.OutputCollector;
+import org.apache.hadoop.mapred.Reporter;
+import org.apache.hadoop.mapreduce.Reducer;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskCounter;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The combiner runs of one task, as Hadoop's combiner runners make them: every run has a combiner
+ * instance of its own, set up and cleaned up (configured and closed) once, and sees only its own
+ * records; the counters add up over the runs.
+ */
+class CombinerRunnerTest
+{
+    private static final TaskAttemptID ATTEMPT = TaskAttemptID.forName("attempt_1_0001_m_000000_0");
+    private static final List<String> EVENTS = new ArrayList<>();
+
+    @Test
+    void everyRunOfTheNewApisCombinerHasItsOwnInstance()
+            throws IOException
+    {
+        JobConf conf = conf();
+        conf.setClass("mapreduce.job.combine.class", CountingCombiner.class, Reducer.class);
+        runAndCheck(conf, "setup", "cleanup");
+    }
+
+    @Test
+    void everyRunOfTheOldApisCombinerHasItsOwnInstance()
+            throws IOException
+    {
+        JobConf conf = conf();
+        conf.setCombinerClass(OldCountingCombiner.class);
+        runAndCheck(conf, "configure", "close");
+    }
+
+    private static void runAndCheck(JobConf conf, String start, String end)
+            throws IOException
+    {
+        EVENTS.clear();
+        Counters counters = new Counters();
+        CombinerRunner runner = (CombinerRunner) CombinerRunner.create(conf, ATTEMPT, new TaskReporter(counters, null, new AttemptProgress()), KeyPrefix.NONE);
+        List<List<Map.Entry<String, Integer>>> runs = List.of(
+                List.of(Map.entry("a", 1), Map.entry("a", 2), Map.entry("b", 5)),
+                List.of(Map.entry("a", 10), Map.entry("c", 1), Map.entry("c", 1), Map.entry("c", 1)),
+                List.of(Map.entry("b", 7)));
+        List<List<String>> outputs = new ArrayList<>();
+        for (List<Map.Entry<String, Integer>> run : runs) {
+            List<String> output = new ArrayList<>();
+            runner.combine(0, new WritableCursor(run.stream().map(record -> Map.entry(new Text(record.getKey()), new IntWritable(record.getValue()))).toList()), (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) ->
+                    output.add(read(new Text(), key, keyOffset, keyLength) + "=" + read(new IntWritable(), value, valueOffset, valueLength)), true, true);
+            outputs.add(output);
+        }
+
+        assertThat(outputs).containsExactly(List.of("a=3", "b=5"), List.of("a=10", "c=3"), List.of("b=7"));
+        assertThat(EVENTS).hasSize(6);
+        List<String> instances = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            String first = EVENTS.get(run * 2);
+            String last = EVENTS.get(run * 2 + 1);
+            assertThat(first).startsWith(start + " ");
+            assertThat(last).isEqualTo(end + first.substring(start.length()));
+            instances.add(first.substring(start.length() + 1));
+        }
+        assertThat(instances).as("one instance per run").doesNotHaveDuplicates();
+        assertThat(counters.findCounter(TaskCounter.COMBINE_INPUT_RECORDS).getValue()).isEqualTo(8);
+        assertThat(counters.findCounter(TaskCounter.COMBINE_OUTPUT_RECORDS).getValue()).isEqualTo(5);
+    }
+
+    private static JobConf conf()
+    {
+        JobConf conf = new JobConf(false);
+        conf.setMapOutputKeyClass(Text.class);
+        conf.setMapOutputValueClass(IntWritable.class);
+        return conf;
+    }
+
+    private static String read(org.apache.hadoop.io.Writable writable, byte[] bytes, int offset, int length)
+    {
+        DataInputBuffer in = new DataInputBuffer();
+        in.reset(bytes, offset, length);
+        try {
+            writable.readFields(in);
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return writable.toString();
+    }
+
+    public static final class CountingCombiner
+            extends Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        @Override
+        protected void setup(Context context)
+        {
+            EVENTS.add("setup " + System.identityHashCode(this));
+        }
+
+        @Override
+        protected void reduce(Text key, Iterable<IntWritable> values, Context context)
+                throws IOException, InterruptedException
+        {
+            int sum = 0;
+            for (IntWritable value : values) {
+                sum += value.get();
+            }
+            context.write(key, new IntWritable(sum));
+        }
+
+        @Override
+        protected void cleanup(Context context)
+        {
+            EVENTS.add("cleanup " + System.identityHashCode(this));
+        }
+    }
+
+    public static final class OldCountingCombiner
+            extends MapReduceBase
+            implements org.apache.hadoop.mapred.Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        @Override
+        public void configure(JobConf job)
+        {
+            EVENTS.add("configure " + System.identityHashCode(this));
+        }
+
+        @Override
+        public void reduce(Text key, Iterator<IntWritable> values, OutputCollector<Text, IntWritable> output, Reporter reporter)
+                throws IOException
+        {
+            int sum = 0;
+            while (values.hasNext()) {
+                sum += values.next().get();
+            }
+            output.collect(key, new IntWritable(sum));
+        }
+
+        @Override
+        public void close()
+        {
+            EVENTS.add("close " + System.identityHashCode(this));
+        }
+    }
+}
