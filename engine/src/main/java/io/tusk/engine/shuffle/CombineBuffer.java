@@ -19,7 +19,9 @@ import static java.util.Objects.requireNonNull;
  * combiner's output is sorted, which for a job with few distinct keys (a word count) is a small
  * fraction of what the map wrote.
  * <p>
- * Keys and values are appended to the pages as they come, each value with its key's number; a
+ * Values are appended to the pages as they come, each with its key's number, and each distinct
+ * key's bytes once to a key area of their own, so that finding a record's key compares it with
+ * bytes that stay in the processor's closest caches instead of bytes scattered over the pages; a
  * drain first counts each key's values into place in an array of value positions (one pass over the
  * pages in the order they were written), so that the combiner then reads each key's values without
  * following a chain of dependent loads from one value to the next.
@@ -35,9 +37,8 @@ final class CombineBuffer
 {
     /** A value's key number and length, before its bytes. */
     private static final int VALUE_OVERHEAD = 8;
-    /** A key's bytes follow {@code -1 - length}, told apart from a value by its sign. */
-    private static final int KEY_OVERHEAD = 4;
-    private static final int KEY_ARRAYS_BYTES_PER_KEY = 5 * 4 + 8;
+    private static final int KEY_ARRAYS_BYTES_PER_KEY = 6 * 4;
+    private static final int MIN_KEY_AREA = 4096;
     private static final int MIN_VALUE_POSITIONS = 1024;
 
     private final int partitions;
@@ -63,8 +64,11 @@ final class CombineBuffer
     private int[] prefixOf = new int[0];
     private int[] keyLengthOf = new int[0];
     private int[] valuesOf = new int[0];
-    /** Where each key's bytes are: page index in the high half, offset in the low. */
-    private long[] keyAt = new long[0];
+    /** Where each key's bytes are in {@link #keyArea}. */
+    private int[] keyAt = new int[0];
+    /** The keys' bytes, each distinct key's once, in the order they came. */
+    private byte[] keyArea = new byte[0];
+    private int keyAreaUsed;
     /** During a drain, where each key's next value goes in {@link #grouped}. */
     private int[] slotOf = new int[0];
     /** During a drain, the positions of the values, each key's together in the order they came. */
@@ -131,7 +135,7 @@ final class CombineBuffer
     /** Whether a record of these sizes fits a page, so that {@link #add} can take it. */
     boolean fits(int keyLength, int valueLength)
     {
-        return KEY_OVERHEAD + VALUE_OVERHEAD + (long) valueLength + keyLength <= pageSize;
+        return VALUE_OVERHEAD + (long) valueLength + keyLength <= pageSize;
     }
 
     /** Adds a record that {@link #fits}; false, with nothing added, when the memory it needs is not granted. */
@@ -144,17 +148,15 @@ final class CombineBuffer
         int slot = find(hash, partition, key, keyOffset, keyLength);
         int number = table.length == 0 ? -1 : (int) table[slot] - 1;
         if (number < 0) {
-            if (!roomForKey(KEY_OVERHEAD + keyLength + VALUE_OVERHEAD + valueLength)) {
+            if (!roomForKey(keyLength, VALUE_OVERHEAD + valueLength)) {
                 return false;
             }
             // the table may have grown: find the free slot again
             slot = find(hash, partition, key, keyOffset, keyLength);
             number = keys++;
-            ByteArrays.putInt(current, position, -1 - keyLength);
-            position += KEY_OVERHEAD;
-            System.arraycopy(key, keyOffset, current, position, keyLength);
-            keyAt[number] = ((long) currentPage << 32) | position;
-            position += keyLength;
+            System.arraycopy(key, keyOffset, keyArea, keyAreaUsed, keyLength);
+            keyAt[number] = keyAreaUsed;
+            keyAreaUsed += keyLength;
             partitionOf[number] = partition;
             prefixOf[number] = prefix;
             keyLengthOf[number] = keyLength;
@@ -201,12 +203,7 @@ final class CombineBuffer
             int end = page == currentPage ? position : pageEnds[page];
             int offset = 0;
             while (offset < end) {
-                int header = ByteArrays.getInt(bytes, offset);
-                if (header < 0) {
-                    offset += KEY_OVERHEAD - 1 - header;
-                    continue;
-                }
-                grouped[slotOf[header]++] = page << pageBits | offset;
+                grouped[slotOf[ByteArrays.getInt(bytes, offset)]++] = page << pageBits | offset;
                 offset += VALUE_OVERHEAD + ByteArrays.getInt(bytes, offset + 4);
             }
         }
@@ -267,6 +264,7 @@ final class CombineBuffer
     private void empty()
     {
         keys = 0;
+        keyAreaUsed = 0;
         records = 0;
         Arrays.fill(table, 0);
         currentPage = pages.isEmpty() ? -1 : 0;
@@ -287,7 +285,9 @@ final class CombineBuffer
         prefixOf = new int[0];
         keyLengthOf = new int[0];
         valuesOf = new int[0];
-        keyAt = new long[0];
+        keyAt = new int[0];
+        keyArea = new byte[0];
+        keyAreaUsed = 0;
         slotOf = new int[0];
         grouped = new int[0];
         pageEnds = new int[0];
@@ -323,19 +323,16 @@ final class CombineBuffer
                 return slot;
             }
             int number = (int) entry - 1;
-            if ((int) (entry >>> 32) == hash && partitionOf[number] == partition && keyLengthOf[number] == length) {
-                long at = keyAt[number];
-                int start = (int) at;
-                if (ByteArrays.equal(pages.get((int) (at >>> 32)), start, key, offset, length)) {
-                    return slot;
-                }
+            if ((int) (entry >>> 32) == hash && partitionOf[number] == partition && keyLengthOf[number] == length
+                    && ByteArrays.equal(keyArea, keyAt[number], key, offset, length)) {
+                return slot;
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    /** Room for one more key (its arrays and table slot) and {@code bytes} in the current page. */
-    private boolean roomForKey(int bytes)
+    /** Room for one more key (its arrays, table slot and {@code keyLength} bytes in the key area) and {@code bytes} in the current page. */
+    private boolean roomForKey(int keyLength, int bytes)
     {
         if (keys == partitionOf.length || 2 * (keys + 1) > table.length) {
             int capacity = Math.max(256, partitionOf.length * 2);
@@ -345,6 +342,16 @@ final class CombineBuffer
             }
             long old = (long) partitionOf.length * KEY_ARRAYS_BYTES_PER_KEY + (long) table.length * Long.BYTES;
             grow(capacity);
+            memoryManager.release(owner, old);
+            heldBytes -= old;
+        }
+        if (keyArea.length - keyAreaUsed < keyLength) {
+            long capacity = Math.max(MIN_KEY_AREA, Math.max(2L * keyArea.length, (long) keyAreaUsed + keyLength));
+            if (capacity > Integer.MAX_VALUE - 8 || !acquire(capacity)) {
+                return false;
+            }
+            long old = keyArea.length;
+            keyArea = Arrays.copyOf(keyArea, (int) capacity);
             memoryManager.release(owner, old);
             heldBytes -= old;
         }
@@ -471,13 +478,13 @@ final class CombineBuffer
         @Override
         public byte[] keyBuffer()
         {
-            return pages.get((int) (keyAt[number] >>> 32));
+            return keyArea;
         }
 
         @Override
         public int keyOffset()
         {
-            return (int) keyAt[number];
+            return keyAt[number];
         }
 
         @Override
