@@ -298,15 +298,7 @@ final class CombineBuffer
 
     private static int hash(int partition, byte[] key, int offset, int length)
     {
-        int hash = partition;
-        for (int i = offset; i < offset + length; i++) {
-            hash = 31 * hash + key[i];
-        }
-        // spread the bits: the table's index takes the low ones
-        hash ^= hash >>> 16;
-        hash *= 0x85EBCA6B;
-        hash ^= hash >>> 13;
-        return hash;
+        return ByteArrays.hash(partition, key, offset, length);
     }
 
     /** The slot of the key, or the free slot where it would go. */

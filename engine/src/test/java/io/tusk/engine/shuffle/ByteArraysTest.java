@@ -34,4 +34,39 @@ class ByteArraysTest
             }
         }
     }
+
+    /** Equal ranges hash alike wherever they lie; any one changed byte, or the seed, changes the hash. */
+    @Test
+    void hashesDependOnEveryByteOfTheRangeAndTheSeedOnly()
+    {
+        Random random = new Random(5);
+        for (int length = 0; length <= 40; length++) {
+            byte[] a = new byte[length + 9];
+            random.nextBytes(a);
+            byte[] b = new byte[length + 3];
+            random.nextBytes(b);
+            System.arraycopy(a, 7, b, 1, length);
+            int hash = ByteArrays.hash(3, a, 7, length);
+            assertThat(ByteArrays.hash(3, b, 1, length)).as("length %s", length).isEqualTo(hash);
+            assertThat(ByteArrays.hash(4, b, 1, length)).as("another seed, length %s", length).isNotEqualTo(hash);
+            for (int at = 0; at < length; at++) {
+                b[1 + at] ^= (byte) (1 << random.nextInt(8));
+                assertThat(ByteArrays.hash(3, b, 1, length)).as("length %s, differing at %s", length, at).isNotEqualTo(hash);
+                b[1 + at] = a[7 + at];
+            }
+        }
+    }
+
+    /** Short keys that differ little spread over the low bits, which index a table. */
+    @Test
+    void similarShortKeysSpreadOverTheLowBits()
+    {
+        java.util.Set<Integer> buckets = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            byte[] key = ("w" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            buckets.add(ByteArrays.hash(0, key, 0, key.length) & ((1 << 14) - 1));
+        }
+        // 10,000 keys thrown at random into 16,384 buckets fill about 7,500
+        assertThat(buckets.size()).isGreaterThan(7_000);
+    }
 }
