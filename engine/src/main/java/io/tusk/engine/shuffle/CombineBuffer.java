@@ -144,7 +144,7 @@ final class CombineBuffer
         if (records == grouped.length && !growGrouped()) {
             return false;
         }
-        int hash = hash(partition, key, keyOffset, keyLength);
+        int hash = ByteArrays.hash(partition, key, keyOffset, keyLength);
         int slot = find(hash, partition, key, keyOffset, keyLength);
         int number = table.length == 0 ? -1 : (int) table[slot] - 1;
         if (number < 0) {
@@ -294,11 +294,6 @@ final class CombineBuffer
         table = new long[0];
         memoryManager.release(owner, heldBytes);
         heldBytes = 0;
-    }
-
-    private static int hash(int partition, byte[] key, int offset, int length)
-    {
-        return ByteArrays.hash(partition, key, offset, length);
     }
 
     /** The slot of the key, or the free slot where it would go. */
