@@ -13,6 +13,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class OutputCache
 
     /** The logger of what is kept and read from memory, shown on the console as job progress is. */
     public static final String LOG_NAME = "io.tusk.cache";
+
+    /** The most directories {@link #dropDeleted} lists for one job. */
+    public static final int MAX_DIRECTORIES_LISTED = 8;
 
     private static final Logger LOG = LogManager.getLogger(LOG_NAME);
 
@@ -70,28 +74,34 @@ public final class OutputCache
     /**
      * Drops the kept copies of files their directory no longer lists (deleted, renamed, or the
      * directory gone): memory no job can use any more, as when a driver deletes each job's output
-     * once the next job has read it. One listing per directory that holds kept files; a directory
-     * that cannot be listed keeps its copies (every lookup checks them anyway). Returns how many were
-     * dropped.
+     * once the next job has read it. One listing per directory that holds kept files, for at most
+     * {@value #MAX_DIRECTORIES_LISTED} directories, those whose kept copies hold the most memory
+     * first: a driver that keeps every job's output lists a bounded number per job, not all of them.
+     * A directory that cannot be listed keeps its copies (every lookup checks them anyway). Returns
+     * how many were dropped.
      */
     public static int dropDeleted(BlockStore store, Configuration conf)
     {
         Map<String, Object> kept = store.namedAttachments();
-        Map<Path, List<String>> byDirectory = new LinkedHashMap<>();
+        Map<Path, KeptDirectory> byDirectory = new LinkedHashMap<>();
         kept.forEach((name, attachment) -> {
-            if (attachment instanceof CachedFile) {
+            if (attachment instanceof CachedFile cached) {
                 Path file = new Path(name);
                 if (file.getParent() != null) {
-                    byDirectory.computeIfAbsent(file.getParent(), ignored -> new ArrayList<>()).add(name);
+                    KeptDirectory directory = byDirectory.computeIfAbsent(file.getParent(), KeptDirectory::new);
+                    directory.names.add(name);
+                    directory.memoryBytes += cached.bytes().memoryBytes();
                 }
             }
         });
+        List<KeptDirectory> largestFirst = new ArrayList<>(byDirectory.values());
+        largestFirst.sort(Comparator.comparingLong((KeptDirectory directory) -> directory.memoryBytes).reversed());
         int dropped = 0;
-        for (Map.Entry<Path, List<String>> directory : byDirectory.entrySet()) {
+        for (KeptDirectory directory : largestFirst.subList(0, Math.min(MAX_DIRECTORIES_LISTED, largestFirst.size()))) {
             Set<String> listed = new HashSet<>();
             try {
-                FileSystem fs = directory.getKey().getFileSystem(conf);
-                for (FileStatus status : fs.listStatus(directory.getKey())) {
+                FileSystem fs = directory.path.getFileSystem(conf);
+                for (FileStatus status : fs.listStatus(directory.path)) {
                     listed.add(fs.makeQualified(status.getPath()).toString());
                 }
             }
@@ -104,10 +114,10 @@ public final class OutputCache
                 return dropped;
             }
             catch (IOException | RuntimeException e) {
-                LOG.debug("Cannot list {} to find deleted outputs", directory.getKey(), e);
+                LOG.debug("Cannot list {} to find deleted outputs", directory.path, e);
                 continue;
             }
-            for (String name : directory.getValue()) {
+            for (String name : directory.names) {
                 if (!listed.contains(name)) {
                     LOG.debug("Dropping the kept copy of {}: the file is gone", name);
                     // only the copy seen gone: a job may have written the file again and kept a new copy since
@@ -117,6 +127,18 @@ public final class OutputCache
             }
         }
         return dropped;
+    }
+
+    private static final class KeptDirectory
+    {
+        private final Path path;
+        private final List<String> names = new ArrayList<>();
+        private long memoryBytes;
+
+        private KeptDirectory(Path path)
+        {
+            this.path = path;
+        }
     }
 
     /**

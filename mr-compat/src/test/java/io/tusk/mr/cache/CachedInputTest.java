@@ -311,6 +311,32 @@ class CachedInputTest
         assertThat(CachedInput.newApi(TextInputFormat.class, new FileSplit(kept, 0, 300, new String[0]), conf, store, new Counters())).isPresent();
     }
 
+    /**
+     * A job's sweep lists a bounded number of directories, those whose copies hold the most memory
+     * first: a driver that keeps every job's output does not pay a listing per earlier job.
+     */
+    @Test
+    void theSweepListsTheDirectoriesHoldingTheMostMemoryFirstAndABoundedNumberOfThem()
+            throws Exception
+    {
+        int directories = OutputCache.MAX_DIRECTORIES_LISTED + 2;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < directories; i++) {
+            Files.createDirectories(work.resolve("d" + i));
+            // each needs a page more than the one before
+            files.add(writeFile("d" + i + "/part-r-00000", 4096 << i, new Random(20 + i)));
+        }
+        for (Path file : files) {
+            fs.delete(file.getParent(), true);
+        }
+
+        assertThat(OutputCache.dropDeleted(store, conf)).isEqualTo(OutputCache.MAX_DIRECTORIES_LISTED);
+        assertThat(store.namedAttachments().keySet()).as("the smallest are left for a later sweep")
+                .containsExactly(fs.makeQualified(files.get(0)).toString(), fs.makeQualified(files.get(1)).toString());
+        assertThat(OutputCache.dropDeleted(store, conf)).isEqualTo(2);
+        assertThat(store.hasNamed()).isFalse();
+    }
+
     @Test
     void otherFormatsAndDisabledJobsReadFiles()
             throws Exception
