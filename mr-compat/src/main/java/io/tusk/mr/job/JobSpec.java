@@ -11,7 +11,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.DataInputBuffer;
-import org.apache.hadoop.io.DataOutputBuffer;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.serializer.Deserializer;
 import org.apache.hadoop.io.serializer.SerializationFactory;
@@ -259,14 +258,7 @@ public final class JobSpec
 
     private static byte[] write(JobConf conf)
     {
-        DataOutputBuffer out = new DataOutputBuffer();
-        try {
-            conf.write(out);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Arrays.copyOf(out.getData(), out.getLength());
+        return ConfigurationBytes.of(conf);
     }
 
     @Override
