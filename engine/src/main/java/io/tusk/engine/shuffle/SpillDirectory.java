@@ -157,8 +157,8 @@ public final class SpillDirectory
             if (lock == null) {
                 throw new IOException("Cannot lock " + lockFile);
             }
+            // for people looking at the directory; no sync: the lock, not the file's content, says the directory is in use
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            channel.force(false);
             Path directory = Files.createDirectory(directoryOf(lockFile));
             locks.add(channel);
             return directory;
