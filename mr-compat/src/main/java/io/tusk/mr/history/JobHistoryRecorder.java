@@ -483,13 +483,28 @@ public final class JobHistoryRecorder
         }
     }
 
+    /** The event schema as {@code writeBytes} writes it (each char's low byte), made once, by the first history written (not on a job's way). */
+    private static final class EventSchema
+    {
+        static final byte[] BYTES = lowBytes(Event.SCHEMA$.toString());
+
+        private static byte[] lowBytes(String text)
+        {
+            byte[] bytes = new byte[text.length()];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) text.charAt(i);
+            }
+            return bytes;
+        }
+    }
+
     /** Hadoop's history file: the format's name, the event schema, then each event as an Avro {@code Event}. */
     static void writeEvents(FSDataOutputStream out, List<HistoryEvent> events, boolean binary)
             throws IOException
     {
         out.writeBytes(binary ? "Avro-Binary" : "Avro-Json");
         out.writeBytes("\n");
-        out.writeBytes(Event.SCHEMA$.toString());
+        out.write(EventSchema.BYTES);
         out.writeBytes("\n");
         Encoder encoder = binary ? EncoderFactory.get().binaryEncoder(out, null) : EncoderFactory.get().jsonEncoder(Event.SCHEMA$, out);
         SpecificDatumWriter<Event> writer = new SpecificDatumWriter<>(Event.class);
