@@ -12,7 +12,6 @@ import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.OutputCollector;
 import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.MRJobConfig;
-import org.apache.hadoop.mapreduce.RecordWriter;
 import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCounter;
@@ -49,6 +48,7 @@ abstract class CombinerRunner
     private final KeyPrefix prefix;
     /** The combiner's grouping comparator, one for the task's runs as in Hadoop. */
     protected final RawComparator<?> grouping;
+    private RunOutput runOutput;
 
     @SuppressWarnings("unchecked")
     private CombinerRunner(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
@@ -144,21 +144,40 @@ abstract class CombinerRunner
         outputRecords.increment(outputs);
     }
 
-    /** Serializes combiner output into the sink. */
+    /** Serializes combiner output into {@code sink}; one collector for all runs of the task, writing into the sink of the run at hand. */
     protected final OutputCollector<Object, Object> collector(RecordSink sink)
     {
-        Serializer<Object> keySerializer = serialization.getSerializer(keyClass);
-        Serializer<Object> valueSerializer = serialization.getSerializer(valueClass);
-        RecordOutput keyBuffer = new RecordOutput();
-        RecordOutput valueBuffer = new RecordOutput();
-        try {
-            keySerializer.open(keyBuffer);
-            valueSerializer.open(valueBuffer);
+        if (runOutput == null) {
+            runOutput = new RunOutput();
         }
-        catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        runOutput.sink = sink;
+        return runOutput;
+    }
+
+    private final class RunOutput
+            implements OutputCollector<Object, Object>
+    {
+        private final Serializer<Object> keySerializer = serialization.getSerializer(keyClass);
+        private final Serializer<Object> valueSerializer = serialization.getSerializer(valueClass);
+        private final RecordOutput keyBuffer = new RecordOutput();
+        private final RecordOutput valueBuffer = new RecordOutput();
+        private RecordSink sink;
+
+        RunOutput()
+        {
+            try {
+                keySerializer.open(keyBuffer);
+                valueSerializer.open(valueBuffer);
+            }
+            catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
-        return (key, value) -> {
+
+        @Override
+        public void collect(Object key, Object value)
+                throws IOException
+        {
             keyBuffer.reset();
             keySerializer.serialize(key);
             valueBuffer.reset();
@@ -168,7 +187,7 @@ abstract class CombinerRunner
             if (countOutput) {
                 outputRecords.increment(1);
             }
-        };
+        }
     }
 
     protected final Deserializer<Object> deserializer(Class<Object> type)
@@ -210,6 +229,8 @@ abstract class CombinerRunner
             extends CombinerRunner
     {
         private final Class<? extends Reducer> combinerClass;
+        private CursorReduceContext context;
+        private Reducer<Object, Object, Object, Object>.Context wrapped;
 
         New(JobConf conf, TaskAttemptID attemptId, TaskReporter reporter, KeyPrefix prefix)
         {
@@ -223,11 +244,15 @@ abstract class CombinerRunner
                 throws IOException
         {
             Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(combinerClass, conf);
-            RecordWriter<Object, Object> writer = new CollectorWriter(collector(output));
+            OutputCollector<Object, Object> collector = collector(output);
             try {
+                // one context for the task's runs, read afresh by each (making one per run asked for the current user every time)
+                if (context == null || !context.reuse(input)) {
+                    context = new CursorReduceContext(conf, attemptId, input, new CollectorWriter(collector), null, reporter, grouping, keyClass, valueClass, serialization);
+                    wrapped = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context);
+                }
+                combiner.run(wrapped);
                 // the context counts the values it hands out: the task's counters are synchronized, and this one is per record
-                CursorReduceContext context = new CursorReduceContext(conf, attemptId, input, writer, null, reporter, grouping, keyClass, valueClass, serialization);
-                combiner.run(new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context));
                 if (countInput) {
                     inputRecords.increment(context.inputValues());
                 }

@@ -42,7 +42,7 @@ final class CursorReduceContext
         extends TaskInputOutputContextImpl<Object, Object, Object, Object>
         implements ReduceContext<Object, Object, Object, Object>
 {
-    private final RecordCursor input;
+    private RecordCursor input;
     /** Groups and values read, counted here (a counter's increment is synchronized) and read by the task when the reducer returns. */
     private long inputKeys;
     private long inputValues;
@@ -102,6 +102,34 @@ final class CursorReduceContext
         this.conf = conf;
         this.attemptId = attemptId;
         this.hasMore = input.next();
+    }
+
+    /**
+     * Makes this context read {@code input} as a new context would: nothing read, fresh key and
+     * value objects, no mark, an empty status; for a runner that runs a new reducer on many inputs
+     * (a combiner on a map's runs) and would otherwise make a context per input. Returns false, and
+     * changes nothing, if a mark was ever set on this context's values: its mark store is not
+     * carried over, so the caller makes a new context.
+     */
+    boolean reuse(RecordCursor input)
+            throws IOException
+    {
+        if (backupStore != null) {
+            return false;
+        }
+        this.input = requireNonNull(input, "input is null");
+        inputKeys = 0;
+        inputValues = 0;
+        key = null;
+        value = null;
+        firstValue = false;
+        nextKeyIsSame = false;
+        nextKeyBytesKnown = false;
+        currentKeyLength = -1;
+        currentValueLength = -1;
+        setStatusString("");
+        hasMore = input.next();
+        return true;
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCounter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -60,13 +61,7 @@ class CombinerRunnerTest
                 List.of(Map.entry("a", 1), Map.entry("a", 2), Map.entry("b", 5)),
                 List.of(Map.entry("a", 10), Map.entry("c", 1), Map.entry("c", 1), Map.entry("c", 1)),
                 List.of(Map.entry("b", 7)));
-        List<List<String>> outputs = new ArrayList<>();
-        for (List<Map.Entry<String, Integer>> run : runs) {
-            List<String> output = new ArrayList<>();
-            runner.combine(0, new WritableCursor(run.stream().map(record -> Map.entry(new Text(record.getKey()), new IntWritable(record.getValue()))).toList()), (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) ->
-                    output.add(read(new Text(), key, keyOffset, keyLength) + "=" + read(new IntWritable(), value, valueOffset, valueLength)), true, true);
-            outputs.add(output);
-        }
+        List<List<String>> outputs = combine(runner, runs);
 
         assertThat(outputs).containsExactly(List.of("a=3", "b=5"), List.of("a=10", "c=3"), List.of("b=7"));
         assertThat(EVENTS).hasSize(6);
@@ -81,6 +76,53 @@ class CombinerRunnerTest
         assertThat(instances).as("one instance per run").doesNotHaveDuplicates();
         assertThat(counters.findCounter(TaskCounter.COMBINE_INPUT_RECORDS).getValue()).isEqualTo(8);
         assertThat(counters.findCounter(TaskCounter.COMBINE_OUTPUT_RECORDS).getValue()).isEqualTo(5);
+    }
+
+    /**
+     * The context a run's combiner gets is read as a new one would be, whatever the run before
+     * did with its own: an empty status, key objects of its own, only its own records — also
+     * after a run that marked and reset its values (and the run after that one).
+     */
+    @Test
+    void everyRunReadsItsRecordsAsFromANewContext(@TempDir java.nio.file.Path local)
+            throws IOException
+    {
+        EVENTS.clear();
+        KEYS.clear();
+        JobConf conf = conf();
+        // where a mark keeps values that do not fit its memory
+        conf.set("mapreduce.cluster.local.dir", local.toString());
+        conf.setClass("mapreduce.job.combine.class", StatefulCombiner.class, Reducer.class);
+        Counters counters = new Counters();
+        CombinerRunner runner = (CombinerRunner) CombinerRunner.create(conf, ATTEMPT, new TaskReporter(counters, null, new AttemptProgress()), KeyPrefix.NONE);
+        List<List<Map.Entry<String, Integer>>> runs = List.of(
+                List.of(Map.entry("a", 1), Map.entry("a", 2)),
+                List.of(Map.entry("mark", 3), Map.entry("mark", 4), Map.entry("z", 1)),
+                List.of(Map.entry("b", 5), Map.entry("b", 6)),
+                List.of(Map.entry("c", 7)));
+        List<List<String>> outputs = combine(runner, runs);
+
+        // the marked key's values are summed twice: once before the reset, once after
+        assertThat(outputs).containsExactly(List.of("a=3"), List.of("mark=14", "z=1"), List.of("b=11"), List.of("c=7"));
+        assertThat(EVENTS).as("the status each run starts with").containsExactly("status ''", "status ''", "status ''", "status ''");
+        assertThat(KEYS).hasSize(5);
+        assertThat(KEYS.stream().map(System::identityHashCode).distinct().count()).as("a key object per run").isEqualTo(4);
+        assertThat(counters.findCounter(TaskCounter.COMBINE_INPUT_RECORDS).getValue()).isEqualTo(8);
+        assertThat(counters.findCounter(TaskCounter.COMBINE_OUTPUT_RECORDS).getValue()).isEqualTo(5);
+    }
+
+    /** Each run's records through the runner, and what it wrote for each, as text. */
+    private static List<List<String>> combine(CombinerRunner runner, List<List<Map.Entry<String, Integer>>> runs)
+            throws IOException
+    {
+        List<List<String>> outputs = new ArrayList<>();
+        for (List<Map.Entry<String, Integer>> run : runs) {
+            List<String> output = new ArrayList<>();
+            runner.combine(0, new WritableCursor(run.stream().map(record -> Map.entry(new Text(record.getKey()), new IntWritable(record.getValue()))).toList()), (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) ->
+                    output.add(read(new Text(), key, keyOffset, keyLength) + "=" + read(new IntWritable(), value, valueOffset, valueLength)), true, true);
+            outputs.add(output);
+        }
+        return outputs;
     }
 
     private static JobConf conf()
@@ -128,6 +170,44 @@ class CombinerRunnerTest
         protected void cleanup(Context context)
         {
             EVENTS.add("cleanup " + System.identityHashCode(this));
+        }
+    }
+
+    private static final List<Object> KEYS = new ArrayList<>();
+
+    public static final class StatefulCombiner
+            extends Reducer<Text, IntWritable, Text, IntWritable>
+    {
+        @Override
+        protected void setup(Context context)
+        {
+            EVENTS.add("status '" + context.getStatus() + "'");
+            context.setStatus("combining");
+        }
+
+        @Override
+        protected void reduce(Text key, Iterable<IntWritable> values, Context context)
+                throws IOException, InterruptedException
+        {
+            KEYS.add(key);
+            int sum = 0;
+            if (key.toString().equals("mark")) {
+                org.apache.hadoop.mapreduce.MarkableIterator<IntWritable> iterator = new org.apache.hadoop.mapreduce.MarkableIterator<>(values.iterator());
+                iterator.mark();
+                while (iterator.hasNext()) {
+                    sum += iterator.next().get();
+                }
+                iterator.reset();
+                while (iterator.hasNext()) {
+                    sum += iterator.next().get();
+                }
+            }
+            else {
+                for (IntWritable value : values) {
+                    sum += value.get();
+                }
+            }
+            context.write(key, new IntWritable(sum));
         }
     }
 
