@@ -44,6 +44,8 @@ abstract class CombinerRunner
     /** Whether this combine counts its input and its output (see {@link ShuffleCombiner#combine(int, RecordCursor, RecordSink, boolean, boolean)}). */
     protected boolean countInput = true;
     private boolean countOutput = true;
+    /** Runs in progress: more than one while a run's output has started another, which then uses a context and collector of its own. */
+    private int running;
     protected final SerializationFactory serialization;
     private final KeyPrefix prefix;
     /** The combiner's grouping comparator, one for the task's runs as in Hadoop. */
@@ -126,16 +128,44 @@ abstract class CombinerRunner
     public final void combine(int partition, RecordCursor input, RecordSink output, boolean original, boolean handedOn)
             throws IOException
     {
+        // a run's output may start another run before it ends (the sorter combines a full second
+        // stage while the first stage's run writes into it): the outer run's flags come back after
+        boolean outerCountsInput = countInput;
+        boolean outerCountsOutput = countOutput;
         countInput = original;
         countOutput = handedOn;
         try {
             combine(partition, input, output);
         }
         finally {
-            countInput = true;
-            countOutput = true;
+            countInput = outerCountsInput;
+            countOutput = outerCountsOutput;
         }
     }
+
+    /** One run of the job's combiner over {@code input}, its output into {@code output}. */
+    @Override
+    public final void combine(int partition, RecordCursor input, RecordSink output)
+            throws IOException
+    {
+        running++;
+        try {
+            run(partition, input, output);
+        }
+        finally {
+            running--;
+        }
+    }
+
+    /** Whether the run at hand is the only one in progress, not one started by another's output. */
+    protected final boolean outermost()
+    {
+        return running == 1;
+    }
+
+    /** Runs a new instance of the job's combiner over {@code input}; {@link #running} counts this run. */
+    protected abstract void run(int partition, RecordCursor input, RecordSink output)
+            throws IOException;
 
     @Override
     public final void skipped(long inputs, long outputs)
@@ -144,14 +174,19 @@ abstract class CombinerRunner
         outputRecords.increment(outputs);
     }
 
-    /** Serializes combiner output into {@code sink}; one collector for all runs of the task, writing into the sink of the run at hand. */
+    /**
+     * Serializes combiner output into {@code sink}: one collector for the task's runs, writing into
+     * the sink of the run at hand; a run started inside another gets one of its own.
+     */
     protected final OutputCollector<Object, Object> collector(RecordSink sink)
     {
-        if (runOutput == null) {
-            runOutput = new RunOutput();
+        RunOutput collector = running > 1 ? new RunOutput() : runOutput;
+        if (collector == null) {
+            collector = new RunOutput();
+            runOutput = collector;
         }
-        runOutput.sink = sink;
-        return runOutput;
+        collector.sink = sink;
+        return collector;
     }
 
     private final class RunOutput
@@ -208,7 +243,7 @@ abstract class CombinerRunner
 
         @Override
         @SuppressWarnings("unchecked")
-        public void combine(int partition, RecordCursor input, RecordSink output)
+        protected void run(int partition, RecordCursor input, RecordSink output)
                 throws IOException
         {
             org.apache.hadoop.mapred.Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(combinerClass, conf);
@@ -240,21 +275,32 @@ abstract class CombinerRunner
 
         @Override
         @SuppressWarnings("unchecked")
-        public void combine(int partition, RecordCursor input, RecordSink output)
+        protected void run(int partition, RecordCursor input, RecordSink output)
                 throws IOException
         {
             Reducer<Object, Object, Object, Object> combiner = ReflectionUtils.newInstance(combinerClass, conf);
             OutputCollector<Object, Object> collector = collector(output);
             try {
-                // one context for the task's runs, read afresh by each (making one per run asked for the current user every time)
-                if (context == null || !context.reuse(input)) {
-                    context = new CursorReduceContext(conf, attemptId, input, new CollectorWriter(collector), null, reporter, grouping, keyClass, valueClass, serialization);
-                    wrapped = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(context);
+                // one context for the task's runs, read afresh by each (making one per run asked for the
+                // current user every time); a run started inside another makes its own
+                CursorReduceContext runContext;
+                Reducer<Object, Object, Object, Object>.Context runWrapped;
+                if (outermost() && context != null && context.reuse(input)) {
+                    runContext = context;
+                    runWrapped = wrapped;
                 }
-                combiner.run(wrapped);
+                else {
+                    runContext = new CursorReduceContext(conf, attemptId, input, new CollectorWriter(collector), null, reporter, grouping, keyClass, valueClass, serialization);
+                    runWrapped = new WrappedReducer<Object, Object, Object, Object>().getReducerContext(runContext);
+                    if (outermost()) {
+                        context = runContext;
+                        wrapped = runWrapped;
+                    }
+                }
+                combiner.run(runWrapped);
                 // the context counts the values it hands out: the task's counters are synchronized, and this one is per record
                 if (countInput) {
-                    inputRecords.increment(context.inputValues());
+                    inputRecords.increment(runContext.inputValues());
                 }
             }
             catch (InterruptedException e) {

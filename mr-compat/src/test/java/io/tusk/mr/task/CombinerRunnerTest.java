@@ -111,6 +111,52 @@ class CombinerRunnerTest
         assertThat(counters.findCounter(TaskCounter.COMBINE_OUTPUT_RECORDS).getValue()).isEqualTo(5);
     }
 
+    /**
+     * A run started by another's output before that one ends (as the sorter combines a full second
+     * stage while a first-stage run writes into it) reads and writes its own records only, and
+     * leaves the outer run reading and writing, and counting, where it was: with each API.
+     */
+    @Test
+    void aRunStartedInsideAnotherLeavesTheOuterRunAsItWas()
+            throws IOException
+    {
+        JobConf newApi = conf();
+        newApi.setClass("mapreduce.job.combine.class", CountingCombiner.class, Reducer.class);
+        JobConf oldApi = conf();
+        oldApi.setCombinerClass(OldCountingCombiner.class);
+        for (JobConf conf : List.of(newApi, oldApi)) {
+            Counters counters = new Counters();
+            CombinerRunner runner = (CombinerRunner) CombinerRunner.create(conf, ATTEMPT, new TaskReporter(counters, null, new AttemptProgress()), KeyPrefix.NONE);
+            // a first run, so that the runner has a context to reuse
+            assertThat(combine(runner, List.of(List.of(Map.entry("z", 1))))).containsExactly(List.of("z=1"));
+            List<String> outer = new ArrayList<>();
+            List<String> inner = new ArrayList<>();
+            // the first stage: inputs counted, outputs not (handed on); the nested run: the reverse
+            runner.combine(0, cursor(List.of(Map.entry("a", 1), Map.entry("a", 2), Map.entry("b", 5), Map.entry("c", 1), Map.entry("c", 1))),
+                    (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> {
+                        String record = read(new Text(), key, keyOffset, keyLength) + "=" + read(new IntWritable(), value, valueOffset, valueLength);
+                        outer.add(record);
+                        if (outer.size() == 1) {
+                            runner.combine(1, cursor(List.of(Map.entry("x", 4), Map.entry("x", 5), Map.entry("y", 6))), (p, k, ko, kl, v, vo, vl) ->
+                                    inner.add(read(new Text(), k, ko, kl) + "=" + read(new IntWritable(), v, vo, vl)), false, true);
+                        }
+                    }, true, false);
+
+            String api = conf.getCombinerClass() == null ? "new API" : "old API";
+            assertThat(outer).as(api + ": the outer run's output").containsExactly("a=3", "b=5", "c=2");
+            assertThat(inner).containsExactly("x=9", "y=6");
+            assertThat(counters.findCounter(TaskCounter.COMBINE_INPUT_RECORDS).getValue()).as("the first run's one and the outer run's five").isEqualTo(6);
+            assertThat(counters.findCounter(TaskCounter.COMBINE_OUTPUT_RECORDS).getValue()).as("the first run's one and the nested run's two").isEqualTo(3);
+            // and the runs after go on as before
+            assertThat(combine(runner, List.of(List.of(Map.entry("d", 1), Map.entry("d", 1))))).containsExactly(List.of("d=2"));
+        }
+    }
+
+    private static WritableCursor cursor(List<Map.Entry<String, Integer>> records)
+    {
+        return new WritableCursor(records.stream().map(record -> Map.entry(new Text(record.getKey()), new IntWritable(record.getValue()))).toList());
+    }
+
     /** Each run's records through the runner, and what it wrote for each, as text. */
     private static List<List<String>> combine(CombinerRunner runner, List<List<Map.Entry<String, Integer>>> runs)
             throws IOException
@@ -118,7 +164,7 @@ class CombinerRunnerTest
         List<List<String>> outputs = new ArrayList<>();
         for (List<Map.Entry<String, Integer>> run : runs) {
             List<String> output = new ArrayList<>();
-            runner.combine(0, new WritableCursor(run.stream().map(record -> Map.entry(new Text(record.getKey()), new IntWritable(record.getValue()))).toList()), (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) ->
+            runner.combine(0, cursor(run), (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) ->
                     output.add(read(new Text(), key, keyOffset, keyLength) + "=" + read(new IntWritable(), value, valueOffset, valueLength)), true, true);
             outputs.add(output);
         }
