@@ -42,6 +42,10 @@ public final class OutputCache
 
     private static final Logger LOG = LogManager.getLogger(LOG_NAME);
 
+    /** Calls of {@link #dropDeleted} so far, and the last in which each directory still holding kept files was listed. */
+    private static final java.util.concurrent.atomic.AtomicLong SWEEPS = new java.util.concurrent.atomic.AtomicLong();
+    private static final Map<Path, Long> LISTED_AT = new java.util.concurrent.ConcurrentHashMap<>();
+
     private OutputCache() {}
 
     /**
@@ -75,10 +79,11 @@ public final class OutputCache
      * Drops the kept copies of files their directory no longer lists (deleted, renamed, or the
      * directory gone): memory no job can use any more, as when a driver deletes each job's output
      * once the next job has read it. One listing per directory that holds kept files, for at most
-     * {@value #MAX_DIRECTORIES_LISTED} directories, those whose kept copies hold the most memory
-     * first: a driver that keeps every job's output lists a bounded number per job, not all of them.
-     * A directory that cannot be listed keeps its copies (every lookup checks them anyway). Returns
-     * how many were dropped.
+     * {@value #MAX_DIRECTORIES_LISTED} directories per call, so that a driver that keeps every job's
+     * output lists a bounded number per job, not all of them: those listed longest ago first (never
+     * listed: first of all), and of those the ones whose copies hold the most memory, so that every
+     * directory's turn comes. A directory that cannot be listed keeps its copies (every lookup
+     * checks them anyway). Returns how many were dropped.
      */
     public static int dropDeleted(BlockStore store, Configuration conf)
     {
@@ -94,10 +99,14 @@ public final class OutputCache
                 }
             }
         });
-        List<KeptDirectory> largestFirst = new ArrayList<>(byDirectory.values());
-        largestFirst.sort(Comparator.comparingLong((KeptDirectory directory) -> directory.memoryBytes).reversed());
+        long sweep = SWEEPS.incrementAndGet();
+        LISTED_AT.keySet().retainAll(byDirectory.keySet());
+        List<KeptDirectory> turns = new ArrayList<>(byDirectory.values());
+        turns.sort(Comparator.comparingLong((KeptDirectory directory) -> LISTED_AT.getOrDefault(directory.path, 0L))
+                .thenComparing(Comparator.comparingLong((KeptDirectory directory) -> directory.memoryBytes).reversed()));
         int dropped = 0;
-        for (KeptDirectory directory : largestFirst.subList(0, Math.min(MAX_DIRECTORIES_LISTED, largestFirst.size()))) {
+        for (KeptDirectory directory : turns.subList(0, Math.min(MAX_DIRECTORIES_LISTED, turns.size()))) {
+            LISTED_AT.put(directory.path, sweep);
             Set<String> listed = new HashSet<>();
             try {
                 FileSystem fs = directory.path.getFileSystem(conf);

@@ -312,29 +312,61 @@ class CachedInputTest
     }
 
     /**
-     * A job's sweep lists a bounded number of directories, those whose copies hold the most memory
-     * first: a driver that keeps every job's output does not pay a listing per earlier job.
+     * A job's sweep lists a bounded number of directories: a driver that keeps every job's output
+     * does not pay a listing per earlier job. Those not listed yet come first, the ones holding the
+     * most memory first among them, so every directory has its turn.
      */
     @Test
-    void theSweepListsTheDirectoriesHoldingTheMostMemoryFirstAndABoundedNumberOfThem()
+    void theSweepListsABoundedNumberOfDirectoriesInTurnsTheLargestFirst()
             throws Exception
     {
         int directories = OutputCache.MAX_DIRECTORIES_LISTED + 2;
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < directories; i++) {
-            Files.createDirectories(work.resolve("d" + i));
-            // each needs a page more than the one before
-            files.add(writeFile("d" + i + "/part-r-00000", 4096 << i, new Random(20 + i)));
-        }
-        for (Path file : files) {
+        List<Path> files = keptInDirectories("d", directories);
+        for (Path file : files.subList(2, directories)) {
             fs.delete(file.getParent(), true);
         }
+        assertThat(OutputCache.dropDeleted(store, conf)).as("the largest first").isEqualTo(OutputCache.MAX_DIRECTORIES_LISTED);
+        assertThat(store.namedAttachments().keySet()).containsExactly(qualified(files.get(0)), qualified(files.get(1)));
 
-        assertThat(OutputCache.dropDeleted(store, conf)).isEqualTo(OutputCache.MAX_DIRECTORIES_LISTED);
-        assertThat(store.namedAttachments().keySet()).as("the smallest are left for a later sweep")
-                .containsExactly(fs.makeQualified(files.get(0)).toString(), fs.makeQualified(files.get(1)).toString());
+        Files.createDirectories(work.resolve("late"));
+        Path late = writeFile("late/part-r-00000", 300, new Random(40));
+        // the two left were not listed yet, and the new one: all three in this sweep
+        assertThat(OutputCache.dropDeleted(store, conf)).isZero();
+        fs.delete(files.get(1).getParent(), true);
+        fs.delete(late.getParent(), true);
         assertThat(OutputCache.dropDeleted(store, conf)).isEqualTo(2);
-        assertThat(store.hasNamed()).isFalse();
+        assertThat(store.namedAttachments().keySet()).containsExactly(qualified(files.get(0)));
+    }
+
+    @Test
+    void everyDirectoryHasItsTurnWhenMoreAreKeptThanASweepLists()
+            throws Exception
+    {
+        int directories = OutputCache.MAX_DIRECTORIES_LISTED + 2;
+        List<Path> files = keptInDirectories("e", directories);
+        assertThat(OutputCache.dropDeleted(store, conf)).as("nothing deleted: the largest listed").isZero();
+        // the two smallest, not listed by the sweep before, are deleted: the next sweep finds them although larger directories stay
+        fs.delete(files.get(0).getParent(), true);
+        fs.delete(files.get(1).getParent(), true);
+        assertThat(OutputCache.dropDeleted(store, conf)).isEqualTo(2);
+        assertThat(store.namedAttachments()).hasSize(directories - 2);
+    }
+
+    /** A kept file in each of {@code count} new directories, each file a page of memory larger than the one before. */
+    private List<Path> keptInDirectories(String prefix, int count)
+            throws IOException
+    {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Files.createDirectories(work.resolve(prefix + i));
+            files.add(writeFile(prefix + i + "/part-r-00000", 4096 << i, new Random(20 + i)));
+        }
+        return files;
+    }
+
+    private String qualified(Path file)
+    {
+        return fs.makeQualified(file).toString();
     }
 
     @Test
