@@ -641,7 +641,7 @@ public final class Suite
         List<String> warmJobs = rows.stream().filter(row -> !Double.isNaN(row.stats().warmJobMs()))
                 .map(row -> String.format(Locale.ROOT, "%s %.0f", row.peer(), row.stats().warmJobMs())).toList();
         if (!warmJobs.isEmpty()) {
-            System.out.println("  median ms per warm job (goal for Tusk <= 50): " + String.join(", ", warmJobs));
+            System.out.println("  median ms per warm job (goal for Tusk <= 20): " + String.join(", ", warmJobs));
         }
         if (!workload.note().isEmpty()) {
             System.out.println("  " + workload.note());
