@@ -34,12 +34,6 @@ final class ConfigurationBytes
         return written(new ConfigurationBytes(conf)::writeTo);
     }
 
-    /** Hadoop's own serialized form of the same copy, for tests: the bytes {@link #of} must equal. */
-    static byte[] writtenByHadoop(Configuration conf)
-    {
-        return written(new ConfigurationBytes(conf)::write);
-    }
-
     private void writeTo(DataOutput out)
             throws IOException
     {

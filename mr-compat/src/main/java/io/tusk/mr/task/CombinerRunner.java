@@ -180,7 +180,7 @@ abstract class CombinerRunner
      */
     protected final OutputCollector<Object, Object> collector(RecordSink sink)
     {
-        RunOutput collector = running > 1 ? new RunOutput() : runOutput;
+        RunOutput collector = outermost() ? runOutput : new RunOutput();
         if (collector == null) {
             collector = new RunOutput();
             runOutput = collector;
