@@ -15,13 +15,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Comparator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Tusk's local file system against Hadoop's own: the same permissions, owners and groups. */
 class NioLocalFileSystemTest
@@ -80,15 +88,49 @@ class NioLocalFileSystemTest
         hadoop.mkdirs(new Path(root, "dir"), new FsPermission((short) 0750));
         hadoop.mkdirs(new Path(root, "sticky"));
         hadoop.setPermission(new Path(root, "sticky"), new FsPermission((short) 01777));
+        Files.createSymbolicLink(directory.resolve("link-to-file"), directory.resolve("file"));
+        Files.createSymbolicLink(directory.resolve("link-to-dir"), directory.resolve("dir"));
+        Files.createSymbolicLink(directory.resolve("dangling"), directory.resolve("nowhere"));
 
         FileStatus[] expected = sorted(hadoop.listStatus(root));
         FileStatus[] actual = sorted(tusk.listStatus(root));
 
-        assertThat(actual).hasSameSizeAs(expected).hasSize(3);
+        assertThat(actual).hasSameSizeAs(expected).hasSize(5);
         for (int i = 0; i < expected.length; i++) {
             assertStatus(actual[i], expected[i]);
             assertStatus(tusk.getFileStatus(expected[i].getPath()), expected[i]);
+            assertStatus(tusk.getFileLinkStatus(expected[i].getPath()), hadoop.getFileLinkStatus(expected[i].getPath()));
         }
+        Path file = new Path(root, "file");
+        assertStatus(tusk.listStatus(file)[0], hadoop.listStatus(file)[0]);
+        assertThat(tusk.getFileStatus(new Path(directory.toString(), "file")).getPath()).as("an unqualified path's status").isEqualTo(file);
+        for (String missing : new String[] {"dangling", "nowhere"}) {
+            Path path = new Path(root, missing);
+            assertThatThrownBy(() -> tusk.getFileStatus(path)).isInstanceOf(FileNotFoundException.class)
+                    .hasMessage(catchThrowable(() -> hadoop.getFileStatus(path)).getMessage());
+        }
+    }
+
+    @Test
+    void aStatusWrittenOrSerializedCarriesItsPermissionOwnerAndGroup()
+            throws Exception
+    {
+        Path file = new Path(directory.resolve("file").toUri());
+        touch(hadoop, file);
+        hadoop.setPermission(file, new FsPermission((short) 0604));
+
+        assertThat(written(tusk.getFileStatus(file))).as("the status written as a Writable").isEqualTo(written(hadoop.getFileStatus(file)));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(tusk.getFileStatus(file));
+        }
+        FileStatus read;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            read = (FileStatus) in.readObject();
+        }
+        assertStatus(read, hadoop.getFileStatus(file));
+        assertThat(tusk.getFileStatus(file).toString()).contains("permission=rw----r--", "owner=" + hadoop.getFileStatus(file).getOwner());
     }
 
     @Test
@@ -118,14 +160,33 @@ class NioLocalFileSystemTest
     }
 
     private static void assertStatus(FileStatus actual, FileStatus expected)
+            throws IOException
     {
         assertThat(actual.getPath()).isEqualTo(expected.getPath());
         assertThat(actual.getPermission()).as("%s", expected.getPath()).isEqualTo(expected.getPermission());
         assertThat(actual.getOwner()).isEqualTo(expected.getOwner());
         assertThat(actual.getGroup()).isEqualTo(expected.getGroup());
-        assertThat(actual.getLen()).isEqualTo(expected.getLen());
+        assertThat(actual.getLen()).as("%s", expected.getPath()).isEqualTo(expected.getLen());
         assertThat(actual.isDirectory()).isEqualTo(expected.isDirectory());
+        assertThat(actual.isSymlink()).isEqualTo(expected.isSymlink());
+        if (expected.isSymlink()) {
+            assertThat(actual.getSymlink()).isEqualTo(expected.getSymlink());
+        }
         assertThat(actual.getModificationTime()).isEqualTo(expected.getModificationTime());
+        assertThat(actual.getAccessTime()).isEqualTo(expected.getAccessTime());
+        assertThat(actual.getBlockSize()).isEqualTo(expected.getBlockSize());
+        assertThat(actual.getReplication()).isEqualTo(expected.getReplication());
+    }
+
+    @SuppressWarnings("deprecation")
+    private static byte[] written(FileStatus status)
+            throws IOException
+    {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            status.write(out);
+        }
+        return bytes.toByteArray();
     }
 
     private static FileStatus[] sorted(FileStatus[] statuses)
