@@ -50,6 +50,37 @@ class LauncherClassDataIT
         assertThat(Files.readString(unshared)).doesNotContain("shared objects file (top)").contains("io.tusk.mr.job.MrJob source: file:");
     }
 
+    @Test
+    void anArchiveWrittenForAnotherClassPathIsWrittenAgain()
+            throws Exception
+    {
+        TestProcesses.Result first = TestProcesses.run(command(List.of(), "io.tusk.mr.StartupTraining"), work, work.resolve("first.log"));
+        assertThat(first.exitCode()).as(first.log()).isZero();
+        Path archive;
+        try (Stream<Path> files = Files.list(TestProcesses.HOME.resolve("samples/target"))) {
+            archive = files.filter(file -> file.getFileName().toString().matches("tusk-classes-\\d+\\.jsa")).findFirst().orElseThrow();
+        }
+        Path classpath = archive.resolveSibling(archive.getFileName() + ".classpath");
+        TestProcesses.Result printed = TestProcesses.run(TestProcesses.tusk("classpath"), work, work.resolve("classpath.log"));
+        assertThat(printed.exitCode()).as(printed.log()).isZero();
+        String expected = printed.log().trim();
+        assertThat(expected).contains("hadoop-common");
+        // as if the build's dependencies had changed (new jars, older than the archive): the archive
+        // and the last attempt's log were for another class path
+        String another = expected.replace("hadoop-common", "hadoop-uncommon") + "\n";
+        Files.writeString(classpath, another);
+        Files.writeString(archive.resolveSibling(archive.getFileName() + ".log.classpath"), another);
+
+        TestProcesses.Result again = TestProcesses.run(command(List.of(), "io.tusk.mr.StartupTraining"), work, work.resolve("again.log"));
+        assertThat(again.exitCode()).as(again.log()).isZero();
+        assertThat(again.log()).contains("writing the class-data archive");
+        assertThat(Files.readString(classpath).trim()).isEqualTo(expected);
+
+        TestProcesses.Result next = TestProcesses.run(command(List.of(), "io.tusk.mr.StartupTraining"), work, work.resolve("next.log"));
+        assertThat(next.exitCode()).as(next.log()).isZero();
+        assertThat(next.log()).doesNotContain("class-data archive");
+    }
+
     private static List<String> command(List<String> environment, String mainClass)
     {
         List<String> command = new ArrayList<>(List.of("env"));
