@@ -17,6 +17,7 @@ import java.io.DataOutput;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -180,7 +181,7 @@ public class NioLocalFileSystem
                 return withPermissions(super.getFileStatus(path));
             }
             Path qualified = new Path(file.getPath()).makeQualified(getUri(), getWorkingDirectory());
-            return new LocalStatus(attributes, blockSize, qualified);
+            return new LocalStatus(attributes, blockSize, qualified, this);
         }
 
         @Override
@@ -211,6 +212,23 @@ public class NioLocalFileSystem
             }
             return new FileStatus(status.getLen(), status.isDirectory(), status.getReplication(), status.getBlockSize(), status.getModificationTime(),
                     status.getAccessTime(), permissions.permission, permissions.owner, permissions.group, status.getPath());
+        }
+
+        /**
+         * The permission, owner and group of {@code path} read Hadoop's own way ({@code ls -ld}), for
+         * where {@code java.nio} cannot read them; like Hadoop's status, fails with an unchecked
+         * exception when they cannot be read (the file was deleted since its status was taken).
+         */
+        private Permissions permissionsByHadoop(Path path)
+        {
+            FileStatus status;
+            try {
+                status = super.getFileStatus(path);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the permission, owner and group of " + path, e);
+            }
+            return new Permissions(status.getPermission(), status.getOwner(), status.getGroup());
         }
 
         private static boolean supportsPosix(java.nio.file.Path file)
@@ -272,12 +290,15 @@ public class NioLocalFileSystem
     static final class LocalStatus
             extends FileStatus
     {
+        /** Reads what {@code java.nio} cannot. */
+        private final transient NioRawLocalFileSystem fs;
         private boolean loaded;
 
-        LocalStatus(BasicFileAttributes attributes, long blockSize, Path path)
+        LocalStatus(BasicFileAttributes attributes, long blockSize, Path path, NioRawLocalFileSystem fs)
         {
             super(attributes.size(), attributes.isDirectory(), 1, blockSize, attributes.lastModifiedTime().toMillis(),
                     attributes.lastAccessTime().toMillis(), null, null, null, path);
+            this.fs = fs;
         }
 
         @Override
@@ -329,13 +350,14 @@ public class NioLocalFileSystem
             if (loaded) {
                 return;
             }
-            loaded = true;
             Permissions permissions = Permissions.read(getPath());
-            if (permissions != null) {
-                setPermission(permissions.permission());
-                setOwner(permissions.owner());
-                setGroup(permissions.group());
+            if (permissions == null) {
+                permissions = fs.permissionsByHadoop(getPath());
             }
+            setPermission(permissions.permission());
+            setOwner(permissions.owner());
+            setGroup(permissions.group());
+            loaded = true;
         }
     }
 }

@@ -99,11 +99,17 @@ class NioLocalFileSystemTest
         for (int i = 0; i < expected.length; i++) {
             assertStatus(actual[i], expected[i]);
             assertStatus(tusk.getFileStatus(expected[i].getPath()), expected[i]);
-            assertStatus(tusk.getFileLinkStatus(expected[i].getPath()), hadoop.getFileLinkStatus(expected[i].getPath()));
+            // Hadoop finds a link only through a path without a scheme
+            Path unqualified = new Path(expected[i].getPath().toUri().getPath());
+            assertStatus(tusk.getFileLinkStatus(unqualified), hadoop.getFileLinkStatus(unqualified));
         }
+        assertThat(hadoop.getFileLinkStatus(new Path(directory.resolve("link-to-file").toString())).isSymlink()).isTrue();
         Path file = new Path(root, "file");
         assertStatus(tusk.listStatus(file)[0], hadoop.listStatus(file)[0]);
         assertThat(tusk.getFileStatus(new Path(directory.toString(), "file")).getPath()).as("an unqualified path's status").isEqualTo(file);
+        tusk.setWorkingDirectory(new Path(root, "dir"));
+        hadoop.setWorkingDirectory(new Path(root, "dir"));
+        assertStatus(tusk.getFileStatus(new Path("../file")), hadoop.getFileStatus(new Path("../file")));
         for (String missing : new String[] {"dangling", "nowhere"}) {
             Path path = new Path(root, missing);
             assertThatThrownBy(() -> tusk.getFileStatus(path)).isInstanceOf(FileNotFoundException.class)
@@ -130,7 +136,32 @@ class NioLocalFileSystemTest
             read = (FileStatus) in.readObject();
         }
         assertStatus(read, hadoop.getFileStatus(file));
+        assertThat(read).as("serialized with what it read").isExactlyInstanceOf(FileStatus.class);
         assertThat(tusk.getFileStatus(file).toString()).contains("permission=rw----r--", "owner=" + hadoop.getFileStatus(file).getOwner());
+    }
+
+    @Test
+    void readsPermissionOwnerAndGroupWhenFirstAskedForAsHadoopDoes()
+            throws IOException
+    {
+        Path file = new Path(directory.resolve("file").toUri());
+        touch(hadoop, file);
+        hadoop.setPermission(file, new FsPermission((short) 0600));
+        FileStatus byTusk = tusk.getFileStatus(file);
+        FileStatus byHadoop = hadoop.getFileStatus(file);
+        assertThat(byTusk).isInstanceOf(NioLocalFileSystem.LocalStatus.class);
+
+        hadoop.setPermission(file, new FsPermission((short) 0640));
+        assertThat(byTusk.getPermission()).isEqualTo(byHadoop.getPermission()).isEqualTo(new FsPermission((short) 0640));
+        hadoop.setPermission(file, new FsPermission((short) 0600));
+        assertThat(byTusk.getPermission()).as("read once").isEqualTo(byHadoop.getPermission()).isEqualTo(new FsPermission((short) 0640));
+
+        // a file deleted before its owner is asked for: an unchecked exception from both
+        FileStatus deletedByTusk = tusk.getFileStatus(file);
+        FileStatus deletedByHadoop = hadoop.getFileStatus(file);
+        Files.delete(directory.resolve("file"));
+        assertThatThrownBy(deletedByHadoop::getOwner).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(deletedByTusk::getOwner).isInstanceOf(RuntimeException.class).hasMessageContaining(file.toString());
     }
 
     @Test
