@@ -327,14 +327,25 @@ public class NioLocalFileSystem
         public void write(DataOutput out)
                 throws IOException
         {
-            load();
+            try {
+                load();
+            }
+            catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
             super.write(out);
         }
 
+        /** The status as Hadoop prints it, with permission, owner and group unless they cannot be read. */
         @Override
         public String toString()
         {
-            load();
+            try {
+                load();
+            }
+            catch (RuntimeException e) {
+                // a message that names the status must not fail for it (the file was deleted since)
+            }
             return super.toString();
         }
 

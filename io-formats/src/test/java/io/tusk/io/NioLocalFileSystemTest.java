@@ -162,6 +162,8 @@ class NioLocalFileSystemTest
         Files.delete(directory.resolve("file"));
         assertThatThrownBy(deletedByHadoop::getOwner).isInstanceOf(RuntimeException.class);
         assertThatThrownBy(deletedByTusk::getOwner).isInstanceOf(RuntimeException.class).hasMessageContaining(file.toString());
+        assertThat(deletedByTusk.toString()).as("printed all the same").contains(file.toString());
+        assertThatThrownBy(() -> written(deletedByTusk)).isInstanceOf(FileNotFoundException.class);
     }
 
     @Test
