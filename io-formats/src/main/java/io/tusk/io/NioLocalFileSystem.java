@@ -165,19 +165,20 @@ public class NioLocalFileSystem
         public FileStatus getFileStatus(Path path)
                 throws IOException
         {
+            if (blockSize <= 0) {
+                // not initialized: Hadoop's own way
+                return withPermissions(super.getFileStatus(path));
+            }
             File file = pathToFile(path);
             BasicFileAttributes attributes;
             try {
-                attributes = blockSize > 0 ? Files.readAttributes(file.toPath(), BasicFileAttributes.class) : null;
+                attributes = Files.readAttributes(file.toPath(), BasicFileAttributes.class);
             }
             catch (NoSuchFileException e) {
                 throw new FileNotFoundException("File " + path + " does not exist");
             }
             catch (IOException | UnsupportedOperationException | InvalidPathException e) {
-                attributes = null;
-            }
-            if (attributes == null) {
-                // not initialized, or what java.nio cannot read: Hadoop's own way
+                // what java.nio cannot read: Hadoop's own way
                 return withPermissions(super.getFileStatus(path));
             }
             Path qualified = new Path(file.getPath()).makeQualified(getUri(), getWorkingDirectory());
