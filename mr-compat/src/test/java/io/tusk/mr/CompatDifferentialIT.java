@@ -316,6 +316,56 @@ class CompatDifferentialIT
         }
     }
 
+    /**
+     * Spilling maps whose records of a key are copies of one record ("word 1", a streaming word
+     * count's map output), which Tusk does not replay Hadoop's sort for, and the same with one value
+     * in 500 that differs, which it does: both write Hadoop's bytes through an identity reducer.
+     */
+    @Test
+    void mapsWhoseEqualKeysAreCopiesLeaveHadoopsBytes()
+            throws Exception
+    {
+        java.nio.file.Path input = work.resolve("copies");
+        Differential.writeWords(input, 97, 2, 9_000, 12, 6, 40);
+        for (int differingEvery : new int[] {0, 500}) {
+            Differential.runBoth(work.resolve("copies-" + differingEvery), input, (conf, in, out) -> {
+                conf.setInt(MRJobConfig.IO_SORT_MB, 1);
+                conf.setInt("test.differing.every", differingEvery);
+                Job job = everyValue(conf, in, out);
+                job.setMapperClass(WordOneMapper.class);
+                return job;
+            });
+        }
+    }
+
+    /** Each word with "1", but every {@code test.differing.every}-th word (0: none) with its place. */
+    public static final class WordOneMapper
+            extends Mapper<LongWritable, Text, Text, Text>
+    {
+        private final Text word = new Text();
+        private final Text one = new Text("1");
+        private final Text place = new Text();
+        private long words;
+
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            int every = context.getConfiguration().getInt("test.differing.every", 0);
+            java.util.StringTokenizer tokens = new java.util.StringTokenizer(line.toString());
+            for (int position = 0; tokens.hasMoreTokens(); position++) {
+                word.set(tokens.nextToken());
+                if (every > 0 && ++words % every == 0) {
+                    place.set(offset.get() + ":" + position);
+                    context.write(word, place);
+                }
+                else {
+                    context.write(word, one);
+                }
+            }
+        }
+    }
+
     /** Every word's places through an identity reducer: its output is the order equal keys leave the maps in. */
     private static Job everyValue(Configuration conf, java.nio.file.Path in, java.nio.file.Path out)
             throws IOException

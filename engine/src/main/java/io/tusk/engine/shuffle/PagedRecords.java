@@ -1,9 +1,12 @@
 package io.tusk.engine.shuffle;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 import static io.tusk.engine.TuskException.checkArgument;
@@ -28,6 +31,8 @@ final class PagedRecords
     static final int RECORD_OVERHEAD = 8;
     static final int INDEX_BYTES_PER_RECORD = 16;
     private static final int RADIX_THRESHOLD = 4096;
+    /** Records appended first that {@link #mayAllBeCopies()} looks at. */
+    private static final int COPIES_SAMPLE = 4096;
     /** Records whose sizes compaction reads before copying them. */
     private static final int COMPACTION_BATCH = 32;
 
@@ -324,16 +329,30 @@ final class PagedRecords
      * Distinct keys leave every sort in the same order. Given {@code scratch} and {@code temp}, each
      * at least the index's length (see {@link #radixScratchLongs()}), the faster sort of
      * {@link #sort(SortOrder, long[], int)} runs first (compacting with a positive
-     * {@code compactPageSize}), and the algorithm only if that leaves two equal keys side by side:
-     * it then compares each record's rank in the sorted order instead of its key (the same answers
-     * without reading a key), over the records in the order appended again, recovered from their
+     * {@code compactPageSize}), and the algorithm only if that leaves two equal keys side by side
+     * whose records differ in a byte (key or value; records that are the same bytes read the same in
+     * any order, so the algorithm's order of them cannot be told from this one's): it then compares
+     * each record's rank in the sorted order instead of its key (the same answers without reading a
+     * key), over the records in the order appended again, recovered from their
      * page pointers, which grow in the order records are appended and, after compaction, in the
-     * order compacted. Without, the algorithm compares keys.
+     * order compacted. Without, the algorithm compares keys; when the first records appended show
+     * no key with two different values, the in-place sorts run first and the algorithm only if they
+     * leave equal keys side by side whose records differ, over the records put back in the order
+     * appended (by their page pointers).
      */
     List<byte[]> sort(SortOrder order, IndexSort algorithm, long[] scratch, long[] temp, int compactPageSize)
     {
         IndexSorter sorter = new IndexSorter(order);
         if (scratch == null || temp == null) {
+            if (count >= RADIX_THRESHOLD && order.isSorted() && mayAllBeCopies()) {
+                // the in-place sorts leave equal keys in no kept order, which copies of one record do not show
+                radixSortInPlace();
+                sortEqualPrefixes(sorter);
+                if (!hasDifferingEqualNeighbours(sorter)) {
+                    return compactPageSize > 0 ? compact(compactPageSize) : List.of();
+                }
+                sortByPointers();
+            }
             algorithm.sort(new IndexPositions()
             {
                 @Override
@@ -354,13 +373,14 @@ final class PagedRecords
             return compactPageSize > 0 ? compact(compactPageSize) : List.of();
         }
         radixSort(scratch);
-        // before compaction the pointers' order is the order appended
-        int[] appendedAtCompacted = pointerRanks(scratch, temp);
+        // before compaction the pointers' order is the order appended: kept, and ranked only if the algorithm runs
+        keepPointers(scratch);
         List<byte[]> dropped = compactPageSize > 0 ? compact(compactPageSize) : List.of();
         sortEqualPrefixes(sorter);
-        if (!hasEqualNeighbours(sorter)) {
+        if (!hasDifferingEqualNeighbours(sorter)) {
             return dropped;
         }
+        int[] appendedAtCompacted = rankKeptPointers(scratch, temp);
         int[] appendedAtSorted;
         int[] sortedAtAppended;
         if (pointersGrow()) {
@@ -624,11 +644,23 @@ final class PagedRecords
     /** For each record of the index, the rank of its page pointer among all records' pointers. */
     private int[] pointerRanks(long[] scratch, long[] temp)
     {
+        keepPointers(scratch);
+        return rankKeptPointers(scratch, temp);
+    }
+
+    /** Puts each record's page pointer and its place in the index into {@code pairs}, for {@link #rankKeptPointers}. */
+    private void keepPointers(long[] pairs)
+    {
         for (int record = 0; record < count; record++) {
-            scratch[record * 2] = index[record * 2 + 1];
-            scratch[record * 2 + 1] = record;
+            pairs[record * 2] = index[record * 2 + 1];
+            pairs[record * 2 + 1] = record;
         }
-        long[] byPointer = radixSortPairs(scratch, temp, count);
+    }
+
+    /** {@link #pointerRanks} of the pointers {@link #keepPointers} put into {@code pairs}, which it sorts through {@code temp}. */
+    private int[] rankKeptPointers(long[] pairs, long[] temp)
+    {
+        long[] byPointer = radixSortPairs(pairs, temp, count);
         int[] ranks = new int[count];
         for (int rank = 0; rank < count; rank++) {
             ranks[(int) byPointer[rank * 2 + 1]] = rank;
@@ -647,15 +679,89 @@ final class PagedRecords
         return true;
     }
 
-    /** Whether two records side by side in the index compare equal. */
-    private boolean hasEqualNeighbours(IndexSorter sorter)
+    /**
+     * Whether two records side by side in the index compare equal but are not the same bytes. Equal
+     * keys are side by side after a sort, so when no such pair exists every run of equal keys is
+     * copies of one record. Records that are the same bytes are not compared with the order: a
+     * word count's ("the", 1) over and over costs a comparison of a few bytes each.
+     */
+    private boolean hasDifferingEqualNeighbours(IndexSorter sorter)
     {
         for (int record = 1; record < count; record++) {
-            if (index[(record - 1) * 2] == index[record * 2] && sorter.compare(record - 1, record) == 0) {
+            if (index[(record - 1) * 2] == index[record * 2] && !sameBytes(record - 1, record) && sorter.compare(record - 1, record) == 0) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether no two of the first {@value #COPIES_SAMPLE} records appended have the same key bytes
+     * and different value bytes: when they have, the records are not all copies of one record per
+     * key, and sorting them to find out would be wasted. Call before sorting.
+     */
+    private boolean mayAllBeCopies()
+    {
+        Map<ByteBuffer, ByteBuffer> values = new HashMap<>();
+        for (int record = 0; record < Math.min(count, COPIES_SAMPLE); record++) {
+            byte[] page = page(record);
+            int offset = offset(record);
+            int keyLength = ByteArrays.getInt(page, offset);
+            ByteBuffer key = ByteBuffer.wrap(page, offset + RECORD_OVERHEAD, keyLength);
+            ByteBuffer value = ByteBuffer.wrap(page, offset + RECORD_OVERHEAD + keyLength, ByteArrays.getInt(page, offset + 4));
+            ByteBuffer first = values.putIfAbsent(key, value);
+            if (first != null && !first.equals(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Sorts the index by page pointer, in place (a heap sort): back to the order the records were
+     * appended in, which their pointers follow until compaction.
+     */
+    private void sortByPointers()
+    {
+        for (int root = count / 2 - 1; root >= 0; root--) {
+            siftDownByPointer(root, count);
+        }
+        for (int end = count - 1; end > 0; end--) {
+            swapEntries(0, end);
+            siftDownByPointer(0, end);
+        }
+    }
+
+    private void siftDownByPointer(int root, int size)
+    {
+        while (true) {
+            int child = 2 * root + 1;
+            if (child >= size) {
+                return;
+            }
+            if (child + 1 < size && index[child * 2 + 1] < index[(child + 1) * 2 + 1]) {
+                child++;
+            }
+            if (index[root * 2 + 1] >= index[child * 2 + 1]) {
+                return;
+            }
+            swapEntries(root, child);
+            root = child;
+        }
+    }
+
+    /** Whether two records have the same key bytes and the same value bytes. */
+    private boolean sameBytes(int left, int right)
+    {
+        byte[] leftPage = page(left);
+        int leftOffset = offset(left);
+        byte[] rightPage = page(right);
+        int rightOffset = offset(right);
+        int keyLength = ByteArrays.getInt(leftPage, leftOffset);
+        int valueLength = ByteArrays.getInt(leftPage, leftOffset + 4);
+        // a record's value follows its key: the two are compared as one range
+        return keyLength == ByteArrays.getInt(rightPage, rightOffset) && valueLength == ByteArrays.getInt(rightPage, rightOffset + 4)
+                && ByteArrays.equal(leftPage, leftOffset + RECORD_OVERHEAD, rightPage, rightOffset + RECORD_OVERHEAD, keyLength + valueLength);
     }
 
     /**

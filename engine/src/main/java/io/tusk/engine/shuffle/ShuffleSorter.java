@@ -148,7 +148,9 @@ public final class ShuffleSorter
      * one run in the end and its records, counting {@code recordBytes} per record beside their key
      * and value bytes, take less than {@code limitBytes}; the algorithm then sees the records in the
      * order they were added, so that records with equal keys come out in the order it leaves them
-     * in. Not with {@link #combineBeforeSorting()}, whose combined records are in no added order.
+     * in (copies of one record, in whatever order: nothing can tell them apart, so the algorithm
+     * does not run for them). Not with {@link #combineBeforeSorting()}, whose combined records are
+     * in no added order.
      * Call before the first record.
      */
     public void sortEqualKeysAs(IndexSort algorithm, long limitBytes, int recordBytes)

@@ -227,6 +227,78 @@ class PagedRecordsTest
     }
 
     /**
+     * A word count's map output without a combiner: every record of a key is a copy of one record,
+     * which any order of equal keys leaves the same bytes; the given algorithm is not run, with or
+     * without scratch space. One value that differs (among the first records appended or later), or
+     * keys the order calls equal whose bytes differ, and it runs, seeing the records in the order
+     * appended and leaving them in the same order whatever the scratch space.
+     */
+    @Test
+    void copiesOfOneRecordAreNotHandedToTheAlgorithm()
+            throws Exception
+    {
+        RawComparator bytes = RawComparator::compareBytes;
+        // ignores case: "K7" and "k7" are equal keys of different bytes
+        RawComparator caseBlind = (left, leftOffset, leftLength, right, rightOffset, rightLength) -> new String(left, leftOffset, leftLength, StandardCharsets.UTF_8)
+                .compareToIgnoreCase(new String(right, rightOffset, rightLength, StandardCharsets.UTF_8));
+        List<String> expected = null;
+        for (int mode = 0; mode < 3; mode++) {
+            List<String> seen = new ArrayList<>();
+            List<String> copies = sortedCopies(bytes, mode, -1, false, seen);
+            assertOrdered(copies, true);
+            assertThat(copies).as("mode %s", mode).hasSize(RECORDS);
+            assertThat(seen).as("copies of one record need no algorithm, mode %s", mode).isEmpty();
+            if (expected == null) {
+                expected = copies;
+            }
+            assertThat(copies).as("mode %s", mode).isEqualTo(expected);
+        }
+        // a value that differs among the records the sort without scratch space looks at first, after them, or keys of different bytes
+        for (String testCase : new String[] {"early", "late", "case"}) {
+            RawComparator comparator = testCase.equals("case") ? caseBlind : bytes;
+            int differing = testCase.equals("early") ? 100 : testCase.equals("late") ? RECORDS / 2 : -1;
+            List<String> expectedSeen = new ArrayList<>();
+            List<String> sorted = sortedCopies(comparator, 0, differing, testCase.equals("case"), expectedSeen);
+            assertThat(expectedSeen).as("the algorithm runs, %s", testCase).isNotEmpty();
+            assertThat(expectedSeen.get(0)).as("and sees the records in the order appended, %s", testCase).startsWith("appended");
+            for (int mode = 1; mode < 3; mode++) {
+                List<String> seen = new ArrayList<>();
+                assertThat(sortedCopies(comparator, mode, differing, testCase.equals("case"), seen)).as("the order it left, mode %s, %s", mode, testCase)
+                        .isEqualTo(sorted);
+                assertThat(seen).as("what the algorithm saw, mode %s, %s", mode, testCase).isEqualTo(expectedSeen);
+            }
+        }
+    }
+
+    /**
+     * Records of 40 keys in 3 partitions, each key's value "1" (the record at {@code differing}: "2";
+     * {@code mixedCase}: some keys upper-cased), sorted as {@link #sortedWithProbe(PagedRecords,
+     * RawComparator, int, List)} sorts them.
+     */
+    private static List<String> sortedCopies(RawComparator comparator, int mode, int differing, boolean mixedCase, List<String> seen)
+            throws Exception
+    {
+        PagedRecords records = new PagedRecords();
+        records.growIndex(RECORDS);
+        Random random = new Random(17);
+        for (int i = 0; i < RECORDS; i++) {
+            int word = random.nextInt(40);
+            String text = "k" + word;
+            if (mixedCase && random.nextInt(10) == 0) {
+                text = text.toUpperCase(java.util.Locale.ROOT);
+            }
+            byte[] key = text.getBytes(StandardCharsets.UTF_8);
+            byte[] value = (i == differing ? "2" : "1").getBytes(StandardCharsets.UTF_8);
+            if (!records.pageHasRoom(8 + key.length + value.length)) {
+                records.addPage(new byte[4096]);
+            }
+            // the partition follows from the key, as a hash partitioner's; one prefix: the comparator orders every key
+            records.append(word % 3, 0, key, 0, key.length, value, 0, value.length);
+        }
+        return sortedWithProbe(records, comparator, mode, seen);
+    }
+
+    /**
      * Sorts records with {@code keys} (serialized in {@code keyLength} bytes; -1: four, but the first
      * record's key in eight) in random partitions with and without their long keys, and checks both
      * leave and see the same; {@code byKeys}: whether the algorithm was given ranks made from the keys
@@ -344,9 +416,19 @@ class PagedRecordsTest
             }
             records.append(partitions == 0 ? 0 : random.nextInt(partitions), wholeKeyPrefixes ? major * 5 + minor : key[1], key, 0, key.length, value, 0, value.length);
         }
+        return sortedWithProbe(records, RawComparator::compareBytes, mode, seen);
+    }
+
+    /**
+     * Sorts {@code records} by {@code comparator} with {@link #probe}: without scratch space (mode 0),
+     * with (1), with and compacted (2); each as "partition key value", in index order.
+     */
+    private static List<String> sortedWithProbe(PagedRecords records, RawComparator comparator, int mode, List<String> seen)
+            throws Exception
+    {
         long[] scratch = mode == 0 ? null : new long[(int) records.radixScratchLongs()];
         long[] temp = mode == 0 ? null : new long[(int) records.radixScratchLongs()];
-        records.sort(SortOrder.sorted(RawComparator::compareBytes), probe(seen), scratch, temp, mode == 2 ? 4096 : 0);
+        records.sort(SortOrder.sorted(comparator), probe(seen), scratch, temp, mode == 2 ? 4096 : 0);
         List<String> read = new ArrayList<>();
         RecordCursor cursor = records.cursor(0, records.count());
         int record = 0;
