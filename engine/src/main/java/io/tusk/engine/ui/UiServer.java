@@ -48,6 +48,8 @@ public final class UiServer
     private final HttpHandler handler;
     private final HttpServer server;
     private final ExecutorService threads;
+    /** {@link #uri()}, made once: every job's status carries it, and a host's name may take a lookup. */
+    private volatile URI uri;
 
     private UiServer(StatusStore store, HttpServer server)
     {
@@ -78,9 +80,14 @@ public final class UiServer
     /** The UI's address, as a browser opens it. */
     public URI uri()
     {
-        InetSocketAddress address = server.getAddress();
-        String host = address.getAddress().isLoopbackAddress() ? "127.0.0.1" : address.getAddress().getCanonicalHostName();
-        return URI.create("http://" + host + ":" + address.getPort() + "/");
+        URI known = uri;
+        if (known == null) {
+            InetSocketAddress address = server.getAddress();
+            String host = address.getAddress().isLoopbackAddress() ? "127.0.0.1" : address.getAddress().getCanonicalHostName();
+            known = URI.create("http://" + host + ":" + address.getPort() + "/");
+            uri = known;
+        }
+        return known;
     }
 
     public int port()

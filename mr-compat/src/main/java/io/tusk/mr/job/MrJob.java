@@ -101,6 +101,12 @@ public final class MrJob
     private volatile boolean leftToNextAttempt;
     /** The job's history, written when it ends; null when the job turns it off. */
     private final JobHistoryRecorder history;
+    /** The job file's path as its status gives it, made once: a client polls the status many times a second. */
+    private final String jobFile;
+    /** The last tracking URL given and the UI address it was made of. */
+    private volatile TrackingUrl trackingUrl;
+
+    private record TrackingUrl(Optional<java.net.URI> ui, String url) {}
 
     /** {@code client}: the configuration of the client that submits the job, which may be the job's own. */
     public MrJob(JobID jobId, Path submitDir, Configuration client, Tusk tusk, ClassLoader classLoader)
@@ -110,6 +116,7 @@ public final class MrJob
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
         this.conf = submittedConf(client, submitDir);
+        this.jobFile = new Path(submitDir, "job.xml").toString();
         // in the engine's own directory: a process killed with kill -9 leaves it to the next one to remove
         this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.spillDirectory().root());
         try {
@@ -199,8 +206,12 @@ public final class MrJob
             Thread.currentThread().interrupt();
             ui = tusk.uiAddress();
         }
-        String trackingUrl = ui.map(address -> address + "#/find/" + jobId).orElse("http://localhost:8080/");
-        return status(trackingUrl);
+        TrackingUrl known = trackingUrl;
+        if (known == null || !known.ui().equals(ui)) {
+            known = new TrackingUrl(ui, ui.map(address -> address + "#/find/" + jobId).orElse("http://localhost:8080/"));
+            trackingUrl = known;
+        }
+        return status(known.url());
     }
 
     private synchronized JobStatus status(String trackingUrl)
@@ -209,7 +220,7 @@ public final class MrJob
         // as in Hadoop (local runner and YARN), a map-only job's reduce progress stays at 0
         float reduceProgress = spec.reduces() == 0 ? 0f : (float) completedReduces / spec.reduces();
         org.apache.hadoop.mapred.JobStatus status = new StatusWithHistory(jobId, setupProgress, mapProgress, reduceProgress, cleanupProgress, state,
-                conf.getUser(), conf.getJobName(), conf.getQueueName(), new Path(submitDir, "job.xml").toString(),
+                conf.getUser(), conf.getJobName(), conf.getQueueName(), jobFile,
                 trackingUrl, history == null ? null : history.historyFile(), 0, 0);
         status.setFailureInfo(failureInfo);
         return status;
