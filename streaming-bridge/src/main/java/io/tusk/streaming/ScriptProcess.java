@@ -187,7 +187,19 @@ final class ScriptProcess
         long lastReport = 0;
         long written = 0;
         try (InputStream stdout = process.getInputStream()) {
-            LineReader lines = new LineReader(stdout, BUFFER_SIZE);
+            boolean[] refilled = {false};
+            // the clock is read when the reader fills its buffer from the script (each line of a slow
+            // script, every few thousand lines of a fast one), not for every line: the same reports
+            LineReader lines = new LineReader(stdout, BUFFER_SIZE)
+            {
+                @Override
+                protected int fillBuffer(InputStream in, byte[] buffer, boolean inDelimiter)
+                        throws IOException
+                {
+                    refilled[0] = true;
+                    return super.fillBuffer(in, buffer, inDelimiter);
+                }
+            };
             Text line = new Text();
             Text key = new Text();
             Text value = new Text();
@@ -216,6 +228,10 @@ final class ScriptProcess
                     output.collect(key, value);
                 }
                 written++;
+                if (!refilled[0]) {
+                    continue;
+                }
+                refilled[0] = false;
                 long now = System.currentTimeMillis();
                 if (now - lastReport > reportDelay) {
                     lastReport = now;
