@@ -451,7 +451,10 @@ public final class ShuffleSorter
     /**
      * Sorts the buffer into the order of the algorithm {@link #sortEqualKeysAs} gave, with the
      * faster sort first when the memory manager grants its scratch space and a copy of the index
-     * (released right after), and compacted as {@link #sortBuffer} does when granted.
+     * (released right after), and compacted as {@link #sortBuffer} does when granted. Refused them
+     * while other such sorts of the process hold theirs (the maps of a job end together), it waits
+     * for those to end and asks again: without, the records are sorted in place, and neither
+     * compacted nor, when keys repeat, ranked for the algorithm.
      */
     private void sortWithGivenAlgorithm(PagedRecords records)
     {
@@ -460,35 +463,92 @@ public final class ShuffleSorter
         // ints per record: the merged order, and a partition's intermediate merges, the ones kept and
         // the one being written)
         long intBytes = 5L * records.count() * Integer.BYTES;
-        long[] scratch = null;
-        long[] temp = null;
-        boolean granted = memoryManager.tryAcquire(this, intBytes);
+        long[][] arrays = sortArrays(records, intBytes);
+        if (arrays == null && records.radixScratchLongs() <= MAX_ARRAY_LENGTH && SORTS_HOLDING_MEMORY.awaitNone(name)) {
+            arrays = sortArrays(records, intBytes);
+        }
+        if (arrays == null) {
+            records.sort(order, equalKeysSort, null, null, 0);
+            return;
+        }
+        SORTS_HOLDING_MEMORY.add();
         try {
-            scratch = granted ? grantedLongs(records.radixScratchLongs()) : null;
-            temp = scratch != null ? grantedLongs(records.radixScratchLongs()) : null;
-            if (temp == null) {
-                records.sort(order, equalKeysSort, null, null, 0);
-                return;
-            }
             long compactionBytes = records.compactionBytes(pageSize);
             boolean compact = memoryManager.tryAcquire(this, compactionBytes);
             long before = records.memoryBytes();
-            List<byte[]> dropped = records.sort(order, equalKeysSort, scratch, temp, compact ? pageSize : 0);
+            List<byte[]> dropped = records.sort(order, equalKeysSort, arrays[0], arrays[1], compact ? pageSize : 0);
             if (compact) {
                 memoryManager.release(this, before + compactionBytes - records.memoryBytes());
                 recycle(dropped);
             }
         }
         finally {
-            if (temp != null) {
-                releaseLongs(temp);
-            }
+            releaseLongs(arrays[1]);
+            releaseLongs(arrays[0]);
+            memoryManager.release(this, intBytes);
+            SORTS_HOLDING_MEMORY.remove();
+        }
+    }
+
+    /** The scratch and temporary arrays of {@link #sortWithGivenAlgorithm}, under grants with {@code intBytes} beside them; null when refused. */
+    private long[][] sortArrays(PagedRecords records, long intBytes)
+    {
+        if (!memoryManager.tryAcquire(this, intBytes)) {
+            return null;
+        }
+        long[] scratch = grantedLongs(records.radixScratchLongs());
+        long[] temp = scratch != null ? grantedLongs(records.radixScratchLongs()) : null;
+        if (temp == null) {
             if (scratch != null) {
                 releaseLongs(scratch);
             }
-            if (granted) {
-                memoryManager.release(this, intBytes);
+            memoryManager.release(this, intBytes);
+            return null;
+        }
+        return new long[][] {scratch, temp};
+    }
+
+    /** The sorts with a given algorithm that hold their memory now, in this process; a sort refused memory waits for none to be left. */
+    private static final HoldingSorts SORTS_HOLDING_MEMORY = new HoldingSorts();
+
+    static final class HoldingSorts
+    {
+        /** How long a refused sort waits: about what the slower sort of a large map takes. */
+        private static final long WAIT_MILLIS = 30_000;
+        private int holding;
+
+        synchronized void add()
+        {
+            holding++;
+        }
+
+        synchronized void remove()
+        {
+            holding--;
+            notifyAll();
+        }
+
+        /** Waits until no sort holds memory (up to {@link #WAIT_MILLIS}); false at once when none did. */
+        synchronized boolean awaitNone(String waiter)
+        {
+            if (holding == 0) {
+                return false;
             }
+            LOG.debug("{}: waiting for {} other sorts to give back their memory", waiter, holding);
+            long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
+            try {
+                while (holding > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    wait(Math.max(1, left / 1_000_000));
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
         }
     }
 

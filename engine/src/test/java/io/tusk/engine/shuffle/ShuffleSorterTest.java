@@ -856,6 +856,79 @@ class ShuffleSorterTest
         assertThat(memory.used()).isZero();
     }
 
+    /**
+     * Two maps that end together, with memory for one sort's arrays: the second waits for the first
+     * to give them back, then sorts with them (its algorithm gets ranks), instead of sorting in place.
+     */
+    @Test
+    void aSortRefusedMemoryWaitsForTheSortThatHoldsIt()
+            throws Exception
+    {
+        memory = new MemoryManager(64 << 20);
+        java.util.concurrent.CountDownLatch firstHolds = new java.util.concurrent.CountDownLatch(1);
+        Thread[] second = new Thread[1];
+        List<Boolean> ranked = java.util.Collections.synchronizedList(new ArrayList<>());
+        IndexSort firstAlgorithm = (positions, from, to) -> {
+            ranked.add(positions.ranks() != null);
+            firstHolds.countDown();
+            // until the second sort waits
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (second[0] == null || second[0].getState() != Thread.State.TIMED_WAITING) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the second sort did not wait");
+                }
+                Thread.onSpinWait();
+            }
+            lastAddedFirst(new int[1]).sort(positions, from, to);
+        };
+        IndexSort secondAlgorithm = (positions, from, to) -> {
+            ranked.add(positions.ranks() != null);
+            lastAddedFirst(new int[1]).sort(positions, from, to);
+        };
+        ShuffleSorter first = new ShuffleSorter("first", 1, BY_BYTES, null, memory, directory, 4096);
+        first.sortEqualKeysAs(firstAlgorithm, Long.MAX_VALUE, 16);
+        ShuffleSorter other = new ShuffleSorter("second", 1, BY_BYTES, null, memory, directory, 4096);
+        other.sortEqualKeysAs(secondAlgorithm, Long.MAX_VALUE, 16);
+        int records = 20_000;
+        for (int i = 0; i < records; i++) {
+            // keys repeat with different values: the algorithm runs
+            add(first, 0, i % 100, i);
+            add(other, 0, i % 100, i);
+        }
+        // room for one sort's arrays (ints, scratch and a copy of the index: 1.04 MB here), not for two
+        MemoryConsumer pinned = () -> "pinned";
+        memory.forceAcquire(pinned, memory.budget() - memory.used() - 1_600_000);
+
+        java.util.concurrent.CompletableFuture<MapOutput> firstOutput = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return first.finish();
+            }
+            catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(firstHolds.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        MapOutput[] secondOutput = new MapOutput[1];
+        second[0] = new Thread(() -> {
+            try {
+                secondOutput[0] = other.finish();
+            }
+            catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        second[0].start();
+        second[0].join(20_000);
+        MapOutput firstDone = firstOutput.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(ranked).as("both sorts ranked the records for their algorithms").containsExactly(true, true);
+        assertThat(readRecords(secondOutput[0], 0)).as("the same order after the wait").containsExactlyElementsOf(readRecords(firstDone, 0));
+        firstDone.delete();
+        secondOutput[0].delete();
+        memory.release(pinned, memory.usedBy(pinned));
+        assertThat(memory.used()).isZero();
+    }
+
     /** Distinct keys leave every sort in one order: the faster sort's, without the given algorithm. */
     @Test
     void distinctKeysAreSortedWithoutTheGivenAlgorithm()
