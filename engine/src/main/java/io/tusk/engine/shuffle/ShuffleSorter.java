@@ -511,7 +511,7 @@ public final class ShuffleSorter
     /** The sorts with a given algorithm that hold their memory now, in this process; a sort refused memory waits for none to be left. */
     private static final HoldingSorts SORTS_HOLDING_MEMORY = new HoldingSorts();
 
-    static final class HoldingSorts
+    private static final class HoldingSorts
     {
         /** How long a refused sort waits: about what the slower sort of a large map takes. */
         private static final long WAIT_MILLIS = 30_000;
