@@ -483,10 +483,14 @@ public final class ShuffleSorter
             }
         }
         finally {
-            releaseLongs(arrays[1]);
-            releaseLongs(arrays[0]);
-            memoryManager.release(this, intBytes);
-            SORTS_HOLDING_MEMORY.remove();
+            try {
+                releaseLongs(arrays[1]);
+                releaseLongs(arrays[0]);
+                memoryManager.release(this, intBytes);
+            }
+            finally {
+                SORTS_HOLDING_MEMORY.remove();
+            }
         }
     }
 

@@ -866,14 +866,14 @@ class ShuffleSorterTest
     {
         memory = new MemoryManager(64 << 20);
         java.util.concurrent.CountDownLatch firstHolds = new java.util.concurrent.CountDownLatch(1);
-        Thread[] second = new Thread[1];
+        java.util.concurrent.atomic.AtomicReference<Thread> second = new java.util.concurrent.atomic.AtomicReference<>();
         List<Boolean> ranked = java.util.Collections.synchronizedList(new ArrayList<>());
         IndexSort firstAlgorithm = (positions, from, to) -> {
             ranked.add(positions.ranks() != null);
             firstHolds.countDown();
             // until the second sort waits
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (second[0] == null || second[0].getState() != Thread.State.TIMED_WAITING) {
+            while (second.get() == null || second.get().getState() != Thread.State.TIMED_WAITING) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("the second sort did not wait");
                 }
@@ -908,23 +908,24 @@ class ShuffleSorterTest
             }
         });
         assertThat(firstHolds.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        MapOutput[] secondOutput = new MapOutput[1];
-        second[0] = new Thread(() -> {
+        java.util.concurrent.CompletableFuture<MapOutput> secondOutput = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
             try {
-                secondOutput[0] = other.finish();
+                secondOutput.complete(other.finish());
             }
-            catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            catch (IOException | RuntimeException e) {
+                secondOutput.completeExceptionally(e);
             }
         });
-        second[0].start();
-        second[0].join(20_000);
+        second.set(thread);
+        thread.start();
         MapOutput firstDone = firstOutput.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        MapOutput secondDone = secondOutput.get(20, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(ranked).as("both sorts ranked the records for their algorithms").containsExactly(true, true);
-        assertThat(readRecords(secondOutput[0], 0)).as("the same order after the wait").containsExactlyElementsOf(readRecords(firstDone, 0));
+        assertThat(readRecords(secondDone, 0)).as("the same order after the wait").containsExactlyElementsOf(readRecords(firstDone, 0));
         firstDone.delete();
-        secondOutput[0].delete();
+        secondDone.delete();
         memory.release(pinned, memory.usedBy(pinned));
         assertThat(memory.used()).isZero();
     }
