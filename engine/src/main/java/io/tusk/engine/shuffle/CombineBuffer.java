@@ -353,11 +353,18 @@ final class CombineBuffer
         valuesOf = Arrays.copyOf(valuesOf, capacity);
         keyAt = Arrays.copyOf(keyAt, capacity);
         slotOf = Arrays.copyOf(slotOf, capacity);
-        long[] old = table;
-        table = new long[capacity * 2];
-        int mask = table.length - 1;
-        // each entry carries its key's hash
-        for (long entry : old) {
+        table = rehashed(table, capacity * 2);
+    }
+
+    /**
+     * A table of {@code length} slots (a power of two) with the entries of {@code entries}, an open
+     * addressing table whose entries carry their hash in the high half and 0 marks a free slot.
+     */
+    static long[] rehashed(long[] entries, int length)
+    {
+        long[] table = new long[length];
+        int mask = length - 1;
+        for (long entry : entries) {
             if (entry != 0) {
                 int slot = (int) (entry >>> 32) & mask;
                 while (table[slot] != 0) {
@@ -366,6 +373,7 @@ final class CombineBuffer
                 table[slot] = entry;
             }
         }
+        return table;
     }
 
     private static long entry(int hash, int number)

@@ -69,6 +69,10 @@ public final class ShuffleSorter
     private int equalKeysRecordBytes;
     private long addedRecords;
     private long addedBytes;
+    /** The map's records while they are copies of few distinct records (see {@link #sortEqualKeysAs}); null otherwise. */
+    private DistinctRecords copies;
+    /** The buffer holds its records in order already: {@link #finish()} wrote them from {@link #copies}. */
+    private boolean bufferSorted;
     private boolean done;
     /**
      * Once gathering has stopped, the sorted buffer is sorted and combined whenever it holds this
@@ -151,6 +155,12 @@ public final class ShuffleSorter
      * in (copies of one record, in whatever order: nothing can tell them apart, so the algorithm
      * does not run for them). Not with {@link #combineBeforeSorting()}, whose combined records are
      * in no added order.
+     * <p>
+     * Without a combiner, the records are first counted as copies of distinct records
+     * ({@link DistinctRecords}) while they mostly repeat: when no two distinct records have keys the
+     * order calls equal, nothing can tell one order of equal keys from another, and the output is
+     * written in order from the distinct records, without a sort; else, or once records stop
+     * repeating, they go to the buffer in the order they came, and on as above.
      * Call before the first record.
      */
     public void sortEqualKeysAs(IndexSort algorithm, long limitBytes, int recordBytes)
@@ -160,6 +170,9 @@ public final class ShuffleSorter
         this.equalKeysSort = requireNonNull(algorithm, "algorithm is null");
         this.equalKeysLimit = limitBytes;
         this.equalKeysRecordBytes = recordBytes;
+        if (combiner == null && order.isSorted() && !gatheringRequested) {
+            copies = new DistinctRecords(memoryManager, this);
+        }
     }
 
     public void add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
@@ -167,6 +180,12 @@ public final class ShuffleSorter
     {
         addedRecords++;
         addedBytes += keyLength + valueLength;
+        if (copies != null) {
+            if (copies.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
+                return;
+            }
+            stopCountingCopies();
+        }
         if (gathered != null) {
             if (gathered.fits(keyLength, valueLength)) {
                 if (gathered.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
@@ -216,6 +235,70 @@ public final class ShuffleSorter
                 addSorted(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
             }
         });
+    }
+
+    /** Moves the records counted as copies to the buffer in the order they came, and adds every record after them there. */
+    private void stopCountingCopies()
+            throws IOException
+    {
+        DistinctRecords counted = copies;
+        copies = null;
+        LOG.debug("{}: {} distinct records in {} records; sorting them one by one", name, counted.distinct(), counted.records());
+        try {
+            reserveIndex(counted.records());
+            counted.moveTo(this::sortedSink);
+        }
+        finally {
+            counted.clear();
+        }
+    }
+
+    /**
+     * Writes the records counted as copies to the buffer: in order when no two distinct records have
+     * equal keys (the buffer then needs no sort), else in the order they came.
+     */
+    private void writeCopies()
+            throws IOException
+    {
+        DistinctRecords counted = copies;
+        copies = null;
+        try {
+            reserveIndex(counted.records());
+            if (counted.writeSorted(order, this::sortedSink)) {
+                bufferSorted = true;
+            }
+            else {
+                LOG.debug("{}: distinct records with equal keys; sorting the {} records one by one", name, counted.records());
+                counted.moveTo(this::sortedSink);
+            }
+        }
+        finally {
+            counted.clear();
+        }
+    }
+
+    private RecordSink sortedSink(int partition)
+    {
+        return (prefix, key, keyOffset, keyLength, value, valueOffset, valueLength) -> addSorted(partition, prefix, key, keyOffset, keyLength, value,
+                valueOffset, valueLength);
+    }
+
+    /** Grows the buffer's index to hold {@code records} more at once, when granted, instead of doubling it as they come. */
+    private void reserveIndex(int records)
+    {
+        long capacity = (long) buffer.count() + records;
+        if (capacity <= buffer.indexCapacity() || capacity * 2 > MAX_ARRAY_LENGTH) {
+            return;
+        }
+        // not forced as the buffer's growth is when nothing is left to spill: the index still grows as records come
+        long[] grown = grantedLongs(capacity * 2);
+        if (grown == null) {
+            return;
+        }
+        long oldBytes = buffer.indexBytes();
+        long[] replaced = buffer.growIndex(grown);
+        memoryManager.release(this, oldBytes);
+        memoryManager.recycle(replaced);
     }
 
     /** Adds to the second stage, combining it into the sorted buffer first when full; false when it cannot take the record. */
@@ -601,6 +684,9 @@ public final class ShuffleSorter
     public void spillNow()
             throws IOException
     {
+        if (copies != null) {
+            stopCountingCopies();
+        }
         if (!buffer.isEmpty() || !memoryRuns.isEmpty()) {
             spill();
         }
@@ -642,6 +728,9 @@ public final class ShuffleSorter
             throws IOException
     {
         checkArgument(!done, "sorter %s already finished", name);
+        if (copies != null) {
+            writeCopies();
+        }
         if (gathered != null) {
             drainGathered();
             // unless the drain stopped gathering
@@ -652,7 +741,10 @@ public final class ShuffleSorter
         }
         Run run = null;
         if (!buffer.isEmpty()) {
-            if (sortsWithGivenAlgorithm()) {
+            if (bufferSorted) {
+                // written in order from the distinct records
+            }
+            else if (sortsWithGivenAlgorithm()) {
                 sortWithGivenAlgorithm(buffer);
             }
             else {
@@ -883,6 +975,10 @@ public final class ShuffleSorter
     {
         buffer = newRecords();
         memoryRuns.clear();
+        if (copies != null) {
+            copies.clear();
+            copies = null;
+        }
         if (gathered != null && !done) {
             gathered.clear();
             partials.clear();

@@ -930,6 +930,145 @@ class ShuffleSorterTest
         assertThat(memory.used()).isZero();
     }
 
+    /**
+     * A map that writes copies of few records (a streaming word count's {@code word 1}) keeps each
+     * distinct record once while it runs, and its output is every copy, in order.
+     */
+    @Test
+    void copiesOfFewRecordsAreKeptOnceAndWrittenInOrder()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        int[] calls = new int[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 3, BY_BYTES, null, memory, directory, 4096);
+        sorter.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        Random random = new Random(5);
+        List<long[]> added = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            int key = random.nextInt(50);
+            added.add(new long[] {key, key * 7L});
+            add(sorter, key % 3, key, key * 7L);
+        }
+        assertThat(memory.used()).as("each distinct record kept once, not 100,000 records of 12 bytes").isLessThan(1 << 20);
+        MapOutput output = sorter.finish();
+
+        assertThat(calls[0]).isZero();
+        for (int partition = 0; partition < 3; partition++) {
+            assertThat(readRecords(output, partition)).as("partition %s", partition)
+                    .containsExactlyElementsOf(inAlgorithmOrder(added, partition, 3, key -> key));
+        }
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    /**
+     * Distinct records whose keys the order calls equal (equal bytes, or bytes the comparator calls
+     * equal) are sorted by the given algorithm, which sees every record in the order it came.
+     */
+    @Test
+    void copiesWithEqualKeysOfDistinctRecordsGoToTheAlgorithmInTheOrderTheyCame()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        // keys equal by their first two bytes
+        SortOrder byHighHalf = SortOrder.sorted((left, leftOffset, leftLength, right, rightOffset, rightLength) -> Integer.compare(
+                ByteBuffer.wrap(left, leftOffset, leftLength).getInt() >>> 16, ByteBuffer.wrap(right, rightOffset, rightLength).getInt() >>> 16));
+        for (boolean sameKeyBytes : new boolean[] {true, false}) {
+            int[] calls = new int[1];
+            ShuffleSorter sorter = new ShuffleSorter("test", 2, sameKeyBytes ? BY_BYTES : byHighHalf, null, memory, directory, 4096);
+            sorter.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+            Random random = new Random(6);
+            List<long[]> added = new ArrayList<>();
+            for (int i = 0; i < 50_000; i++) {
+                int high = random.nextInt(40);
+                // two values of each key, or two keys equal by the order with one value each
+                int low = sameKeyBytes ? 0 : random.nextInt(2);
+                long value = sameKeyBytes ? random.nextInt(2) : high;
+                int key = high << 16 | low;
+                added.add(new long[] {key, value});
+                sorter.add(high % 2, high, ByteBuffer.allocate(4).putInt(key).array(), 0, 4, ByteBuffer.allocate(8).putLong(value).array(), 0, 8);
+            }
+            MapOutput output = sorter.finish();
+
+            assertThat(calls[0]).as("the algorithm ran").isPositive();
+            for (int partition = 0; partition < 2; partition++) {
+                List<long[]> expected = inAlgorithmOrder(added, partition, 2, key -> key >>> 16);
+                assertThat(readRecords(output, partition, sameKeyBytes ? BY_BYTES : byHighHalf)).as("same key bytes %s, partition %s", sameKeyBytes, partition)
+                        .containsExactlyElementsOf(expected);
+            }
+            output.delete();
+            assertThat(memory.used()).isZero();
+        }
+    }
+
+    /** A map whose records stop repeating goes on with every record in the order it came, those counted as copies first. */
+    @Test
+    void recordsThatStopRepeatingGoToTheAlgorithmInTheOrderTheyCame()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        int[] calls = new int[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, null, memory, directory, 4096);
+        sorter.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        List<long[]> added = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            // copies of ten records first (past the first check), then the same keys with values that never repeat
+            int key = i % 10;
+            long value = i < DistinctRecords.FIRST_CHECK + 1000 ? key : i;
+            added.add(new long[] {key, value});
+            add(sorter, 0, key, value);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(calls[0]).as("the algorithm ran").isPositive();
+        assertThat(readRecords(output, 0)).containsExactlyElementsOf(inAlgorithmOrder(added, 0, 1, key -> key));
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    /** Copies written out with too little memory for all of them spill on the way, and come out whole and in order. */
+    @Test
+    void copiesWrittenWithLittleMemorySpill()
+            throws IOException
+    {
+        memory = new MemoryManager(2 << 20);
+        int[] calls = new int[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 2, BY_BYTES, null, memory, directory, 4096);
+        sorter.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        List<long[]> added = new ArrayList<>();
+        for (int i = 0; i < 200_000; i++) {
+            int key = (i * 7919) % 20;
+            added.add(new long[] {key, 3});
+            add(sorter, key % 2, key, 3);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(sorter.spillCount()).as("spilled").isPositive();
+        for (int partition = 0; partition < 2; partition++) {
+            assertThat(readRecords(output, partition)).containsExactlyElementsOf(inAlgorithmOrder(added, partition, 2, key -> key));
+        }
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    /**
+     * The records of {@code partition} (key modulo {@code partitions}) as {@link #lastAddedFirst}
+     * leaves them: by {@code orderKey} of the key, records of equal order keys last added first.
+     */
+    private static List<long[]> inAlgorithmOrder(List<long[]> added, int partition, int partitions, java.util.function.LongUnaryOperator orderKey)
+    {
+        List<long[]> records = new ArrayList<>();
+        for (long[] record : added) {
+            if (orderKey.applyAsLong(record[0]) % partitions == partition) {
+                records.add(record);
+            }
+        }
+        java.util.Collections.reverse(records);
+        // stable: equal order keys keep the reversed order
+        records.sort(java.util.Comparator.comparingLong(record -> orderKey.applyAsLong(record[0])));
+        return records;
+    }
+
     /** Distinct keys leave every sort in one order: the faster sort's, without the given algorithm. */
     @Test
     void distinctKeysAreSortedWithoutTheGivenAlgorithm()
@@ -1005,8 +1144,15 @@ class ShuffleSorterTest
     private static List<long[]> readRecords(MapOutput output, int partition)
             throws IOException
     {
+        return readRecords(output, partition, BY_BYTES);
+    }
+
+    /** The (key, value) pairs of a partition in the order read, its runs merged in {@code order}. */
+    private static List<long[]> readRecords(MapOutput output, int partition, SortOrder order)
+            throws IOException
+    {
         List<long[]> records = new ArrayList<>();
-        try (RecordCursor cursor = new MergingCursor(BY_BYTES, output.open(partition))) {
+        try (RecordCursor cursor = new MergingCursor(order, output.open(partition))) {
             while (cursor.next()) {
                 records.add(new long[] {ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength()).getInt(),
                         ByteBuffer.wrap(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength()).getLong()});
