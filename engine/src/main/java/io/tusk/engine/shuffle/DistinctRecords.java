@@ -195,18 +195,26 @@ final class DistinctRecords
         return true;
     }
 
+    /** Receives a distinct record with the number of times it came. */
+    interface CopiesSink
+    {
+        void add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength, int copies)
+                throws IOException;
+    }
+
     /**
-     * Writes each distinct record as many times as it came, to its partition's output, the distinct
-     * records in {@code order} within each partition; false, with nothing written, when two distinct
-     * records of a partition have keys the order calls equal.
+     * Hands each distinct record with the number of times it came to {@code output}, in order: by
+     * partition, then the distinct records of a partition in {@code order}; false, with nothing
+     * handed on, when two distinct records of a partition have keys the order calls equal.
      */
-    boolean writeSorted(SortOrder order, IntFunction<RecordSink> outputs)
+    boolean writeSorted(SortOrder order, CopiesSink output)
             throws IOException
     {
         Integer[] sorted = new Integer[distinct];
         for (int number = 0; number < distinct; number++) {
             sorted[number] = number;
         }
+        // by partition first
         Arrays.sort(sorted, (left, right) -> compare(order, left, right));
         for (int i = 1; i < distinct; i++) {
             if (compare(order, sorted[i - 1], sorted[i]) == 0) {
@@ -214,12 +222,9 @@ final class DistinctRecords
             }
         }
         for (int number : sorted) {
-            RecordSink output = outputs.apply(partitionOf[number]);
             int keyAt = at[number];
             int keyLength = keyLengthOf[number];
-            for (int copy = copiesOf[number]; copy > 0; copy--) {
-                output.add(prefixOf[number], area, keyAt, keyLength, area, keyAt + keyLength, valueLengthOf[number]);
-            }
+            output.add(partitionOf[number], prefixOf[number], area, keyAt, keyLength, area, keyAt + keyLength, valueLengthOf[number], copiesOf[number]);
         }
         return true;
     }

@@ -176,6 +176,35 @@ final class PagedRecords
         count++;
     }
 
+    /** Room in the index for this many more records. */
+    int indexRoom()
+    {
+        return index.length / 2 - count;
+    }
+
+    /**
+     * Appends {@code copies} more records that are {@code record}: index entries pointing at its
+     * bytes, which are not copied (readers cannot tell; compaction or a spill writes each copy out).
+     * Only with that much {@link #indexRoom()}, and not once sealed.
+     */
+    void appendCopies(int record, int copies)
+    {
+        checkState(sealed == null, "sealed records take no more");
+        checkArgument(copies >= 0 && copies <= indexRoom(), "no room in the index for %s records", copies);
+        long key = index[record * 2];
+        long pointer = index[record * 2 + 1];
+        byte[] page = pages.get((int) (pointer >>> 32));
+        int offset = (int) pointer;
+        int size = RECORD_OVERHEAD + ByteArrays.getInt(page, offset) + ByteArrays.getInt(page, offset + 4);
+        int slot = count * 2;
+        for (int copy = 0; copy < copies; copy++, slot += 2) {
+            index[slot] = key;
+            index[slot + 1] = pointer;
+        }
+        count += copies;
+        recordBytes += (long) size * copies;
+    }
+
     int partition(int record)
     {
         checkState(sealed == null, "the partitions of sealed records are their owner's");

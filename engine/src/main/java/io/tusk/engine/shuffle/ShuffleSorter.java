@@ -264,7 +264,7 @@ public final class ShuffleSorter
         copies = null;
         try {
             reserveIndex(counted.records());
-            if (counted.writeSorted(order, this::sortedSink)) {
+            if (counted.writeSorted(order, this::addCopies)) {
                 bufferSorted = true;
             }
             else {
@@ -274,6 +274,24 @@ public final class ShuffleSorter
         }
         finally {
             counted.clear();
+        }
+    }
+
+    /**
+     * Adds {@code copies} records that are one record to the buffer: its bytes once, and an index
+     * entry per copy pointing at them.
+     */
+    private void addCopies(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength, int copies)
+            throws IOException
+    {
+        int left = copies;
+        while (left > 0) {
+            // a whole record first: it may grow the index, or spill the buffer and start another
+            addSorted(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength);
+            left--;
+            int more = Math.min(left, buffer.indexRoom());
+            buffer.appendCopies(buffer.count() - 1, more);
+            left -= more;
         }
     }
 

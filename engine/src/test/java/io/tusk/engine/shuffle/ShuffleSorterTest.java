@@ -951,6 +951,8 @@ class ShuffleSorterTest
         }
         assertThat(memory.used()).as("each distinct record kept once, not 100,000 records of 12 bytes").isLessThan(1 << 20);
         MapOutput output = sorter.finish();
+        // an index entry per record (16 bytes, 8 once sealed) pointing at each distinct record's bytes, not 2 MB of copies beside it
+        assertThat(memory.used()).as("the output's memory").isLessThan(2_000_000);
 
         assertThat(calls[0]).isZero();
         for (int partition = 0; partition < 3; partition++) {
