@@ -214,8 +214,14 @@ final class DistinctRecords
         for (int number = 0; number < distinct; number++) {
             sorted[number] = number;
         }
-        // by partition first
-        Arrays.sort(sorted, (left, right) -> compare(order, left, right));
+        try {
+            // by partition first
+            Arrays.sort(sorted, (left, right) -> compare(order, left, right));
+        }
+        catch (IllegalArgumentException e) {
+            // a comparator that breaks its contract: the records are sorted one by one, as they would be without counting
+            return false;
+        }
         for (int i = 1; i < distinct; i++) {
             if (compare(order, sorted[i - 1], sorted[i]) == 0) {
                 return false;
@@ -248,6 +254,16 @@ final class DistinctRecords
             int keyLength = keyLengthOf[number];
             outputs.apply(partitionOf[number]).add(prefixOf[number], area, keyAt, keyLength, area, keyAt + keyLength, valueLengthOf[number]);
         }
+    }
+
+    /**
+     * Gives back the memory granted for the records while they stay readable, for an owner about to
+     * move them out: the memory they take goes to where they are moved. {@link #clear()} then has
+     * nothing to give back.
+     */
+    void releaseGrant()
+    {
+        release(heldBytes);
     }
 
     /** Forgets every record and gives back the memory. */

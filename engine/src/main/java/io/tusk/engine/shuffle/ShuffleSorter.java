@@ -140,7 +140,7 @@ public final class ShuffleSorter
     public void combineBeforeSorting()
     {
         checkArgument(combiner != null, "sorter %s has no combiner", name);
-        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        checkArgument(!hasRecords(), "sorter %s already has records", name);
         gatheringRequested = true;
         int gatheredPage = Math.min(GATHERED_PAGE, pageSize);
         gathered = new CombineBuffer(partitions, memoryManager, this, gatheredPage, GATHERED_BYTES / gatheredPage, true);
@@ -165,7 +165,7 @@ public final class ShuffleSorter
      */
     public void sortEqualKeysAs(IndexSort algorithm, long limitBytes, int recordBytes)
     {
-        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        checkArgument(!hasRecords(), "sorter %s already has records", name);
         checkArgument(recordBytes >= 0, "recordBytes is negative: %s", recordBytes);
         this.equalKeysSort = requireNonNull(algorithm, "algorithm is null");
         this.equalKeysLimit = limitBytes;
@@ -173,6 +173,11 @@ public final class ShuffleSorter
         if (combiner == null && order.isSorted() && !gatheringRequested) {
             copies = new DistinctRecords(memoryManager, this);
         }
+    }
+
+    private boolean hasRecords()
+    {
+        return !spills.isEmpty() || !buffer.isEmpty() || copies != null && copies.records() > 0;
     }
 
     public void add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
@@ -244,6 +249,8 @@ public final class ShuffleSorter
         DistinctRecords counted = copies;
         copies = null;
         LOG.debug("{}: {} distinct records in {} records; sorting them one by one", name, counted.distinct(), counted.records());
+        // the buffer takes the memory they held: both together could make it spill where it would not have
+        counted.releaseGrant();
         try {
             reserveIndex(counted.records());
             counted.moveTo(this::sortedSink);
@@ -262,12 +269,14 @@ public final class ShuffleSorter
     {
         DistinctRecords counted = copies;
         copies = null;
+        counted.releaseGrant();
         try {
             reserveIndex(counted.records());
-            if (counted.writeSorted(order, this::addCopies)) {
-                bufferSorted = true;
-            }
-            else {
+            // in order as written, also when the buffer spills on the way
+            bufferSorted = true;
+            if (!counted.writeSorted(order, this::addCopies)) {
+                // nothing written
+                bufferSorted = false;
                 LOG.debug("{}: distinct records with equal keys; sorting the {} records one by one", name, counted.records());
                 counted.moveTo(this::sortedSink);
             }
@@ -432,7 +441,7 @@ public final class ShuffleSorter
      */
     public void measureOutput(RecordSize size)
     {
-        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        checkArgument(!hasRecords(), "sorter %s already has records", name);
         this.recordSize = requireNonNull(size, "size is null");
     }
 
@@ -442,7 +451,7 @@ public final class ShuffleSorter
      */
     public void storeBlocks(BlockTransform transform)
     {
-        checkArgument(spills.isEmpty() && buffer.isEmpty(), "sorter %s already has records", name);
+        checkArgument(!hasRecords(), "sorter %s already has records", name);
         this.blockTransform = requireNonNull(transform, "transform is null");
     }
 
@@ -717,7 +726,9 @@ public final class ShuffleSorter
         PagedRecords full = buffer;
         // empty, it may still hold pages kept for reuse
         if (!full.isEmpty()) {
-            sortBuffer(full);
+            if (!bufferSorted) {
+                sortBuffer(full);
+            }
             spills.add(writeSpill("spill", new Run(full, partitions)::cursor));
         }
         buffer = newRecords();

@@ -1028,6 +1028,69 @@ class ShuffleSorterTest
         assertThat(memory.used()).isZero();
     }
 
+    /**
+     * Records counted as copies and then moved out to be sorted one by one do not keep the memory
+     * of the count: a map whose records fit the budget does not spill.
+     */
+    @Test
+    void recordsMovedOutOfTheCountDoNotSpillWhereTheyFit()
+            throws IOException
+    {
+        // the records' pages (168 KB) and index (131 KB), not the count's 47 KB beside them
+        memory = new MemoryManager(320_000);
+        int[] calls = new int[1];
+        ShuffleSorter sorter = new ShuffleSorter("test", 1, BY_BYTES, null, memory, directory, 4096);
+        sorter.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        List<long[]> added = new ArrayList<>();
+        for (int i = 0; i < 1 << 13; i++) {
+            // each key with two values: moved out at the end
+            int key = i % 128;
+            long value = (i / 128) % 2;
+            added.add(new long[] {key, value});
+            add(sorter, 0, key, value);
+        }
+        MapOutput output = sorter.finish();
+
+        assertThat(sorter.spillCount()).isZero();
+        assertThat(calls[0]).as("the algorithm ran").isPositive();
+        assertThat(readRecords(output, 0)).containsExactlyElementsOf(inAlgorithmOrder(added, 0, 1, key -> key));
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
+    /** A map asked to spill while its records are counted as copies, or closed without finishing, loses nothing and keeps no memory. */
+    @Test
+    void countedCopiesSpillOnDemandAndGiveBackTheirMemoryWhenClosed()
+            throws IOException
+    {
+        memory = new MemoryManager(64 << 20);
+        int[] calls = new int[1];
+        ShuffleSorter spilled = new ShuffleSorter("spilled", 2, BY_BYTES, null, memory, directory, 4096);
+        spilled.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        ShuffleSorter closed = new ShuffleSorter("closed", 2, BY_BYTES, null, memory, directory, 4096);
+        closed.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16);
+        List<long[]> added = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            int key = i % 30;
+            added.add(new long[] {key, 1});
+            add(spilled, key % 2, key, 1);
+            add(closed, key % 2, key, 1);
+            if (i == 20_000) {
+                spilled.spillNow();
+            }
+        }
+        assertThatThrownBy(() -> closed.sortEqualKeysAs(lastAddedFirst(calls), Long.MAX_VALUE, 16)).hasMessageContaining("already has records");
+        closed.close();
+        MapOutput output = spilled.finish();
+
+        assertThat(spilled.spillCount()).isEqualTo(1);
+        for (int partition = 0; partition < 2; partition++) {
+            assertThat(readRecords(output, partition)).containsExactlyElementsOf(inAlgorithmOrder(added, partition, 2, key -> key));
+        }
+        output.delete();
+        assertThat(memory.used()).isZero();
+    }
+
     /** Copies written out with too little memory for all of them spill on the way, and come out whole and in order. */
     @Test
     void copiesWrittenWithLittleMemorySpill()
