@@ -92,10 +92,9 @@ final class DistinctRecords
         }
         int hash = ByteArrays.hash(ByteArrays.hash(partition, key, keyOffset, keyLength), value, valueOffset, valueLength);
         int number = -1;
-        int slot = 0;
         if (table.length > 0) {
             int mask = table.length - 1;
-            slot = hash & mask;
+            int slot = hash & mask;
             long entry;
             while ((entry = table[slot]) != 0) {
                 int candidate = (int) entry - 1;

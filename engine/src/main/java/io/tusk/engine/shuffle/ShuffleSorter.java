@@ -189,7 +189,8 @@ public final class ShuffleSorter
             if (copies.add(partition, prefix, key, keyOffset, keyLength, value, valueOffset, valueLength)) {
                 return;
             }
-            stopCountingCopies();
+            LOG.debug("{}: {} distinct records in {} records; sorting them one by one", name, copies.distinct(), copies.records());
+            moveCopies(false);
         }
         if (gathered != null) {
             if (gathered.fits(keyLength, valueLength)) {
@@ -242,44 +243,31 @@ public final class ShuffleSorter
         });
     }
 
-    /** Moves the records counted as copies to the buffer in the order they came, and adds every record after them there. */
-    private void stopCountingCopies()
+    /**
+     * Moves the records counted as copies to the buffer and stops counting: when {@code last} and no
+     * two distinct records have equal keys, in order (the buffer then needs no sort); else in the
+     * order they came, every record after them following there.
+     */
+    private void moveCopies(boolean last)
             throws IOException
     {
         DistinctRecords counted = copies;
         copies = null;
-        LOG.debug("{}: {} distinct records in {} records; sorting them one by one", name, counted.distinct(), counted.records());
         // the buffer takes the memory they held: both together could make it spill where it would not have
         counted.releaseGrant();
         try {
             reserveIndex(counted.records());
-            counted.moveTo(this::sortedSink);
-        }
-        finally {
-            counted.clear();
-        }
-    }
-
-    /**
-     * Writes the records counted as copies to the buffer: in order when no two distinct records have
-     * equal keys (the buffer then needs no sort), else in the order they came.
-     */
-    private void writeCopies()
-            throws IOException
-    {
-        DistinctRecords counted = copies;
-        copies = null;
-        counted.releaseGrant();
-        try {
-            reserveIndex(counted.records());
             // in order as written, also when the buffer spills on the way
-            bufferSorted = true;
-            if (!counted.writeSorted(order, this::addCopies)) {
-                // nothing written
-                bufferSorted = false;
-                LOG.debug("{}: distinct records with equal keys; sorting the {} records one by one", name, counted.records());
-                counted.moveTo(this::sortedSink);
+            bufferSorted = last;
+            if (last && counted.writeSorted(order, this::addCopies)) {
+                return;
             }
+            // nothing written
+            bufferSorted = false;
+            if (last) {
+                LOG.debug("{}: distinct records with equal keys; sorting the {} records one by one", name, counted.records());
+            }
+            counted.moveTo(this::sortedSink);
         }
         finally {
             counted.clear();
@@ -319,11 +307,16 @@ public final class ShuffleSorter
         }
         // not forced as the buffer's growth is when nothing is left to spill: the index still grows as records come
         long[] grown = grantedLongs(capacity * 2);
-        if (grown == null) {
-            return;
+        if (grown != null) {
+            replaceIndex(buffer, grown);
         }
-        long oldBytes = buffer.indexBytes();
-        long[] replaced = buffer.growIndex(grown);
+    }
+
+    /** Moves the index of {@code records} into {@code grown}, granted already, and gives the old one's memory back for reuse. */
+    private void replaceIndex(PagedRecords records, long[] grown)
+    {
+        long oldBytes = records.indexBytes();
+        long[] replaced = records.growIndex(grown);
         memoryManager.release(this, oldBytes);
         memoryManager.recycle(replaced);
     }
@@ -490,10 +483,7 @@ public final class ShuffleSorter
                 spill();
                 return ensureRoom(buffer, recordSize, true);
             }
-            long oldBytes = records.indexBytes();
-            long[] replaced = records.growIndex(grown);
-            memoryManager.release(this, oldBytes);
-            memoryManager.recycle(replaced);
+            replaceIndex(records, grown);
         }
         if (!records.pageHasRoom(recordSize)) {
             int length = Math.max(pageSize, recordSize);
@@ -712,7 +702,7 @@ public final class ShuffleSorter
             throws IOException
     {
         if (copies != null) {
-            stopCountingCopies();
+            moveCopies(false);
         }
         if (!buffer.isEmpty() || !memoryRuns.isEmpty()) {
             spill();
@@ -758,7 +748,7 @@ public final class ShuffleSorter
     {
         checkArgument(!done, "sorter %s already finished", name);
         if (copies != null) {
-            writeCopies();
+            moveCopies(true);
         }
         if (gathered != null) {
             drainGathered();
