@@ -32,6 +32,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,8 @@ public final class TuskClientProtocol
     /** By job id string: clients hand in both API's JobID classes, which are never equal to each other. */
     private static final Map<String, MrJob> JOBS = new ConcurrentHashMap<>();
     private static final int RETAINED_JOBS = 100;
+    /** How long a status question waits for a running job to end before it answers "running". */
+    private static final Duration STATUS_WAIT = Duration.ofMillis(50);
 
     private final Configuration conf;
     private final Tusk engine;
@@ -187,6 +190,14 @@ public final class TuskClientProtocol
     {
         MrJob job = JOBS.get(jobId.toString());
         if (job != null) {
+            // Hadoop's clients ask until the job has ended, sleeping between questions (10 to 5000
+            // ms): an answer that waits a moment for the end lets them see it when it comes
+            try {
+                job.awaitEnd(STATUS_WAIT);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return job.status();
         }
         // a job of an earlier process: as its history says it ended

@@ -188,6 +188,8 @@ class JobHistoryIT
         job.setMapperClass(WaitingMapper.class);
         job.submit();
         assertThat(WaitingMapper.STARTED.await(60, TimeUnit.SECONDS)).isTrue();
+        // a status question waits a moment for the end, but answers while the job runs
+        assertThat(job.isComplete()).isFalse();
         job.killJob();
         assertThat(job.waitForCompletion(false)).isFalse();
 

@@ -6,6 +6,7 @@ import org.apache.hadoop.mapreduce.TaskCounter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.List;
 
 /**
  * The JVM counters Hadoop's tasks report: {@code GC_TIME_MILLIS}, the collectors' time while the
@@ -16,6 +17,9 @@ import java.lang.management.ThreadMXBean;
  */
 public final class JvmCounters
 {
+    /** The JVM's collectors, fixed for its life (asking for them builds their beans anew each time). */
+    private static final List<GarbageCollectorMXBean> COLLECTORS = List.copyOf(ManagementFactory.getGarbageCollectorMXBeans());
+
     private final long gcMillisAtStart = gcMillis();
     /** The task thread's CPU time at its start in ns, or -1 when not measured. */
     private final long cpuNanosAtStart;
@@ -57,7 +61,7 @@ public final class JvmCounters
     private static long gcMillis()
     {
         long total = 0;
-        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean collector : COLLECTORS) {
             total += Math.max(0, collector.getCollectionTime());
         }
         return total;

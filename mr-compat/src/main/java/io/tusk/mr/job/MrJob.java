@@ -45,12 +45,14 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -65,7 +67,7 @@ public final class MrJob
 {
     private static final Logger LOG = LogManager.getLogger(MrJob.class);
     /** How long a job's status waits for the UI to start, for its tracking URL. */
-    private static final java.time.Duration UI_WAIT = java.time.Duration.ofSeconds(5);
+    private static final Duration UI_WAIT = Duration.ofSeconds(5);
 
     private final JobID jobId;
     private final JobConf conf;
@@ -534,11 +536,27 @@ public final class MrJob
         return state != JobStatus.State.RUNNING;
     }
 
+    /** Waits until the job has ended, or for {@code wait} at most; true if it has ended. */
+    public synchronized boolean awaitEnd(Duration wait)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (state == JobStatus.State.RUNNING) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
     private synchronized void finish(JobStatus.State finalState, String info)
     {
         cleanupProgress = 1;
         failureInfo = info;
         state = finalState;
+        notifyAll();
     }
 
     private String failureInfo(Throwable failure)
