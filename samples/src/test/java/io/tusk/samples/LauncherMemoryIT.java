@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The memory options {@code bin/tusk} gives a batch JVM: the parallel collector, the heap committed
- * at start, and a young generation of at most 256 MiB, unless {@code TUSK_OPTS} sizes it; and its
+ * at start, a young generation of at most 256 MiB, unless {@code TUSK_OPTS} sizes it, whose survivors
+ * are tenured at once, unless {@code TUSK_OPTS} says otherwise; and its
  * compiler thresholds, unless {@code TUSK_OPTS} sets the compiler up.
  */
 class LauncherMemoryIT
@@ -48,6 +49,18 @@ class LauncherMemoryIT
         assertThat(Long.parseLong(flag(optionsHeap, "MaxNewSize"))).isLessThan(150 * MIB);
         // leading zeros are decimal
         assertThat(flag(flags("02g", ""), "MaxNewSize")).isEqualTo(String.valueOf(256 * MIB));
+    }
+
+    @Test
+    void whatSurvivesAYoungCollectionIsTenuredAtOnceUnlessTheOptionsSayOtherwise()
+            throws Exception
+    {
+        assertThat(flag(flags("2g", ""), "MaxTenuringThreshold")).isEqualTo("0");
+        assertThat(flag(flags("512m", ""), "MaxTenuringThreshold")).isEqualTo("0");
+        assertThat(flag(flags("2g", "-XX:MaxTenuringThreshold=5"), "MaxTenuringThreshold")).isEqualTo("5");
+        assertThat(flag(flags("2g", "-XX:+NeverTenure"), "NeverTenure")).isEqualTo("true");
+        // another collector: none of the parallel collector's options
+        assertThat(flag(flags("2g", "-XX:+UseG1GC"), "MaxTenuringThreshold")).isEqualTo("15");
     }
 
     @Test
