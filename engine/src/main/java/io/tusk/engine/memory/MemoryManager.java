@@ -3,6 +3,7 @@ package io.tusk.engine.memory;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,15 +23,15 @@ import static java.util.Objects.requireNonNull;
  * after it drops its references. When the budget is exhausted, spillable consumers are asked to give
  * memory back (spill or evict); a consumer that still cannot get memory must spill itself.
  * <p>
- * Pages of records their owners dropped ({@link #recycle(byte[])}) are kept, within half of the
- * budget and only while the budget has room for them beside the grants, for the next owner that asks
- * for a page of the same length ({@link #page(int)}): the buffers of one map task after another
- * reuse pages that already live in the old generation instead of filling the young generation with
- * new ones that every collection copies while they are written. Arrays of longs (a buffer's index,
- * a sort's scratch space) are kept the same way ({@link #recycle(long[])}, {@link #keptLongs(int)})
- * and given to the next owner that asks for at least their length, if not more than twice it. Kept
- * pages and arrays are not grants: they are dropped, before anyone is asked to spill, whenever a
- * grant needs their room.
+ * Pages of records their owners dropped ({@link #recycle(byte[])}) are kept, while the budget has
+ * room for them beside the grants, for the next owner that asks for a page of the same length
+ * ({@link #page(int)}): the buffers of one map task after another reuse pages that already live in
+ * the old generation instead of filling the young generation with new ones that every collection
+ * copies while they are written. Arrays of longs (a buffer's index, a sort's scratch space) are kept
+ * the same way ({@link #recycle(long[])}, {@link #keptLongs(int)}) and given to the next owner that
+ * asks for at least their length, if not more than twice it. Kept pages and arrays are not grants:
+ * they are dropped, before anyone is asked to spill, whenever a grant needs their room; and they are
+ * held softly, so that the collector takes them back before the job's own objects run out of heap.
  * <p>
  * Thread-safe. Spill requests are made without the lock held.
  */
@@ -45,16 +46,15 @@ public final class MemoryManager
     private long peak;
     /** Pages of at least this many bytes are kept for reuse. */
     static final int MIN_KEPT_BYTES = 64 * 1024;
-    private final long keptLimit;
-    private final Map<Integer, ArrayDeque<byte[]>> keptPages = new HashMap<>();
-    private final TreeMap<Integer, ArrayDeque<long[]>> keptArrays = new TreeMap<>();
+    /** Kept pages by length, and kept arrays by length; a reference the collector cleared still counts in {@link #kept} until it is polled. */
+    private final Map<Integer, ArrayDeque<SoftReference<byte[]>>> keptPages = new HashMap<>();
+    private final TreeMap<Integer, ArrayDeque<SoftReference<long[]>>> keptArrays = new TreeMap<>();
     private long kept;
 
     public MemoryManager(long budget)
     {
         checkArgument(budget > 0, "memory budget must be positive: %s", budget);
         this.budget = budget;
-        this.keptLimit = budget / 2;
     }
 
     public long budget()
@@ -227,27 +227,30 @@ public final class MemoryManager
      */
     public synchronized byte[] keptPage(int length)
     {
-        ArrayDeque<byte[]> pages = keptPages.get(length);
-        byte[] page = pages == null ? null : pages.pollLast();
-        if (page != null) {
+        ArrayDeque<SoftReference<byte[]>> pages = keptPages.get(length);
+        while (pages != null && !pages.isEmpty()) {
             kept -= length;
+            byte[] page = pages.pollLast().get();
+            if (page != null) {
+                return page;
+            }
         }
-        return page;
+        return null;
     }
 
     /**
      * Keeps a page its owner no longer references for the next {@link #page(int)} of its length, if
-     * it is large enough, the kept pages stay within their limit and the budget has room for it
-     * beside the grants; else it is left to the collector. Call after releasing its grant; the
+     * it is large enough and the budget has room for it beside the grants; else it is left to the
+     * collector. Call after releasing its grant; the
      * caller must not touch the page afterwards.
      */
     public synchronized void recycle(byte[] page)
     {
         long bytes = page.length;
-        if (bytes < MIN_KEPT_BYTES || kept + bytes > keptLimit || used + kept + bytes > budget) {
+        if (bytes < MIN_KEPT_BYTES || !roomToKeep(bytes)) {
             return;
         }
-        keptPages.computeIfAbsent(page.length, ignored -> new ArrayDeque<>()).addLast(page);
+        keptPages.computeIfAbsent(page.length, ignored -> new ArrayDeque<>()).addLast(new SoftReference<>(page));
         kept += bytes;
     }
 
@@ -265,30 +268,65 @@ public final class MemoryManager
     /** As {@link #keptLongs(int)}, of at most {@code maxLength} longs. */
     public synchronized long[] keptLongs(int length, long maxLength)
     {
-        Map.Entry<Integer, ArrayDeque<long[]>> shortest = keptArrays.ceilingEntry(length);
-        if (shortest == null || shortest.getKey() > maxLength) {
-            return null;
+        while (true) {
+            Map.Entry<Integer, ArrayDeque<SoftReference<long[]>>> shortest = keptArrays.ceilingEntry(length);
+            if (shortest == null || shortest.getKey() > maxLength) {
+                return null;
+            }
+            long[] array = shortest.getValue().pollLast().get();
+            if (shortest.getValue().isEmpty()) {
+                keptArrays.remove(shortest.getKey());
+            }
+            kept -= (long) shortest.getKey() * Long.BYTES;
+            if (array != null) {
+                return array;
+            }
         }
-        long[] array = shortest.getValue().pollLast();
-        if (shortest.getValue().isEmpty()) {
-            keptArrays.remove(shortest.getKey());
-        }
-        kept -= (long) array.length * Long.BYTES;
-        return array;
     }
 
     /** Keeps an array of longs its owner no longer references for {@link #keptLongs(int)}, as {@link #recycle(byte[])} keeps a page. */
     public synchronized void recycle(long[] array)
     {
         long bytes = (long) array.length * Long.BYTES;
-        if (bytes < MIN_KEPT_BYTES || kept + bytes > keptLimit || used + kept + bytes > budget) {
+        if (bytes < MIN_KEPT_BYTES || !roomToKeep(bytes)) {
             return;
         }
-        keptArrays.computeIfAbsent(array.length, ignored -> new ArrayDeque<>()).addLast(array);
+        keptArrays.computeIfAbsent(array.length, ignored -> new ArrayDeque<>()).addLast(new SoftReference<>(array));
         kept += bytes;
     }
 
-    /** Bytes of the pages and arrays kept for reuse. */
+    /** Whether the budget has room to keep {@code bytes} beside the grants, once the kept pages and arrays the collector took back no longer count. */
+    private boolean roomToKeep(long bytes)
+    {
+        if (used + kept + bytes <= budget) {
+            return true;
+        }
+        for (Map.Entry<Integer, ArrayDeque<SoftReference<byte[]>>> pages : keptPages.entrySet()) {
+            kept -= (long) pages.getKey() * removeCleared(pages.getValue());
+        }
+        for (Map.Entry<Integer, ArrayDeque<SoftReference<long[]>>> arrays : keptArrays.entrySet()) {
+            kept -= (long) arrays.getKey() * Long.BYTES * removeCleared(arrays.getValue());
+        }
+        keptArrays.values().removeIf(ArrayDeque::isEmpty);
+        return used + kept + bytes <= budget;
+    }
+
+    /** Clears the references to the kept pages and arrays, as the collector clears them when the heap runs short; for tests. */
+    synchronized void clearKeptReferences()
+    {
+        keptPages.values().forEach(pages -> pages.forEach(SoftReference::clear));
+        keptArrays.values().forEach(arrays -> arrays.forEach(SoftReference::clear));
+    }
+
+    /** Removes the references the collector cleared; returns how many. */
+    private static int removeCleared(ArrayDeque<? extends SoftReference<?>> references)
+    {
+        int before = references.size();
+        references.removeIf(reference -> reference.get() == null);
+        return before - references.size();
+    }
+
+    /** Bytes of the pages and arrays kept for reuse (with those the collector took back and no one has noticed yet). */
     public synchronized long kept()
     {
         return kept;
@@ -299,17 +337,17 @@ public final class MemoryManager
     {
         // the longest arrays first: the fewest dropped to make the room
         while (used + kept > budget && !keptArrays.isEmpty()) {
-            Map.Entry<Integer, ArrayDeque<long[]>> longest = keptArrays.lastEntry();
+            Map.Entry<Integer, ArrayDeque<SoftReference<long[]>>> longest = keptArrays.lastEntry();
             longest.getValue().pollLast();
             kept -= (long) longest.getKey() * Long.BYTES;
             if (longest.getValue().isEmpty()) {
                 keptArrays.remove(longest.getKey());
             }
         }
-        Iterator<Map.Entry<Integer, ArrayDeque<byte[]>>> entries = keptPages.entrySet().iterator();
+        Iterator<Map.Entry<Integer, ArrayDeque<SoftReference<byte[]>>>> entries = keptPages.entrySet().iterator();
         while (used + kept > budget && entries.hasNext()) {
-            Map.Entry<Integer, ArrayDeque<byte[]>> entry = entries.next();
-            ArrayDeque<byte[]> pages = entry.getValue();
+            Map.Entry<Integer, ArrayDeque<SoftReference<byte[]>>> entry = entries.next();
+            ArrayDeque<SoftReference<byte[]>> pages = entry.getValue();
             while (used + kept > budget && pages.pollLast() != null) {
                 kept -= entry.getKey();
             }

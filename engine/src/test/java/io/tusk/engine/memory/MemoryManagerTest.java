@@ -23,7 +23,7 @@ class MemoryManagerTest
     }
 
     @Test
-    void keepsRecycledPagesForTheNextOfTheirLengthWithinHalfOfTheBudget()
+    void keepsRecycledPagesForTheNextOfTheirLengthWithinTheBudget()
     {
         MemoryManager memory = new MemoryManager(1 << 20);
         byte[] page = new byte[64 << 10];
@@ -35,12 +35,12 @@ class MemoryManagerTest
         assertThat(memory.kept()).isZero();
         assertThat(memory.page(64 << 10)).as("none kept: a new page").isNotSameAs(page).hasSize(64 << 10);
 
-        for (int i = 0; i < 9; i++) {
+        for (int i = 0; i < 20; i++) {
             memory.recycle(new byte[64 << 10]);
         }
-        assertThat(memory.kept()).as("half of the budget").isEqualTo(512 << 10);
+        assertThat(memory.kept()).as("the budget").isEqualTo(1 << 20);
         memory.recycle(new byte[1024]);
-        assertThat(memory.kept()).as("small pages are left to the collector").isEqualTo(512 << 10);
+        assertThat(memory.kept()).as("small pages are left to the collector").isEqualTo(1 << 20);
         assertThat(memory.used()).as("kept pages are not grants").isZero();
     }
 
@@ -92,6 +92,28 @@ class MemoryManagerTest
     }
 
     @Test
+    void keptPagesAndArraysTheCollectorTookBackAreNotHandedOutAndMakeRoomForOthers()
+    {
+        MemoryManager memory = new MemoryManager(1 << 20);
+        for (int i = 0; i < 8; i++) {
+            memory.recycle(new byte[64 << 10]);
+            memory.recycle(new long[8 << 10]);
+        }
+        assertThat(memory.kept()).isEqualTo(1 << 20);
+
+        // as the collector does when the heap runs short
+        memory.clearKeptReferences();
+        assertThat(memory.keptPage(64 << 10)).isNull();
+        assertThat(memory.kept()).as("the polled ones no longer count").isEqualTo(1 << 19);
+        byte[] page = new byte[576 << 10];
+        memory.recycle(page);
+        assertThat(memory.kept()).as("nor the others, once the budget looks full").isEqualTo(576 << 10);
+        assertThat(memory.keptLongs(8 << 10)).isNull();
+        assertThat(memory.keptPage(576 << 10)).isSameAs(page);
+        assertThat(memory.kept()).isZero();
+    }
+
+    @Test
     void keepsRecycledArraysForTheNextThatAsksForAtLeastHalfTheirLength()
     {
         MemoryManager memory = new MemoryManager(1 << 22);
@@ -113,12 +135,12 @@ class MemoryManagerTest
 
         memory.recycle(new long[1024]);
         assertThat(memory.kept()).as("small arrays are left to the collector").isZero();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 80; i++) {
             memory.recycle(new long[8 << 10]);
         }
-        assertThat(memory.kept()).as("half of the budget").isEqualTo(2L << 20);
+        assertThat(memory.kept()).as("the budget").isEqualTo(4L << 20);
         memory.recycle(new byte[64 << 10]);
-        assertThat(memory.kept()).as("pages and arrays share the limit").isEqualTo(2L << 20);
+        assertThat(memory.kept()).as("pages and arrays share the budget").isEqualTo(4L << 20);
         assertThat(memory.used()).as("kept arrays are not grants").isZero();
     }
 
