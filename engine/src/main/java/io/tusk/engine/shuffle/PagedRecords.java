@@ -833,7 +833,7 @@ final class PagedRecords
                     allocated += target.length;
                     position = 0;
                 }
-                System.arraycopy(sources[(int) (pointer >>> 32)], (int) pointer, target, position, size);
+                ByteArrays.copy(sources[(int) (pointer >>> 32)], (int) pointer, target, position, size);
                 index[slot] = ((long) (compacted.size() - 1) << 32) | position;
                 position += size;
             }

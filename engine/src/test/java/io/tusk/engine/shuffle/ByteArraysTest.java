@@ -35,6 +35,28 @@ class ByteArraysTest
         }
     }
 
+    @Test
+    void copiesWriteTheRangeAndNothingAroundIt()
+    {
+        Random random = new Random(5);
+        for (int length = 0; length <= 70; length++) {
+            for (int fromOffset : new int[] {0, 1, 6}) {
+                for (int toOffset : new int[] {0, 3, 8}) {
+                    byte[] from = new byte[fromOffset + length + 2];
+                    random.nextBytes(from);
+                    byte[] to = new byte[toOffset + length + 9];
+                    random.nextBytes(to);
+                    byte[] expected = to.clone();
+                    System.arraycopy(from, fromOffset, expected, toOffset, length);
+
+                    ByteArrays.copy(from, fromOffset, to, toOffset, length);
+
+                    assertThat(to).as("length %s from %s to %s", length, fromOffset, toOffset).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     /** Equal ranges hash alike wherever they lie; any one changed byte, or the seed, changes the hash. */
     @Test
     void hashesDependOnEveryByteOfTheRangeAndTheSeedOnly()
