@@ -23,9 +23,11 @@ public final class TuskClientProtocolProvider
         if (!FRAMEWORK_NAME.equals(conf.get(MRConfig.FRAMEWORK_NAME))) {
             return null;
         }
-        // Hadoop's clients poll a cluster every 1 to 5 seconds; Tusk's jobs often finish sooner
-        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", "10");
-        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", "20");
+        // Hadoop's clients poll a cluster every 1 to 5 seconds; Tusk's jobs often finish sooner. A
+        // status question waits for a running job's end a while (TuskClientProtocol.getJobStatus):
+        // the client's sleep between two questions is then only time in which the end goes unseen
+        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", "1");
+        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", "1");
         // as Hadoop's local runner: the old API's split-count hint is 1, so jobs cut the same splits
         // and map-only jobs write the same part files
         setUnlessUserSet(conf, "mapreduce.job.maps", "1");
