@@ -56,7 +56,7 @@ public final class TuskClientProtocol
     private static final Map<String, MrJob> JOBS = new ConcurrentHashMap<>();
     private static final int RETAINED_JOBS = 100;
     /** How long a status question waits for a running job to end before it answers "running". */
-    private static final Duration STATUS_WAIT = Duration.ofMillis(50);
+    private static final Duration STATUS_WAIT = Duration.ofMillis(20);
 
     private final Configuration conf;
     private final Tusk engine;

@@ -16,6 +16,10 @@ public final class TuskClientProtocolProvider
         extends ClientProtocolProvider
 {
     public static final String FRAMEWORK_NAME = "tusk";
+    /** The source of the values this provider sets in a configuration Hadoop's defaults or the user left open. */
+    private static final String SOURCE = "because mapreduce.framework.name is tusk";
+    /** The client's poll intervals this provider shortens: status questions to a local Tusk wait for the job's end. */
+    private static final String[] POLL_INTERVALS = {"mapreduce.client.completion.pollinterval", "mapreduce.client.progressmonitor.pollinterval"};
 
     @Override
     public ClientProtocol create(Configuration conf)
@@ -26,8 +30,9 @@ public final class TuskClientProtocolProvider
         // Hadoop's clients poll a cluster every 1 to 5 seconds; Tusk's jobs often finish sooner. A
         // status question waits for a running job's end a while (TuskClientProtocol.getJobStatus):
         // the client's sleep between two questions is then only time in which the end goes unseen
-        setUnlessUserSet(conf, "mapreduce.client.completion.pollinterval", "1");
-        setUnlessUserSet(conf, "mapreduce.client.progressmonitor.pollinterval", "1");
+        for (String interval : POLL_INTERVALS) {
+            setUnlessUserSet(conf, interval, "1");
+        }
         // as Hadoop's local runner: the old API's split-count hint is 1, so jobs cut the same splits
         // and map-only jobs write the same part files
         setUnlessUserSet(conf, "mapreduce.job.maps", "1");
@@ -49,13 +54,27 @@ public final class TuskClientProtocolProvider
         boolean userSet = false;
         if (sources != null) {
             for (String source : sources) {
-                if (!source.equals("mapred-default.xml") && !source.equals("because mapreduce.framework.name is tusk")) {
+                if (!source.equals("mapred-default.xml") && !source.equals(SOURCE)) {
                     userSet = true;
                 }
             }
         }
         if (!userSet) {
-            conf.set(key, value, "because mapreduce.framework.name is tusk");
+            conf.set(key, value, SOURCE);
+        }
+    }
+
+    /**
+     * Takes back the poll intervals this provider set in {@code conf}, for a configuration that goes
+     * on to a cluster: there a status question does not wait, and 1 ms polls would flood it.
+     */
+    public static void forgetLocalPollIntervals(Configuration conf)
+    {
+        for (String interval : POLL_INTERVALS) {
+            String[] sources = conf.getPropertySources(interval);
+            if (sources != null && sources.length > 0 && SOURCE.equals(sources[sources.length - 1])) {
+                conf.unset(interval);
+            }
         }
     }
 

@@ -88,6 +88,8 @@ public final class MrJob
 
     // guarded by this
     private JobStatus.State state = JobStatus.State.RUNNING;
+    /** Whether the job's outcome is decided and it is giving back its resources; its state says so last. */
+    private boolean ending;
     private float setupProgress;
     private float cleanupProgress;
     private int completedMaps;
@@ -150,7 +152,7 @@ public final class MrJob
                     : null;
         }
         catch (IOException | RuntimeException e) {
-            releaseResources();
+            releaseResources(false);
             throw e;
         }
         this.history = JobHistoryRecorder.of(jobId, conf, System.currentTimeMillis());
@@ -319,7 +321,7 @@ public final class MrJob
     public void kill()
     {
         synchronized (this) {
-            if (state != JobStatus.State.RUNNING) {
+            if (state != JobStatus.State.RUNNING || ending) {
                 return;
             }
             killed = true;
@@ -343,6 +345,9 @@ public final class MrJob
         org.apache.hadoop.mapred.JobContextImpl jobContext = new org.apache.hadoop.mapred.JobContextImpl(conf, jobId);
         OutputCommitter committer = null;
         io.tusk.io.cache.PendingOutputs outputs = null;
+        // what the job's end says, unless it gets further: an error the catch below does not survive fails the job
+        JobStatus.State finalState = JobStatus.State.FAILED;
+        String info = "Job " + jobId + " ended in an error while it ended";
         try {
             committer = jobCommitter();
             committer.setupJob(jobContext);
@@ -370,48 +375,61 @@ public final class MrJob
             }
             notifyEnd(JobStatus.State.SUCCEEDED);
             recordEnd(JobStatus.State.SUCCEEDED, "");
-            finish(JobStatus.State.SUCCEEDED, "");
+            finalState = JobStatus.State.SUCCEEDED;
+            info = "";
         }
         catch (Throwable failure) {
             boolean wasKilled;
             synchronized (this) {
                 wasKilled = killed;
             }
+            finalState = wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED;
+            info = wasKilled ? "Job killed" : "Job " + jobId + " failed: " + failure;
             if (committer != null) {
                 try {
-                    committer.abortJob(jobContext, wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
+                    committer.abortJob(jobContext, finalState);
                 }
-                catch (IOException | RuntimeException e) {
+                catch (Throwable e) {
                     LOG.warn("Error cleaning up job {}", jobId, e);
                 }
             }
             if (!wasKilled) {
                 // the client prints the failure with the failed attempts' diagnostics
                 LOG.debug("Job {} failed", jobId, failure);
+                info = failureInfo(failure);
             }
-            String info = wasKilled ? "Job killed" : failureInfo(failure);
             if (!leftToNextAttempt) {
-                notifyEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED);
-                recordEnd(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
+                notifyEnd(finalState);
+                recordEnd(finalState, info);
             }
-            finish(wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED, info);
         }
         finally {
-            if (outputs != null) {
-                outputs.end();
+            synchronized (this) {
+                // its outcome is decided: a kill now would only interrupt the cleanup
+                ending = true;
             }
-            tusk.unregister(counters);
-            if (segmentBytes != null) {
-                tusk.unregister(segmentBytes);
-            }
-            releaseResources();
             try {
-                if (!leftToNextAttempt) {
-                    submitDir.getFileSystem(conf).delete(submitDir, true);
+                if (outputs != null) {
+                    outputs.end();
+                }
+                tusk.unregister(counters);
+                if (segmentBytes != null) {
+                    tusk.unregister(segmentBytes);
+                }
+                releaseResources(finalState == JobStatus.State.SUCCEEDED);
+                try {
+                    if (!leftToNextAttempt) {
+                        submitDir.getFileSystem(conf).delete(submitDir, true);
+                    }
+                }
+                catch (IOException e) {
+                    LOG.debug("Cannot delete {}", submitDir, e);
                 }
             }
-            catch (IOException e) {
-                LOG.debug("Cannot delete {}", submitDir, e);
+            finally {
+                // last: a client that sees the end (at once: status questions wait for it) finds the
+                // job's resources given back, its class loader ready for the job it submits next
+                finish(finalState, info);
             }
         }
     }
@@ -503,7 +521,7 @@ public final class MrJob
     }
 
     /** Removes the job's cache links and copies, closes the class loaders it created and gives back the job jar's. */
-    private void releaseResources()
+    private void releaseResources(boolean succeeded)
     {
         cache.close();
         JobClassLoaders.remove(jobId.toString());
@@ -522,10 +540,6 @@ public final class MrJob
         }
         ownLoaders.clear();
         if (jobJarLoader != null) {
-            boolean succeeded;
-            synchronized (this) {
-                succeeded = state == JobStatus.State.SUCCEEDED;
-            }
             jobJarLoader.jobEnded(succeeded);
             jobJarLoader = null;
         }

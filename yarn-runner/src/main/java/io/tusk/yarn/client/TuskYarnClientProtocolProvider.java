@@ -31,6 +31,8 @@ public final class TuskYarnClientProtocolProvider
         if (!YarnSettings.FRAMEWORK_NAME.equals(framework) && !(launcher && MRConfig.YARN_FRAMEWORK_NAME.equals(framework))) {
             return null;
         }
+        // a configuration that went through a local Tusk client first
+        io.tusk.mr.TuskClientProtocolProvider.forgetLocalPollIntervals(conf);
         return new TuskYarnClientProtocol(conf);
     }
 
