@@ -301,6 +301,13 @@ public final class MemoryManager
         if (used + kept + bytes <= budget) {
             return true;
         }
+        forgetCleared();
+        return used + kept + bytes <= budget;
+    }
+
+    /** Stops counting the kept pages and arrays the collector took back. */
+    private void forgetCleared()
+    {
         for (Map.Entry<Integer, ArrayDeque<SoftReference<byte[]>>> pages : keptPages.entrySet()) {
             kept -= (long) pages.getKey() * removeCleared(pages.getValue());
         }
@@ -308,21 +315,20 @@ public final class MemoryManager
             kept -= (long) arrays.getKey() * Long.BYTES * removeCleared(arrays.getValue());
         }
         keptArrays.values().removeIf(ArrayDeque::isEmpty);
-        return used + kept + bytes <= budget;
     }
 
-    /** Clears the references to the kept pages and arrays, as the collector clears them when the heap runs short; for tests. */
-    synchronized void clearKeptReferences()
+    /** Clears the references to the kept pages, as the collector clears them when the heap runs short; for tests. */
+    synchronized void clearKeptPageReferences()
     {
         keptPages.values().forEach(pages -> pages.forEach(SoftReference::clear));
-        keptArrays.values().forEach(arrays -> arrays.forEach(SoftReference::clear));
     }
 
     /** Removes the references the collector cleared; returns how many. */
     private static int removeCleared(ArrayDeque<? extends SoftReference<?>> references)
     {
         int before = references.size();
-        references.removeIf(reference -> reference.get() == null);
+        // refersTo, not get: a get counts as a use, which keeps the collector from taking it
+        references.removeIf(reference -> reference.refersTo(null));
         return before - references.size();
     }
 
@@ -335,6 +341,10 @@ public final class MemoryManager
     /** Drops kept arrays, then pages, until grants of {@code used} bytes leave them room in the budget. */
     private void dropKept(long used)
     {
+        if (used + kept > budget) {
+            // those the collector took back first: dropping them gives nothing
+            forgetCleared();
+        }
         // the longest arrays first: the fewest dropped to make the room
         while (used + kept > budget && !keptArrays.isEmpty()) {
             Map.Entry<Integer, ArrayDeque<SoftReference<long[]>>> longest = keptArrays.lastEntry();
