@@ -241,8 +241,7 @@ public final class MemoryManager
     /**
      * Keeps a page its owner no longer references for the next {@link #page(int)} of its length, if
      * it is large enough and the budget has room for it beside the grants; else it is left to the
-     * collector. Call after releasing its grant; the
-     * caller must not touch the page afterwards.
+     * collector. Call after releasing its grant; the caller must not touch the page afterwards.
      */
     public synchronized void recycle(byte[] page)
     {
