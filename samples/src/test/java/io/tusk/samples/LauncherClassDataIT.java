@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -99,6 +101,71 @@ class LauncherClassDataIT
         TestProcesses.Result next = TestProcesses.run(command(List.of(), "io.tusk.mr.StartupTraining"), work, work.resolve("next.log"));
         assertThat(next.exitCode()).as(next.log()).isZero();
         assertThat(next.log()).doesNotContain("class-data archive");
+    }
+
+    /**
+     * An archive rests on the base archive of the JVM that wrote it, which ignores it once that JVM
+     * is updated or another runs: the launcher writes it again then. The JVM here is a JDK home whose
+     * {@code bin/java} runs this one; the test changes its release file, its own class-data archive,
+     * and then runs another home.
+     */
+    @Test
+    void anArchiveWrittenByAnotherJvmIsWrittenAgain()
+            throws Exception
+    {
+        Path jdk = fakeJdk("jdk");
+        // a main class of the launcher's class path that only prints Hadoop's version
+        String quick = "org.apache.hadoop.util.VersionInfo";
+        assertThat(launch(jdk, quick, "first")).contains("writing the class-data archive");
+        assertThat(launch(jdk, quick, "same")).doesNotContain("class-data archive");
+        Path archive = archives().get(0);
+        assertThat(Files.readString(archive.resolveSibling(archive.getFileName() + ".jvm")))
+                .startsWith(jdk.resolve("bin/java").toRealPath() + "\n").contains("JAVA_RUNTIME_VERSION=\"17.0.99+1\"");
+
+        // an update in place: another release
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"17.0.99\"\nJAVA_RUNTIME_VERSION=\"17.0.99+2\"\n");
+        assertThat(launch(jdk, quick, "updated")).contains("writing the class-data archive");
+        assertThat(launch(jdk, quick, "updated-again")).doesNotContain("class-data archive");
+
+        // its base archive written again (as -Xshare:dump or a package's installation does)
+        Path base = jdk.resolve("lib/server/classes.jsa");
+        Files.setLastModifiedTime(base, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() + 10_000));
+        assertThat(launch(jdk, quick, "dumped")).contains("writing the class-data archive");
+        Files.setLastModifiedTime(base, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() - 10_000));
+        assertThat(launch(jdk, quick, "dumped-again")).doesNotContain("class-data archive");
+
+        // another JDK with the same release, reached through a link
+        Path other = fakeJdk("other");
+        Files.writeString(other.resolve("release"), Files.readString(jdk.resolve("release")));
+        Path link = Files.createSymbolicLink(work.resolve("current"), other);
+        assertThat(launch(link, quick, "other")).contains("writing the class-data archive");
+        assertThat(launch(link, quick, "other-again")).doesNotContain("class-data archive");
+    }
+
+    /** A JDK home named {@code name} whose {@code bin/java} runs this JVM, with a release file and a base archive of its own. */
+    private Path fakeJdk(String name)
+            throws IOException
+    {
+        Path jdk = work.resolve(name);
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.createDirectories(jdk.resolve("lib/server"));
+        Path java = jdk.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"17.0.99\"\nJAVA_RUNTIME_VERSION=\"17.0.99+1\"\n");
+        Files.writeString(jdk.resolve("lib/server/classes.jsa"), "");
+        Files.setLastModifiedTime(jdk.resolve("lib/server/classes.jsa"), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        return jdk;
+    }
+
+    /** The log of {@code bin/tusk run mainClass} with JAVA_HOME {@code jdk}; fails unless it exits 0. */
+    private String launch(Path jdk, String mainClass, String name)
+            throws Exception
+    {
+        List<String> command = List.of("env", "JAVA_HOME=" + jdk, home.resolve("bin/tusk").toString(), "run", mainClass);
+        TestProcesses.Result result = TestProcesses.run(command, work, work.resolve(name + ".log"));
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        return result.log();
     }
 
     private List<Path> archives()

@@ -85,7 +85,8 @@ fi
 key=$(
   echo "$role"
   echo "$real_java"
-  stat -L -c '%s %Y' "$real_java" "$(dirname "$real_java")/../lib/modules" 2> /dev/null
+  # the JVM's program, its classes, and its own class-data archive (which an archive rests on)
+  stat -L -c '%s %Y' "$real_java" "$(dirname "$real_java")/../lib/modules" "$(dirname "$real_java")/../lib/server/classes.jsa" 2> /dev/null
   stat -L -c '%n %s %Y' "${files[@]}" 2> /dev/null
 )
 archive="$directory/$role-$(printf '%s' "$key" | cksum | cut -d' ' -f1).jsa"
