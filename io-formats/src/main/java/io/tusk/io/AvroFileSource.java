@@ -3,6 +3,7 @@ package io.tusk.io;
 import io.tusk.engine.ErrorCode;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.MemoryInputStream;
 import io.tusk.io.cache.OutputCache;
@@ -85,10 +86,9 @@ public final class AvroFileSource
         {
             this.file = new Path(split.path());
             FileSystem fs = file.getFileSystem(conf);
-            Optional<CachedFile> kept = store == null ? Optional.empty()
-                    : OutputCache.find(store, fs, file).filter(cached -> cached.format().equals(CachedFile.AVRO));
+            Optional<PagedBytes.Reader> kept = store == null ? Optional.empty() : OutputCache.open(store, fs, file, CachedFile.AVRO);
             StreamSeekableInput input = kept.isPresent()
-                    ? new StreamSeekableInput(new FSDataInputStream(new MemoryInputStream(kept.get().bytes())), kept.get().bytes().length())
+                    ? new StreamSeekableInput(new FSDataInputStream(new MemoryInputStream(kept.get())), kept.get().length())
                     : new StreamSeekableInput(fs.open(file), fs.getFileStatus(file).getLen());
             try {
                 this.in = new DataFileReader<>(input, datumReader());

@@ -4,6 +4,7 @@ import io.tusk.engine.ErrorCode;
 import io.tusk.engine.TuskException;
 import io.tusk.engine.dataset.Pair;
 import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.MemoryInputStream;
 import io.tusk.io.cache.OutputCache;
@@ -64,11 +65,10 @@ public final class SequenceFileSource
         {
             Path file = new Path(split.path());
             FileSystem fs = file.getFileSystem(conf);
-            Optional<CachedFile> kept = store == null ? Optional.empty()
-                    : OutputCache.find(store, fs, file).filter(cached -> cached.format().equals(CachedFile.SEQUENCE));
+            Optional<PagedBytes.Reader> kept = store == null ? Optional.empty() : OutputCache.open(store, fs, file, CachedFile.SEQUENCE);
             this.in = kept.isPresent()
-                    ? new SequenceFile.Reader(conf, SequenceFile.Reader.stream(new FSDataInputStream(new MemoryInputStream(kept.get().bytes()))),
-                            SequenceFile.Reader.length(kept.get().bytes().length()))
+                    ? new SequenceFile.Reader(conf, SequenceFile.Reader.stream(new FSDataInputStream(new MemoryInputStream(kept.get()))),
+                            SequenceFile.Reader.length(kept.get().length()))
                     : new SequenceFile.Reader(conf, SequenceFile.Reader.file(fs.makeQualified(file)));
             if (!keyClass.isAssignableFrom(in.getKeyClass()) || !valueClass.isAssignableFrom(in.getValueClass())) {
                 String found = in.getKeyClassName() + " and " + in.getValueClassName();

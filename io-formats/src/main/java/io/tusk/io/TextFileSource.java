@@ -1,6 +1,7 @@
 package io.tusk.io;
 
 import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.MemoryInputStream;
 import io.tusk.io.cache.OutputCache;
@@ -63,9 +64,8 @@ public final class TextFileSource
             Path file = new Path(split.path());
             FileSystem fs = file.getFileSystem(configuration);
             CompressionCodec codec = new CompressionCodecFactory(configuration).getCodec(file);
-            Optional<CachedFile> kept = store == null || codec != null ? Optional.empty()
-                    : OutputCache.find(store, fs, file).filter(cached -> cached.format().equals(CachedFile.TEXT));
-            FSDataInputStream in = kept.isPresent() ? new FSDataInputStream(new MemoryInputStream(kept.get().bytes())) : fs.open(file);
+            Optional<PagedBytes.Reader> kept = store == null || codec != null ? Optional.empty() : OutputCache.open(store, fs, file, CachedFile.TEXT);
+            FSDataInputStream in = kept.isPresent() ? new FSDataInputStream(new MemoryInputStream(kept.get())) : fs.open(file);
             this.compressed = codec != null;
             this.stream = compressed ? codec.createInputStream(in) : in;
             if (!compressed && split.start() > 0) {

@@ -189,6 +189,18 @@ public final class BlockStore
         return memoryManager.tryAcquireFree(this, bytes);
     }
 
+    /** A page of exactly {@code length} bytes the memory manager kept for reuse, or null; not granted yet. */
+    byte[] keptPage(int length)
+    {
+        return memoryManager.keptPage(length);
+    }
+
+    /** Gives a page no one reads any more to the memory manager for reuse. */
+    void recyclePage(byte[] page)
+    {
+        memoryManager.recycle(page);
+    }
+
     void releaseBytes(long bytes)
     {
         memoryManager.release(this, bytes);
@@ -207,6 +219,7 @@ public final class BlockStore
             return;
         }
         unstored.remove(bytes);
+        bytes.stored();
         Block previous;
         synchronized (this) {
             previous = blocks.put(new NameKey(name), new NamedBlock(bytes, attachment));

@@ -1,7 +1,12 @@
 package io.tusk.engine.storage;
 
+import io.tusk.engine.ErrorCode;
+import io.tusk.engine.TuskException;
+import io.tusk.engine.memory.MemoryManager;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static io.tusk.engine.TuskException.checkArgument;
 
@@ -11,7 +16,14 @@ import static io.tusk.engine.TuskException.checkArgument;
  * refused page ends the writing: {@link #append} returns false from then on and the bytes are
  * released. Pages grow from 4 KiB to 1 MiB, so a small file costs little. Until they are stored,
  * the store may {@link #abandon} them when another consumer needs memory. Written by one thread;
- * once stored in the block store they are read-only and may be read by many threads.
+ * once stored in the block store they are read-only and may be read by many threads, each through
+ * a {@link Reader} it {@linkplain #open opened}.
+ * <p>
+ * Pages of stored bytes go back to the memory manager for reuse ({@link MemoryManager#recycle(byte[])})
+ * once the bytes are released and every reader is closed, and new pages come from there first: a
+ * pipeline whose every job replaces the last one's output writes into the pages of an output
+ * dropped before instead of garbage the collector promotes into fresh memory. Pages of bytes never
+ * stored are left to the collector: their writer may still hold one.
  */
 public final class PagedBytes
 {
@@ -27,6 +39,12 @@ public final class PagedBytes
     private volatile long memoryBytes;
     private volatile boolean refused;
     private volatile boolean released;
+    /** Readers opened and not closed yet; guarded by this. */
+    private int readers;
+    /** Whether the writer is done: the bytes were stored. Guarded by this. */
+    private boolean stored;
+    /** Whether the pages went back for reuse; guarded by this. */
+    private boolean recycled;
 
     PagedBytes(BlockStore store)
     {
@@ -46,15 +64,20 @@ public final class PagedBytes
             int used = page == null ? 0 : (int) (length - starts.get(starts.size() - 1));
             if (page == null || used == page.length) {
                 int size = page == null ? FIRST_PAGE : Math.min(MAX_PAGE, page.length * 2);
+                // taken first: with the budget full, the grant would drop it to make room for itself
+                byte[] kept = store.keptPage(size);
                 synchronized (this) {
                     if (released || !store.reserveBytes(size)) {
+                        if (kept != null) {
+                            store.recyclePage(kept);
+                        }
                         refused = true;
                         release();
                         return false;
                     }
                     memoryBytes += size;
                 }
-                page = new byte[size];
+                page = kept != null ? kept : new byte[size];
                 pages.add(page);
                 starts.add(length);
                 used = 0;
@@ -90,10 +113,63 @@ public final class PagedBytes
     }
 
     /**
-     * Copies up to {@code len} bytes from {@code position} into {@code target}; returns how many,
-     * -1 at the end.
+     * A reader of the bytes, or empty when they were released already (their pages may hold
+     * another's bytes by now): their pages are not reused before it is closed.
      */
-    public int read(long position, byte[] target, int offset, int len)
+    public synchronized Optional<Reader> open()
+    {
+        if (released) {
+            return Optional.empty();
+        }
+        readers++;
+        return Optional.of(new Reader());
+    }
+
+    /** Reads the bytes; confined to one thread. Closing it (once or more) lets the pages be reused once the bytes are released. */
+    public final class Reader
+            implements AutoCloseable
+    {
+        private volatile boolean closed;
+
+        private Reader() {}
+
+        public long length()
+        {
+            return length;
+        }
+
+        /**
+         * Copies up to {@code len} bytes from {@code position} into {@code target}; returns how many,
+         * -1 at the end.
+         */
+        public int read(long position, byte[] target, int offset, int len)
+        {
+            if (closed) {
+                throw new TuskException(ErrorCode.INTERNAL_ERROR, "Reader of " + PagedBytes.this + " is closed");
+            }
+            return PagedBytes.this.read(position, target, offset, len);
+        }
+
+        @Override
+        public void close()
+        {
+            synchronized (PagedBytes.this) {
+                if (!closed) {
+                    closed = true;
+                    readers--;
+                    recycleIfUnread();
+                }
+            }
+        }
+    }
+
+    /** Marks the writer done (the store stored the bytes): their pages may be reused once released and unread. */
+    synchronized void stored()
+    {
+        stored = true;
+    }
+
+    private int read(long position, byte[] target, int offset, int len)
     {
         if (position >= length) {
             return -1;
@@ -128,13 +204,25 @@ public final class PagedBytes
         return low;
     }
 
-    /** Gives the memory back, once; readers that still hold the pages may finish. */
+    /** Gives the memory back, once; readers open still read the bytes, and the pages are reused after them. */
     public synchronized void release()
     {
         if (!released) {
             released = true;
             store.releaseBytes(memoryBytes);
             store.forget(this);
+            recycleIfUnread();
+        }
+    }
+
+    /** Gives the pages of stored bytes to the memory manager once released and no reader is open; holding this. */
+    private void recycleIfUnread()
+    {
+        if (released && stored && readers == 0 && !recycled) {
+            recycled = true;
+            pages.forEach(store::recyclePage);
+            pages.clear();
+            starts.clear();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tusk.engine.storage;
 
+import io.tusk.engine.TuskException;
 import io.tusk.engine.memory.MemoryManager;
 import io.tusk.engine.serde.KryoSerde;
 import io.tusk.engine.shuffle.SpillDirectory;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BlockStoreTest
 {
@@ -100,6 +102,77 @@ class BlockStoreTest
         store.removeNamed("b", "b");
         assertThat(store.hasNamed()).isFalse();
         assertThat(memory.usedBy(store)).isZero();
+    }
+
+    /**
+     * Pages of stored bytes go back to the memory manager once the bytes are released and no reader
+     * is open, and new bytes are written into them; a reader opened before the release reads the
+     * bytes to their end, and none opens after it. Bytes never stored keep their pages (their
+     * writer may still hold one).
+     */
+    @Test
+    void pagesOfReleasedBytesAreReusedOnlyOnceNoReaderIsOpen()
+    {
+        // 200,000 bytes: pages of 4, 8, 16, 32, 64 and 128 KiB, the last two large enough to be kept
+        byte[] data = pattern(200_000, 31);
+        PagedBytes first = store.newBytes();
+        assertThat(first.append(data, 0, data.length)).isTrue();
+        store.putNamed("first", first, "first");
+        PagedBytes.Reader reader = first.open().orElseThrow();
+        PagedBytes.Reader twice = first.open().orElseThrow();
+        twice.close();
+        twice.close();
+        store.removeNamed("first");
+        assertThat(first.open()).as("no reader opens once the bytes are released").isEmpty();
+        assertThat(memory.keptPage(128 * 1024)).as("no page is reused while a reader is open").isNull();
+
+        // another writer meanwhile takes new pages; the open reader still reads the first bytes
+        byte[] other = pattern(200_000, 7);
+        PagedBytes second = store.newBytes();
+        assertThat(second.append(other, 0, other.length)).isTrue();
+        assertThat(readAll(reader)).isEqualTo(data);
+        reader.close();
+        assertThatThrownBy(() -> reader.read(0, new byte[1], 0, 1)).isInstanceOf(TuskException.class).hasMessageContaining("closed");
+
+        // the last reader closed: the pages are kept for reuse, and the next bytes are written into them
+        byte[] page = memory.keptPage(128 * 1024);
+        assertThat(page).as("a page of the released bytes").isNotNull();
+        memory.recycle(page);
+        PagedBytes third = store.newBytes();
+        assertThat(third.append(other, 0, other.length)).isTrue();
+        assertThat(memory.keptPage(128 * 1024)).as("taken by the new bytes").isNull();
+        store.putNamed("third", third, "third");
+        try (PagedBytes.Reader thirdReader = third.open().orElseThrow()) {
+            assertThat(readAll(thirdReader)).isEqualTo(other);
+        }
+
+        // bytes never stored: released, their pages are not reused
+        second.release();
+        assertThat(memory.keptPage(128 * 1024)).isNull();
+        store.removeNamed("third");
+        assertThat(memory.keptPage(128 * 1024)).isNotNull();
+    }
+
+    private static byte[] pattern(int length, int step)
+    {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i * step);
+        }
+        return bytes;
+    }
+
+    private static byte[] readAll(PagedBytes.Reader reader)
+    {
+        byte[] bytes = new byte[(int) reader.length()];
+        int done = 0;
+        while (done < bytes.length) {
+            int n = reader.read(done, bytes, done, Math.min(5000, bytes.length - done));
+            assertThat(n).isPositive();
+            done += n;
+        }
+        assertThat(reader.read(done, new byte[1], 0, 1)).isEqualTo(-1);
+        return bytes;
     }
 
     @Test

@@ -10,17 +10,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A seekable stream over kept bytes, for Hadoop's readers that take an {@code FSDataInputStream}.
- * Counts the bytes it hands out. Confined to one thread.
+ * Counts the bytes it hands out. Closing it closes its reader (the bytes' pages may then be reused
+ * once they are released). Confined to one thread.
  */
 public final class MemoryInputStream
         extends FSInputStream
 {
-    private final PagedBytes bytes;
+    private final PagedBytes.Reader bytes;
     private final byte[] one = new byte[1];
     private long position;
     private long delivered;
 
-    public MemoryInputStream(PagedBytes bytes)
+    public MemoryInputStream(PagedBytes.Reader bytes)
     {
         this.bytes = requireNonNull(bytes, "bytes is null");
     }
@@ -94,5 +95,11 @@ public final class MemoryInputStream
     public int available()
     {
         return (int) Math.min(Integer.MAX_VALUE, bytes.length() - position);
+    }
+
+    @Override
+    public void close()
+    {
+        bytes.close();
     }
 }

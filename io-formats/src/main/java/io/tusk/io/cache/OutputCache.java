@@ -151,8 +151,18 @@ public final class OutputCache
     }
 
     /**
+     * A reader of the kept copy of {@code file} written in {@code format}, if there is one and the
+     * file has not changed since (as {@link #find}); whoever reads must close it.
+     */
+    public static Optional<PagedBytes.Reader> open(BlockStore store, FileSystem fs, Path file, String format)
+            throws IOException
+    {
+        return find(store, fs, file).filter(cached -> cached.format().equals(format)).flatMap(cached -> cached.bytes().open());
+    }
+
+    /**
      * The kept copy of {@code file} if there is one and the file has not changed since; a copy of
-     * an older version is dropped.
+     * an older version is dropped. Reading it takes a {@linkplain PagedBytes#open reader}.
      */
     public static Optional<CachedFile> find(BlockStore store, FileSystem fs, Path file)
             throws IOException

@@ -44,7 +44,9 @@ class CopyingStreamTest
             byte[] written = file.toByteArray();
             assertThat(written).hasSize(1 + 3 + 2 + 4 + 8 + 2 + 1 + 4 + 2 + 5);
             byte[] copied = new byte[(int) copy.length()];
-            copy.read(0, copied, 0, copied.length);
+            try (PagedBytes.Reader reader = copy.open().orElseThrow()) {
+                reader.read(0, copied, 0, copied.length);
+            }
             assertThat(copied).isEqualTo(written);
         }
     }

@@ -1,6 +1,7 @@
 package io.tusk.mr.cache;
 
 import io.tusk.engine.storage.BlockStore;
+import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
 import io.tusk.io.cache.OutputCache;
 import io.tusk.mr.counters.OutputCacheCounter;
@@ -68,7 +69,7 @@ public final class CachedInput
         if (resolved.isEmpty()) {
             return Optional.empty();
         }
-        Optional<CachedFile> file = find(resolved.get(), conf, store);
+        Optional<PagedBytes.Reader> file = find(resolved.get(), conf, store).flatMap(cached -> cached.bytes().open());
         if (file.isEmpty()) {
             return Optional.empty();
         }
@@ -96,25 +97,37 @@ public final class CachedInput
         if (resolved.isEmpty()) {
             return Optional.empty();
         }
-        Optional<CachedFile> file = find(resolved.get(), conf, store);
+        Optional<PagedBytes.Reader> file = find(resolved.get(), conf, store).flatMap(cached -> cached.bytes().open());
         if (file.isEmpty()) {
             return Optional.empty();
         }
-        Tally tally = new Tally(counters);
-        Class<?> format = resolved.get().format();
-        if (format == org.apache.hadoop.mapred.SequenceFileAsBinaryInputFormat.class) {
-            return Optional.of(new OldSequenceBinary(file.get(), resolved.get(), conf, tally));
+        try {
+            return Optional.of(oldApiReader(resolved.get(), file.get(), split, conf, new Tally(counters), reporter));
         }
-        // as the old formats' getRecordReader
+        catch (IOException | RuntimeException | Error e) {
+            file.get().close();
+            throw e;
+        }
+    }
+
+    /** The old API's reader over {@code file} (which it closes when it is closed), made as the old formats' {@code getRecordReader}. */
+    private static org.apache.hadoop.mapred.RecordReader<Object, Object> oldApiReader(Resolved resolved, PagedBytes.Reader file,
+            org.apache.hadoop.mapred.InputSplit split, JobConf conf, Tally tally, Reporter reporter)
+            throws IOException
+    {
+        Class<?> format = resolved.format();
+        if (format == org.apache.hadoop.mapred.SequenceFileAsBinaryInputFormat.class) {
+            return new OldSequenceBinary(file, resolved, conf, tally);
+        }
         reporter.setStatus(split.toString());
         if (format == org.apache.hadoop.mapred.TextInputFormat.class) {
             String delimiter = conf.get("textinputformat.record.delimiter");
-            return Optional.of(new OldLines(file.get(), resolved.get(), conf, delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8), tally));
+            return new OldLines(file, resolved, conf, delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8), tally);
         }
         if (format == org.apache.hadoop.mapred.KeyValueTextInputFormat.class) {
-            return Optional.of(new OldKeyValues(file.get(), resolved.get(), conf, tally));
+            return new OldKeyValues(file, resolved, conf, tally);
         }
-        return Optional.of(new OldSequence(file.get(), resolved.get(), conf, tally, format == org.apache.hadoop.mapred.SequenceFileAsTextInputFormat.class));
+        return new OldSequence(file, resolved, conf, tally, format == org.apache.hadoop.mapred.SequenceFileAsTextInputFormat.class);
     }
 
     /** Whether the split would be read from memory now; looks it up (dropping a stale copy) but reads nothing. */
@@ -225,7 +238,7 @@ public final class CachedInput
     private static final class NewLines
             extends RecordReader<Object, Object>
     {
-        private final CachedFile file;
+        private final PagedBytes.Reader file;
         private final Resolved split;
         private final JobConf conf;
         private final byte[] delimiter;
@@ -234,7 +247,7 @@ public final class CachedInput
         private LongWritable key;
         private Text value;
 
-        NewLines(CachedFile file, Resolved split, JobConf conf, byte[] delimiter, Tally tally)
+        NewLines(PagedBytes.Reader file, Resolved split, JobConf conf, byte[] delimiter, Tally tally)
         {
             this.file = file;
             this.split = split;
@@ -247,7 +260,7 @@ public final class CachedInput
         public void initialize(InputSplit ignored, TaskAttemptContext context)
                 throws IOException
         {
-            lines = new MemoryLines(file.bytes(), split.start(), split.length(), context.getConfiguration(), delimiter);
+            lines = new MemoryLines(file, split.start(), split.length(), context.getConfiguration(), delimiter);
         }
 
         @Override
@@ -297,6 +310,8 @@ public final class CachedInput
                 tally.end(lines);
                 lines.close();
             }
+            // closed with the lines, or never read
+            file.close();
         }
     }
 
@@ -309,7 +324,7 @@ public final class CachedInput
         private Text key;
         private Text value;
 
-        NewKeyValues(CachedFile file, Resolved split, JobConf conf, Tally tally)
+        NewKeyValues(PagedBytes.Reader file, Resolved split, JobConf conf, Tally tally)
         {
             this.lines = new NewLines(file, split, conf, null, tally);
             this.separator = (byte) conf.get(KeyValueLineRecordReader.KEY_VALUE_SEPARATOR, "\t").charAt(0);
@@ -374,10 +389,10 @@ public final class CachedInput
         private final MemoryLines lines;
         private final Tally tally;
 
-        OldLines(CachedFile file, Resolved split, JobConf conf, byte[] delimiter, Tally tally)
+        OldLines(PagedBytes.Reader file, Resolved split, JobConf conf, byte[] delimiter, Tally tally)
                 throws IOException
         {
-            this.lines = new MemoryLines(file.bytes(), split.start(), split.length(), conf, delimiter);
+            this.lines = new MemoryLines(file, split.start(), split.length(), conf, delimiter);
             this.tally = tally;
         }
 
@@ -434,7 +449,7 @@ public final class CachedInput
         private final Text line = new Text();
         private final byte separator;
 
-        OldKeyValues(CachedFile file, Resolved split, JobConf conf, Tally tally)
+        OldKeyValues(PagedBytes.Reader file, Resolved split, JobConf conf, Tally tally)
                 throws IOException
         {
             super(file, split, conf, null, tally);
@@ -470,7 +485,7 @@ public final class CachedInput
     private static final class NewSequence
             extends RecordReader<Object, Object>
     {
-        private final CachedFile file;
+        private final PagedBytes.Reader file;
         private final Resolved split;
         private final Tally tally;
         private final boolean asText;
@@ -481,7 +496,7 @@ public final class CachedInput
         private Text textKey;
         private Text textValue;
 
-        NewSequence(CachedFile file, Resolved split, Tally tally, boolean asText)
+        NewSequence(PagedBytes.Reader file, Resolved split, Tally tally, boolean asText)
         {
             this.file = file;
             this.split = split;
@@ -493,7 +508,7 @@ public final class CachedInput
         public void initialize(InputSplit ignored, TaskAttemptContext context)
                 throws IOException
         {
-            sequence = new MemorySequence(file.bytes(), split.start(), split.length(), context.getConfiguration());
+            sequence = new MemorySequence(file, split.start(), split.length(), context.getConfiguration());
             more = sequence.start < sequence.end;
         }
 
@@ -556,6 +571,8 @@ public final class CachedInput
                 tally.end(sequence);
                 sequence.close();
             }
+            // closed with the sequence, or never read
+            file.close();
         }
     }
 
@@ -581,7 +598,7 @@ public final class CachedInput
     private static final class NewSequenceBinary
             extends RecordReader<Object, Object>
     {
-        private final CachedFile file;
+        private final PagedBytes.Reader file;
         private final Resolved split;
         private final Tally tally;
         private final org.apache.hadoop.io.DataOutputBuffer buffer = new org.apache.hadoop.io.DataOutputBuffer();
@@ -591,7 +608,7 @@ public final class CachedInput
         private BytesWritable key;
         private BytesWritable value;
 
-        NewSequenceBinary(CachedFile file, Resolved split, Tally tally)
+        NewSequenceBinary(PagedBytes.Reader file, Resolved split, Tally tally)
         {
             this.file = file;
             this.split = split;
@@ -602,7 +619,7 @@ public final class CachedInput
         public void initialize(InputSplit ignored, TaskAttemptContext context)
                 throws IOException
         {
-            sequence = new MemorySequence(file.bytes(), split.start(), split.length(), context.getConfiguration());
+            sequence = new MemorySequence(file, split.start(), split.length(), context.getConfiguration());
             valueBytes = sequence.in.createValueBytes();
             done = sequence.start >= sequence.end;
         }
@@ -657,6 +674,8 @@ public final class CachedInput
                 tally.end(sequence);
                 sequence.close();
             }
+            // closed with the sequence, or never read
+            file.close();
         }
     }
 
@@ -672,10 +691,10 @@ public final class CachedInput
         private Object innerValue;
         private boolean more;
 
-        OldSequence(CachedFile file, Resolved split, JobConf conf, Tally tally, boolean asText)
+        OldSequence(PagedBytes.Reader file, Resolved split, JobConf conf, Tally tally, boolean asText)
                 throws IOException
         {
-            this.sequence = new MemorySequence(file.bytes(), split.start(), split.length(), conf);
+            this.sequence = new MemorySequence(file, split.start(), split.length(), conf);
             this.conf = conf;
             this.tally = tally;
             this.asText = asText;
@@ -778,10 +797,10 @@ public final class CachedInput
         private final SequenceFile.ValueBytes valueBytes;
         private boolean done;
 
-        OldSequenceBinary(CachedFile file, Resolved split, JobConf conf, Tally tally)
+        OldSequenceBinary(PagedBytes.Reader file, Resolved split, JobConf conf, Tally tally)
                 throws IOException
         {
-            this.sequence = new MemorySequence(file.bytes(), split.start(), split.length(), conf);
+            this.sequence = new MemorySequence(file, split.start(), split.length(), conf);
             this.tally = tally;
             this.valueBytes = sequence.in.createValueBytes();
             this.done = sequence.start >= sequence.end;

@@ -30,7 +30,7 @@ final class MemoryLines
     private long pos;
 
     /** @param delimiter the record delimiter's bytes, or null for Hadoop's default (LF, CR or CRLF) */
-    MemoryLines(PagedBytes bytes, long splitStart, long splitLength, Configuration conf, byte[] delimiter)
+    MemoryLines(PagedBytes.Reader bytes, long splitStart, long splitLength, Configuration conf, byte[] delimiter)
             throws IOException
     {
         this.maxLineLength = conf.getInt(LineRecordReader.MAX_LINE_LENGTH, Integer.MAX_VALUE);

@@ -22,7 +22,7 @@ final class MemorySequence
     final long start;
     final long end;
 
-    MemorySequence(PagedBytes bytes, long splitStart, long splitLength, Configuration conf)
+    MemorySequence(PagedBytes.Reader bytes, long splitStart, long splitLength, Configuration conf)
             throws IOException
     {
         this.memory = new MemoryInputStream(bytes);

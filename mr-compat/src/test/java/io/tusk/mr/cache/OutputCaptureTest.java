@@ -151,9 +151,10 @@ class OutputCaptureTest
         assertThat(new String(written, java.nio.charset.StandardCharsets.UTF_8))
                 .startsWith("word => 42\nünïcödé 𝄞 => counted ✓\nvalue alone\n-7\n => 0.1\n");
         CachedFile kept = OutputCache.find(store, fs, file).orElseThrow(() -> new AssertionError("no copy kept of " + file));
-        PagedBytes bytes = kept.bytes();
-        byte[] copy = new byte[(int) bytes.length()];
-        assertThat(bytes.read(0, copy, 0, copy.length)).isEqualTo(copy.length);
+        byte[] copy = new byte[(int) kept.bytes().length()];
+        try (PagedBytes.Reader reader = kept.bytes().open().orElseThrow()) {
+            assertThat(reader.read(0, copy, 0, copy.length)).isEqualTo(copy.length);
+        }
         assertThat(copy).isEqualTo(written);
     }
 
