@@ -51,6 +51,50 @@ class CopyingStreamTest
         }
     }
 
+    /**
+     * Writes of every size around the stream's buffer (single bytes filling it, writes that just fit,
+     * just overflow, and exceed it): the file and the copy take the same bytes in the order written,
+     * and a flush hands the file everything written before it.
+     */
+    @Test
+    void bytesCrossingTheBufferReachTheFileAndTheCopyInOrder()
+            throws IOException
+    {
+        try (BlockStore store = new BlockStore(new MemoryManager(16 << 20), new SpillDirectory(work), new KryoSerde())) {
+            PagedBytes copy = store.newBytes();
+            Recording file = new Recording();
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            java.util.Random random = new java.util.Random(42);
+            int buffer = CopyingStream.BUFFER_BYTES;
+            try (CopyingStream stream = new CopyingStream(file, copy)) {
+                for (int length : new int[] {1, buffer - 1, 1, 1, buffer, 3, buffer - 3, buffer + 1, 7, 2 * buffer + 5, 0, 100}) {
+                    byte[] bytes = new byte[length + 2];
+                    random.nextBytes(bytes);
+                    if (length == 1) {
+                        stream.write(bytes[1]);
+                    }
+                    else {
+                        stream.write(bytes, 1, length);
+                    }
+                    expected.write(bytes, 1, length);
+                }
+                stream.flush();
+                assertThat(file.toByteArray()).as("everything written before the flush").isEqualTo(expected.toByteArray());
+                stream.writeLong(-3);
+                expected.write(new byte[] {-1, -1, -1, -1, -1, -1, -1, -3});
+            }
+            assertThat(file.toByteArray()).isEqualTo(expected.toByteArray());
+            byte[] copied = new byte[(int) copy.length()];
+            try (PagedBytes.Reader reader = copy.open().orElseThrow()) {
+                int done = 0;
+                while (done < copied.length) {
+                    done += reader.read(done, copied, done, copied.length - done);
+                }
+            }
+            assertThat(copied).isEqualTo(expected.toByteArray());
+        }
+    }
+
     /** A file stream that counts its flushes and closes. */
     private static final class Recording
             extends ByteArrayOutputStream
