@@ -525,7 +525,7 @@ public final class ShuffleSorter
      */
     private void sortBuffer(PagedRecords records)
     {
-        long[] scratch = records.count() > 4096 ? grantedLongs(records.radixScratchLongs()) : null;
+        long[] scratch = records.count() > 4096 ? grantedLongs(sizeClass(records.radixScratchLongs())) : null;
         if (scratch != null) {
             try {
                 long compactionBytes = records.compactionBytes(pageSize);
@@ -600,8 +600,9 @@ public final class ShuffleSorter
         if (!memoryManager.tryAcquire(this, intBytes)) {
             return null;
         }
-        long[] scratch = grantedLongs(records.radixScratchLongs());
-        long[] temp = scratch != null ? grantedLongs(records.radixScratchLongs()) : null;
+        long length = sizeClass(records.radixScratchLongs());
+        long[] scratch = grantedLongs(length);
+        long[] temp = scratch != null ? grantedLongs(length) : null;
         if (temp == null) {
             if (scratch != null) {
                 releaseLongs(scratch);
@@ -827,7 +828,8 @@ public final class ShuffleSorter
     private void seal(PagedRecords records)
     {
         long sealedBytes = records.sealedIndexBytes();
-        long length = sealedBytes / Long.BYTES;
+        // of its size class, so that the next map's index, a little longer, fits in this one once it is given back
+        long length = sizeClass(sealedBytes / Long.BYTES);
         // a kept array at most a quarter longer, or the seal would keep much of the room it saves
         long[] packed = sealedBytes < 0 ? null : grantedLongs(length, length + length / 4, bytes -> memoryManager.tryAcquireFree(this, bytes));
         if (packed == null) {
@@ -837,6 +839,20 @@ public final class ShuffleSorter
         long[] replaced = records.seal(packed);
         memoryManager.release(this, before + (long) packed.length * Long.BYTES - records.memoryBytes());
         memoryManager.recycle(replaced);
+    }
+
+    /**
+     * {@code length} rounded up to the next of eight steps between two powers of two (at most an
+     * eighth more): the maps of a job ask for nearly equal lengths of sealed indexes and sort
+     * scratch, which then are one length, and an array one map gave back serves the next.
+     */
+    static long sizeClass(long length)
+    {
+        if (length <= 8) {
+            return length;
+        }
+        long step = Long.highestOneBit(length) >>> 3;
+        return (length + step - 1) & -step;
     }
 
     /** Whether the buffer holds every record added, in the order added, within the limit {@link #sortEqualKeysAs} set. */

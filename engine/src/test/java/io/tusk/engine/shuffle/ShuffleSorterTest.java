@@ -13,10 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -256,6 +259,57 @@ class ShuffleSorterTest
     {
         return new long[] {ByteBuffer.wrap(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyLength()).getInt(),
                 ByteBuffer.wrap(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength()).getLong()};
+    }
+
+    /**
+     * A map whose output is a little longer than the last one's seals its index into the array the
+     * last one gave back (sealed indexes are asked for by size class): a job's maps leave no new
+     * array behind each.
+     */
+    @Test
+    void aLittleLongerMapSealsIntoTheIndexTheLastOneGaveBack()
+            throws IOException
+    {
+        memory = new MemoryManager(256 << 20);
+        Random random = new Random(5);
+        Set<long[]> keptAfterFirst = null;
+        for (int records : new int[] {20_000, 20_150}) {
+            ShuffleSorter sorter = new ShuffleSorter("map-" + records, 2, BY_BYTES, null, memory, directory, 64 << 10);
+            for (int i = 0; i < records; i++) {
+                int key = random.nextInt(5_000);
+                add(sorter, key % 2, key, i);
+            }
+            sorter.finish().delete();
+            Set<long[]> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int length = 1 << 10; length <= 1 << 24; length <<= 1) {
+                for (long[] array = memory.keptLongs(length); array != null; array = memory.keptLongs(length)) {
+                    kept.add(array);
+                }
+            }
+            kept.forEach(memory::recycle);
+            if (keptAfterFirst == null) {
+                keptAfterFirst = kept;
+            }
+            else {
+                List<Integer> lengths = kept.stream().map(array -> array.length).sorted().toList();
+                List<Integer> lengthsBefore = keptAfterFirst.stream().map(array -> array.length).sorted().toList();
+                assertThat(lengths).as("the arrays kept after the second map are the first one's").isEqualTo(lengthsBefore);
+                assertThat(keptAfterFirst.containsAll(kept)).isTrue();
+            }
+        }
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void sizeClassesAreAtMostAnEighthLongerAndShareNearlyEqualLengths()
+    {
+        for (long length = 1; length < 1 << 20; length += 1 + length / 97) {
+            long size = ShuffleSorter.sizeClass(length);
+            assertThat(size).isBetween(length, length + length / 8);
+            assertThat(ShuffleSorter.sizeClass(size)).isEqualTo(size);
+        }
+        assertThat(ShuffleSorter.sizeClass(2_744_284)).isEqualTo(ShuffleSorter.sizeClass(2_754_063));
+        assertThat(ShuffleSorter.sizeClass(20_000)).isEqualTo(20_480);
     }
 
     /** Takes every array the memory manager keeps, fills it with -1 and gives it back; returns how many. */
