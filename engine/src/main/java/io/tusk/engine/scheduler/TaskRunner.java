@@ -6,6 +6,7 @@ import io.tusk.engine.plan.ShuffledNode;
 import io.tusk.engine.shuffle.MapOutput;
 import io.tusk.engine.task.AttemptProgress;
 import io.tusk.engine.task.ExecutorEnv;
+import io.tusk.engine.task.SpareCores;
 import io.tusk.engine.task.TaskContext;
 import io.tusk.engine.task.UserCodeException;
 import org.apache.logging.log4j.LogManager;
@@ -47,6 +48,14 @@ public final class TaskRunner
      * {@code progress} timed out fails with the timeout, whatever it did after.
      */
     public void run(TaskLaunch launch, TaskPlacement placement, TaskListener listener, AtomicBoolean cancelled, AttemptProgress progress)
+    {
+        // while it runs its core is not spare
+        try (SpareCores.Running running = SpareCores.taskRunning()) {
+            runCounted(launch, placement, listener, cancelled, progress);
+        }
+    }
+
+    private void runCounted(TaskLaunch launch, TaskPlacement placement, TaskListener listener, AtomicBoolean cancelled, AttemptProgress progress)
     {
         byte[] result;
         TaskContext context = null;

@@ -3,6 +3,7 @@ package io.tusk.mr.task;
 import io.tusk.engine.shuffle.IndexSort;
 import io.tusk.engine.shuffle.IndexSort.Ranks;
 import io.tusk.engine.shuffle.ShuffleSorter;
+import io.tusk.engine.task.SpareCores;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.util.IndexedSortable;
@@ -118,7 +119,21 @@ final class HadoopMapSort
         for (int spill = 0; spill < starts.length; spill++) {
             starts[spill] += from;
             ends[spill] = spill + 1 < starts.length ? starts[spill + 1] + from : to;
-            sortSpill(positions, starts[spill], ends[spill]);
+        }
+        if (rankSort != null && positions.ranks() != null) {
+            // Hadoop's own sorts over separate ranges of one array: the spills may be sorted on spare cores
+            List<Runnable> spills = new ArrayList<>(starts.length);
+            for (int spill = 0; spill < starts.length; spill++) {
+                int start = starts[spill];
+                int end = ends[spill];
+                spills.add(() -> sortSpill(positions, start, end));
+            }
+            SpareCores.runAll(spills);
+        }
+        else {
+            for (int spill = 0; spill < starts.length; spill++) {
+                sortSpill(positions, starts[spill], ends[spill]);
+            }
         }
         int[] merged = merge(positions, starts, ends, to - from);
         positions.permute(from, merged);

@@ -1,8 +1,12 @@
 package io.tusk.mr.task;
 
+import io.tusk.engine.task.SpareCores;
 import org.apache.hadoop.util.HeapSort;
 import org.apache.hadoop.util.IndexedSorter;
 import org.apache.hadoop.util.QuickSort;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Hadoop's {@link QuickSort} and {@link HeapSort} over an array of longs ordered by their upper 32
@@ -19,6 +23,8 @@ final class RankSorts
     private static final int BLOCK = 64;
     /** Ranges of at least this many elements are divided by {@link #divideByBlocks}. */
     private static final int BLOCKS_FROM = 32;
+    /** Sides of a division of at least this many elements may be sorted on a spare core. */
+    static final int FORK_FROM = 1 << 16;
 
     private RankSorts() {}
 
@@ -45,11 +51,42 @@ final class RankSorts
         }
     }
 
-    /** Hadoop's {@link QuickSort#sort}: elements {@code [from, to)} of {@code elements}; an empty range is left alone. */
+    /**
+     * Hadoop's {@link QuickSort#sort}: elements {@code [from, to)} of {@code elements}; an empty range
+     * is left alone. Once a division leaves a side of at least {@value #FORK_FROM} elements, that
+     * side may be sorted on a spare core ({@link SpareCores}): the two sides of a division are
+     * sorted apart from each other, with the same exchanges in each whichever thread makes them.
+     */
     static void quickSort(long[] elements, int from, int to)
     {
         if (to > from) {
-            quickSort(elements, from, to, maxDepth(to - from));
+            quickSortForking(elements, from, to, maxDepth(to - from));
+        }
+    }
+
+    /** {@link #quickSort(long[], int, int, int)}, forking large sides while cores are spare, and joining them. */
+    private static void quickSortForking(long[] elements, int from, int to, int depth)
+    {
+        List<SpareCores.Fork> forks = new ArrayList<>();
+        RuntimeException failure = null;
+        try {
+            quickSort(elements, from, to, depth, new int[BLOCK * 2 + 3], forks);
+        }
+        catch (RuntimeException e) {
+            failure = e;
+        }
+        for (SpareCores.Fork fork : forks) {
+            try {
+                fork.join();
+            }
+            catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -62,11 +99,15 @@ final class RankSorts
     /** Hadoop's quick sort below {@code depth} more levels, then its heap sort. */
     static void quickSort(long[] elements, int from, int to, int depth)
     {
-        quickSort(elements, from, to, depth, new int[BLOCK * 2 + 3]);
+        quickSort(elements, from, to, depth, new int[BLOCK * 2 + 3], null);
     }
 
-    /** As {@link #quickSort(long[], int, int, int)}, with the room {@link #divideByBlocks} works in. */
-    private static void quickSort(long[] elements, int from, int to, int depth, int[] work)
+    /**
+     * As {@link #quickSort(long[], int, int, int)}, with the room {@link #divideByBlocks} works in;
+     * with {@code forks}, a shorter side of at least {@value #FORK_FROM} elements goes to a spare core
+     * when one is free, its fork added to {@code forks} for the caller to join.
+     */
+    private static void quickSort(long[] elements, int from, int to, int depth, int[] work, List<SpareCores.Fork> forks)
     {
         int low = from;
         int high = to;
@@ -105,16 +146,29 @@ final class RankSorts
             while (equalHigh < high) {
                 swap(elements, equalHigh++, greaterStart++);
             }
-            // the shorter side by recursion, the longer by the loop
+            // the shorter side by recursion (or on a spare core), the longer by the loop
             if (lessEnd - low < high - greaterStart) {
-                quickSort(elements, low, lessEnd, depth, work);
+                sortSide(elements, low, lessEnd, depth, work, forks);
                 low = greaterStart;
             }
             else {
-                quickSort(elements, greaterStart, high, depth, work);
+                sortSide(elements, greaterStart, high, depth, work, forks);
                 high = lessEnd;
             }
         }
+    }
+
+    /** Sorts one side of a division: on a spare core if it is large and one is free, else here. */
+    private static void sortSide(long[] elements, int from, int to, int depth, int[] work, List<SpareCores.Fork> forks)
+    {
+        if (forks != null && to - from >= FORK_FROM) {
+            SpareCores.Fork fork = SpareCores.tryFork(() -> quickSortForking(elements, from, to, depth));
+            if (fork != null) {
+                forks.add(fork);
+                return;
+            }
+        }
+        quickSort(elements, from, to, depth, work, forks);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tusk.mr.task;
 
+import io.tusk.engine.task.SpareCores;
 import org.apache.hadoop.util.HeapSort;
 import org.apache.hadoop.util.IndexedSortable;
 import org.apache.hadoop.util.IndexedSorter;
@@ -28,6 +29,35 @@ class RankSortsTest
     {
         // Hadoop's quick sort refuses an empty range (its recursion limit is undefined for it)
         assertSortsAsHadoop(new QuickSort(), RankSorts::quickSort, inputs().stream().filter(input -> input.length > 0).toList());
+    }
+
+    /**
+     * Ranges large enough that the sides of a division are sorted on spare cores (the test's JVM runs
+     * no task: its other cores are spare): equal ranks still end where Hadoop's quick sort leaves
+     * them, a range inside the array included.
+     */
+    @Test
+    void quickSortOnSpareCoresLeavesEqualRanksWhereHadoopsDoes()
+    {
+        Random random = new Random(17);
+        int size = 4 * RankSorts.FORK_FROM;
+        long forksBefore = SpareCores.forks();
+        boolean spare = SpareCores.spare() > 0;
+        for (int distinct : new int[] {3, 1_000, size}) {
+            long[] input = elements(size, position -> random.nextInt(distinct));
+            long[] expected = sortedByHadoop(new QuickSort(), input, 0, size);
+            long[] actual = input.clone();
+            RankSorts.quickSort(actual, 0, size);
+            assertThat(Arrays.equals(actual, expected)).as("%s distinct ranks sorted as Hadoop sorts them", distinct).isTrue();
+            // a range inside the array
+            expected = sortedByHadoop(new QuickSort(), input, 1_234, size - 4_321);
+            actual = input.clone();
+            RankSorts.quickSort(actual, 1_234, size - 4_321);
+            assertThat(Arrays.equals(actual, expected)).as("%s distinct ranks, a range sorted as Hadoop sorts it", distinct).isTrue();
+        }
+        if (spare) {
+            assertThat(SpareCores.forks()).as("sides sorted on spare cores").isGreaterThan(forksBefore);
+        }
     }
 
     @Test
