@@ -107,7 +107,7 @@ class LauncherClassDataIT
      * An archive rests on the base archive of the JVM that wrote it, which ignores it once that JVM
      * is updated or another runs: the launcher writes it again then. The JVM here is a JDK home whose
      * {@code bin/java} runs this one; the test changes its release file, its own class-data archive,
-     * and then runs another home.
+     * and then the JDK a linked JAVA_HOME leads to (each JAVA_HOME keeps an archive of its own).
      */
     @Test
     void anArchiveWrittenByAnotherJvmIsWrittenAgain()
@@ -134,12 +134,18 @@ class LauncherClassDataIT
         Files.setLastModifiedTime(base, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() - 10_000));
         assertThat(launch(jdk, quick, "dumped-again")).doesNotContain("class-data archive");
 
-        // another JDK with the same release, reached through a link
+        // JAVA_HOME a link that is turned from one JDK to another with the same release
+        Path link = Files.createSymbolicLink(work.resolve("current"), jdk);
+        assertThat(launch(link, quick, "linked")).as("another JAVA_HOME, another archive").contains("writing the class-data archive");
+        assertThat(launch(link, quick, "linked-again")).doesNotContain("class-data archive");
         Path other = fakeJdk("other");
         Files.writeString(other.resolve("release"), Files.readString(jdk.resolve("release")));
-        Path link = Files.createSymbolicLink(work.resolve("current"), other);
+        Files.delete(link);
+        Files.createSymbolicLink(link, other);
         assertThat(launch(link, quick, "other")).contains("writing the class-data archive");
         assertThat(launch(link, quick, "other-again")).doesNotContain("class-data archive");
+        // the first JAVA_HOME kept its own archive
+        assertThat(launch(jdk, quick, "first-again")).doesNotContain("class-data archive");
     }
 
     /** A JDK home named {@code name} whose {@code bin/java} runs this JVM, with a release file and a base archive of its own. */

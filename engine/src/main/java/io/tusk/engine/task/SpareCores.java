@@ -70,8 +70,8 @@ public final class SpareCores
     }
 
     /**
-     * Starts {@code part} on a spare core if one is free now; null (and nothing started) when none is,
-     * for the caller to run it itself. Whoever forks joins.
+     * Starts {@code part} on a spare core if one is free now; null (and nothing started) when none is
+     * or no thread can be started for it, for the caller to run it itself. Whoever forks joins.
      */
     public static Fork tryFork(Runnable part)
     {
@@ -90,9 +90,10 @@ public final class SpareCores
         try {
             HELPERS.execute(() -> fork.run(part));
         }
-        catch (RuntimeException | Error e) {
+        catch (RuntimeException | OutOfMemoryError e) {
+            // rejected, or no thread to be had: the caller runs the part
             BUSY.decrementAndGet();
-            throw e;
+            return null;
         }
         return fork;
     }

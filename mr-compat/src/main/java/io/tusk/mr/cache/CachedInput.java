@@ -306,12 +306,16 @@ public final class CachedInput
         public void close()
                 throws IOException
         {
-            if (lines != null) {
-                tally.end(lines);
-                lines.close();
+            try {
+                if (lines != null) {
+                    tally.end(lines);
+                    lines.close();
+                }
             }
-            // closed with the lines, or never read
-            file.close();
+            finally {
+                // closed with the lines, or never read
+                file.close();
+            }
         }
     }
 
@@ -567,12 +571,16 @@ public final class CachedInput
         public void close()
                 throws IOException
         {
-            if (sequence != null) {
-                tally.end(sequence);
-                sequence.close();
+            try {
+                if (sequence != null) {
+                    tally.end(sequence);
+                    sequence.close();
+                }
             }
-            // closed with the sequence, or never read
-            file.close();
+            finally {
+                // closed with the sequence, or never read
+                file.close();
+            }
         }
     }
 
@@ -670,12 +678,16 @@ public final class CachedInput
         public void close()
                 throws IOException
         {
-            if (sequence != null) {
-                tally.end(sequence);
-                sequence.close();
+            try {
+                if (sequence != null) {
+                    tally.end(sequence);
+                    sequence.close();
+                }
             }
-            // closed with the sequence, or never read
-            file.close();
+            finally {
+                // closed with the sequence, or never read
+                file.close();
+            }
         }
     }
 

@@ -68,25 +68,32 @@ final class RankSorts
     private static void quickSortForking(long[] elements, int from, int to, int depth)
     {
         List<SpareCores.Fork> forks = new ArrayList<>();
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
             quickSort(elements, from, to, depth, new int[BLOCK * 2 + 3], forks);
         }
-        catch (RuntimeException e) {
-            failure = e;
+        catch (Throwable t) {
+            failure = t;
         }
+        // every fork joined, whatever failed: none may still write into the array once this returns
         for (SpareCores.Fork fork : forks) {
             try {
                 fork.join();
             }
-            catch (RuntimeException e) {
+            catch (Throwable t) {
                 if (failure == null) {
-                    failure = e;
+                    failure = t;
                 }
             }
         }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
         if (failure != null) {
-            throw failure;
+            throw new IllegalStateException(failure);
         }
     }
 
