@@ -194,6 +194,20 @@ public final class CachedInput
         }
     }
 
+    /** Closes what reads the kept bytes (null if nothing was read), then the bytes' reader in any case. */
+    private static void closeReading(java.io.Closeable reading, PagedBytes.Reader file)
+            throws IOException
+    {
+        try {
+            if (reading != null) {
+                reading.close();
+            }
+        }
+        finally {
+            file.close();
+        }
+    }
+
     /** Adds what a reader took from memory to the task's counters, once per reader. */
     private static final class Tally
     {
@@ -306,16 +320,10 @@ public final class CachedInput
         public void close()
                 throws IOException
         {
-            try {
-                if (lines != null) {
-                    tally.end(lines);
-                    lines.close();
-                }
+            if (lines != null) {
+                tally.end(lines);
             }
-            finally {
-                // closed with the lines, or never read
-                file.close();
-            }
+            closeReading(lines == null ? null : lines::close, file);
         }
     }
 
@@ -571,16 +579,10 @@ public final class CachedInput
         public void close()
                 throws IOException
         {
-            try {
-                if (sequence != null) {
-                    tally.end(sequence);
-                    sequence.close();
-                }
+            if (sequence != null) {
+                tally.end(sequence);
             }
-            finally {
-                // closed with the sequence, or never read
-                file.close();
-            }
+            closeReading(sequence == null ? null : sequence::close, file);
         }
     }
 
@@ -678,16 +680,10 @@ public final class CachedInput
         public void close()
                 throws IOException
         {
-            try {
-                if (sequence != null) {
-                    tally.end(sequence);
-                    sequence.close();
-                }
+            if (sequence != null) {
+                tally.end(sequence);
             }
-            finally {
-                // closed with the sequence, or never read
-                file.close();
-            }
+            closeReading(sequence == null ? null : sequence::close, file);
         }
     }
 
