@@ -39,6 +39,8 @@ public final class AttemptSlots
         this.slots = slots;
         this.aloneWaitMillis = aloneWaitMillis;
         this.free = new Semaphore(slots);
+        // an executor lends no more cores than it runs attempts on (a container's vcores, local[N])
+        SpareCores.limitTo(slots);
     }
 
     /**

@@ -14,12 +14,14 @@ import static java.util.Objects.requireNonNull;
  * that touch nothing another part touches (the sorts of separate ranges of one array): a map whose
  * output is sorted after the other maps ended, or the only map of a job, sorts on every core
  * instead of one. An attempt counts as busy while it runs ({@link #taskRunning}); a part runs on a
- * helper thread only while fewer attempts and helpers run than the process has processors, and on
- * the attempt's own thread otherwise: with every core busy, nothing is lent and nothing waits.
+ * helper thread only while fewer attempts and helpers run than the process has processors (or its
+ * executor attempt slots, {@link #limitTo}), and on the attempt's own thread otherwise: with every
+ * core busy, nothing is lent and nothing waits.
  */
 public final class SpareCores
 {
-    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** The cores attempts and helpers may use: the processors, or fewer when the executor runs fewer attempts at once. */
+    private static volatile int cores = Runtime.getRuntime().availableProcessors();
     /** Attempts running and helpers lent. */
     private static final AtomicInteger BUSY = new AtomicInteger();
     private static final AtomicInteger HELPER_NUMBER = new AtomicInteger();
@@ -32,10 +34,20 @@ public final class SpareCores
 
     private SpareCores() {}
 
+    /**
+     * Lends no more than {@code slots} cores in all (nor more than the processors): an executor that
+     * runs that many attempts at once, such as a YARN container of that many vcores on a larger
+     * node, uses no more cores than it was given.
+     */
+    public static void limitTo(int slots)
+    {
+        cores = Math.max(1, Math.min(slots, Runtime.getRuntime().availableProcessors()));
+    }
+
     /** Cores no attempt or helper uses now. */
     public static int spare()
     {
-        return Math.max(0, CORES - BUSY.get());
+        return Math.max(0, cores - BUSY.get());
     }
 
     /** Parts started on spare cores so far in this process. */
@@ -78,7 +90,7 @@ public final class SpareCores
         requireNonNull(part, "part is null");
         while (true) {
             int busy = BUSY.get();
-            if (busy >= CORES) {
+            if (busy >= cores) {
                 return null;
             }
             if (BUSY.compareAndSet(busy, busy + 1)) {

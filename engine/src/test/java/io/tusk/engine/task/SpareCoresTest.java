@@ -1,5 +1,7 @@
 package io.tusk.engine.task;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -16,6 +18,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SpareCoresTest
 {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    @BeforeEach
+    void lendEveryProcessor()
+    {
+        SpareCores.limitTo(CORES);
+    }
+
+    @AfterEach
+    void restore()
+    {
+        SpareCores.limitTo(CORES);
+    }
+
+    /** An executor of one slot lends nothing to its attempt, whatever the processors. */
+    @Test
+    void anExecutorOfOneSlotLendsNothing()
+    {
+        new AttemptSlots(1);
+        try (SpareCores.Running running = SpareCores.taskRunning()) {
+            assertThat(SpareCores.spare()).isZero();
+            assertThat(SpareCores.tryFork(() -> {})).isNull();
+        }
+        new AttemptSlots(CORES);
+        assertThat(SpareCores.spare()).isEqualTo(CORES);
+    }
 
     /** Every part runs once; with cores spare some run on helper threads, and all have run when the call returns. */
     @Test
