@@ -43,8 +43,6 @@ public final class PagedBytes
     private int readers;
     /** Whether the writer is done: the bytes were stored. Guarded by this. */
     private boolean stored;
-    /** Whether the pages went back for reuse; guarded by this. */
-    private boolean recycled;
 
     PagedBytes(BlockStore store)
     {
@@ -218,8 +216,8 @@ public final class PagedBytes
     /** Gives the pages of stored bytes to the memory manager once released and no reader is open; holding this. */
     private void recycleIfUnread()
     {
-        if (released && stored && readers == 0 && !recycled) {
-            recycled = true;
+        // once: release and the last close each happen once, and no reader opens after the release
+        if (released && stored && readers == 0) {
             pages.forEach(store::recyclePage);
             pages.clear();
             starts.clear();

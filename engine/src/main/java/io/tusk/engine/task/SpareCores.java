@@ -132,21 +132,40 @@ public final class SpareCores
         catch (RuntimeException | Error e) {
             failure = e;
         }
+        joinAll(forks, failure);
+    }
+
+    /**
+     * Joins every fork (none may still work on the caller's data once this returns), then throws
+     * {@code failure} if there is one, else the first fork's failure.
+     */
+    public static void joinAll(List<Fork> forks, Throwable failure)
+    {
+        Throwable first = failure;
         for (Fork fork : forks) {
             try {
                 fork.join();
             }
             catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
+                if (first == null) {
+                    first = e;
                 }
             }
         }
+        rethrow(first);
+    }
+
+    /** Throws {@code failure} unchanged if unchecked, wrapped otherwise; nothing if null. */
+    private static void rethrow(Throwable failure)
+    {
         if (failure instanceof RuntimeException runtime) {
             throw runtime;
         }
+        if (failure instanceof Error error) {
+            throw error;
+        }
         if (failure != null) {
-            throw (Error) failure;
+            throw new IllegalStateException(failure);
         }
     }
 
@@ -197,15 +216,7 @@ public final class SpareCores
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (failure instanceof Error error) {
-                throw error;
-            }
-            if (failure != null) {
-                throw new IllegalStateException(failure);
-            }
+            rethrow(failure);
         }
     }
 }

@@ -76,25 +76,7 @@ final class RankSorts
             failure = t;
         }
         // every fork joined, whatever failed: none may still write into the array once this returns
-        for (SpareCores.Fork fork : forks) {
-            try {
-                fork.join();
-            }
-            catch (Throwable t) {
-                if (failure == null) {
-                    failure = t;
-                }
-            }
-        }
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
-        }
+        SpareCores.joinAll(forks, failure);
     }
 
     /** Hadoop's recursion limit for a range of {@code length} (positive): four times the ceiling of its base-2 logarithm. */
