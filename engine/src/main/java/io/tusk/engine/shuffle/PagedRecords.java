@@ -1,5 +1,7 @@
 package io.tusk.engine.shuffle;
 
+import io.tusk.engine.task.SpareCores;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +37,8 @@ final class PagedRecords
     private static final int COPIES_SAMPLE = 4096;
     /** Records whose sizes compaction reads before copying them. */
     private static final int COMPACTION_BATCH = 32;
+    /** Records from which compaction copies the second half on a spare core when one is free. */
+    static final int FORK_COMPACTION_FROM = 1 << 15;
 
     private final List<byte[]> pages = new ArrayList<>();
     private byte[] current;
@@ -698,7 +702,7 @@ final class PagedRecords
     }
 
     /** Whether the page pointers grow along the index. */
-    private boolean pointersGrow()
+    boolean pointersGrow()
     {
         for (int record = 1; record < count; record++) {
             if (index[(record - 1) * 2 + 1] >= index[record * 2 + 1]) {
@@ -796,56 +800,110 @@ final class PagedRecords
     /**
      * An upper bound of the bytes {@link #sort(SortOrder, long[], int)} allocates when compacting
      * into pages of {@code pageSize}: the records plus, per page, the room a record that does not
-     * fit at a page's end leaves unused.
+     * fit at a page's end leaves unused, plus a page when the records are copied in two halves.
      */
     long compactionBytes(int pageSize)
     {
         long pages = recordBytes / pageSize + 1;
-        return recordBytes + pages * Math.min(largestRecord, pageSize);
+        // and the unused end of the first half's last page when the halves are copied apart
+        long halves = count >= FORK_COMPACTION_FROM ? pageSize : 0;
+        return recordBytes + pages * Math.min(largestRecord, pageSize) + halves;
     }
 
-    /** Copies the records into new pages in index order; returns the old pages. */
+    /**
+     * Copies the records into new pages in index order; returns the old pages. From
+     * {@value #FORK_COMPACTION_FROM} records on, the second half is copied into pages of its own on
+     * a spare core if one is free ({@link SpareCores}), and its pages follow the first half's.
+     */
     private List<byte[]> compact(int pageSize)
     {
-        List<byte[]> compacted = new ArrayList<>();
-        long allocated = 0;
-        byte[] target = null;
-        int position = 0;
         byte[][] sources = pages.toArray(new byte[0][]);
-        int[] sizes = new int[COMPACTION_BATCH];
-        for (int batch = 0; batch < count; batch += COMPACTION_BATCH) {
-            int end = Math.min(count, batch + COMPACTION_BATCH);
-            // the sizes of a batch first: loads with no branch between them, so that the processor
-            // waits for their cache misses together instead of one after another in the copies
-            for (int record = batch; record < end; record++) {
-                long pointer = index[record * 2 + 1];
-                byte[] source = sources[(int) (pointer >>> 32)];
-                int offset = (int) pointer;
-                sizes[record - batch] = RECORD_OVERHEAD + ByteArrays.getInt(source, offset) + ByteArrays.getInt(source, offset + 4);
-            }
-            for (int record = batch; record < end; record++) {
-                int slot = record * 2 + 1;
-                long pointer = index[slot];
-                int size = sizes[record - batch];
-                if (target == null || target.length - position < size) {
-                    target = size <= pageSize ? pageSource.apply(pageSize) : new byte[size];
-                    compacted.add(target);
-                    allocated += target.length;
-                    position = 0;
-                }
-                ByteArrays.copy(sources[(int) (pointer >>> 32)], (int) pointer, target, position, size);
-                index[slot] = ((long) (compacted.size() - 1) << 32) | position;
-                position += size;
-            }
+        int half = count / 2;
+        Compaction second = new Compaction(sources, pageSize, half, count);
+        SpareCores.Fork fork = count >= FORK_COMPACTION_FROM ? SpareCores.tryFork(second) : null;
+        Compaction first = new Compaction(sources, pageSize, 0, fork != null ? half : count);
+        Throwable failure = null;
+        try {
+            first.run();
         }
+        catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // joined whatever failed: the fork writes into the index until it ends
+        SpareCores.joinAll(fork != null ? List.of(fork) : List.of(), failure);
+        List<Compaction> parts = fork != null ? List.of(first, second) : List.of(first);
         List<byte[]> dropped = new ArrayList<>(pages);
         pages.clear();
-        pages.addAll(compacted);
-        current = target;
+        pageBytes = 0;
+        for (Compaction part : parts) {
+            if (!pages.isEmpty()) {
+                // the part numbered its pages from zero: they follow the pages before it
+                long shift = (long) pages.size() << 32;
+                for (int record = part.from; record < part.to; record++) {
+                    index[record * 2 + 1] += shift;
+                }
+            }
+            pages.addAll(part.compacted);
+            pageBytes += part.allocated;
+        }
+        Compaction last = parts.get(parts.size() - 1);
+        current = last.target;
         currentPage = pages.size() - 1;
-        currentPosition = position;
-        pageBytes = allocated;
+        currentPosition = last.position;
         return dropped;
+    }
+
+    /** The copy of the records at index places {@code [from, to)} into pages of their own, numbered from zero. */
+    private final class Compaction
+            implements Runnable
+    {
+        private final byte[][] sources;
+        private final int pageSize;
+        private final int from;
+        private final int to;
+        private final List<byte[]> compacted = new ArrayList<>();
+        private long allocated;
+        private byte[] target;
+        private int position;
+
+        private Compaction(byte[][] sources, int pageSize, int from, int to)
+        {
+            this.sources = sources;
+            this.pageSize = pageSize;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public void run()
+        {
+            int[] sizes = new int[COMPACTION_BATCH];
+            for (int batch = from; batch < to; batch += COMPACTION_BATCH) {
+                int end = Math.min(to, batch + COMPACTION_BATCH);
+                // the sizes of a batch first: loads with no branch between them, so that the processor
+                // waits for their cache misses together instead of one after another in the copies
+                for (int record = batch; record < end; record++) {
+                    long pointer = index[record * 2 + 1];
+                    byte[] source = sources[(int) (pointer >>> 32)];
+                    int offset = (int) pointer;
+                    sizes[record - batch] = RECORD_OVERHEAD + ByteArrays.getInt(source, offset) + ByteArrays.getInt(source, offset + 4);
+                }
+                for (int record = batch; record < end; record++) {
+                    int slot = record * 2 + 1;
+                    long pointer = index[slot];
+                    int size = sizes[record - batch];
+                    if (target == null || target.length - position < size) {
+                        target = size <= pageSize ? pageSource.apply(pageSize) : new byte[size];
+                        compacted.add(target);
+                        allocated += target.length;
+                        position = 0;
+                    }
+                    ByteArrays.copy(sources[(int) (pointer >>> 32)], (int) pointer, target, position, size);
+                    index[slot] = ((long) (compacted.size() - 1) << 32) | position;
+                    position += size;
+                }
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tusk.engine.shuffle;
 
+import io.tusk.engine.task.SpareCores;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -160,6 +161,72 @@ class PagedRecordsTest
         assertThat(PagedRecords.pointerBits(1, 0)).isEqualTo(1);
         assertThat(records.dropIndex()).as("the sealed index is handed back for reuse").isSameAs(kept);
         assertThat(records.memoryBytes()).isEqualTo(pages);
+    }
+
+    /**
+     * From {@link PagedRecords#FORK_COMPACTION_FROM} records on, compaction copies the second half on
+     * a spare core into pages of its own, numbered after the first half's: the records read back in
+     * the order a sort without compaction leaves them, the pointers still grow in index order, records
+     * longer than a page get arrays of their own in either half, and the pages stay within the bound
+     * the owner acquired.
+     */
+    @Test
+    void compactionInTwoHalvesLeavesTheOrderOfOneCopy()
+            throws Exception
+    {
+        int count = PagedRecords.FORK_COMPACTION_FROM * 2 + 3;
+        int pageSize = 512;
+        SpareCores.limitTo(Runtime.getRuntime().availableProcessors());
+        boolean spare = SpareCores.spare() > 0;
+        long forksBefore = SpareCores.forks();
+        PagedRecords uncompacted = recordsToCompact(count);
+        uncompacted.sort(SortOrder.sorted(RawComparator::compareBytes), new long[(int) uncompacted.radixScratchLongs()]);
+        List<String> expected = readBackHex(uncompacted);
+        PagedRecords records = recordsToCompact(count);
+        long appendedPages = records.memoryBytes() - records.indexBytes();
+        long bound = records.compactionBytes(pageSize);
+        List<byte[]> dropped = records.sort(SortOrder.sorted(RawComparator::compareBytes), new long[(int) records.radixScratchLongs()], pageSize);
+        assertThat(dropped.stream().mapToLong(page -> page.length).sum()).as("the pages appended to, handed back").isEqualTo(appendedPages);
+        assertThat(readBackHex(records)).isEqualTo(expected);
+        assertThat(records.pointersGrow()).as("pointers grow in index order across the halves").isTrue();
+        assertThat(records.memoryBytes() - records.indexBytes()).as("compacted pages within the bound acquired").isLessThanOrEqualTo(bound);
+        if (spare) {
+            assertThat(SpareCores.forks()).as("the second half copied on a spare core").isGreaterThan(forksBefore);
+        }
+    }
+
+    /** {@code count} records of random int keys in 5 partitions, values of 0 to 40 bytes and one in a thousand of 700, in pages of 4096 (or larger). */
+    private static PagedRecords recordsToCompact(int count)
+    {
+        PagedRecords records = new PagedRecords();
+        records.growIndex(count);
+        Random random = new Random(29);
+        for (int i = 0; i < count; i++) {
+            // four bytes, big-endian, all in the prefix: the comparator leaves the radix pass's order as it is
+            int number = random.nextInt(100_000);
+            byte[] key = {(byte) (number >>> 24), (byte) (number >>> 16), (byte) (number >>> 8), (byte) number};
+            byte[] value = (i + "-" + "v".repeat(random.nextInt(1000) == 0 ? 700 : random.nextInt(40))).getBytes(StandardCharsets.UTF_8);
+            int size = PagedRecords.RECORD_OVERHEAD + key.length + value.length;
+            if (!records.pageHasRoom(size)) {
+                records.addPage(new byte[Math.max(4096, size)]);
+            }
+            records.append(random.nextInt(5), number, key, 0, key.length, value, 0, value.length);
+        }
+        return records;
+    }
+
+    /** The records in index order, each as "partition key value", the key in hexadecimal. */
+    private static List<String> readBackHex(PagedRecords records)
+            throws java.io.IOException
+    {
+        List<String> read = new ArrayList<>();
+        RecordCursor cursor = records.cursor(0, records.count());
+        int record = 0;
+        while (cursor.next()) {
+            read.add(records.partition(record++) + " " + java.util.HexFormat.of().formatHex(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyOffset() + cursor.keyLength())
+                    + " " + new String(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength(), StandardCharsets.UTF_8));
+        }
+        return read;
     }
 
     /**
@@ -384,14 +451,7 @@ class PagedRecordsTest
             probe.sort(positions, from, to);
         };
         records.sort(order, noted, new long[(int) records.radixScratchLongs()], new long[(int) records.radixScratchLongs()], 4096);
-        List<String> read = new ArrayList<>();
-        RecordCursor cursor = records.cursor(0, records.count());
-        int record = 0;
-        while (cursor.next()) {
-            read.add(records.partition(record++) + " " + java.util.HexFormat.of().formatHex(cursor.keyBuffer(), cursor.keyOffset(), cursor.keyOffset() + cursor.keyLength())
-                    + " " + new String(cursor.valueBuffer(), cursor.valueOffset(), cursor.valueLength(), StandardCharsets.UTF_8));
-        }
-        return read;
+        return readBackHex(records);
     }
 
     /**
