@@ -15,6 +15,7 @@ import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskID;
 import org.apache.hadoop.mapreduce.TaskType;
@@ -33,6 +34,7 @@ import org.apache.hadoop.mapreduce.jobhistory.TaskAttemptUnsuccessfulCompletionE
 import org.apache.hadoop.mapreduce.jobhistory.TaskFailedEvent;
 import org.apache.hadoop.mapreduce.jobhistory.TaskFinishedEvent;
 import org.apache.hadoop.mapreduce.jobhistory.TaskStartedEvent;
+import org.apache.hadoop.mapreduce.util.MRJobConfUtil;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -350,7 +352,7 @@ public final class JobHistoryRecorder
         }
         // the history file last and under a temporary name first: the JobHistory server takes what has its final name
         try (FSDataOutputStream out = fs.create(new Path(directory, jobId + "_conf.xml_tmp"), true)) {
-            writeConf(conf, out);
+            writeConf(redacted(conf), out);
         }
         fs.rename(new Path(directory, jobId + "_conf.xml_tmp"), new Path(directory, jobId + "_conf.xml"));
         try (FSDataOutputStream out = fs.create(new Path(directory, jobId + ".summary_tmp"), true)) {
@@ -424,6 +426,21 @@ public final class JobHistoryRecorder
             LOG.info("Removed {} job history files older than {} ms from {} ({}){}", removed, System.currentTimeMillis() - oldest, directory, MAX_AGE,
                     failed > 0 ? "; " + failed + " could not be removed" : "");
         }
+    }
+
+    /**
+     * The configuration as Hadoop's application master writes it into a job's history: each property
+     * {@code mapreduce.job.redacted-properties} names (secrets a job needs, such as a store's keys)
+     * set to Hadoop's redacted value, whether the job set it or not.
+     */
+    static Configuration redacted(Configuration conf)
+    {
+        if (conf.getTrimmedStringCollection(MRJobConfig.MR_JOB_REDACTED_PROPERTIES).isEmpty()) {
+            return conf;
+        }
+        Configuration copy = new Configuration(conf);
+        MRJobConfUtil.redact(copy);
+        return copy;
     }
 
     /**

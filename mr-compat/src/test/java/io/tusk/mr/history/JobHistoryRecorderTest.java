@@ -216,6 +216,33 @@ class JobHistoryRecorderTest
         }
     }
 
+    /**
+     * As Hadoop's application master: the history's configuration has the value of each property
+     * {@code mapreduce.job.redacted-properties} names replaced, set or not, and the others as they were.
+     */
+    @Test
+    void propertiesTheJobMarksRedactedAreNotWrittenIntoItsHistory()
+            throws Exception
+    {
+        JobConf conf = conf("with a secret");
+        conf.set("fs.s3a.secret.key", "hunter2");
+        conf.set("plain", "value");
+        conf.set("mapreduce.job.redacted-properties", " fs.s3a.secret.key, never.set ");
+        JobHistoryRecorder recorder = JobHistoryRecorder.of(JOB, conf, 1_000);
+        recorder.jobStarted(1_100, 0, 0);
+        recorder.jobEnded(JobStatus.State.SUCCEEDED, 1_200, 0, 0, 0, 0, 0, 0, 0, 0, new Counters(), "");
+        java.nio.file.Path written = historyFile().resolveSibling(JOB + "_conf.xml");
+        assertThat(Files.readString(written)).doesNotContain("hunter2");
+
+        Configuration fromOurs = new Configuration(false);
+        fromOurs.addResource(new Path(written.toUri()));
+        Configuration hadoops = new Configuration(conf);
+        org.apache.hadoop.mapreduce.util.MRJobConfUtil.redact(hadoops);
+        assertThat(properties(fromOurs)).isEqualTo(properties(hadoops)).containsEntry("fs.s3a.secret.key", "*********(redacted)")
+                .containsEntry("never.set", "*********(redacted)").containsEntry("plain", "value");
+        assertThat(conf.get("fs.s3a.secret.key")).as("the job's own configuration").isEqualTo("hunter2");
+    }
+
     /** The sources a property was written with: the last is the stream it was read from. */
     private static List<String> writtenSources(Configuration conf, String name)
     {
