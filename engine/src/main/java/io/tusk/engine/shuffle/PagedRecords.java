@@ -73,6 +73,12 @@ final class PagedRecords
         return count;
     }
 
+    /** Bytes of the records themselves, overhead included. */
+    long recordBytes()
+    {
+        return recordBytes;
+    }
+
     long memoryBytes()
     {
         return pageBytes + (long) index.length * Long.BYTES + (sealed == null ? 0 : (long) sealed.length * Long.BYTES);
@@ -817,10 +823,36 @@ final class PagedRecords
      */
     private List<byte[]> compact(int pageSize)
     {
+        return compact(pageSize, count >= FORK_COMPACTION_FROM);
+    }
+
+    /**
+     * Whether the pages hold at least {@code waste} bytes, and at least as many as the records, more
+     * than the records need: what {@link #compactToFit()} would give back.
+     */
+    boolean wastes(long waste)
+    {
+        long unused = pageBytes - recordBytes;
+        return count > 0 && sealed == null && unused >= waste && unused >= recordBytes && recordBytes <= Integer.MAX_VALUE - 16;
+    }
+
+    /**
+     * Copies the records, in index order, into one array of exactly their size (which the page source
+     * is asked for); returns the old pages. Only before sealing; see {@link #wastes(long)}.
+     */
+    List<byte[]> compactToFit()
+    {
+        checkState(sealed == null, "sealed records are not compacted");
+        return compact((int) recordBytes, false);
+    }
+
+    /** {@link #compact(int)}, the second half on a spare core only if {@code halves}. */
+    private List<byte[]> compact(int pageSize, boolean halves)
+    {
         byte[][] sources = pages.toArray(new byte[0][]);
         int half = count / 2;
         Compaction second = new Compaction(sources, pageSize, half, count);
-        SpareCores.Fork fork = count >= FORK_COMPACTION_FROM ? SpareCores.tryFork(second) : null;
+        SpareCores.Fork fork = halves ? SpareCores.tryFork(second) : null;
         Compaction first = new Compaction(sources, pageSize, 0, fork != null ? half : count);
         Throwable failure = null;
         try {

@@ -81,6 +81,8 @@ public final class ShuffleSorter
      * grow to the whole map's output, and the map's output is the merge of the combined runs.
      */
     static final int RUN_RECORDS = 1 << 18;
+    /** The fewest bytes of pages a map's output kept in memory must leave unused to be copied into an array of its size. */
+    static final int SHRINK_FROM = 64 * 1024;
     /** The combined runs of {@link #RUN_RECORDS}, in memory. */
     private final List<Run> memoryRuns = new ArrayList<>();
 
@@ -806,6 +808,7 @@ public final class ShuffleSorter
             run = null;
         }
         if (run != null) {
+            shrinkToFit(run.records());
             seal(run.records());
         }
         MapOutput output = new MapOutput(name, partitions, memoryManager, spillDirectory, spills, run == null ? null : run.records(),
@@ -816,6 +819,25 @@ public final class ShuffleSorter
         }
         done = true;
         return output;
+    }
+
+    /**
+     * Copies the records kept as the task's output into one array of their size when their pages
+     * waste at least {@value #SHRINK_FROM} bytes and at least as many as the records take (a small
+     * map's output in a page of the page size), and gives the pages to the memory manager for the
+     * next buffers: a job over many small files keeps what its maps wrote, not a page per map.
+     * Skipped when the memory for the copy is not free now.
+     */
+    private void shrinkToFit(PagedRecords records)
+    {
+        if (!records.wastes(SHRINK_FROM) || !memoryManager.tryAcquireFree(this, records.recordBytes())) {
+            return;
+        }
+        long copy = records.recordBytes();
+        long before = records.memoryBytes();
+        List<byte[]> dropped = records.compactToFit();
+        memoryManager.release(this, before + copy - records.memoryBytes());
+        recycle(dropped);
     }
 
     /**
