@@ -35,8 +35,14 @@ public final class JvmCounters
      */
     private JvmCounters(boolean cpu)
     {
+        this.cpuNanosAtStart = cpu ? threadCpuNanos() : -1;
+    }
+
+    /** The current thread's CPU time in ns, or -1 when the JVM does not measure it. */
+    private static long threadCpuNanos()
+    {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        this.cpuNanosAtStart = cpu && threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
     }
 
     /** Counters of a task that runs with {@code conf}, started now on the task's thread: with CPU time on a cluster. */
@@ -51,7 +57,7 @@ public final class JvmCounters
         counters.findCounter(TaskCounter.GC_TIME_MILLIS).increment(gcMillis() - gcMillisAtStart);
         counters.findCounter(TaskCounter.COMMITTED_HEAP_BYTES).setValue(Runtime.getRuntime().totalMemory());
         if (cpuNanosAtStart >= 0) {
-            long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long cpu = threadCpuNanos();
             if (cpu >= 0) {
                 counters.findCounter(TaskCounter.CPU_MILLISECONDS).increment((cpu - cpuNanosAtStart) / 1_000_000);
             }

@@ -60,6 +60,18 @@ public final class JobSpec
         }
     });
 
+    /** The split files of the jobs that ran last in this process, by path (each job has its own), read whole once: see {@link #split}. */
+    private static final Map<String, SplitFile> RECENT_SPLIT_FILES = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SplitFile> eldest)
+        {
+            return size() > 8;
+        }
+    });
+    /** The largest split file kept in memory for its job's tasks (some 40,000 splits of files); larger ones are read split by split. */
+    private static final long KEPT_SPLIT_FILE_BYTES = 4 << 20;
+
     /** Where a split is stored in {@code job.split}, and the hosts that hold its data. */
     record SplitRef(String file, long offset, List<String> hosts) {}
 
@@ -151,10 +163,11 @@ public final class JobSpec
         return conf;
     }
 
-    /** Forgets the job's configuration in this process when the job has ended (copies that need it again parse it). */
+    /** Forgets the job's configuration and split file in this process when the job has ended (copies that need them again read them). */
     void release()
     {
         RECENT_CONFIGURATIONS.remove(jobId);
+        splits.stream().map(SplitRef::file).distinct().forEach(RECENT_SPLIT_FILES::remove);
     }
 
     private JobConf parse()
@@ -225,34 +238,80 @@ public final class JobSpec
 
     /**
      * The split of map {@code map}, deserialized with the job's serialization; adds the size of its
-     * serialized form to {@code rawBytes}, as Hadoop's {@code SPLIT_RAW_BYTES}.
+     * serialized form to {@code rawBytes}, as Hadoop's {@code SPLIT_RAW_BYTES}. The split file is read
+     * whole once per job in a process (unless larger than {@value #KEPT_SPLIT_FILE_BYTES} bytes) and
+     * each split deserialized from memory: a job of many small files has as many maps, each of which
+     * would open the file, check its checksums and seek.
      */
-    @SuppressWarnings("unchecked")
     public <T> T split(int map, JobConf conf, org.apache.hadoop.mapred.Counters.Counter rawBytes)
             throws IOException
     {
         SplitRef ref = splits.get(map);
         Path file = new Path(ref.file());
         FileSystem fs = file.getFileSystem(conf);
+        byte[] whole = RECENT_SPLIT_FILES.computeIfAbsent(ref.file(), name -> new SplitFile()).bytes(fs, file);
+        if (whole != null && ref.offset() < whole.length) {
+            DataInputBuffer in = new DataInputBuffer();
+            in.reset(whole, (int) ref.offset(), whole.length - (int) ref.offset());
+            return deserialize(in, in::getPosition, ref.offset(), conf, rawBytes);
+        }
         try (FSDataInputStream in = fs.open(file)) {
             in.seek(ref.offset());
-            String className = Text.readString(in);
-            Class<T> type;
-            try {
-                type = (Class<T>) conf.getClassByName(className);
+            return deserialize(in, in::getPos, ref.offset(), conf, rawBytes);
+        }
+    }
+
+    /** Where a stream is. */
+    private interface Position
+    {
+        long get()
+                throws IOException;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T deserialize(java.io.DataInputStream in, Position position, long offset, JobConf conf, org.apache.hadoop.mapred.Counters.Counter rawBytes)
+            throws IOException
+    {
+        String className = Text.readString(in);
+        Class<T> type;
+        try {
+            type = (Class<T>) conf.getClassByName(className);
+        }
+        catch (ClassNotFoundException e) {
+            throw new IOException("Split class " + className + " not found", e);
+        }
+        Deserializer<T> deserializer = new SerializationFactory(conf).getDeserializer(type);
+        if (deserializer == null) {
+            throw new IOException("No deserializer for split class " + className + "; check io.serializations");
+        }
+        deserializer.open(in);
+        T split = deserializer.deserialize(null);
+        rawBytes.increment(position.get() - offset);
+        deserializer.close();
+        return split;
+    }
+
+    /** A job's split file, read whole by the first task that needs it; null bytes when it is too large to keep. */
+    private static final class SplitFile
+    {
+        private boolean read;
+        private byte[] bytes;
+
+        synchronized byte[] bytes(FileSystem fs, Path file)
+                throws IOException
+        {
+            if (!read) {
+                long length = fs.getFileStatus(file).getLen();
+                if (length <= KEPT_SPLIT_FILE_BYTES) {
+                    byte[] whole = new byte[(int) length];
+                    try (FSDataInputStream in = fs.open(file)) {
+                        in.readFully(whole);
+                    }
+                    bytes = whole;
+                }
+                read = true;
             }
-            catch (ClassNotFoundException e) {
-                throw new IOException("Split class " + className + " not found", e);
-            }
-            Deserializer<T> deserializer = new SerializationFactory(conf).getDeserializer(type);
-            if (deserializer == null) {
-                throw new IOException("No deserializer for split class " + className + "; check io.serializations");
-            }
-            deserializer.open(in);
-            T split = deserializer.deserialize(null);
-            rawBytes.increment(in.getPos() - ref.offset());
-            deserializer.close();
-            return split;
+            return bytes;
         }
     }
 

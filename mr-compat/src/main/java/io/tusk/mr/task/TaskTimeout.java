@@ -21,7 +21,8 @@ final class TaskTimeout
         if (timeout <= 0) {
             return;
         }
-        progress.watch(timeout, String.format("AttemptID:%s Timed out after %d secs: it read and wrote no record and reported no progress, status "
-                + "or counter for %s = %d ms (raise it, or report progress from long computations)", attemptId, timeout / 1000, MRJobConfig.TASK_TIMEOUT, timeout));
+        // concatenated, not formatted: every attempt pays for it
+        progress.watch(timeout, "AttemptID:" + attemptId + " Timed out after " + timeout / 1000 + " secs: it read and wrote no record and reported no progress, status "
+                + "or counter for " + MRJobConfig.TASK_TIMEOUT + " = " + timeout + " ms (raise it, or report progress from long computations)");
     }
 }
