@@ -3,7 +3,9 @@ package io.tusk.engine.task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,7 +28,8 @@ public final class SpareCores
     private static final AtomicInteger BUSY = new AtomicInteger();
     private static final AtomicInteger HELPER_NUMBER = new AtomicInteger();
     private static final AtomicLong FORKS = new AtomicLong();
-    private static final ExecutorService HELPERS = Executors.newCachedThreadPool(runnable -> {
+    /** Helper threads, each ended after two idle seconds: a process between jobs keeps none. */
+    private static final ExecutorService HELPERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
         Thread thread = new Thread(runnable, "tusk-spare-core-" + HELPER_NUMBER.incrementAndGet());
         thread.setDaemon(true);
         return thread;

@@ -128,6 +128,28 @@ class SpareCoresTest
         }
     }
 
+    /** A helper thread ends once it has been idle a while: a process between jobs keeps none of them. */
+    @Test
+    void helperThreadsEndWhenIdle()
+            throws InterruptedException
+    {
+        if (SpareCores.spare() == 0) {
+            return;
+        }
+        SpareCores.Fork fork = SpareCores.tryFork(() -> {});
+        assertThat(fork).isNotNull();
+        fork.join();
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); helperThreads() > 0 && System.nanoTime() < until; ) {
+            Thread.sleep(100);
+        }
+        assertThat(helperThreads()).isZero();
+    }
+
+    private static long helperThreads()
+    {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().startsWith("tusk-spare-core-")).count();
+    }
+
     private static void busyFor(long millis)
     {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
