@@ -142,12 +142,14 @@ public final class JobHistoryRecorder
     private final JobID jobId;
     private final JobConf conf;
     private final long submitTime;
-    private final List<HistoryEvent> events = new ArrayList<>();
+    /**
+     * What happened, in order, as the events it becomes: they are made on the writer's thread when the
+     * job has ended, not on the scheduler's as tasks end (Hadoop's events cost a copy of the
+     * counters and more each).
+     */
+    private final List<Recorded> recorded = new ArrayList<>();
     private final Set<TaskID> startedTasks = new HashSet<>();
     private final Map<TaskAttemptID, Long> attemptStarts = new HashMap<>();
-    /** What the successful attempts of maps and of reduces counted. */
-    private final Counters mapCounters = new Counters();
-    private final Counters reduceCounters = new Counters();
     private long launchTime;
     private String historyFile;
 
@@ -179,16 +181,18 @@ public final class JobHistoryRecorder
     public synchronized void jobStarted(long time, int maps, int reduces)
     {
         launchTime = time;
-        events.add(new JobSubmittedEvent(jobId, conf.getJobName(), conf.getUser(), submitTime, confFileName(), Map.of(), conf.getQueueName()));
-        events.add(new JobInitedEvent(jobId, time, maps, reduces, JobStatus.State.PREP.name(), false));
-        events.add(new JobInfoChangeEvent(jobId, submitTime, time));
+        recorded.add(made -> {
+            made.events.add(new JobSubmittedEvent(jobId, conf.getJobName(), conf.getUser(), submitTime, confFileName(), Map.of(), conf.getQueueName()));
+            made.events.add(new JobInitedEvent(jobId, time, maps, reduces, JobStatus.State.PREP.name(), false));
+            made.events.add(new JobInfoChangeEvent(jobId, submitTime, time));
+        });
     }
 
     /** The attempt started; its start event is written when it ends, with the host it ran on. */
     public synchronized void attemptStarted(TaskAttemptID attempt, long time)
     {
         if (startedTasks.add(attempt.getTaskID())) {
-            events.add(new TaskStartedEvent(attempt.getTaskID(), time, attempt.getTaskType(), ""));
+            recorded.add(made -> made.events.add(new TaskStartedEvent(attempt.getTaskID(), time, attempt.getTaskType(), "")));
         }
         attemptStarts.put(attempt, time);
     }
@@ -196,10 +200,11 @@ public final class JobHistoryRecorder
     private void started(TaskAttemptID attempt, long end, String host, String locality)
     {
         Long start = attemptStarts.remove(attempt);
+        long started = start == null ? end : start;
         if (startedTasks.add(attempt.getTaskID())) {
-            events.add(new TaskStartedEvent(attempt.getTaskID(), start == null ? end : start, attempt.getTaskType(), ""));
+            recorded.add(made -> made.events.add(new TaskStartedEvent(attempt.getTaskID(), started, attempt.getTaskType(), "")));
         }
-        events.add(new TaskAttemptStartedEvent(attempt, attempt.getTaskType(), start == null ? end : start, host, -1, -1, locality, "VIRGIN"));
+        recorded.add(made -> made.events.add(new TaskAttemptStartedEvent(attempt, attempt.getTaskType(), started, host, -1, -1, locality, "VIRGIN")));
     }
 
     /**
@@ -207,36 +212,39 @@ public final class JobHistoryRecorder
      *
      * @param locality Hadoop's name of where a map ran from its input: {@code NODE_LOCAL},
      *         {@code RACK_LOCAL} or {@code OFF_SWITCH}
-     * @param attemptCounters what the attempt counted
+     * @param attemptCounters what the attempt counted; not changed by anyone afterwards (they are read
+     *         when the history is written)
      */
     public synchronized void attemptSucceeded(TaskAttemptID attempt, long time, String host, String locality, AbstractCounters<?, ?> attemptCounters)
     {
         started(attempt, time, host, locality);
-        TaskType type = attempt.getTaskType();
-        Counters counters = attemptCounters == null ? NO_COUNTERS : new Counters(attemptCounters);
-        if (type == TaskType.MAP) {
-            mapCounters.incrAllCounters(counters);
-            events.add(new MapAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, host, -1, "/default-rack", "map", counters, null));
-        }
-        else {
-            reduceCounters.incrAllCounters(counters);
-            events.add(new ReduceAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, time, host, -1, "/default-rack", "reduce", counters, null));
-        }
-        events.add(new TaskFinishedEvent(attempt.getTaskID(), attempt, time, type, "SUCCEEDED", counters));
+        recorded.add(made -> {
+            TaskType type = attempt.getTaskType();
+            Counters counters = attemptCounters == null ? NO_COUNTERS : new Counters(attemptCounters);
+            if (type == TaskType.MAP) {
+                made.mapCounters.incrAllCounters(counters);
+                made.events.add(new MapAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, host, -1, "/default-rack", "map", counters, null));
+            }
+            else {
+                made.reduceCounters.incrAllCounters(counters);
+                made.events.add(new ReduceAttemptFinishedEvent(attempt, type, "SUCCEEDED", time, time, time, host, -1, "/default-rack", "reduce", counters, null));
+            }
+            made.events.add(new TaskFinishedEvent(attempt.getTaskID(), attempt, time, type, "SUCCEEDED", counters));
+        });
     }
 
     /** The attempt failed or was killed with {@code error}. */
     public synchronized void attemptFailed(TaskAttemptID attempt, long time, String host, boolean killed, String error)
     {
         started(attempt, time, host, "OFF_SWITCH");
-        events.add(new TaskAttemptUnsuccessfulCompletionEvent(attempt, attempt.getTaskType(), killed ? "KILLED" : "FAILED", time, host, -1, "/default-rack",
-                error, NO_COUNTERS, null));
+        recorded.add(made -> made.events.add(new TaskAttemptUnsuccessfulCompletionEvent(attempt, attempt.getTaskType(), killed ? "KILLED" : "FAILED", time, host,
+                -1, "/default-rack", error, NO_COUNTERS, null)));
     }
 
     /** The task failed for good with the failure of {@code attempt}. */
     public synchronized void taskFailed(TaskAttemptID attempt, long time, String error)
     {
-        events.add(new TaskFailedEvent(attempt.getTaskID(), time, attempt.getTaskType(), error, "FAILED", attempt, NO_COUNTERS));
+        recorded.add(made -> made.events.add(new TaskFailedEvent(attempt.getTaskID(), time, attempt.getTaskType(), error, "FAILED", attempt, NO_COUNTERS)));
     }
 
     /**
@@ -247,18 +255,18 @@ public final class JobHistoryRecorder
     public void jobEnded(JobStatus.State state, long time, int totalMaps, int totalReduces, int succeededMaps, int succeededReduces, int failedMaps,
             int failedReduces, int killedMaps, int killedReduces, Counters counters, String diagnostics)
     {
-        List<HistoryEvent> written;
+        List<Recorded> happened;
         long started;
         synchronized (this) {
             if (state == JobStatus.State.SUCCEEDED) {
-                events.add(new JobFinishedEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces, killedMaps, killedReduces,
-                        new Counters(mapCounters), new Counters(reduceCounters), counters));
+                recorded.add(made -> made.events.add(new JobFinishedEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces, killedMaps,
+                        killedReduces, made.mapCounters, made.reduceCounters, counters)));
             }
             else {
-                events.add(new JobUnsuccessfulCompletionEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces, killedMaps,
-                        killedReduces, state.name(), diagnostics == null || diagnostics.isEmpty() ? List.of() : List.of(diagnostics)));
+                recorded.add(made -> made.events.add(new JobUnsuccessfulCompletionEvent(jobId, time, succeededMaps, succeededReduces, failedMaps, failedReduces,
+                        killedMaps, killedReduces, state.name(), diagnostics == null || diagnostics.isEmpty() ? List.of() : List.of(diagnostics))));
             }
-            written = List.copyOf(events);
+            happened = List.copyOf(recorded);
             started = launchTime == 0 ? submitTime : launchTime;
         }
         String doneName = doneFileName(jobId, submitTime, conf.getUser(), conf.getJobName(), time, totalMaps, totalReduces, state.name(), conf.getQueueName(),
@@ -268,7 +276,9 @@ public final class JobHistoryRecorder
                 + ",status=" + state.name() + ",jobName=" + conf.getJobName() + "\n";
         WRITER.execute(() -> {
             try {
-                write(written, doneName, summary);
+                Made made = new Made();
+                happened.forEach(record -> record.make(made));
+                write(made.events, doneName, summary);
                 synchronized (this) {
                     historyFile = new Path(directory(), doneName).toString();
                 }
@@ -277,6 +287,20 @@ public final class JobHistoryRecorder
                 LOG.warn("Cannot write the history of {} into {}: {}", jobId, directory(), e.toString());
             }
         });
+    }
+
+    /** Something that happened, made into its history events. */
+    private interface Recorded
+    {
+        void make(Made made);
+    }
+
+    /** The events made so far, and what the successful attempts of maps and of reduces counted in them. */
+    private static final class Made
+    {
+        private final List<HistoryEvent> events = new ArrayList<>();
+        private final Counters mapCounters = new Counters();
+        private final Counters reduceCounters = new Counters();
     }
 
     private Path directory()
