@@ -276,9 +276,7 @@ public final class JobHistoryRecorder
                 + ",status=" + state.name() + ",jobName=" + conf.getJobName() + "\n";
         WRITER.execute(() -> {
             try {
-                Made made = new Made();
-                happened.forEach(record -> record.make(made));
-                write(made.events, doneName, summary);
+                write(make(happened), doneName, summary);
                 synchronized (this) {
                     historyFile = new Path(directory(), doneName).toString();
                 }
@@ -287,6 +285,28 @@ public final class JobHistoryRecorder
                 LOG.warn("Cannot write the history of {} into {}: {}", jobId, directory(), e.toString());
             }
         });
+    }
+
+    /** The events of what happened, in order; what cannot be made into events is left out with a warning. */
+    private List<HistoryEvent> make(List<Recorded> happened)
+    {
+        Made made = new Made();
+        int failed = 0;
+        RuntimeException first = null;
+        for (Recorded record : happened) {
+            try {
+                record.make(made);
+            }
+            catch (RuntimeException e) {
+                failed++;
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            LOG.warn("Cannot make {} of the {} things recorded of {} into history events; its history leaves them out: {}", failed, happened.size(), jobId,
+                    first.toString());
+        }
+        return made.events;
     }
 
     /** Something that happened, made into its history events. */

@@ -61,12 +61,13 @@ public final class JobSpec
     });
 
     /** The split files of the jobs that ran last in this process, by path (each job has its own), read whole once: see {@link #split}. */
-    private static final Map<String, SplitFile> RECENT_SPLIT_FILES = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true)
+    private static final Map<String, SplitFile> RECENT_SPLIT_FILES = Collections.synchronizedMap(new LinkedHashMap<>(4, 0.75f, true)
     {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SplitFile> eldest)
         {
-            return size() > 8;
+            // an executor's tasks never see their job end: at most 16 MiB, outside the memory budget
+            return size() > 4;
         }
     });
     /** The largest split file kept in memory for its job's tasks (some 40,000 splits of files); larger ones are read split by split. */

@@ -132,6 +132,33 @@ class JobHistoryRecorderTest
         assertThat(attempt(task, map0).getError()).contains("boom");
     }
 
+    /** What cannot be made into events when the history is written is left out; the rest is written. */
+    @Test
+    void anAttemptWhoseCountersCannotBeReadIsLeftOutOfAnOtherwiseWrittenHistory()
+            throws Exception
+    {
+        JobHistoryRecorder recorder = JobHistoryRecorder.of(JOB, conf("unreadable counters"), 1_000);
+        recorder.jobStarted(1_100, 2, 0);
+        TaskAttemptID map0 = new TaskAttemptID(new TaskID(JOB, TaskType.MAP, 0), 0);
+        TaskAttemptID map1 = new TaskAttemptID(new TaskID(JOB, TaskType.MAP, 1), 0);
+        org.apache.hadoop.mapred.Counters unreadable = new org.apache.hadoop.mapred.Counters()
+        {
+            @Override
+            public java.util.Iterator<Group> iterator()
+            {
+                throw new IllegalStateException("counters that cannot be read");
+            }
+        };
+        recorder.attemptSucceeded(map0, 1_500, "node-a", "NODE_LOCAL", unreadable);
+        recorder.attemptSucceeded(map1, 1_600, "node-b", "NODE_LOCAL", records(TaskCounter.MAP_INPUT_RECORDS, 7));
+        recorder.jobEnded(JobStatus.State.SUCCEEDED, 1_700, 2, 0, 2, 0, 0, 0, 0, 0, new Counters(), "");
+
+        JobHistoryParser.JobInfo info = parse(historyFile());
+        assertThat(info.getJobStatus()).isEqualTo("SUCCEEDED");
+        assertThat(task(info, map1.getTaskID()).getCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(7);
+        assertThat(info.getMapCounters().findCounter(TaskCounter.MAP_INPUT_RECORDS).getValue()).isEqualTo(7);
+    }
+
     @Test
     void jobsThatTurnItOffOrHaveTheLocalRunnersIdHaveNone()
     {
