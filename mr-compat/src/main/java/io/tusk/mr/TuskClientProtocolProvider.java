@@ -30,9 +30,7 @@ public final class TuskClientProtocolProvider
         // Hadoop's clients poll a cluster every 1 to 5 seconds; Tusk's jobs often finish sooner. A
         // status question waits for a running job's end a while (TuskClientProtocol.getJobStatus):
         // the client's sleep between two questions is then only time in which the end goes unseen
-        for (String interval : POLL_INTERVALS) {
-            setUnlessUserSet(conf, interval, "1");
-        }
+        pollOften(conf);
         // as Hadoop's local runner: the old API's split-count hint is 1, so jobs cut the same splits
         // and map-only jobs write the same part files
         setUnlessUserSet(conf, "mapreduce.job.maps", "1");
@@ -45,6 +43,17 @@ public final class TuskClientProtocolProvider
         // file system changes permissions in-process (same files, bytes and permissions)
         setUnlessUserSet(conf, "fs.file.impl", NioLocalFileSystem.class.getName());
         return new TuskClientProtocol(conf);
+    }
+
+    /**
+     * Shortens the client's poll intervals unless the user set them: for jobs whose status this
+     * process answers ({@link TuskClientProtocol}), where a status question waits for the job's end.
+     */
+    public static void pollOften(Configuration conf)
+    {
+        for (String interval : POLL_INTERVALS) {
+            setUnlessUserSet(conf, interval, "1");
+        }
     }
 
     /** Sets {@code key} unless the user chose a value (Hadoop's defaults do not count). */

@@ -78,9 +78,7 @@ public final class TuskJar
         // exits, and by the next Tusk process that starts there if this one is killed (kill -9)
         SpillDirectory unjarDirectory = new SpillDirectory(Path.of(System.getProperty("java.io.tmpdir")));
         Runtime.getRuntime().addShutdownHook(new Thread(unjarDirectory::close, "tusk-unjar-cleanup"));
-        Path unjarDir = unjarDirectory.root();
-        unjar(jar, unjarDir);
-        ClassLoader loader = new JobJarClassLoader(classpath(jar, unjarDir), TuskJar.class.getClassLoader());
+        ClassLoader loader = unpacked(jar, unjarDirectory.root(), TuskJar.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
 
         Class<?> mainClass = Class.forName(mainClassName, true, loader);
@@ -226,6 +224,17 @@ public final class TuskJar
                 LOG.debug("Cannot close a job jar's class loader", e);
             }
         }
+    }
+
+    /**
+     * The class loader of job jar {@code jar} unpacked into {@code unjarDir}, as Hadoop's tasks see
+     * a job jar: its root, the jar, its {@code classes/} and the jars in its {@code lib/}.
+     */
+    public static JobJarClassLoader unpacked(File jar, Path unjarDir, ClassLoader parent)
+            throws IOException
+    {
+        unjar(jar, unjarDir);
+        return new JobJarClassLoader(classpath(jar, unjarDir), parent);
     }
 
     private static URL[] classpath(File jar, Path unjarDir)

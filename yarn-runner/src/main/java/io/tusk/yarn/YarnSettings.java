@@ -55,6 +55,15 @@ public final class YarnSettings
     /** How long the client waits for YARN to accept and start an application, in ms (default 120000). */
     public static final String LAUNCH_TIMEOUT = "tusk.yarn.launch.timeout";
 
+    /**
+     * MapReduce: the jobs this process submits run in one YARN application whose master is this
+     * process, on executors that outlive each job, and each job's output stays in their memory for
+     * the jobs that read it next (default false: each job is an application of its own).
+     */
+    public static final String SESSION = "tusk.yarn.session";
+    /** Set by a session on its application's configuration: the driver's exit ends the application SUCCEEDED. */
+    public static final String EXIT_SUCCEEDS = "tusk.yarn.session.exit.succeeds";
+
     /** Environment of containers: the job whose tasks an executor runs. */
     public static final String ENV_JOB_ID = "TUSK_JOB_ID";
     /** Environment of containers: the master's control address, host:port. */

@@ -342,24 +342,96 @@ class YarnJobsIT
             out.write("w1\nw2\nw3\nw10\n".getBytes(StandardCharsets.UTF_8));
         }
         for (String runner : List.of("local", "tusk")) {
-            org.apache.hadoop.mapred.JobConf job = new org.apache.hadoop.mapred.JobConf(runner.equals("local") ? localConf() : tuskConf());
-            job.setJobName("stop words");
-            job.setJar(TestJobs.jar(base).getAbsolutePath());
-            job.setMapperClass(TestJobs.StopWordMapper.class);
-            job.setCombinerClass(TestJobs.OldApiSum.class);
-            job.setReducerClass(TestJobs.OldApiSum.class);
-            job.setOutputKeyClass(Text.class);
-            job.setOutputValueClass(IntWritable.class);
-            job.setNumReduceTasks(2);
-            job.setNumMapTasks(1);
-            job.setBoolean("test.local.dirs.in.container", runner.equals("tusk"));
-            org.apache.hadoop.mapreduce.filecache.DistributedCache.addCacheFile(new java.net.URI(cluster.fileSystem().makeQualified(new Path("/cache/stop.txt")) + "#stopwords"), job);
-            org.apache.hadoop.mapred.FileInputFormat.setInputPaths(job, new Path("/in"));
-            org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(job, new Path("/old-api-" + runner));
-            assertThat(org.apache.hadoop.mapred.JobClient.runJob(job).isSuccessful()).isTrue();
+            assertThat(stopWords(runner.equals("local") ? localConf() : tuskConf(), runner, "/cache/stop.txt", "/in", "/old-api-" + runner).isSuccessful()).isTrue();
         }
         assertSameOutput(new Path("/old-api-local"), new Path("/old-api-tusk"));
         assertThat(files(new Path("/old-api-tusk")).values()).noneMatch(contents -> contents.startsWith("w1\t") || contents.contains("\nw10\t"));
+    }
+
+    @Test
+    void mapReduceSessionRunsAChainInOneApplicationAndReadsEachOutputFromExecutorsMemory()
+            throws Exception
+    {
+        try (OutputStream out = cluster.fileSystem().create(new Path("/cache/session-stop.txt"))) {
+            out.write("w1\nw2\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Configuration session = tuskConf();
+        session.setBoolean(YarnSettings.SESSION, true);
+        session.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
+        session.set(YarnSettings.APP_NAME, "mr session");
+        session.setInt(YarnSettings.EXECUTOR_CORES, 2);
+        session.setInt(YarnSettings.MAX_EXECUTORS, 3);
+        try {
+            // a word count, then an old-API job with a cache file over its output, on the LocalJobRunner and in one session
+            for (String runner : List.of("local", "tusk")) {
+                Configuration conf = runner.equals("local") ? localConf() : session;
+                Job count = testJob(conf, "/session-" + runner + "/counts", TestJobs.SlowTokenizer.class);
+                assertThat(count.waitForCompletion(false)).isTrue();
+                org.apache.hadoop.mapred.RunningJob next = stopWords(conf, runner, "/cache/session-stop.txt", "/session-" + runner + "/counts", "/session-" + runner + "/next");
+                assertThat(next.isSuccessful()).isTrue();
+                if (runner.equals("tusk")) {
+                    assertThat(next.getCounters().findCounter(io.tusk.mr.counters.OutputCacheCounter.SPLITS_FROM_MEMORY).getValue())
+                            .as("splits of the word count's three part files read from the executors' memory").isEqualTo(3);
+                }
+            }
+            assertSameOutput(new Path("/session-local/counts"), new Path("/session-tusk/counts"));
+            assertSameOutput(new Path("/session-local/next"), new Path("/session-tusk/next"));
+
+            // a part file rewritten with the same length through another client is read from HDFS, the other two from memory
+            Path rewritten = new Path("/session-tusk/counts/part-r-00000");
+            byte[] bytes;
+            try (java.io.InputStream in = cluster.fileSystem().open(rewritten)) {
+                bytes = in.readAllBytes();
+            }
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = bytes[i] == 'w' ? (byte) 'x' : bytes[i];
+            }
+            try (FileSystem other = FileSystem.newInstance(cluster.conf()); OutputStream out = other.create(rewritten, true)) {
+                out.write(bytes);
+            }
+            org.apache.hadoop.mapred.RunningJob again = stopWords(session, "tusk", "/cache/session-stop.txt", "/session-tusk/counts", "/session-tusk/again");
+            assertThat(again.isSuccessful()).isTrue();
+            assertThat(again.getCounters().findCounter(io.tusk.mr.counters.OutputCacheCounter.SPLITS_FROM_MEMORY).getValue()).isEqualTo(2);
+            assertThat(stopWords(localConf(), "local", "/cache/session-stop.txt", "/session-tusk/counts", "/session-local/again").isSuccessful()).isTrue();
+            assertSameOutput(new Path("/session-local/again"), new Path("/session-tusk/again"));
+            assertThat(files(new Path("/session-tusk/again")).values()).as("words of the rewritten file").anyMatch(contents -> contents.contains("\nx"));
+        }
+        finally {
+            io.tusk.yarn.client.MapReduceSession.end();
+        }
+        try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(cluster.conf());
+            yarn.start();
+            List<ApplicationReport> applications = yarn.getApplications().stream().filter(report -> report.getName().equals("mr session")).toList();
+            assertThat(applications).as("one application for the session's four jobs").hasSize(1);
+            assertThat(applications.get(0).getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        }
+        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the ended session ends");
+    }
+
+    /**
+     * The old API's word count of {@code input}'s lines split at spaces, without the words of the
+     * cache file {@code stopWords} (linked as {@code stopwords}), run to its end on {@code runner}.
+     */
+    private static org.apache.hadoop.mapred.RunningJob stopWords(Configuration conf, String runner, String stopWords, String input, String output)
+            throws Exception
+    {
+        org.apache.hadoop.mapred.JobConf job = new org.apache.hadoop.mapred.JobConf(conf);
+        job.setJobName("stop words");
+        job.setJar(TestJobs.jar(base).getAbsolutePath());
+        job.setMapperClass(TestJobs.StopWordMapper.class);
+        job.setCombinerClass(TestJobs.OldApiSum.class);
+        job.setReducerClass(TestJobs.OldApiSum.class);
+        job.setOutputKeyClass(Text.class);
+        job.setOutputValueClass(IntWritable.class);
+        job.setNumReduceTasks(2);
+        job.setNumMapTasks(1);
+        job.setBoolean("test.local.dirs.in.container", runner.equals("tusk"));
+        org.apache.hadoop.mapreduce.filecache.DistributedCache.addCacheFile(
+                new java.net.URI(cluster.fileSystem().makeQualified(new Path(stopWords)) + "#stopwords"), job);
+        org.apache.hadoop.mapred.FileInputFormat.setInputPaths(job, new Path(input));
+        org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(job, new Path(output));
+        return org.apache.hadoop.mapred.JobClient.runJob(job);
     }
 
     /** A word count whose classes come from the test's own job jar. */

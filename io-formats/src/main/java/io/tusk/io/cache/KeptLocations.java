@@ -40,6 +40,14 @@ public final class KeptLocations
         }
     }
 
+    /** Whether no executor has said it keeps a file. */
+    public static boolean isEmpty()
+    {
+        synchronized (LOCATIONS) {
+            return LOCATIONS.isEmpty();
+        }
+    }
+
     /** The host that keeps the file {@code uri} (qualified) of this length and modification time, if one does. */
     public static Optional<String> hostOf(String uri, long length, long modificationTime)
     {

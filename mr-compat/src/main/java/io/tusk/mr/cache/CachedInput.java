@@ -3,8 +3,11 @@ package io.tusk.mr.cache;
 import io.tusk.engine.storage.BlockStore;
 import io.tusk.engine.storage.PagedBytes;
 import io.tusk.io.cache.CachedFile;
+import io.tusk.io.cache.KeptLocations;
 import io.tusk.io.cache.OutputCache;
 import io.tusk.mr.counters.OutputCacheCounter;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.LongWritable;
@@ -25,6 +28,7 @@ import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -136,6 +140,32 @@ public final class CachedInput
     {
         Optional<Resolved> resolved = newApi ? resolveNew(inputFormat, (InputSplit) split) : resolveOld(inputFormat, (org.apache.hadoop.mapred.InputSplit) split);
         return resolved.isPresent() && find(resolved.get(), conf, store).isPresent();
+    }
+
+    /**
+     * The host of the executor that keeps in memory the file {@code split} covers, if one does and
+     * the job reads it with a format Tusk serves from memory; {@code statuses} caches the files' statuses.
+     */
+    public static Optional<String> keptHost(Object split, Class<?> inputFormat, boolean newApi, JobConf conf, Map<Path, FileStatus> statuses)
+            throws IOException
+    {
+        Optional<Resolved> resolved = newApi ? resolveNew(inputFormat, (InputSplit) split) : resolveOld(inputFormat, (org.apache.hadoop.mapred.InputSplit) split);
+        if (resolved.isEmpty()) {
+            return Optional.empty();
+        }
+        FileSystem fs = resolved.get().path().getFileSystem(conf);
+        Path file = fs.makeQualified(resolved.get().path());
+        FileStatus status = statuses.get(file);
+        if (status == null) {
+            try {
+                status = fs.getFileStatus(file);
+            }
+            catch (java.io.FileNotFoundException e) {
+                return Optional.empty();
+            }
+            statuses.put(file, status);
+        }
+        return KeptLocations.hostOf(file.toString(), status.getLen(), status.getModificationTime());
     }
 
     static Optional<Resolved> resolveNew(Class<?> inputFormat, InputSplit split)

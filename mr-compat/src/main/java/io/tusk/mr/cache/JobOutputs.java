@@ -74,9 +74,36 @@ public final class JobOutputs
         }
     }
 
-    /** The registration of the job whose task runs with {@code conf}, if its output is kept. */
+    /**
+     * Set by the driver in the configuration of a job whose tasks run in other processes (executors
+     * of a long-lived application) and whose output is kept: the format ({@link CachedFile}) in
+     * which those processes capture what their tasks write.
+     */
+    public static final String CAPTURE = "tusk.output.cache.capture";
+
+    /**
+     * The registration of the job whose task runs with {@code conf}, if its output is kept: the
+     * driver's, in its process; elsewhere this process's own, made by the job's first task here.
+     */
     static Optional<PendingOutputs> of(JobConf conf)
     {
-        return PendingOutputs.find(conf.get("mapreduce.job.id"));
+        String jobId = conf.get("mapreduce.job.id");
+        Optional<PendingOutputs> driver = PendingOutputs.find(jobId);
+        String format = conf.get(CAPTURE);
+        if (driver.isPresent() || format == null) {
+            return driver;
+        }
+        Path output = org.apache.hadoop.mapred.FileOutputFormat.getOutputPath(conf);
+        Optional<io.tusk.engine.task.TaskContext> task = io.tusk.engine.task.TaskContext.current();
+        if (output == null || task.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            org.apache.hadoop.fs.FileSystem fs = output.getFileSystem(conf);
+            return PendingOutputs.forTask(jobId, task.get().env().blockStore(), fs, fs.makeQualified(output), format);
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }

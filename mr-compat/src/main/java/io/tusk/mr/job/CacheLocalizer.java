@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -67,6 +68,8 @@ final class CacheLocalizer
     /** Links this job uses (made or shared), each counted once in its {@link SharedLink}. */
     private final List<java.nio.file.Path> links = new ArrayList<>();
     private final List<URL> classpath = new ArrayList<>();
+    /** The job jar in the local file system (the user's or this job's copy), if the job has one. */
+    private java.nio.file.Path jobJar;
 
     private CacheLocalizer(java.nio.file.Path jobDirectory)
     {
@@ -92,6 +95,12 @@ final class CacheLocalizer
     List<URL> classpath()
     {
         return classpath;
+    }
+
+    /** The job jar in the local file system, if the job has one. */
+    Optional<java.nio.file.Path> jobJar()
+    {
+        return Optional.ofNullable(jobJar);
     }
 
     private void localizeAll(JobConf conf)
@@ -141,6 +150,7 @@ final class CacheLocalizer
                 local = directory.resolve(JOB_JAR);
                 staged.getFileSystem(conf).copyToLocalFile(false, staged, new Path(local.toUri()), true);
             }
+            this.jobJar = local;
             link(local, JOB_JAR, false, !"file".equals(staged.toUri().getScheme()));
         }
     }

@@ -89,6 +89,35 @@ public final class JobSpec
         RECENT_CONFIGURATIONS.put(this.jobId, copy);
     }
 
+    /**
+     * The same job with the splits of {@code hosts}' maps preferring the given host first (an
+     * executor there keeps their file in memory); only before any task has run.
+     */
+    JobSpec preferring(Map<Integer, String> hosts)
+    {
+        List<SplitRef> refs = new ArrayList<>(splits);
+        hosts.forEach((map, host) -> {
+            SplitRef ref = refs.get(map);
+            List<String> ordered = new ArrayList<>(ref.hosts().size() + 1);
+            ordered.add(host);
+            ref.hosts().stream().filter(other -> !other.equals(host)).forEach(ordered::add);
+            refs.set(map, new SplitRef(ref.file(), ref.offset(), List.copyOf(ordered)));
+        });
+        return new JobSpec(jobId(), jobConf(), refs);
+    }
+
+    /**
+     * Has the job's tasks in other processes capture what they write in {@code format} (see
+     * {@code JobOutputs.CAPTURE}); only before the spec has first been serialized for a task.
+     */
+    void captureOutputs(String format)
+    {
+        if (configuration != null) {
+            throw new IllegalStateException("The configuration of " + jobId + " has already been sent to tasks");
+        }
+        jobConf().set(io.tusk.mr.cache.JobOutputs.CAPTURE, format);
+    }
+
     @Override
     public void write(Kryo kryo, Output output)
     {
@@ -181,6 +210,13 @@ public final class JobSpec
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read the configuration of " + jobId, e);
+        }
+        try {
+            // an executor that runs job after job: the first task of the job here localizes it
+            ExecutorJobs.localize(jobId, conf);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot localize the jar, libraries and cache files of " + jobId, e);
         }
         conf.setClassLoader(JobClassLoaders.get(jobId));
         JobClassLoaders.localSettings(jobId).forEach(conf::set);

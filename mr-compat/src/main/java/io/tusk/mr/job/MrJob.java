@@ -145,7 +145,8 @@ public final class MrJob
             for (JobSplit.TaskSplitMetaInfo split : splits) {
                 refs.add(new JobSpec.SplitRef(split.getSplitIndex().getSplitLocation(), split.getSplitIndex().getStartOffset(), Arrays.asList(split.getLocations())));
             }
-            this.spec = new JobSpec(jobId, conf, refs);
+            JobSpec submitted = new JobSpec(jobId, conf, refs);
+            this.spec = tasksElsewhere() ? preferKeptHosts(submitted) : submitted;
             this.counters = tusk.register(new CountersAccumulator(tusk.newAccumulatorId(), jobId + " counters"));
             this.segmentBytes = spec.reduces() > 0 && CompressedSegments.measured(conf)
                     ? tusk.register(new SegmentBytesAccumulator(tusk.newAccumulatorId(), jobId + " map output segments", spec.reduces()))
@@ -367,6 +368,10 @@ public final class MrJob
                 io.tusk.io.cache.OutputCache.dropDeleted(tusk.blockStore(), conf);
             }
             outputs = JobOutputs.begin(jobId.toString(), conf, newApiOutput, committer, tusk.blockStore()).orElse(null);
+            if (outputs != null && tasksElsewhere()) {
+                // the executors that run its tasks keep what they write, as the job's process does in one process
+                spec.captureOutputs(outputs.format());
+            }
             reportInputsInMemory();
             runTasks();
             committer.commitJob(jobContext);
@@ -411,6 +416,12 @@ public final class MrJob
             try {
                 if (outputs != null) {
                     outputs.end();
+                }
+                if (tasksElsewhere() && !leftToNextAttempt) {
+                    // executors that run job after job keep what the job's tasks committed there (if
+                    // it succeeded) and remove its localized jar and files; before the end is told,
+                    // so that the next job finds where its input is kept
+                    tusk.endWrite(jobId.toString(), finalState == JobStatus.State.SUCCEEDED);
                 }
                 tusk.unregister(counters);
                 if (segmentBytes != null) {
@@ -608,6 +619,47 @@ public final class MrJob
             return outputFormat.getOutputCommitter(context);
         }
         return conf.getOutputCommitter();
+    }
+
+    /**
+     * Whether the job's tasks run in processes of a context that outlives the job (executors of a
+     * YARN session), which keep outputs and localize jobs themselves.
+     */
+    private boolean tasksElsewhere()
+    {
+        return !io.tusk.engine.TuskConfig.isLocal(tusk.config().master());
+    }
+
+    /**
+     * {@code submitted} with each split of a file that an executor keeps in memory placed on that
+     * executor's host first, where its map reads the file's copy; logs how many.
+     */
+    private JobSpec preferKeptHosts(JobSpec submitted)
+    {
+        if (io.tusk.io.cache.KeptLocations.isEmpty() || !conf.getBoolean(io.tusk.io.cache.OutputCache.ENABLED, true)) {
+            return submitted;
+        }
+        Map<Integer, String> hosts = new HashMap<>();
+        try {
+            boolean newApi = conf.getUseNewMapper();
+            Class<?> inputFormat = newApi ? new org.apache.hadoop.mapreduce.task.JobContextImpl(conf, jobId).getInputFormatClass() : conf.getInputFormat().getClass();
+            org.apache.hadoop.mapred.Counters.Counter ignored = new org.apache.hadoop.mapred.Counters().findCounter("tusk", "split bytes");
+            Map<Path, org.apache.hadoop.fs.FileStatus> statuses = new HashMap<>();
+            for (int map = 0; map < submitted.maps(); map++) {
+                int index = map;
+                CachedInput.keptHost(submitted.split(map, conf, ignored), inputFormat, newApi, conf, statuses).ifPresent(host -> hosts.put(index, host));
+            }
+        }
+        catch (IOException | ClassNotFoundException | RuntimeException e) {
+            LOG.debug("Cannot tell which inputs of {} executors keep in memory", jobId, e);
+            return submitted;
+        }
+        if (hosts.isEmpty()) {
+            return submitted;
+        }
+        LogManager.getLogger(io.tusk.io.cache.OutputCache.LOG_NAME)
+                .info("{} of the {} input splits of {} are kept in memory by executors, which run their maps: outputs of earlier jobs", hosts.size(), submitted.maps(), jobId);
+        return submitted.preferring(hosts);
     }
 
     /**

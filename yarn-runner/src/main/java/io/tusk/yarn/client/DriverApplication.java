@@ -69,7 +69,7 @@ final class DriverApplication
     private boolean closed;
 
     private DriverApplication(ApplicationId application, YarnClient yarn, YarnBackend backend, ExecutorLauncher executors, FileSystem fs, Path staging,
-            StatusServer status)
+            StatusServer status, boolean exitSucceeds)
     {
         this.status = status;
         this.application = application;
@@ -78,7 +78,9 @@ final class DriverApplication
         this.executors = executors;
         this.fs = fs;
         this.staging = staging;
-        this.exitHook = new Thread(() -> end(FinalApplicationStatus.FAILED, "the driver exited without closing its Tusk context"), "tusk-driver-exit");
+        // a MapReduce session ends with its driver; a dataset program closes its context
+        this.exitHook = new Thread(() -> end(exitSucceeds ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
+                exitSucceeds ? "" : "the driver exited without closing its Tusk context"), "tusk-driver-exit");
     }
 
     static DriverApplication start(Configuration conf, TuskConfig config)
@@ -146,7 +148,7 @@ final class DriverApplication
                 launcher.register(host, -1, trackingUrl);
                 return launcher;
             });
-            DriverApplication driver = new DriverApplication(id, yarn, backend, executors, fs, staging, status);
+            DriverApplication driver = new DriverApplication(id, yarn, backend, executors, fs, staging, status, conf.getBoolean(YarnSettings.EXIT_SUCCEEDS, false));
             Runtime.getRuntime().addShutdownHook(driver.exitHook);
             LOG.info("Tusk context runs as YARN application {} (queue {}); executors of {} cores and {} MB connect to {}", id, context.getQueue(),
                     executors.cores(), executors.executorMb(), environment.get(YarnSettings.ENV_MASTER_ADDRESS));

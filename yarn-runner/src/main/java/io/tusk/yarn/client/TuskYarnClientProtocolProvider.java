@@ -33,6 +33,11 @@ public final class TuskYarnClientProtocolProvider
         }
         // a configuration that went through a local Tusk client first
         io.tusk.mr.TuskClientProtocolProvider.forgetLocalPollIntervals(conf);
+        if (conf.getBoolean(YarnSettings.SESSION, false)) {
+            // this process is the master: status questions are answered here
+            io.tusk.mr.TuskClientProtocolProvider.pollOften(conf);
+            return new io.tusk.mr.TuskClientProtocol(conf, MapReduceSession.get(conf));
+        }
         return new TuskYarnClientProtocol(conf);
     }
 

@@ -138,6 +138,12 @@ public final class ExecutorMain
         if (System.getenv(YarnSettings.ENV_JOB_ID) == null) {
             // a dataset program's executor: every Configuration it makes (file systems of sources and outputs) starts from the driver's
             org.apache.hadoop.conf.Configuration.addDefaultResource(YarnSettings.JOB_CONF);
+            // and a MapReduce session's: YARN localized none of its jobs, their first task here does
+            Map<String, String> jobSettings = new HashMap<>();
+            if (localDirs != null && !localDirs.isBlank()) {
+                jobSettings.put("mapreduce.cluster.local.dir", localDirs);
+            }
+            io.tusk.mr.job.ExecutorJobs.enable(new File(System.getProperty("user.dir")).toPath(), jobSettings);
         }
         ClassLoader jobClassLoader = registerJob(conf);
         Socket control = new Socket(master[0], Integer.parseInt(master[1]));
@@ -364,6 +370,8 @@ public final class ExecutorMain
     {
         Thread thread = new Thread(() -> {
             List<FileVersion> kept = PendingOutputs.endHere(key, keep);
+            // a MapReduce job's end (its key is its id): its jar and cache files go
+            io.tusk.mr.job.ExecutorJobs.ended(key, keep);
             if (request != 0) {
                 try {
                     send(out -> {

@@ -1,0 +1,52 @@
+package io.tusk.yarn.client;
+
+import io.tusk.engine.Tusk;
+import io.tusk.yarn.YarnSettings;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The YARN application in which this process's MapReduce jobs run when {@value YarnSettings#SESSION}
+ * is set: made when the first job is submitted, with that job's configuration (queue, executors'
+ * size, {@code tusk.*} settings), and ended {@code SUCCEEDED} when the process exits. This process
+ * is its master, as for the dataset API ({@link DriverApplication}): jobs run here, their tasks on
+ * executors that stay between jobs, so a job after the first starts on executors that are already
+ * running, and reads the outputs of earlier jobs from their memory. Thread-safe.
+ */
+public final class MapReduceSession
+{
+    private static final Logger LOG = LogManager.getLogger(MapReduceSession.class);
+    private static Tusk session;
+
+    private MapReduceSession() {}
+
+    /** The session, started now (as a YARN application) if this process has none. */
+    static synchronized Tusk get(Configuration job)
+    {
+        if (session == null || session.isClosed()) {
+            Configuration conf = new Configuration(job);
+            if (conf.get(YarnSettings.APP_NAME) == null) {
+                conf.set(YarnSettings.APP_NAME, "Tusk MapReduce session: " + job.get(MRJobConfig.JOB_NAME, "jobs of " + System.getProperty("user.name")));
+            }
+            conf.setBoolean(YarnSettings.EXIT_SUCCEEDS, true);
+            session = Tusk.yarn(conf);
+            LOG.info("This process's MapReduce jobs run in one YARN application, on executors that stay between jobs ({}=true)", YarnSettings.SESSION);
+        }
+        return session;
+    }
+
+    /**
+     * Ends this process's session now, if it has one: its executors stop and its application ends
+     * {@code SUCCEEDED}; a job submitted later starts a new one. Without it the session ends when
+     * the process exits.
+     */
+    public static synchronized void end()
+    {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+}
