@@ -85,6 +85,12 @@ public final class TuskClientProtocol
         return SUBMITTED.get();
     }
 
+    /** How many jobs this process has submitted to Tusk that have not ended yet. */
+    public static int runningJobs()
+    {
+        return (int) JOBS.values().stream().filter(job -> !job.finished()).count();
+    }
+
     @Override
     public JobID getNewJobID()
     {

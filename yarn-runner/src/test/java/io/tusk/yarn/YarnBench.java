@@ -34,6 +34,7 @@ public final class YarnBench
     private static final String TERA = "/bench/tera";
     private static final int TEXT_FILES = 6;
     private static final int REDUCERS = 3;
+    private static final int CHAIN_JOBS = 5;
 
     private final MultiHostCluster cluster;
     /** Profiling: Tusk's runs only, with its master and executors logging every attempt; nothing compared. */
@@ -69,7 +70,7 @@ public final class YarnBench
                 case "--tusk-only" -> tuskOnly = true;
                 case "--executor-opts" -> variants.add(args[++i]);
                 default -> {
-                    System.err.println("usage: bench/run-yarn [--text-mb N] [--rows N] [--runs N] [--only W1|W4] [--keep] [--tusk-only [--executor-opts OPTS]...]");
+                    System.err.println("usage: bench/run-yarn [--text-mb N] [--rows N] [--runs N] [--only W1|W4|chain] [--keep] [--tusk-only [--executor-opts OPTS]...]");
                     System.exit(2);
                 }
             }
@@ -108,6 +109,20 @@ public final class YarnBench
         if (only == null || only.equals("W4")) {
             generateTera(rows);
             measure("W4 TeraSort", runs, (conf, output) -> teraSort(conf, output));
+        }
+        if (only == null || only.equals("chain")) {
+            if (!cluster.fileSystem().exists(new Path(TEXT))) {
+                writeText(textMb);
+            }
+            // Tusk twice: an application per job, and all jobs of the chain in one session
+            measure("chain of " + CHAIN_JOBS + " jobs", runs, YarnBench::chain, Map.of(
+                    "Tusk on YARN", this::tuskConf,
+                    "Tusk session", () -> {
+                        Configuration conf = tuskConf();
+                        conf.setBoolean(YarnSettings.SESSION, true);
+                        conf.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
+                        return conf;
+                    }));
         }
         java.nio.file.Path results = java.nio.file.Path.of("target", "bench", "results.md");
         Files.writeString(results, report);
@@ -180,6 +195,36 @@ public final class YarnBench
         return job.getCounters();
     }
 
+    /**
+     * A chain of {@value #CHAIN_JOBS} jobs, each reading the output of the one before, as drivers of
+     * pipelines and loops run them: the word count of the text, then jobs that count the lines of
+     * the previous output (each line, key and count, becomes a key of the next). In a session the
+     * session ends with the chain, so its start is in the chain's time.
+     */
+    private static Counters chain(Configuration conf, String output)
+            throws Exception
+    {
+        try {
+            String input = TEXT;
+            Counters counters = null;
+            for (int job = 1; job <= CHAIN_JOBS; job++) {
+                String out = job == CHAIN_JOBS ? output : output + "-step-" + job;
+                FileSystem.get(conf).delete(new Path(out), true);
+                Job step = TestJobs.wordCount(conf, input, out);
+                step.setJobName("chain step " + job);
+                if (!step.waitForCompletion(false)) {
+                    throw new IllegalStateException("chain step " + job + " failed on " + conf.get("mapreduce.framework.name") + ": " + step.getStatus().getFailureInfo());
+                }
+                counters = job == 1 ? step.getCounters() : counters;
+                input = out;
+            }
+            return counters;
+        }
+        finally {
+            io.tusk.yarn.client.MapReduceSession.end();
+        }
+    }
+
     private static Counters teraSort(Configuration conf, String output)
             throws Exception
     {
@@ -193,9 +238,23 @@ public final class YarnBench
         return null;
     }
 
+    private interface ConfSource
+    {
+        Configuration get()
+                throws Exception;
+    }
+
     private void measure(String name, int runs, Workload workload)
             throws Exception
     {
+        measure(name, runs, workload, Map.of("Tusk on YARN", this::tuskConf));
+    }
+
+    /** MapReduce on YARN against each of Tusk's {@code variants} (by name), alternating; a line each. */
+    private void measure(String name, int runs, Workload workload, Map<String, ConfSource> variants)
+            throws Exception
+    {
+        variants = new java.util.TreeMap<>(variants);
         FileSystem fs = cluster.fileSystem();
         String mapReduceOut = "/bench/out/" + name.hashCode() + "-mapreduce";
         String tuskOut = "/bench/out/" + name.hashCode() + "-tusk";
@@ -207,26 +266,34 @@ public final class YarnBench
         }
         System.err.println(name + ": checked warm-up runs");
         workload.run(mapReduceConf(), mapReduceOut);
-        workload.run(tuskConf(), tuskOut);
         Map<String, String> expected = cluster.files(new Path(mapReduceOut));
-        Map<String, String> actual = cluster.files(new Path(tuskOut));
-        if (!expected.equals(actual)) {
-            throw new IllegalStateException(name + ": Tusk on YARN wrote other bytes than MapReduce on YARN in " + tuskOut + " and " + mapReduceOut);
+        for (Map.Entry<String, ConfSource> variant : variants.entrySet()) {
+            workload.run(variant.getValue().get(), tuskOut);
+            if (!expected.equals(cluster.files(new Path(tuskOut)))) {
+                throw new IllegalStateException(name + ": " + variant.getKey() + " wrote other bytes than MapReduce on YARN in " + tuskOut + " and " + mapReduceOut);
+            }
         }
         List<Double> mapReduce = new ArrayList<>();
-        List<Double> tusk = new ArrayList<>();
         List<Double> mapReduceCpu = new ArrayList<>();
-        List<Double> tuskCpu = new ArrayList<>();
         Counters[] mapReduceCounters = new Counters[1];
-        Counters[] tuskCounters = new Counters[1];
+        Map<String, List<Double>> tusk = new LinkedHashMap<>();
+        Map<String, List<Double>> tuskCpu = new LinkedHashMap<>();
+        Map<String, Counters[]> tuskCounters = new LinkedHashMap<>();
         for (int run = 0; run < runs; run++) {
             System.err.println(name + ": timed run " + (run + 1) + " of " + runs);
             mapReduce.add(timed(workload, mapReduceConf(), mapReduceOut, mapReduceCounters, mapReduceCpu));
-            tusk.add(timed(workload, tuskConf(), tuskOut, tuskCounters, tuskCpu));
+            for (Map.Entry<String, ConfSource> variant : variants.entrySet()) {
+                String key = variant.getKey();
+                tusk.computeIfAbsent(key, ignored -> new ArrayList<>()).add(timed(workload, variant.getValue().get(), tuskOut,
+                        tuskCounters.computeIfAbsent(key, ignored -> new Counters[1]), tuskCpu.computeIfAbsent(key, ignored -> new ArrayList<>())));
+            }
         }
-        double ratio = median(mapReduce) / median(tusk);
-        line(String.format(Locale.ROOT, "| %s | %s | %s | **%.2f×** | %.0f / %.0f | %s / %s |", name, seconds(mapReduce), seconds(tusk), ratio, median(mapReduceCpu),
-                median(tuskCpu), local(mapReduceCounters[0]), local(tuskCounters[0])));
+        for (String key : tusk.keySet()) {
+            double ratio = median(mapReduce) / median(tusk.get(key));
+            String label = variants.size() == 1 ? name : name + ", " + key;
+            line(String.format(Locale.ROOT, "| %s | %s | %s | **%.2f×** | %.0f / %.0f | %s / %s |", label, seconds(mapReduce), seconds(tusk.get(key)), ratio,
+                    median(mapReduceCpu), median(tuskCpu.get(key)), local(mapReduceCounters[0]), local(tuskCounters.get(key)[0])));
+        }
     }
 
     private void profile(String name, int runs, Workload workload, String output)

@@ -373,9 +373,15 @@ class YarnJobsIT
                     assertThat(next.getCounters().findCounter(io.tusk.mr.counters.OutputCacheCounter.SPLITS_FROM_MEMORY).getValue())
                             .as("splits of the word count's three part files read from the executors' memory").isEqualTo(3);
                 }
+                // and a Python streaming job over it, its scripts shipped with -files
+                String scripts = new File("../samples/streaming/mapper.py").getAbsolutePath() + "," + new File("../samples/streaming/reducer.py").getAbsolutePath();
+                String[] streaming = {"-D", "mapreduce.job.reduces=2", "-files", scripts, "-mapper", "mapper.py", "-reducer", "reducer.py",
+                        "-input", "/session-" + runner + "/counts", "-output", "/session-" + runner + "/streamed"};
+                assertThat(ToolRunner.run(new Configuration(conf), new StreamJob(), streaming)).isZero();
             }
             assertSameOutput(new Path("/session-local/counts"), new Path("/session-tusk/counts"));
             assertSameOutput(new Path("/session-local/next"), new Path("/session-tusk/next"));
+            assertSameOutput(new Path("/session-local/streamed"), new Path("/session-tusk/streamed"));
 
             // a part file rewritten with the same length through another client is read from HDFS, the other two from memory
             Path rewritten = new Path("/session-tusk/counts/part-r-00000");
@@ -403,7 +409,7 @@ class YarnJobsIT
             yarn.init(cluster.conf());
             yarn.start();
             List<ApplicationReport> applications = yarn.getApplications().stream().filter(report -> report.getName().equals("mr session")).toList();
-            assertThat(applications).as("one application for the session's four jobs").hasSize(1);
+            assertThat(applications).as("one application for the session's five jobs").hasSize(1);
             assertThat(applications.get(0).getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
         }
         MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the ended session ends");

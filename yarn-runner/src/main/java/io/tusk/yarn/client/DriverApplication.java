@@ -78,9 +78,17 @@ final class DriverApplication
         this.executors = executors;
         this.fs = fs;
         this.staging = staging;
-        // a MapReduce session ends with its driver; a dataset program closes its context
-        this.exitHook = new Thread(() -> end(exitSucceeds ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
-                exitSucceeds ? "" : "the driver exited without closing its Tusk context"), "tusk-driver-exit");
+        // a MapReduce session ends with its driver (failed if it exits while a job runs); a dataset program closes its context
+        this.exitHook = new Thread(() -> {
+            int running = io.tusk.mr.TuskClientProtocol.runningJobs();
+            if (exitSucceeds && running == 0) {
+                end(FinalApplicationStatus.SUCCEEDED, "");
+            }
+            else {
+                end(FinalApplicationStatus.FAILED, exitSucceeds ? "the driver exited while " + running + " of its MapReduce jobs ran"
+                        : "the driver exited without closing its Tusk context");
+            }
+        }, "tusk-driver-exit");
     }
 
     static DriverApplication start(Configuration conf, TuskConfig config)
