@@ -75,6 +75,8 @@ public final class Tusk
     private static final Cleaner CLEANER = Cleaner.create();
     /** Open contexts whose tasks run in this process, oldest first. */
     private static final List<Tusk> OPEN_LOCAL = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Open contexts that are YARN applications, oldest first. */
+    private static final List<Tusk> OPEN_ON_YARN = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether to serve the web UI (default true). */
     public static final String UI_ENABLED = "tusk.ui.enabled";
     public static final String UI_PORT = "tusk.ui.port";
@@ -296,7 +298,24 @@ public final class Tusk
             }
         }
         properties.put(TuskConfig.MASTER, "yarn");
-        return onCluster(TuskConfig.fromProperties(properties), hadoopConf);
+        Tusk tusk = onCluster(TuskConfig.fromProperties(properties), hadoopConf);
+        OPEN_ON_YARN.add(tusk);
+        return tusk;
+    }
+
+    /**
+     * The oldest open context of this process that is a YARN application ({@link #yarn}), if any:
+     * MapReduce jobs that the program submits to YARN run in it, so that jobs and datasets share its
+     * executors and the outputs they keep.
+     */
+    public static Optional<Tusk> openOnYarn()
+    {
+        for (Tusk tusk : OPEN_ON_YARN) {
+            if (!tusk.closed) {
+                return Optional.of(tusk);
+            }
+        }
+        return Optional.empty();
     }
 
     private static Tusk onCluster(TuskConfig config, Iterable<Map.Entry<String, String>> clusterConf)
@@ -632,6 +651,7 @@ public final class Tusk
             }
         }
         OPEN_LOCAL.remove(this);
+        OPEN_ON_YARN.remove(this);
         scheduler.close();
         jobLog.ifPresent(JobLogProvider.JobLog::close);
         if (progress != null) {

@@ -361,6 +361,7 @@ class YarnJobsIT
         session.set(YarnSettings.APP_NAME, "mr session");
         session.setInt(YarnSettings.EXECUTOR_CORES, 2);
         session.setInt(YarnSettings.MAX_EXECUTORS, 3);
+        session.setLong(YarnSettings.LOCALITY_WAIT, 30_000);
         try {
             // a word count, then an old-API job with a cache file over its output, on the LocalJobRunner and in one session
             for (String runner : List.of("local", "tusk")) {
@@ -735,6 +736,72 @@ class YarnJobsIT
     }
 
     @Test
+    void mapReduceJobsOfADatasetProgramRunInItsApplicationAndShareOutputsWithItsDatasets()
+            throws Exception
+    {
+        List<String> applicationsBefore = applicationNames();
+        Configuration program = programConf("program with jobs");
+        // what is tested is where the maps of kept files are placed, not how long they wait for it
+        program.setLong(YarnSettings.LOCALITY_WAIT, 30_000);
+        List<String> counted;
+        long countsFromHdfs;
+        long savedSplitsFromMemory;
+        try (Tusk tusk = Tusk.yarn(program)) {
+            // a MapReduce job the program submits (tusk-yarn, no session asked for) runs in the program's application
+            Job count = wordCount(tuskConf(), "/shared/counts");
+            assertThat(count.waitForCompletion(false)).isTrue();
+            LongAccumulator fromHdfs = tusk.longAccumulator("HDFS bytes read of the job's output");
+            counted = readMeasuringHdfs(tusk, "/shared/counts", fromHdfs);
+            countsFromHdfs = fromHdfs.sum();
+
+            // and a job reads what a dataset saved from the executors' memory
+            tusk.textFile("/in/words-[0-2]").saveAsTextFile("/shared/saved");
+            Job recount = TestJobs.wordCount(tuskConf(), "/shared/saved", "/shared/recount-tusk");
+            assertThat(recount.waitForCompletion(false)).isTrue();
+            savedSplitsFromMemory = recount.getCounters().findCounter(io.tusk.mr.counters.OutputCacheCounter.SPLITS_FROM_MEMORY).getValue();
+        }
+        localWordCount();
+        assertSameOutput(LOCAL_WORD_COUNT, new Path("/shared/counts"));
+        assertThat(counted.stream().sorted().toList()).isEqualTo(sortedLines(new Path("/shared/counts")));
+        assertThat(countsFromHdfs).as("bytes of the job's output read from HDFS by the dataset: the executors that wrote it keep it").isZero();
+        long savedFiles = files(new Path("/shared/saved")).keySet().stream().filter(name -> name.startsWith("part-")).count();
+        assertThat(savedSplitsFromMemory).as("splits of the dataset's %d saved files read from memory by the job", savedFiles).isEqualTo(savedFiles).isPositive();
+        Job local = TestJobs.wordCount(localConf(), "/shared/saved", "/shared/recount-local");
+        assertThat(local.waitForCompletion(false)).isTrue();
+        assertSameOutput(new Path("/shared/recount-local"), new Path("/shared/recount-tusk"));
+        List<String> applications = applicationNames();
+        assertThat(applications.subList(applicationsBefore.size(), applications.size()))
+                .as("applications started by the program: its own, none for its jobs").containsExactly("program with jobs");
+    }
+
+    /**
+     * A dataset program's context on the cluster, application {@code name}: the test's classes
+     * travel with Tusk's jars, executors of 2 cores (at most 3) connect to the driver on loopback.
+     */
+    private static Configuration programConf(String name)
+            throws IOException
+    {
+        Configuration conf = tuskConf();
+        conf.set("tusk.yarn.jars", tuskJars() + File.pathSeparator + new File("target/test-classes").getAbsolutePath());
+        conf.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
+        conf.set(YarnSettings.APP_NAME, name);
+        conf.setInt(YarnSettings.EXECUTOR_CORES, 2);
+        conf.setInt(YarnSettings.MAX_EXECUTORS, 3);
+        return conf;
+    }
+
+    /** The names of the cluster's applications, oldest first. */
+    private static List<String> applicationNames()
+            throws Exception
+    {
+        try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(cluster.conf());
+            yarn.start();
+            return yarn.getApplications().stream().sorted(Comparator.comparing(ApplicationReport::getApplicationId)).map(ApplicationReport::getName).toList();
+        }
+    }
+
+    @Test
     void datasetProgramWithACacheAndAJoinComputesOnYarnWhatItComputesLocally()
             throws Exception
     {
@@ -744,12 +811,7 @@ class YarnJobsIT
             local = datasetProgram(tusk, input, tusk.longAccumulator("computed"), "/out/dataset-local");
         }
 
-        Configuration conf = tuskConf();
-        conf.set("tusk.yarn.jars", tuskJars() + File.pathSeparator + new File("target/test-classes").getAbsolutePath());
-        conf.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
-        conf.set(YarnSettings.APP_NAME, "dataset program");
-        conf.setInt(YarnSettings.EXECUTOR_CORES, 2);
-        conf.setInt(YarnSettings.MAX_EXECUTORS, 3);
+        Configuration conf = programConf("dataset program");
         conf.setInt(TuskConfig.DEFAULT_PARALLELISM, 6);
         List<String> onYarn;
         long computed;

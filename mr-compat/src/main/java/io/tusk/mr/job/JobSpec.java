@@ -90,19 +90,14 @@ public final class JobSpec
     }
 
     /**
-     * The same job with the splits of {@code hosts}' maps preferring the given host first (an
-     * executor there keeps their file in memory); only before any task has run.
+     * The same job with the splits of {@code hosts}' maps placed on the given host instead of their
+     * blocks' (an executor there keeps their file in memory: reading it beats reading a local block);
+     * only before any task has run.
      */
     JobSpec preferring(Map<Integer, String> hosts)
     {
         List<SplitRef> refs = new ArrayList<>(splits);
-        hosts.forEach((map, host) -> {
-            SplitRef ref = refs.get(map);
-            List<String> ordered = new ArrayList<>(ref.hosts().size() + 1);
-            ordered.add(host);
-            ref.hosts().stream().filter(other -> !other.equals(host)).forEach(ordered::add);
-            refs.set(map, new SplitRef(ref.file(), ref.offset(), List.copyOf(ordered)));
-        });
+        hosts.forEach((map, host) -> refs.set(map, new SplitRef(refs.get(map).file(), refs.get(map).offset(), List.of(host))));
         return new JobSpec(jobId(), jobConf(), refs);
     }
 

@@ -22,9 +22,17 @@ public final class MapReduceSession
 
     private MapReduceSession() {}
 
-    /** The session, started now (as a YARN application) if this process has none. */
+    /**
+     * The session: the program's own YARN context if it has one open ({@code Tusk.yarn}: jobs and
+     * datasets then share its executors and kept outputs), else this process's session, started now
+     * (as a YARN application) if it has none.
+     */
     static synchronized Tusk get(Configuration job)
     {
+        java.util.Optional<Tusk> open = Tusk.openOnYarn();
+        if (open.isPresent()) {
+            return open.get();
+        }
         if (session == null || session.isClosed()) {
             Configuration conf = new Configuration(job);
             if (conf.get(YarnSettings.APP_NAME) == null) {

@@ -14,7 +14,8 @@ import java.net.InetSocketAddress;
  * with {@link java.util.ServiceLoader} and submits each job as a YARN application whose master runs
  * it on Tusk. Under Tusk's launcher ({@code bin/tusk}, which reads the cluster's site files from
  * {@code HADOOP_CONF_DIR}), it also answers {@code yarn}: what the cluster would run on MapReduce
- * runs on Tusk.
+ * runs on Tusk. With {@value YarnSettings#SESSION}, or while the program has a YARN context of the
+ * dataset API open, the jobs run in one application: see {@link MapReduceSession}.
  */
 public final class TuskYarnClientProtocolProvider
         extends ClientProtocolProvider
@@ -33,7 +34,7 @@ public final class TuskYarnClientProtocolProvider
         }
         // a configuration that went through a local Tusk client first
         io.tusk.mr.TuskClientProtocolProvider.forgetLocalPollIntervals(conf);
-        if (conf.getBoolean(YarnSettings.SESSION, false)) {
+        if (conf.getBoolean(YarnSettings.SESSION, false) || io.tusk.engine.Tusk.openOnYarn().isPresent()) {
             // this process is the master: status questions are answered here
             io.tusk.mr.TuskClientProtocolProvider.pollOften(conf);
             return new io.tusk.mr.TuskClientProtocol(conf, MapReduceSession.get(conf));
