@@ -283,6 +283,15 @@ public final class Tusk
     }
 
     /**
+     * Why this open context can run no task any more (the cluster application it is has ended, for
+     * example killed through YARN), if it cannot.
+     */
+    public Optional<String> failure()
+    {
+        return closed ? Optional.empty() : backend.failure();
+    }
+
+    /**
      * A context whose tasks run on executors in YARN containers, as one YARN application that
      * lives as long as the context. {@code hadoopConf} is the cluster's configuration (a Hadoop
      * {@code Configuration}, which is such an iterable): where the resource manager and the file

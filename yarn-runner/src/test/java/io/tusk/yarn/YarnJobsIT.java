@@ -402,18 +402,39 @@ class YarnJobsIT
             assertThat(stopWords(localConf(), "local", "/cache/session-stop.txt", "/session-tusk/counts", "/session-local/again").isSuccessful()).isTrue();
             assertSameOutput(new Path("/session-local/again"), new Path("/session-tusk/again"));
             assertThat(files(new Path("/session-tusk/again")).values()).as("words of the rewritten file").anyMatch(contents -> contents.contains("\nx"));
+            assertThat(sessionApplications()).as("one application for the session's five jobs").hasSize(1);
+
+            // the session's application killed through YARN: the next job runs in a new one
+            try (YarnClient yarn = YarnClient.createYarnClient()) {
+                yarn.init(cluster.conf());
+                yarn.start();
+                yarn.killApplication(sessionApplications().get(0).getApplicationId());
+            }
+            MultiHostCluster.waitFor(() -> io.tusk.yarn.client.MapReduceSession.failure().isPresent(), 60_000, "the session hears its application was killed");
+            Job afterKill = wordCount(session, "/session-tusk/after-kill");
+            assertThat(afterKill.waitForCompletion(false)).isTrue();
+            localWordCount();
+            assertSameOutput(LOCAL_WORD_COUNT, new Path("/session-tusk/after-kill"));
         }
         finally {
             io.tusk.yarn.client.MapReduceSession.end();
         }
+        List<ApplicationReport> applications = sessionApplications();
+        assertThat(applications).extracting(ApplicationReport::getFinalApplicationStatus).as("the killed session's application, then the next")
+                .containsExactly(FinalApplicationStatus.KILLED, FinalApplicationStatus.SUCCEEDED);
+        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the ended session ends");
+    }
+
+    /** The applications of the test's session, oldest first. */
+    private static List<ApplicationReport> sessionApplications()
+            throws Exception
+    {
         try (YarnClient yarn = YarnClient.createYarnClient()) {
             yarn.init(cluster.conf());
             yarn.start();
-            List<ApplicationReport> applications = yarn.getApplications().stream().filter(report -> report.getName().equals("mr session")).toList();
-            assertThat(applications).as("one application for the session's five jobs").hasSize(1);
-            assertThat(applications.get(0).getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+            return yarn.getApplications().stream().filter(report -> report.getName().equals("mr session"))
+                    .sorted(Comparator.comparing(ApplicationReport::getApplicationId)).toList();
         }
-        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the ended session ends");
     }
 
     /**

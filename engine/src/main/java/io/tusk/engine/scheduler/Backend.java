@@ -43,6 +43,15 @@ public interface Backend
      */
     default void showStatus(io.tusk.engine.status.StatusStore status) {}
 
+    /**
+     * Why this backend can run no attempt any more although it is not closed (the cluster
+     * application it runs in has ended), if it cannot; attempts launched on it fail at once.
+     */
+    default java.util.Optional<String> failure()
+    {
+        return java.util.Optional.empty();
+    }
+
     /** Stops accepting attempts and waits (bounded) for running ones. */
     @Override
     void close();

@@ -257,6 +257,12 @@ final class DriverApplication
     }
 
     @Override
+    public java.util.Optional<String> failure()
+    {
+        return backend.failure();
+    }
+
+    @Override
     public void close()
     {
         try {
@@ -294,6 +300,11 @@ final class DriverApplication
             LOG.warn("Cannot delete {}: {}", staging, e.toString());
         }
         yarn.stop();
-        LOG.info("YARN application {} ended {}", application, outcome);
+        if (backend.failure().isPresent()) {
+            LOG.info("YARN application {} had ended: {}", application, backend.failure().get());
+        }
+        else {
+            LOG.info("YARN application {} ended {}", application, outcome);
+        }
     }
 }

@@ -29,6 +29,12 @@ public final class MapReduceSession
      */
     static synchronized Tusk get(Configuration job)
     {
+        if (session != null && session.failure().isPresent()) {
+            // killed through YARN, for one: as each MapReduce job would, the next job gets an application of its own making
+            LOG.warn("The session's YARN application can run no more jobs ({}); a new one starts", session.failure().get());
+            session.close();
+            session = null;
+        }
         java.util.Optional<Tusk> open = Tusk.openOnYarn();
         if (open.isPresent()) {
             return open.get();
@@ -43,6 +49,12 @@ public final class MapReduceSession
             LOG.info("This process's MapReduce jobs run in one YARN application, on executors that stay between jobs ({}=true)", YarnSettings.SESSION);
         }
         return session;
+    }
+
+    /** Why this process's session can run no more jobs (its application was killed through YARN, for one), if it has one that cannot. */
+    public static synchronized java.util.Optional<String> failure()
+    {
+        return session == null ? java.util.Optional.empty() : session.failure();
     }
 
     /**

@@ -221,6 +221,12 @@ public final class YarnBackend
         }
     }
 
+    @Override
+    public java.util.Optional<String> failure()
+    {
+        return java.util.Optional.ofNullable(aborted);
+    }
+
     /**
      * No executor can come any more ({@code reason}): attempts that wait for one, and later ones,
      * fail at once, so that their jobs end instead of waiting for ever.
