@@ -307,13 +307,12 @@ public final class Tusk
             }
         }
         properties.put(TuskConfig.MASTER, "yarn");
-        Tusk tusk = onCluster(TuskConfig.fromProperties(properties), hadoopConf);
-        OPEN_ON_YARN.add(tusk);
-        return tusk;
+        return onCluster(TuskConfig.fromProperties(properties), hadoopConf);
     }
 
     /**
-     * The oldest open context of this process that is a YARN application ({@link #yarn}), if any:
+     * The oldest open context of this process that is a YARN application ({@link #yarn}, or master
+     * {@code yarn}), if any:
      * MapReduce jobs that the program submits to YARN run in it, so that jobs and datasets share its
      * executors and the outputs they keep.
      */
@@ -337,7 +336,11 @@ public final class Tusk
                 .orElseThrow(() -> new TuskException(ErrorCode.MISSING_PROVIDER, "Master '" + master + "' needs "
                         + (master.equals("yarn") ? "the tusk-yarn-runner module" : "a cluster manager that knows it") + " on the class path"));
         TuskConfig configured = manager.configure(config, clusterConf);
-        return new Tusk(configured, env -> manager.start(configured, clusterConf, env));
+        Tusk tusk = new Tusk(configured, env -> manager.start(configured, clusterConf, env));
+        if (master.equals("yarn")) {
+            OPEN_ON_YARN.add(tusk);
+        }
+        return tusk;
     }
 
     /**

@@ -59,16 +59,22 @@ public final class TuskClientProtocol
     private static final Duration STATUS_WAIT = Duration.ofMillis(20);
 
     private final Configuration conf;
-    private final Tusk engine;
+    private final java.util.function.Supplier<Tusk> engine;
 
     public TuskClientProtocol(Configuration conf)
     {
-        this.conf = requireNonNull(conf, "conf is null");
-        this.engine = null;
+        this(conf, () -> MrEngine.get(conf));
     }
 
     /** Runs the jobs on {@code engine} (for example one whose tasks run on a cluster) instead of the process's shared engine. */
     public TuskClientProtocol(Configuration conf, Tusk engine)
+    {
+        this(conf, () -> engine);
+        requireNonNull(engine, "engine is null");
+    }
+
+    /** Runs the jobs on the engine {@code engine} gives when it is first needed (a job is submitted, the cluster's size asked for). */
+    public TuskClientProtocol(Configuration conf, java.util.function.Supplier<Tusk> engine)
     {
         this.conf = requireNonNull(conf, "conf is null");
         this.engine = requireNonNull(engine, "engine is null");
@@ -76,7 +82,7 @@ public final class TuskClientProtocol
 
     private Tusk tusk()
     {
-        return engine != null ? engine : MrEngine.get(conf);
+        return engine.get();
     }
 
     /** How many jobs this process has submitted to Tusk so far, run locally or on a cluster. */
@@ -85,10 +91,10 @@ public final class TuskClientProtocol
         return SUBMITTED.get();
     }
 
-    /** How many jobs this process has submitted to Tusk that have not ended yet. */
-    public static int runningJobs()
+    /** How many jobs this process has submitted to Tusk that run on a cluster (a session's) and have not ended yet. */
+    public static int runningClusterJobs()
     {
-        return (int) JOBS.values().stream().filter(job -> !job.finished()).count();
+        return (int) JOBS.values().stream().filter(job -> !job.finished() && job.tasksElsewhere()).count();
     }
 
     @Override

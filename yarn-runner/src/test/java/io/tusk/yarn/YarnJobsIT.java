@@ -359,7 +359,8 @@ class YarnJobsIT
         session.setBoolean(YarnSettings.SESSION, true);
         session.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
         session.set(YarnSettings.APP_NAME, "mr session");
-        session.setInt(YarnSettings.EXECUTOR_CORES, 2);
+        // one executor per node (its vcores): a map placed on the host that keeps its file finds the file's executor there
+        session.setInt(YarnSettings.EXECUTOR_CORES, MultiHostCluster.NODE_VCORES);
         session.setInt(YarnSettings.MAX_EXECUTORS, 3);
         session.setLong(YarnSettings.LOCALITY_WAIT, 30_000);
         try {
@@ -402,7 +403,7 @@ class YarnJobsIT
             assertThat(stopWords(localConf(), "local", "/cache/session-stop.txt", "/session-tusk/counts", "/session-local/again").isSuccessful()).isTrue();
             assertSameOutput(new Path("/session-local/again"), new Path("/session-tusk/again"));
             assertThat(files(new Path("/session-tusk/again")).values()).as("words of the rewritten file").anyMatch(contents -> contents.contains("\nx"));
-            assertThat(sessionApplications()).as("one application for the session's five jobs").hasSize(1);
+            assertThat(sessionApplications()).as("one application for the session's four jobs").hasSize(1);
 
             // the session's application killed through YARN: the next job runs in a new one
             try (YarnClient yarn = YarnClient.createYarnClient()) {
@@ -762,6 +763,7 @@ class YarnJobsIT
     {
         List<String> applicationsBefore = applicationNames();
         Configuration program = programConf("program with jobs");
+        program.setInt(YarnSettings.EXECUTOR_CORES, MultiHostCluster.NODE_VCORES);
         // what is tested is where the maps of kept files are placed, not how long they wait for it
         program.setLong(YarnSettings.LOCALITY_WAIT, 30_000);
         List<String> counted;

@@ -70,6 +70,7 @@ final class CacheLocalizer
     private final List<URL> classpath = new ArrayList<>();
     /** The job jar in the local file system (the user's or this job's copy), if the job has one. */
     private java.nio.file.Path jobJar;
+    private final Map<String, String> localSettings = new HashMap<>();
 
     private CacheLocalizer(java.nio.file.Path jobDirectory)
     {
@@ -91,10 +92,25 @@ final class CacheLocalizer
         return localizer;
     }
 
+    /**
+     * A localization of nothing, for a job whose tasks run in other processes that localize it
+     * themselves (executors of a session): its driver already has the job's classes.
+     */
+    static CacheLocalizer none(String jobId, java.nio.file.Path localRoot)
+    {
+        return new CacheLocalizer(localRoot.resolve("tusk-jobs").resolve(jobId));
+    }
+
     /** Jars and directories to add to the job's class loader. */
     List<URL> classpath()
     {
         return classpath;
+    }
+
+    /** The settings this localization made in the job's configuration: where its cache files and archives are. */
+    Map<String, String> localSettings()
+    {
+        return localSettings;
     }
 
     /** The job jar in the local file system, if the job has one. */
@@ -127,11 +143,12 @@ final class CacheLocalizer
             addToClasspathIfListed(uri, local, classpathEntries);
         }
         if (!localFiles.isEmpty()) {
-            conf.setStrings("mapreduce.job.cache.local.files", localFiles.toArray(new String[0]));
+            localSettings.put("mapreduce.job.cache.local.files", String.join(",", localFiles));
         }
         if (!localArchives.isEmpty()) {
-            conf.setStrings("mapreduce.job.cache.local.archives", localArchives.toArray(new String[0]));
+            localSettings.put("mapreduce.job.cache.local.archives", String.join(",", localArchives));
         }
+        localSettings.forEach(conf::set);
         String jobJar = conf.get(MRJobConfig.JAR);
         if (jobJar != null) {
             // tasks on a cluster find the job jar as job.jar in their working directory

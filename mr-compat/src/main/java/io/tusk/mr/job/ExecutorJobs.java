@@ -11,10 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,10 +43,25 @@ public final class ExecutorJobs
     // guarded by LOCK
     private static Path root;
     private static Map<String, String> settings = Map.of();
-    private static final Map<String, Localized> JOBS = new HashMap<>();
+    /** The jobs localized or being localized here, by id: the first task of a job localizes it, later ones wait for it. */
+    private static final Map<String, CompletableFuture<Localized>> JOBS = new HashMap<>();
+    /** Ids of jobs that ended here, newest last: a late task must not localize one again. */
+    private static final Set<String> ENDED = Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, false)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest)
+        {
+            return size() > 1024;
+        }
+    });
+    /** Unpacked job jars, by content; guarded by itself. */
     private static final Map<String, TuskJar.JobJarClassLoader> JARS = new LinkedHashMap<>(8, 0.75f, true);
 
-    private record Localized(CacheLocalizer cache, TuskJar.JobJarClassLoader loader) {}
+    /**
+     * What a job localized: its cache, and its class loader, over its jar (given back to the jar's
+     * loader at its end) or its libraries alone (closed at its end).
+     */
+    private record Localized(CacheLocalizer cache, TuskJar.JobJarClassLoader jarLoader, java.net.URLClassLoader ownLoader) {}
 
     private ExecutorJobs() {}
 
@@ -58,53 +77,105 @@ public final class ExecutorJobs
         }
     }
 
-    /** Stops localizing jobs that have not been (those that have stay until they end). */
+    /** Stops localizing jobs and ends those localized (a process's tests only). */
     static void disable()
     {
+        List<String> jobs;
         synchronized (LOCK) {
             root = null;
             settings = Map.of();
+            jobs = List.copyOf(JOBS.keySet());
+        }
+        jobs.forEach(job -> ended(job, false));
+        synchronized (LOCK) {
+            ENDED.clear();
+        }
+        synchronized (JARS) {
+            JARS.values().forEach(ExecutorJobs::closeQuietly);
+            JARS.clear();
         }
     }
 
     /**
      * Localizes job {@code jobId}, whose submitted configuration is {@code conf}, unless it is
-     * already or this process does not localize jobs; sets in {@code conf} where its cache files
-     * and archives are here. Called when a task of the job first parses its configuration.
+     * already (then waits for it), has ended here, or this process does not localize jobs; sets in
+     * {@code conf} where its cache files and archives are here. Called when a task of the job first
+     * parses its configuration. Copies are made outside any lock shared with other jobs.
      */
     static void localize(String jobId, JobConf conf)
             throws IOException
     {
+        CompletableFuture<Localized> localizing;
+        CompletableFuture<Localized> earlier;
+        Path directory;
+        Map<String, String> local;
         synchronized (LOCK) {
-            if (root == null || JOBS.containsKey(jobId)) {
+            if (root == null || ENDED.contains(jobId)) {
                 return;
             }
-            CacheLocalizer cache = CacheLocalizer.localize(conf, jobId, root);
-            TuskJar.JobJarClassLoader loader = null;
-            ClassLoader jobLoader = ExecutorJobs.class.getClassLoader();
-            try {
-                if (cache.jobJar().isPresent()) {
-                    loader = jarLoader(cache.jobJar().get()).forNextJob(cache.classpath());
-                    jobLoader = loader;
-                }
-                else if (!cache.classpath().isEmpty()) {
-                    jobLoader = new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), jobLoader);
-                }
+            earlier = JOBS.get(jobId);
+            localizing = earlier == null ? new CompletableFuture<>() : null;
+            if (earlier == null) {
+                JOBS.put(jobId, localizing);
             }
-            catch (IOException | RuntimeException e) {
-                cache.close();
-                throw e;
+            directory = root;
+            local = new HashMap<>(settings);
+        }
+        if (earlier != null) {
+            await(earlier, jobId).cache().localSettings().forEach(conf::set);
+            return;
+        }
+        Localized localized;
+        try {
+            localized = localizeNow(jobId, conf, directory);
+        }
+        catch (IOException | RuntimeException e) {
+            synchronized (LOCK) {
+                JOBS.remove(jobId);
             }
-            Map<String, String> local = new HashMap<>(settings);
-            for (String key : new String[] {"mapreduce.job.cache.local.files", "mapreduce.job.cache.local.archives"}) {
-                String value = conf.get(key);
-                if (value != null) {
-                    local.put(key, value);
-                }
+            localizing.completeExceptionally(e);
+            throw e;
+        }
+        local.putAll(localized.cache().localSettings());
+        ClassLoader loader = localized.jarLoader() != null ? localized.jarLoader()
+                : localized.ownLoader() != null ? localized.ownLoader() : ExecutorJobs.class.getClassLoader();
+        synchronized (LOCK) {
+            // unless the job ended meanwhile (its end then cleans up once this completes)
+            if (JOBS.get(jobId) == localizing) {
+                JobClassLoaders.registerExecutorJob(jobId, loader, local);
             }
-            JobClassLoaders.registerExecutorJob(jobId, jobLoader, local);
-            JOBS.put(jobId, new Localized(cache, loader));
-            LOG.info("Localized job {}: its jar, libraries and cache files", jobId);
+        }
+        localizing.complete(localized);
+        LOG.info("Localized job {}: its jar, libraries and cache files", jobId);
+    }
+
+    private static Localized localizeNow(String jobId, JobConf conf, Path directory)
+            throws IOException
+    {
+        CacheLocalizer cache = CacheLocalizer.localize(conf, jobId, directory);
+        try {
+            if (cache.jobJar().isPresent()) {
+                return new Localized(cache, jarLoader(cache.jobJar().get(), directory).forNextJob(cache.classpath()), null);
+            }
+            if (!cache.classpath().isEmpty()) {
+                return new Localized(cache, null, new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), ExecutorJobs.class.getClassLoader()));
+            }
+            return new Localized(cache, null, null);
+        }
+        catch (IOException | RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+
+    private static Localized await(CompletableFuture<Localized> localizing, String jobId)
+            throws IOException
+    {
+        try {
+            return localizing.join();
+        }
+        catch (java.util.concurrent.CompletionException e) {
+            throw new IOException("Another task failed to localize " + jobId + ": " + e.getCause(), e.getCause());
         }
     }
 
@@ -114,45 +185,63 @@ public final class ExecutorJobs
      */
     public static void ended(String jobId, boolean succeeded)
     {
-        Localized localized;
+        CompletableFuture<Localized> localizing;
         synchronized (LOCK) {
-            localized = JOBS.remove(jobId);
+            ENDED.add(jobId);
+            localizing = JOBS.remove(jobId);
+            if (localizing == null) {
+                return;
+            }
+            JobClassLoaders.remove(jobId);
         }
-        if (localized == null) {
+        Localized localized;
+        try {
+            localized = localizing.join();
+        }
+        catch (java.util.concurrent.CompletionException e) {
             return;
         }
-        JobClassLoaders.remove(jobId);
-        if (localized.loader() != null) {
-            localized.loader().jobEnded(succeeded);
+        if (localized.jarLoader() != null) {
+            localized.jarLoader().jobEnded(succeeded);
+        }
+        if (localized.ownLoader() != null) {
+            closeQuietly(localized.ownLoader());
         }
         localized.cache().close();
     }
 
-    /** The loader over the unpacked job jar of {@code jar}'s content, unpacked now if no earlier job's is. */
-    private static TuskJar.JobJarClassLoader jarLoader(Path jar)
+    private static void closeQuietly(java.net.URLClassLoader loader)
+    {
+        try {
+            loader.close();
+        }
+        catch (IOException e) {
+            LOG.debug("Cannot close a job's class loader", e);
+        }
+    }
+
+    /** The loader over the unpacked job jar of {@code jar}'s content, unpacked now under {@code directory} if no earlier job's is. */
+    private static TuskJar.JobJarClassLoader jarLoader(Path jar, Path directory)
             throws IOException
     {
         String digest = digest(jar);
-        TuskJar.JobJarClassLoader loader = JARS.get(digest);
-        if (loader != null) {
+        synchronized (JARS) {
+            TuskJar.JobJarClassLoader loader = JARS.get(digest);
+            if (loader != null) {
+                return loader;
+            }
+            Path unpacked = directory.resolve("tusk-job-jars").resolve(digest);
+            Path copy = Files.createDirectories(unpacked).resolve("job.jar");
+            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            loader = TuskJar.unpacked(copy.toFile(), unpacked.resolve("unpacked"), ExecutorJobs.class.getClassLoader());
+            JARS.put(digest, loader);
+            if (JARS.size() > KEPT_JARS) {
+                var eldest = JARS.entrySet().iterator().next();
+                JARS.remove(eldest.getKey());
+                closeQuietly(eldest.getValue());
+            }
             return loader;
         }
-        Path directory = root.resolve("tusk-job-jars").resolve(digest);
-        Path copy = Files.createDirectories(directory).resolve("job.jar");
-        Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        loader = TuskJar.unpacked(copy.toFile(), directory.resolve("unpacked"), ExecutorJobs.class.getClassLoader());
-        JARS.put(digest, loader);
-        if (JARS.size() > KEPT_JARS) {
-            var eldest = JARS.entrySet().iterator().next();
-            JARS.remove(eldest.getKey());
-            try {
-                eldest.getValue().close();
-            }
-            catch (IOException e) {
-                LOG.debug("Cannot close the class loader of job jar {}", eldest.getKey(), e);
-            }
-        }
-        return loader;
     }
 
     private static String digest(Path file)

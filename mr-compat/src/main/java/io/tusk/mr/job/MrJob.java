@@ -122,7 +122,9 @@ public final class MrJob
         this.conf = submittedConf(client, submitDir);
         this.jobFile = new Path(submitDir, "job.xml").toString();
         // in the engine's own directory: a process killed with kill -9 leaves it to the next one to remove
-        this.cache = CacheLocalizer.localize(conf, jobId.toString(), tusk.spillDirectory().root());
+        // executors of a session localize the job where its tasks run; the client is not where they run
+        this.cache = tasksElsewhere() ? CacheLocalizer.none(jobId.toString(), tusk.spillDirectory().root())
+                : CacheLocalizer.localize(conf, jobId.toString(), tusk.spillDirectory().root());
         try {
             TuskJar.JobJarClassLoader jobJar = jobJarLoader(classLoader);
             if (jobJar != null) {
@@ -625,7 +627,7 @@ public final class MrJob
      * Whether the job's tasks run in processes of a context that outlives the job (executors of a
      * YARN session), which keep outputs and localize jobs themselves.
      */
-    private boolean tasksElsewhere()
+    public boolean tasksElsewhere()
     {
         return !io.tusk.engine.TuskConfig.isLocal(tusk.config().master());
     }

@@ -80,7 +80,7 @@ final class DriverApplication
         this.staging = staging;
         // a MapReduce session ends with its driver (failed if it exits while a job runs); a dataset program closes its context
         this.exitHook = new Thread(() -> {
-            int running = io.tusk.mr.TuskClientProtocol.runningJobs();
+            int running = io.tusk.mr.TuskClientProtocol.runningClusterJobs();
             if (exitSucceeds && running == 0) {
                 end(FinalApplicationStatus.SUCCEEDED, "");
             }
@@ -157,7 +157,8 @@ final class DriverApplication
                 return launcher;
             });
             DriverApplication driver = new DriverApplication(id, yarn, backend, executors, fs, staging, status, conf.getBoolean(YarnSettings.EXIT_SUCCEEDS, false));
-            Runtime.getRuntime().addShutdownHook(driver.exitHook);
+            // before Hadoop closes its cached file systems at exit: the hook deletes the staging directory
+            org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(driver.exitHook, FileSystem.SHUTDOWN_HOOK_PRIORITY + 10);
             LOG.info("Tusk context runs as YARN application {} (queue {}); executors of {} cores and {} MB connect to {}", id, context.getQueue(),
                     executors.cores(), executors.executorMb(), environment.get(YarnSettings.ENV_MASTER_ADDRESS));
             return driver;
@@ -266,7 +267,7 @@ final class DriverApplication
     public void close()
     {
         try {
-            Runtime.getRuntime().removeShutdownHook(exitHook);
+            org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(exitHook);
         }
         catch (IllegalStateException e) {
             // the JVM is exiting: the hook ends the application

@@ -7,6 +7,8 @@ import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.util.Map;
+
 /**
  * The YARN application in which this process's MapReduce jobs run when {@value YarnSettings#SESSION}
  * is set: made when the first job is submitted, with that job's configuration (queue, executors'
@@ -35,20 +37,51 @@ public final class MapReduceSession
             session.close();
             session = null;
         }
-        java.util.Optional<Tusk> open = Tusk.openOnYarn();
-        if (open.isPresent()) {
-            return open.get();
+        java.util.Optional<Tusk> program = program();
+        if (program.isPresent()) {
+            return program.get();
         }
         if (session == null || session.isClosed()) {
             Configuration conf = new Configuration(job);
             if (conf.get(YarnSettings.APP_NAME) == null) {
                 conf.set(YarnSettings.APP_NAME, "Tusk MapReduce session: " + job.get(MRJobConfig.JOB_NAME, "jobs of " + System.getProperty("user.name")));
             }
+            // the application's settings, not the first job's own: executors start every Configuration from them
+            for (Map.Entry<String, String> entry : job) {
+                if (ownedByTheJob(entry.getKey())) {
+                    conf.unset(entry.getKey());
+                }
+            }
             conf.setBoolean(YarnSettings.EXIT_SUCCEEDS, true);
             session = Tusk.yarn(conf);
             LOG.info("This process's MapReduce jobs run in one YARN application, on executors that stay between jobs ({}=true)", YarnSettings.SESSION);
         }
         return session;
+    }
+
+    /** Settings of a job's own (its input, output, classes, files, size), which the session does not take from its first job. */
+    private static final String[] JOB_PREFIXES = {"mapreduce.input.", "mapreduce.output.", "mapred.input.", "mapred.output.", "mapred.mapper.",
+            "mapred.reducer.", "mapred.combiner.", "mapred.mapoutput.", "mapreduce.map.output.", "stream.", "tmp"};
+    /** Settings under {@code mapreduce.job.} that are the application's: where and how it runs. */
+    private static final java.util.Set<String> APPLICATION_KEYS = java.util.Set.of(MRJobConfig.QUEUE_NAME, MRJobConfig.JOB_TAGS, MRJobConfig.PRIORITY);
+
+    private static boolean ownedByTheJob(String key)
+    {
+        if (key.startsWith("mapreduce.job.")) {
+            return !APPLICATION_KEYS.contains(key);
+        }
+        for (String prefix : JOB_PREFIXES) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The program's own open YARN context (the dataset API's), if it has one: not this process's session. */
+    static synchronized java.util.Optional<Tusk> program()
+    {
+        return Tusk.openOnYarn().filter(open -> open != session);
     }
 
     /** Why this process's session can run no more jobs (its application was killed through YARN, for one), if it has one that cannot. */

@@ -34,10 +34,10 @@ public final class TuskYarnClientProtocolProvider
         }
         // a configuration that went through a local Tusk client first
         io.tusk.mr.TuskClientProtocolProvider.forgetLocalPollIntervals(conf);
-        if (conf.getBoolean(YarnSettings.SESSION, false) || io.tusk.engine.Tusk.openOnYarn().isPresent()) {
-            // this process is the master: status questions are answered here
+        if (conf.getBoolean(YarnSettings.SESSION, false) || MapReduceSession.program().isPresent()) {
+            // this process is the master: status questions are answered here; the application starts with the first job
             io.tusk.mr.TuskClientProtocolProvider.pollOften(conf);
-            return new io.tusk.mr.TuskClientProtocol(conf, MapReduceSession.get(conf));
+            return new io.tusk.mr.TuskClientProtocol(conf, () -> MapReduceSession.get(conf));
         }
         return new TuskYarnClientProtocol(conf);
     }

@@ -370,8 +370,6 @@ public final class ExecutorMain
     {
         Thread thread = new Thread(() -> {
             List<FileVersion> kept = PendingOutputs.endHere(key, keep);
-            // a MapReduce job's end (its key is its id): its jar and cache files go
-            io.tusk.mr.job.ExecutorJobs.ended(key, keep);
             if (request != 0) {
                 try {
                     send(out -> {
@@ -384,6 +382,8 @@ public final class ExecutorMain
                     LOG.warn("Cannot tell the master which files of {} are kept here", key, e);
                 }
             }
+            // a MapReduce job's end (its key is its id): its jar and cache files go, once the master knows what is kept
+            io.tusk.mr.job.ExecutorJobs.ended(key, keep);
         }, "tusk-end-write " + key);
         thread.setDaemon(true);
         thread.start();
