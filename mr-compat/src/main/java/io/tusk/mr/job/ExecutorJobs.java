@@ -155,7 +155,7 @@ public final class ExecutorJobs
         CacheLocalizer cache = CacheLocalizer.localize(conf, jobId, directory);
         try {
             if (cache.jobJar().isPresent()) {
-                return new Localized(cache, jarLoader(cache.jobJar().get(), directory).forNextJob(cache.classpath()), null);
+                return new Localized(cache, jarLoader(cache.jobJar().get(), directory).forNextJob(byContent(cache.classpath(), directory)), null);
             }
             if (!cache.classpath().isEmpty()) {
                 return new Localized(cache, null, new java.net.URLClassLoader(cache.classpath().toArray(new java.net.URL[0]), ExecutorJobs.class.getClassLoader()));
@@ -242,6 +242,40 @@ public final class ExecutorJobs
             }
             return loader;
         }
+    }
+
+    /**
+     * The job's libraries as copies named by their content, made once per content: the same
+     * {@code -libjars} of a later job are then the same class path, and its loader can be reused.
+     */
+    private static List<java.net.URL> byContent(List<java.net.URL> libraries, Path directory)
+            throws IOException
+    {
+        List<java.net.URL> urls = new java.util.ArrayList<>(libraries.size());
+        for (java.net.URL library : libraries) {
+            Path file;
+            try {
+                file = Path.of(library.toURI());
+            }
+            catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                urls.add(library);
+                continue;
+            }
+            if (!Files.isRegularFile(file)) {
+                // an unpacked archive: its own directory
+                urls.add(library);
+                continue;
+            }
+            Path copy = directory.resolve("tusk-job-jars").resolve("lib").resolve(digest(file)).resolve(file.getFileName().toString());
+            synchronized (JARS) {
+                if (!Files.exists(copy)) {
+                    Files.createDirectories(copy.getParent());
+                    Files.copy(file, copy);
+                }
+            }
+            urls.add(copy.toUri().toURL());
+        }
+        return urls;
     }
 
     private static String digest(Path file)

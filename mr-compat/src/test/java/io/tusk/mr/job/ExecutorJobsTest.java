@@ -114,6 +114,27 @@ class ExecutorJobsTest
     }
 
     @Test
+    void jobsWithTheSameLibrariesShareTheLoaderOfTheFirst()
+            throws IOException
+    {
+        ExecutorJobs.enable(temp.resolve("container"), Map.of());
+        Path jar = jobJar("job.jar", "job");
+        Path library = jobJar("library.jar", "library");
+        JobConf first = submitted(jar, library, "tusk-executor-jobs-library-" + ProcessHandle.current().pid() + ".jar");
+        first.set("mapreduce.job.classpath.files", library.toUri().getPath());
+        ExecutorJobs.localize("job_test_0011", first);
+        ClassLoader loader = JobClassLoaders.get("job_test_0011");
+        assertThat(((java.net.URLClassLoader) loader).getURLs()).anyMatch(url -> url.getPath().endsWith("/library.jar") && url.getPath().contains("/tusk-job-jars/lib/"));
+        ExecutorJobs.ended("job_test_0011", true);
+
+        JobConf second = submitted(jar, library, "tusk-executor-jobs-library-" + ProcessHandle.current().pid() + ".jar");
+        second.set("mapreduce.job.classpath.files", library.toUri().getPath());
+        ExecutorJobs.localize("job_test_0012", second);
+        assertThat(JobClassLoaders.get("job_test_0012")).as("the job jar and -libjars of the same content: the loader the first job left").isSameAs(loader);
+        ExecutorJobs.ended("job_test_0012", true);
+    }
+
+    @Test
     void aProcessThatDoesNotLocalizeJobsLeavesThemAlone()
             throws IOException
     {
