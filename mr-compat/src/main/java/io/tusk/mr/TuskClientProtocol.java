@@ -91,10 +91,21 @@ public final class TuskClientProtocol
         return SUBMITTED.get();
     }
 
-    /** How many jobs this process has submitted to Tusk that run on a cluster (a session's) and have not ended yet. */
-    public static int runningClusterJobs()
+    /**
+     * Kills the jobs of this process whose tasks run on a cluster (a session's) and that have not
+     * ended, and waits for their ends, {@code wait} at most: each aborts its output as a killed job
+     * does. For a master that exits: such jobs cannot go on without it. Returns how many it killed.
+     */
+    public static int killClusterJobs(Duration wait)
+            throws InterruptedException
     {
-        return (int) JOBS.values().stream().filter(job -> !job.finished() && job.tasksElsewhere()).count();
+        List<MrJob> running = JOBS.values().stream().filter(job -> !job.finished() && job.tasksElsewhere()).toList();
+        running.forEach(MrJob::kill);
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (MrJob job : running) {
+            job.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        return running.size();
     }
 
     @Override

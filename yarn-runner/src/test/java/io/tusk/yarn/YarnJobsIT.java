@@ -426,6 +426,44 @@ class YarnJobsIT
         MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the ended session ends");
     }
 
+    @Test
+    void sessionWhoseDriverExitsWhileAJobRunsKillsItLeavingNoOutputAndEndsFailed()
+            throws Exception
+    {
+        Configuration session = tuskConf();
+        session.setBoolean(YarnSettings.SESSION, true);
+        session.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
+        session.set(YarnSettings.APP_NAME, "exiting session");
+        session.setInt(YarnSettings.MAX_EXECUTORS, 1);
+        // maps that take a minute: the driver exits while they run
+        session.set(YarnSettings.EXECUTOR_JAVA_OPTS, "-XX:TieredStopAtLevel=1 -Dtusk.test.map.pause=240000");
+        File confFile = new File(base, "exiting-session.xml");
+        try (OutputStream out = Files.newOutputStream(confFile.toPath())) {
+            session.writeXml(out);
+        }
+        String classpath = new File("target/test-classes").getAbsolutePath() + File.pathSeparator + new File("target/classes").getAbsolutePath()
+                + File.pathSeparator + Files.readString(java.nio.file.Path.of("target", "test-classpath.txt")).trim();
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp", classpath,
+                "-Djdk.net.hosts.file=" + new File("target/test-hosts").getAbsolutePath(), SessionExitDriver.class.getName(),
+                confFile.getAbsolutePath(), "/in/words-[0-1]", "/session-exit", base.getAbsolutePath());
+        Process driver = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(new File(base, "exiting-session.log")).start();
+        assertThat(driver.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).as("the driver exits (log: %s)", new File(base, "exiting-session.log")).isTrue();
+        assertThat(driver.exitValue()).as("the driver exited while a map ran (log: %s)", new File(base, "exiting-session.log")).isEqualTo(3);
+
+        assertNoOutput(new Path("/session-exit"));
+        assertThat(cluster.fileSystem().exists(new Path("/session-exit/_temporary"))).as("the killed job's temporary output, aborted").isFalse();
+        List<ApplicationReport> applications;
+        try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(cluster.conf());
+            yarn.start();
+            applications = yarn.getApplications().stream().filter(report -> report.getName().equals("exiting session")).toList();
+        }
+        assertThat(applications).hasSize(1);
+        assertThat(applications.get(0).getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.FAILED);
+        assertThat(applications.get(0).getDiagnostics()).contains("the driver exited while 1 of its MapReduce jobs ran");
+        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the ended session ends");
+    }
+
     /** The applications of the test's session, oldest first. */
     private static List<ApplicationReport> sessionApplications()
             throws Exception

@@ -393,6 +393,8 @@ public final class MrJob
             finalState = wasKilled ? JobStatus.State.KILLED : JobStatus.State.FAILED;
             info = wasKilled ? "Job killed" : "Job " + jobId + " failed: " + failure;
             if (committer != null) {
+                // a kill interrupted this thread: the abort's file system calls (HDFS's RPCs) must not see it
+                Thread.interrupted();
                 try {
                     committer.abortJob(jobContext, finalState);
                 }

@@ -57,6 +57,8 @@ final class DriverApplication
 {
     private static final Logger LOG = LogManager.getLogger(DriverApplication.class);
     private static final long EXECUTOR_END_WAIT_MILLIS = 5_000;
+    /** How long the process's exit waits for the MapReduce jobs it cuts to abort their output. */
+    private static final java.time.Duration EXIT_JOB_KILL_WAIT = java.time.Duration.ofSeconds(10);
 
     private final ApplicationId application;
     private final YarnClient yarn;
@@ -80,12 +82,19 @@ final class DriverApplication
         this.staging = staging;
         // a MapReduce session ends with its driver (failed if it exits while a job runs); a dataset program closes its context
         this.exitHook = new Thread(() -> {
-            int running = io.tusk.mr.TuskClientProtocol.runningClusterJobs();
+            int running = 0;
+            try {
+                // jobs cut by the exit abort their output first, as killed jobs
+                running = io.tusk.mr.TuskClientProtocol.killClusterJobs(EXIT_JOB_KILL_WAIT);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (exitSucceeds && running == 0) {
                 end(FinalApplicationStatus.SUCCEEDED, "");
             }
             else {
-                end(FinalApplicationStatus.FAILED, exitSucceeds ? "the driver exited while " + running + " of its MapReduce jobs ran"
+                end(FinalApplicationStatus.FAILED, exitSucceeds ? "the driver exited while " + running + " of its MapReduce jobs ran; they were killed"
                         : "the driver exited without closing its Tusk context");
             }
         }, "tusk-driver-exit");
