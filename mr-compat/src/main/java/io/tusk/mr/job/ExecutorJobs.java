@@ -1,19 +1,16 @@
 package io.tusk.mr.job;
 
+import io.tusk.engine.io.ContentDigest;
 import io.tusk.mr.TuskJar;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,7 +221,7 @@ public final class ExecutorJobs
     private static TuskJar.JobJarClassLoader jarLoader(Path jar, Path directory)
             throws IOException
     {
-        String digest = digest(jar);
+        String digest = ContentDigest.sha256(jar);
         synchronized (JARS) {
             TuskJar.JobJarClassLoader loader = JARS.get(digest);
             if (loader != null) {
@@ -266,7 +263,7 @@ public final class ExecutorJobs
                 urls.add(library);
                 continue;
             }
-            Path copy = directory.resolve("tusk-job-jars").resolve("lib").resolve(digest(file)).resolve(file.getFileName().toString());
+            Path copy = directory.resolve("tusk-job-jars").resolve("lib").resolve(ContentDigest.sha256(file)).resolve(file.getFileName().toString());
             synchronized (JARS) {
                 if (!Files.exists(copy)) {
                     Files.createDirectories(copy.getParent());
@@ -276,21 +273,5 @@ public final class ExecutorJobs
             urls.add(copy.toUri().toURL());
         }
         return urls;
-    }
-
-    private static String digest(Path file)
-            throws IOException
-    {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                sha.update(buffer, 0, read);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("The JVM lacks SHA-256", e);
-        }
     }
 }

@@ -644,15 +644,10 @@ public final class MrJob
             return submitted;
         }
         Map<Integer, String> hosts = new HashMap<>();
+        Map<Path, org.apache.hadoop.fs.FileStatus> statuses = new HashMap<>();
         try {
-            boolean newApi = conf.getUseNewMapper();
-            Class<?> inputFormat = newApi ? new org.apache.hadoop.mapreduce.task.JobContextImpl(conf, jobId).getInputFormatClass() : conf.getInputFormat().getClass();
-            org.apache.hadoop.mapred.Counters.Counter ignored = new org.apache.hadoop.mapred.Counters().findCounter("tusk", "split bytes");
-            Map<Path, org.apache.hadoop.fs.FileStatus> statuses = new HashMap<>();
-            for (int map = 0; map < submitted.maps(); map++) {
-                int index = map;
-                CachedInput.keptHost(submitted.split(map, conf, ignored), inputFormat, newApi, conf, statuses).ifPresent(host -> hosts.put(index, host));
-            }
+            forEachSplit(submitted, (map, split, inputFormat, newApi) ->
+                    CachedInput.keptHost(split, inputFormat, newApi, conf, statuses).ifPresent(host -> hosts.put(map, host)));
         }
         catch (IOException | ClassNotFoundException | RuntimeException e) {
             LOG.debug("Cannot tell which inputs of {} executors keep in memory", jobId, e);
@@ -676,22 +671,38 @@ public final class MrJob
             return;
         }
         try {
-            boolean newApi = conf.getUseNewMapper();
-            Class<?> inputFormat = newApi ? new org.apache.hadoop.mapreduce.task.JobContextImpl(conf, jobId).getInputFormatClass() : conf.getInputFormat().getClass();
-            org.apache.hadoop.mapred.Counters.Counter ignored = new org.apache.hadoop.mapred.Counters().findCounter("tusk", "split bytes");
-            int inMemory = 0;
-            for (int map = 0; map < spec.maps(); map++) {
-                if (CachedInput.servable(spec.split(map, conf, ignored), inputFormat, newApi, conf, tusk.blockStore())) {
-                    inMemory++;
+            int[] inMemory = new int[1];
+            forEachSplit(spec, (map, split, inputFormat, newApi) -> {
+                if (CachedInput.servable(split, inputFormat, newApi, conf, tusk.blockStore())) {
+                    inMemory[0]++;
                 }
-            }
-            if (inMemory > 0) {
+            });
+            if (inMemory[0] > 0) {
                 LogManager.getLogger(io.tusk.io.cache.OutputCache.LOG_NAME)
-                        .info("{} of the {} input splits of {} are read from memory: outputs of earlier jobs, unchanged since", inMemory, spec.maps(), jobId);
+                        .info("{} of the {} input splits of {} are read from memory: outputs of earlier jobs, unchanged since", inMemory[0], spec.maps(), jobId);
             }
         }
         catch (IOException | ClassNotFoundException | RuntimeException e) {
             LOG.debug("Cannot tell which inputs of {} are in memory", jobId, e);
+        }
+    }
+
+    /** What {@link #forEachSplit} does with a map's split. */
+    private interface SplitAction
+    {
+        void accept(int map, Object split, Class<?> inputFormat, boolean newApi)
+                throws IOException;
+    }
+
+    /** Calls {@code action} with each map's split of {@code job}, read as its tasks read it, and the job's input format and API. */
+    private void forEachSplit(JobSpec job, SplitAction action)
+            throws IOException, ClassNotFoundException
+    {
+        boolean newApi = conf.getUseNewMapper();
+        Class<?> inputFormat = newApi ? new org.apache.hadoop.mapreduce.task.JobContextImpl(conf, jobId).getInputFormatClass() : conf.getInputFormat().getClass();
+        org.apache.hadoop.mapred.Counters.Counter ignored = new org.apache.hadoop.mapred.Counters().findCounter("tusk", "split bytes");
+        for (int map = 0; map < job.maps(); map++) {
+            action.accept(map, job.split(map, conf, ignored), inputFormat, newApi);
         }
     }
 

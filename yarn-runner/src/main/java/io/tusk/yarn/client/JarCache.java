@@ -253,15 +253,7 @@ final class JarCache
         if (known != null) {
             return known;
         }
-        MessageDigest sha = sha256();
-        try (InputStream in = Files.newInputStream(jar.toPath())) {
-            byte[] buffer = new byte[1 << 16];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                sha.update(buffer, 0, read);
-            }
-        }
-        String digest = HexFormat.of().formatHex(sha.digest());
+        String digest = io.tusk.engine.io.ContentDigest.sha256(jar.toPath());
         DIGESTS.put(key, digest);
         return digest;
     }
