@@ -73,6 +73,12 @@ public abstract class FileSource
     }
 
     @Override
+    public final List<String> preferredExecutors(int partition)
+    {
+        return splits.get(partition).executors();
+    }
+
+    @Override
     public final String describe()
     {
         return kind + " " + path + " (" + splits.size() + " splits)";

@@ -47,25 +47,27 @@ final class FileSplitter
             for (FileStatus file : files) {
                 Path path = file.getPath();
                 long length = file.getLen();
-                java.util.Optional<String> keptOn = io.tusk.io.cache.KeptLocations.hostOf(path.toString(), length, file.getModificationTime());
+                java.util.Optional<io.tusk.io.cache.KeptLocations.Keeper> keptBy = io.tusk.io.cache.KeptLocations.keeperOf(path.toString(), length,
+                        file.getModificationTime());
                 // a file an executor keeps in memory: its splits run there
-                BlockLocation[] blocks = keptOn.isPresent() ? new BlockLocation[] {new BlockLocation(null, new String[] {keptOn.get()}, 0, length)}
+                BlockLocation[] blocks = keptBy.isPresent() ? new BlockLocation[] {new BlockLocation(null, new String[] {keptBy.get().host()}, 0, length)}
                         : length == 0 ? new BlockLocation[0] : fs.getFileBlockLocations(file, 0, length);
+                List<String> executors = keptBy.map(keeper -> List.of(keeper.executor())).orElse(List.of());
                 CompressionCodec codec = codecs.getCodec(path);
                 if (length == 0 || codec != null) {
-                    splits.add(new FileSplit(path.toString(), 0, length, hosts(blocks, 0)));
+                    splits.add(new FileSplit(path.toString(), 0, length, hosts(blocks, 0), executors));
                     continue;
                 }
                 long splitSize = Math.max(minSize, Math.min(maxSize, Math.min(Math.max(goal, 1), file.getBlockSize())));
                 long remaining = length;
                 while ((double) remaining / splitSize > SPLIT_SLOP) {
                     long start = length - remaining;
-                    splits.add(new FileSplit(path.toString(), start, splitSize, hosts(blocks, start)));
+                    splits.add(new FileSplit(path.toString(), start, splitSize, hosts(blocks, start), executors));
                     remaining -= splitSize;
                 }
                 if (remaining > 0) {
                     long start = length - remaining;
-                    splits.add(new FileSplit(path.toString(), start, remaining, hosts(blocks, start)));
+                    splits.add(new FileSplit(path.toString(), start, remaining, hosts(blocks, start), executors));
                 }
             }
             return splits;

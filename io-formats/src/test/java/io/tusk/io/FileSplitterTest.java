@@ -38,6 +38,30 @@ class FileSplitterTest
     }
 
     @Test
+    void splitsOfAFileAnExecutorKeepsAreOnThatExecutorUntilTheFileChanges()
+            throws IOException
+    {
+        Path file = temp.resolve("kept.txt");
+        Files.writeString(file, "k".repeat(1000));
+        Files.writeString(temp.resolve("other.txt"), "o".repeat(100));
+        io.tusk.io.cache.KeptLocations.kept("node-b", "executor-2@node-b",
+                List.of(io.tusk.io.cache.FileVersion.of(org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(file.toUri()))
+                        .orElseThrow()));
+
+        List<FileSplit> splits = FileSplitter.split(temp.toUri().toString(), 2, new Configuration());
+        assertThat(splits).filteredOn(split -> split.path().endsWith("kept.txt")).hasSize(2).allSatisfy(split -> {
+            assertThat(split.hosts()).containsExactly("node-b");
+            assertThat(split.executors()).containsExactly("executor-2@node-b");
+        });
+        assertThat(splits).filteredOn(split -> split.path().endsWith("other.txt")).singleElement()
+                .satisfies(split -> assertThat(split.executors()).isEmpty());
+
+        // rewritten since: no executor keeps this version
+        Files.writeString(file, "K".repeat(1001));
+        assertThat(FileSplitter.split(temp.toUri().toString(), 2, new Configuration())).allSatisfy(split -> assertThat(split.executors()).isEmpty());
+    }
+
+    @Test
     void compressedFilesAreNotSplit()
             throws IOException
     {

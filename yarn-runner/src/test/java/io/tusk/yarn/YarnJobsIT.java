@@ -359,7 +359,7 @@ class YarnJobsIT
         session.setBoolean(YarnSettings.SESSION, true);
         session.set(YarnSettings.DRIVER_HOST, "127.0.0.1");
         session.set(YarnSettings.APP_NAME, "mr session");
-        // one executor per node (its vcores): a map placed on the host that keeps its file finds the file's executor there
+        // one executor per node (its vcores)
         session.setInt(YarnSettings.EXECUTOR_CORES, MultiHostCluster.NODE_VCORES);
         session.setInt(YarnSettings.MAX_EXECUTORS, 3);
         session.setLong(YarnSettings.LOCALITY_WAIT, 30_000);
@@ -801,7 +801,9 @@ class YarnJobsIT
     {
         List<String> applicationsBefore = applicationNames();
         Configuration program = programConf("program with jobs");
-        program.setInt(YarnSettings.EXECUTOR_CORES, MultiHostCluster.NODE_VCORES);
+        // executors of one core, up to four on three nodes: a node with several, of which one keeps a file
+        program.setInt(YarnSettings.EXECUTOR_CORES, 1);
+        program.setInt(YarnSettings.MAX_EXECUTORS, 4);
         // what is tested is where the maps of kept files are placed, not how long they wait for it
         program.setLong(YarnSettings.LOCALITY_WAIT, 30_000);
         List<String> counted;

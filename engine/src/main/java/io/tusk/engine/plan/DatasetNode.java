@@ -52,6 +52,12 @@ public abstract sealed class DatasetNode
         return List.of();
     }
 
+    /** Executors that hold the partition's input in memory, better than others on their hosts; empty for none. */
+    public List<String> preferredExecutors(int partition)
+    {
+        return List.of();
+    }
+
     /** The records of a partition: from the block store if this dataset is persisted, else computed. */
     public final Iterator<?> iterator(int partition, TaskContext context)
             throws Exception

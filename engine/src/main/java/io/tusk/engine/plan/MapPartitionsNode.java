@@ -54,4 +54,10 @@ public final class MapPartitionsNode
     {
         return parent.preferredHosts(partition);
     }
+
+    @Override
+    public List<String> preferredExecutors(int partition)
+    {
+        return parent.preferredExecutors(partition);
+    }
 }

@@ -23,6 +23,15 @@ public interface Source
         return List.of();
     }
 
+    /**
+     * Executors (ids, on {@link #preferredHosts} hosts) that hold the partition's data in memory,
+     * better than any other executor on their hosts; empty for none.
+     */
+    default List<String> preferredExecutors(int partition)
+    {
+        return List.of();
+    }
+
     /** A short description for plans: {@code textFile hdfs://nn/in (4 splits)}. */
     String describe();
 }

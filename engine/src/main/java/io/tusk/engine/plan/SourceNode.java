@@ -45,6 +45,12 @@ public final class SourceNode
     }
 
     @Override
+    public List<String> preferredExecutors(int partition)
+    {
+        return source.preferredExecutors(partition);
+    }
+
+    @Override
     public String describe()
     {
         return "Source[" + id() + "] " + name() + ": " + source.describe();

@@ -60,10 +60,22 @@ public final class UnionNode
     @Override
     public List<String> preferredHosts(int partition)
     {
+        return ofParent(partition, DatasetNode::preferredHosts);
+    }
+
+    @Override
+    public List<String> preferredExecutors(int partition)
+    {
+        return ofParent(partition, DatasetNode::preferredExecutors);
+    }
+
+    /** What {@code of} says of the parent's partition that is {@code partition} here; empty if none is. */
+    private List<String> ofParent(int partition, java.util.function.BiFunction<DatasetNode, Integer, List<String>> of)
+    {
         int local = partition;
         for (DatasetNode parent : parents) {
             if (local < parent.partitions()) {
-                return parent.preferredHosts(local);
+                return of.apply(parent, local);
             }
             local -= parent.partitions();
         }

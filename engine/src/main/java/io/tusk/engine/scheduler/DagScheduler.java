@@ -365,7 +365,11 @@ public final class DagScheduler
         if (alone) {
             LOG.info("Task {} ({}) runs alone: an earlier attempt of it ran out of memory", attemptId, stage.stage.node().name());
         }
-        TaskLaunch launch = new TaskLaunch(attemptId, stage.binary, job.storageLevels, preferredHosts(job, stage.stage.node(), partition), locations, alone);
+        TaskPlacement cached = cachedPlacement(job, stage.stage.node(), partition);
+        TaskLaunch launch = cached != null && cached.host() != null
+                ? new TaskLaunch(attemptId, stage.binary, job.storageLevels, List.of(cached.host()), List.of(cached.executor()), locations, alone)
+                : new TaskLaunch(attemptId, stage.binary, job.storageLevels, stage.stage.node().preferredHosts(partition),
+                        stage.stage.node().preferredExecutors(partition), locations, alone);
         backend.launch(launch, new TaskListener()
         {
             @Override
@@ -605,20 +609,21 @@ public final class DagScheduler
     }
 
     /**
-     * Where a partition runs best: on the host that cached it, if the task reads a persisted
-     * dataset's partition through narrow transformations; else near its input.
+     * Where the task that computed a partition a task reads (of a persisted dataset, through narrow
+     * transformations) ran and cached it, if it did: the task runs best on that executor. Null when
+     * the partition runs best near its input.
      */
-    private List<String> preferredHosts(Job job, DatasetNode node, int partition)
+    private TaskPlacement cachedPlacement(Job job, DatasetNode node, int partition)
     {
         for (DatasetNode current = node; current != null; current = current instanceof MapPartitionsNode narrow ? narrow.parent() : null) {
             if (job.storageLevels.containsKey(current.id())) {
                 TaskPlacement cached = cachedOn.get(new BlockId(current.id(), partition));
                 if (cached != null && cached.host() != null) {
-                    return List.of(cached.host());
+                    return cached;
                 }
             }
         }
-        return node.preferredHosts(partition);
+        return null;
     }
 
     /** A task that computed partitions of persisted datasets cached them where it ran. */

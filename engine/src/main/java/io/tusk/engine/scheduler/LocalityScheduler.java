@@ -17,8 +17,11 @@ import static java.util.Objects.requireNonNull;
  * slot on a host that holds its data; only when no attempt could be placed that well for
  * {@code wait} milliseconds does it go to a slot on the same rack, and after another {@code wait}
  * anywhere. Every placement at the best level resets the wait, so a stream of node-local work
- * keeps the level at node-local. Attempts without preferred hosts go anywhere at once. Not
- * thread-safe: a backend calls it from one thread (or under its lock); time comes from the caller.
+ * keeps the level at node-local. An attempt that names executors holding its input in memory takes
+ * a slot of one of them, and for {@code wait} milliseconds from when it was added takes no other slot
+ * (another executor on the same host would read the input from its file). Attempts without preferred
+ * hosts go anywhere at once. Not thread-safe: a backend calls it from one thread (or under its lock);
+ * time comes from the caller.
  *
  * @param <T> what the backend keeps with each attempt (its listener)
  */
@@ -56,7 +59,14 @@ public final class LocalityScheduler<T>
         this.waitMillis = waitMillis;
     }
 
-    private record Pending<T>(TaskLaunch launch, T attachment, List<String> racks) {}
+    private record Pending<T>(TaskLaunch launch, T attachment, List<String> racks, long added)
+    {
+        /** Whether the attempt still takes only a slot of an executor that holds its input. */
+        boolean waitsForItsExecutors(long now, long waitMillis)
+        {
+            return !launch.preferredExecutors().isEmpty() && now - added < waitMillis;
+        }
+    }
 
     public void add(TaskLaunch launch, T attachment, long now)
     {
@@ -71,7 +81,7 @@ public final class LocalityScheduler<T>
             level = 0;
             levelSince = now;
         }
-        pending.put(launch.attemptId(), new Pending<>(launch, attachment, List.copyOf(racks)));
+        pending.put(launch.attemptId(), new Pending<>(launch, attachment, List.copyOf(racks), now));
     }
 
     public int pending()
@@ -113,13 +123,22 @@ public final class LocalityScheduler<T>
         return LEVELS[level];
     }
 
-    /** When the allowed level would next widen, if attempts are still waiting; for a timer. */
+    /**
+     * When the allowed level would next widen, or an attempt stop waiting for its executors, if
+     * attempts are still waiting; for a timer.
+     */
     public Optional<Long> nextLevelChange()
     {
-        if (pending.isEmpty() || level == LEVELS.length - 1) {
-            return Optional.empty();
+        Optional<Long> next = pending.isEmpty() || level == LEVELS.length - 1 ? Optional.empty() : Optional.of(levelSince + waitMillis);
+        for (Pending<T> task : pending.values()) {
+            if (!task.launch().preferredExecutors().isEmpty()) {
+                long ends = task.added() + waitMillis;
+                if (next.isEmpty() || ends < next.get()) {
+                    next = Optional.of(ends);
+                }
+            }
         }
-        return Optional.of(levelSince + waitMillis);
+        return next;
     }
 
     /**
@@ -143,8 +162,12 @@ public final class LocalityScheduler<T>
         }
         Locality allowed = allowedLevel(now);
         boolean[] used = new boolean[slots.size()];
-        // attempts without a preference take any slot at once
+        placeOnTheirExecutors(slots, used, assignments, now);
+        // attempts without a preference take any other slot at once
         for (int i = 0; i < slots.size(); i++) {
+            if (used[i]) {
+                continue;
+            }
             Pending<T> task = take(task1 -> task1.launch().preferredHosts().isEmpty());
             if (task == null) {
                 break;
@@ -167,8 +190,9 @@ public final class LocalityScheduler<T>
                 Slot slot = slots.get(i);
                 String rack = rackOf.apply(slot.host());
                 Pending<T> task = candidate == Locality.RACK_LOCAL
-                        ? (rack == null ? null : take(waiting -> waiting.racks().contains(rack) && !waitsForExecutor(waiting, executorStarting)))
-                        : take(waiting -> !waitsForExecutor(waiting, executorStarting));
+                        ? (rack == null ? null : take(waiting -> waiting.racks().contains(rack) && !waitsForExecutor(waiting, executorStarting)
+                                && !waiting.waitsForItsExecutors(now, waitMillis)))
+                        : take(waiting -> !waitsForExecutor(waiting, executorStarting) && !waiting.waitsForItsExecutors(now, waitMillis));
                 if (task == null) {
                     continue;
                 }
@@ -181,15 +205,39 @@ public final class LocalityScheduler<T>
         return assignments;
     }
 
+    /** Gives free slots of executors that hold attempts' inputs those attempts, in the order they came. */
+    private void placeOnTheirExecutors(List<Slot> slots, boolean[] used, List<Assignment<T>> assignments, long now)
+    {
+        for (Iterator<Pending<T>> iterator = pending.values().iterator(); iterator.hasNext(); ) {
+            Pending<T> task = iterator.next();
+            if (task.launch().preferredExecutors().isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < slots.size(); i++) {
+                if (!used[i] && task.launch().preferredExecutors().contains(slots.get(i).executor())) {
+                    used[i] = true;
+                    iterator.remove();
+                    assignments.add(new Assignment<>(task.launch(), task.attachment(), slots.get(i), Locality.NODE_LOCAL));
+                    placedAt(Locality.NODE_LOCAL, now);
+                    break;
+                }
+            }
+        }
+    }
+
     /**
      * Gives free slots node-local attempts, those with the fewest free slots on their hosts first,
-     * so that an attempt that could run on two hosts does not take the only slot another could use.
+     * so that an attempt that could run on two hosts does not take the only slot another could use;
+     * an attempt still waiting for its executors takes none.
      */
     private void placeNodeLocal(List<Slot> slots, boolean[] used, List<Assignment<T>> assignments, long now)
     {
         List<Pending<T>> candidates = new ArrayList<>();
         List<Integer> choices = new ArrayList<>();
         for (Pending<T> task : pending.values()) {
+            if (task.waitsForItsExecutors(now, waitMillis)) {
+                continue;
+            }
             int count = 0;
             for (int i = 0; i < slots.size(); i++) {
                 if (!used[i] && task.launch().preferredHosts().contains(slots.get(i).host())) {

@@ -10,13 +10,14 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One attempt handed to a backend: its id, the stage's serialized {@link Task}, the levels of the
- * persisted datasets (by id) when the job started, where it would best run, and for every shuffle
+ * persisted datasets (by id) when the job started, where it would best run (hosts, and executors
+ * there that hold its input in memory: better than the hosts' other executors), and for every shuffle
  * the task reads (by id) the executor that holds each map's output, in map order. An attempt
  * {@code alone} runs with no other attempt beside it in its process: an earlier attempt of its task
  * ran out of memory, and attempts share their process's heap as Hadoop's never shared a JVM.
  */
 public record TaskLaunch(TaskAttemptId attemptId, byte[] taskBinary, Map<Integer, StorageLevel> storageLevels, List<String> preferredHosts,
-        Map<Integer, List<String>> shuffleLocations, boolean alone)
+        List<String> preferredExecutors, Map<Integer, List<String>> shuffleLocations, boolean alone)
 {
     public TaskLaunch
     {
@@ -24,12 +25,13 @@ public record TaskLaunch(TaskAttemptId attemptId, byte[] taskBinary, Map<Integer
         requireNonNull(taskBinary, "taskBinary is null");
         storageLevels = Map.copyOf(storageLevels);
         preferredHosts = List.copyOf(preferredHosts);
+        preferredExecutors = List.copyOf(preferredExecutors);
         shuffleLocations = Map.copyOf(shuffleLocations);
     }
 
     public TaskLaunch(TaskAttemptId attemptId, byte[] taskBinary, Map<Integer, StorageLevel> storageLevels, List<String> preferredHosts,
             Map<Integer, List<String>> shuffleLocations)
     {
-        this(attemptId, taskBinary, storageLevels, preferredHosts, shuffleLocations, false);
+        this(attemptId, taskBinary, storageLevels, preferredHosts, List.of(), shuffleLocations, false);
     }
 }

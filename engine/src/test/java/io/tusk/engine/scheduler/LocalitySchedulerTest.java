@@ -113,4 +113,39 @@ class LocalitySchedulerTest
         assertThat(scheduler.remove(launch -> launch.attemptId().job() == 0)).extracting(LocalityScheduler.Assignment::attachment).containsExactly("t0");
         assertThat(offer(0, "host-a")).extracting(LocalityScheduler.Assignment::attachment).containsExactly("other job");
     }
+
+    /** An attempt whose input executor {@code executor} on {@code host} keeps in memory. */
+    private static TaskLaunch keptBy(int partition, String host, String executor)
+    {
+        return new TaskLaunch(new TaskAttemptId(0, 0, partition, 0), new byte[0], Map.of(), List.of(host), List.of(executor), Map.of(), false);
+    }
+
+    private static String placed(LocalityScheduler.Assignment<String> assignment)
+    {
+        return assignment.attachment() + "@" + assignment.slot().executor() + ":" + assignment.locality();
+    }
+
+    @Test
+    void attemptTakesTheSlotOfTheExecutorThatKeepsItsInputBeforeAnotherOnItsHost()
+    {
+        scheduler.add(task(0), "anywhere", 0);
+        scheduler.add(task(1, "host-a"), "host-a", 0);
+        scheduler.add(keptBy(2, "host-a", "exec-a2"), "kept", 0);
+        List<LocalityScheduler.Slot> slots = List.of(new LocalityScheduler.Slot("exec-a2", "host-a"), new LocalityScheduler.Slot("exec-a1", "host-a"),
+                new LocalityScheduler.Slot("exec-a3", "host-a"));
+        assertThat(scheduler.offer(slots, 0)).extracting(LocalitySchedulerTest::placed)
+                .containsExactlyInAnyOrder("kept@exec-a2:NODE_LOCAL", "anywhere@exec-a1:NO_PREFERENCE", "host-a@exec-a3:NODE_LOCAL");
+    }
+
+    @Test
+    void attemptWaitsForTheExecutorThatKeepsItsInputThenTakesAnotherOnItsHost()
+    {
+        scheduler.add(keptBy(0, "host-a", "exec-a2"), "kept", 0);
+        LocalityScheduler.Slot other = new LocalityScheduler.Slot("exec-a1", "host-a");
+        assertThat(scheduler.offer(List.of(other, slot("host-b")), 0)).as("its executor is busy").isEmpty();
+        assertThat(scheduler.offer(List.of(other), WAIT - 1)).isEmpty();
+        assertThat(scheduler.nextLevelChange()).contains(WAIT);
+        assertThat(scheduler.offer(List.of(slot("host-b"), other), WAIT)).extracting(LocalitySchedulerTest::placed)
+                .as("after the wait: its host, another executor").containsExactly("kept@exec-a1:NODE_LOCAL");
+    }
 }

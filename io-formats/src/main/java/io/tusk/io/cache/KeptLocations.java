@@ -6,17 +6,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * On a driver whose tasks run on executors in other processes: which executor's host keeps which
- * output file in memory, as the executors reported when the write that made the file ended. Splits
- * of such a file prefer that host, so that their tasks read memory there. Only a preference: the
- * task still checks the file's version before it reads the copy. The newest entries are kept, a
- * bounded number. Thread-safe.
+ * On a driver whose tasks run on executors in other processes: which executor keeps which output
+ * file in memory, as the executors reported when the write that made the file ended. Splits of such
+ * a file prefer that executor (and its host, should it stay busy), so that their tasks read memory
+ * there. Only a preference: the task still checks the file's version before it reads the copy. The
+ * newest entries are kept, a bounded number. Thread-safe.
  */
 public final class KeptLocations
 {
     private static final int MAX_FILES = 100_000;
 
-    private record Location(String host, FileVersion version) {}
+    /** The executor that keeps a file: its id for the scheduler and its host. */
+    public record Keeper(String host, String executor) {}
+
+    private record Location(Keeper keeper, FileVersion version) {}
 
     // guarded by itself
     private static final Map<String, Location> LOCATIONS = new LinkedHashMap<>(64, 0.75f, true)
@@ -30,12 +33,13 @@ public final class KeptLocations
 
     private KeptLocations() {}
 
-    /** The executor on {@code host} keeps these files. */
-    public static void kept(String host, Collection<FileVersion> files)
+    /** The executor {@code executor} on {@code host} keeps these files. */
+    public static void kept(String host, String executor, Collection<FileVersion> files)
     {
+        Keeper keeper = new Keeper(host, executor);
         synchronized (LOCATIONS) {
             for (FileVersion file : files) {
-                LOCATIONS.put(file.uri(), new Location(host, file));
+                LOCATIONS.put(file.uri(), new Location(keeper, file));
             }
         }
     }
@@ -48,8 +52,8 @@ public final class KeptLocations
         }
     }
 
-    /** The host that keeps the file {@code uri} (qualified) of this length and modification time, if one does. */
-    public static Optional<String> hostOf(String uri, long length, long modificationTime)
+    /** The executor that keeps the file {@code uri} (qualified) of this length and modification time, if one does. */
+    public static Optional<Keeper> keeperOf(String uri, long length, long modificationTime)
     {
         synchronized (LOCATIONS) {
             Location location = LOCATIONS.get(uri);
@@ -60,7 +64,7 @@ public final class KeptLocations
                 LOCATIONS.remove(uri);
                 return Optional.empty();
             }
-            return Optional.of(location.host());
+            return Optional.of(location.keeper());
         }
     }
 }

@@ -143,10 +143,10 @@ public final class CachedInput
     }
 
     /**
-     * The host of the executor that keeps in memory the file {@code split} covers, if one does and
-     * the job reads it with a format Tusk serves from memory; {@code statuses} caches the files' statuses.
+     * The executor that keeps in memory the file {@code split} covers, if one does and the job reads
+     * it with a format Tusk serves from memory; {@code statuses} caches the files' statuses.
      */
-    public static Optional<String> keptHost(Object split, Class<?> inputFormat, boolean newApi, JobConf conf, Map<Path, FileStatus> statuses)
+    public static Optional<KeptLocations.Keeper> keeper(Object split, Class<?> inputFormat, boolean newApi, JobConf conf, Map<Path, FileStatus> statuses)
             throws IOException
     {
         Optional<Resolved> resolved = newApi ? resolveNew(inputFormat, (InputSplit) split) : resolveOld(inputFormat, (org.apache.hadoop.mapred.InputSplit) split);
@@ -165,7 +165,7 @@ public final class CachedInput
             }
             statuses.put(file, status);
         }
-        return KeptLocations.hostOf(file.toString(), status.getLen(), status.getModificationTime());
+        return KeptLocations.keeperOf(file.toString(), status.getLen(), status.getModificationTime());
     }
 
     static Optional<Resolved> resolveNew(Class<?> inputFormat, InputSplit split)

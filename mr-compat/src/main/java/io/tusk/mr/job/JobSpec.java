@@ -73,8 +73,17 @@ public final class JobSpec
     /** The largest split file kept in memory for its job's tasks (some 40,000 splits of files); larger ones are read split by split. */
     private static final long KEPT_SPLIT_FILE_BYTES = 4 << 20;
 
-    /** Where a split is stored in {@code job.split}, and the hosts that hold its data. */
-    record SplitRef(String file, long offset, List<String> hosts) {}
+    /**
+     * Where a split is stored in {@code job.split}, the hosts that hold its data, and the executors
+     * that keep it in memory (for the driver's placement only: tasks get none).
+     */
+    record SplitRef(String file, long offset, List<String> hosts, List<String> executors)
+    {
+        SplitRef(String file, long offset, List<String> hosts)
+        {
+            this(file, offset, hosts, List.of());
+        }
+    }
 
     JobSpec(JobID jobId, JobConf conf, List<SplitRef> splits)
     {
@@ -90,14 +99,15 @@ public final class JobSpec
     }
 
     /**
-     * The same job with the splits of {@code hosts}' maps placed on the given host instead of their
-     * blocks' (an executor there keeps their file in memory: reading it beats reading a local block);
-     * only before any task has run.
+     * The same job with the splits of {@code keepers}' maps placed on the given executor, or its host,
+     * instead of their blocks' (the executor keeps their file in memory: reading it beats reading a
+     * local block); only before any task has run.
      */
-    JobSpec preferring(Map<Integer, String> hosts)
+    JobSpec preferring(Map<Integer, io.tusk.io.cache.KeptLocations.Keeper> keepers)
     {
         List<SplitRef> refs = new ArrayList<>(splits);
-        hosts.forEach((map, host) -> refs.set(map, new SplitRef(refs.get(map).file(), refs.get(map).offset(), List.of(host))));
+        keepers.forEach((map, keeper) -> refs.set(map,
+                new SplitRef(refs.get(map).file(), refs.get(map).offset(), List.of(keeper.host()), List.of(keeper.executor()))));
         return new JobSpec(jobId(), jobConf(), refs);
     }
 
@@ -174,6 +184,11 @@ public final class JobSpec
     List<String> hosts(int map)
     {
         return splits.get(map).hosts();
+    }
+
+    List<String> executors(int map)
+    {
+        return splits.get(map).executors();
     }
 
     /** The job's configuration as submitted; do not modify it, copy it with {@link #taskConf}. */

@@ -636,29 +636,29 @@ public final class MrJob
 
     /**
      * {@code submitted} with each split of a file that an executor keeps in memory placed on that
-     * executor's host first, where its map reads the file's copy; logs how many.
+     * executor first, where its map reads the file's copy; logs how many.
      */
     private JobSpec preferKeptHosts(JobSpec submitted)
     {
         if (io.tusk.io.cache.KeptLocations.isEmpty() || !conf.getBoolean(io.tusk.io.cache.OutputCache.ENABLED, true)) {
             return submitted;
         }
-        Map<Integer, String> hosts = new HashMap<>();
+        Map<Integer, io.tusk.io.cache.KeptLocations.Keeper> keepers = new HashMap<>();
         Map<Path, org.apache.hadoop.fs.FileStatus> statuses = new HashMap<>();
         try {
             forEachSplit(submitted, (map, split, inputFormat, newApi) ->
-                    CachedInput.keptHost(split, inputFormat, newApi, conf, statuses).ifPresent(host -> hosts.put(map, host)));
+                    CachedInput.keeper(split, inputFormat, newApi, conf, statuses).ifPresent(keeper -> keepers.put(map, keeper)));
         }
         catch (IOException | ClassNotFoundException | RuntimeException e) {
             LOG.debug("Cannot tell which inputs of {} executors keep in memory", jobId, e);
             return submitted;
         }
-        if (hosts.isEmpty()) {
+        if (keepers.isEmpty()) {
             return submitted;
         }
         LogManager.getLogger(io.tusk.io.cache.OutputCache.LOG_NAME)
-                .info("{} of the {} input splits of {} are kept in memory by executors, which run their maps: outputs of earlier jobs", hosts.size(), submitted.maps(), jobId);
-        return submitted.preferring(hosts);
+                .info("{} of the {} input splits of {} are kept in memory by executors, which run their maps: outputs of earlier jobs", keepers.size(), submitted.maps(), jobId);
+        return submitted.preferring(keepers);
     }
 
     /**

@@ -43,6 +43,12 @@ final class SplitSource
     }
 
     @Override
+    public List<String> preferredExecutors(int partition)
+    {
+        return spec.executors(partition);
+    }
+
+    @Override
     public String describe()
     {
         return "splits of " + spec;

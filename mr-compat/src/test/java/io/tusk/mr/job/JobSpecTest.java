@@ -72,6 +72,24 @@ class JobSpecTest
         assertThat(serde.serialize(unparsed)).isEqualTo(serde.serialize(spec));
     }
 
+    @Test
+    void splitsAnExecutorKeepsArePlacedOnItAndItsHostOnTheDriverOnly()
+    {
+        JobSpec spec = new JobSpec(new JobID("spec", 3), new JobConf(false), SPLITS)
+                .preferring(java.util.Map.of(1, new io.tusk.io.cache.KeptLocations.Keeper("node-c", "executor-5@node-c")));
+        assertThat(spec.hosts(0)).containsExactly("host-a", "host-b");
+        assertThat(spec.executors(0)).isEmpty();
+        assertThat(spec.hosts(1)).containsExactly("node-c");
+        assertThat(spec.executors(1)).containsExactly("executor-5@node-c");
+        SplitSource source = new SplitSource(spec);
+        assertThat(source.preferredExecutors(1)).containsExactly("executor-5@node-c");
+
+        KryoSerde serde = new KryoSerde();
+        JobSpec copy = (JobSpec) serde.deserialize(serde.serialize(spec));
+        assertThat(copy.hosts(1)).containsExactly("node-c");
+        assertThat(copy.executors(1)).as("a task has no placement to choose").isEmpty();
+    }
+
     /**
      * A job's split file is read once in a process and each map's split deserialized from memory,
      * with the serialized size counted as {@code SPLIT_RAW_BYTES}; the job's end forgets it.

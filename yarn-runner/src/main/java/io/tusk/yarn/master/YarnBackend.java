@@ -315,7 +315,7 @@ public final class YarnBackend
 
         synchronized void reported(Connection executor, List<io.tusk.io.cache.FileVersion> kept)
         {
-            io.tusk.io.cache.KeptLocations.kept(executor.host, kept);
+            io.tusk.io.cache.KeptLocations.kept(executor.host, executor.location, kept);
             if (!kept.isEmpty()) {
                 files += kept.size();
                 bytes += kept.stream().mapToLong(io.tusk.io.cache.FileVersion::length).sum();
@@ -452,7 +452,7 @@ public final class YarnBackend
                             ending.reported(executor, kept);
                         }
                         else {
-                            io.tusk.io.cache.KeptLocations.kept(executor.host, kept);
+                            io.tusk.io.cache.KeptLocations.kept(executor.host, executor.location, kept);
                         }
                     }
                     case ControlProtocol.FAILED -> {

@@ -264,6 +264,7 @@ public final class ControlProtocol
             }
             shuffles.put(shuffleId, locations);
         }
-        return new TaskLaunch(id, binary, levels, hosts, shuffles, in.readBoolean());
+        // where the attempt runs is decided: no executors to prefer
+        return new TaskLaunch(id, binary, levels, hosts, List.of(), shuffles, in.readBoolean());
     }
 }
