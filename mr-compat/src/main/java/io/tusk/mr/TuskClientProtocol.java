@@ -85,6 +85,12 @@ public final class TuskClientProtocol
         return engine.get();
     }
 
+    /** The engine the jobs run on. */
+    public Tusk engine()
+    {
+        return tusk();
+    }
+
     /** How many jobs this process has submitted to Tusk so far, run locally or on a cluster. */
     public static int jobsSubmitted()
     {

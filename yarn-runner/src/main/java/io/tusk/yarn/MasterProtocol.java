@@ -18,7 +18,11 @@ import java.io.IOException;
 public interface MasterProtocol
         extends VersionedProtocol
 {
-    long versionID = 1L;
+    long versionID = 2L;
+
+    /** Runs the job staged in {@code submitDir}: a named session's master only. */
+    void submitJob(JobID jobId, String submitDir)
+            throws IOException;
 
     JobStatus getJobStatus(JobID jobId)
             throws IOException;

@@ -61,6 +61,17 @@ public final class YarnSettings
      * the jobs that read it next (default false: each job is an application of its own).
      */
     public static final String SESSION = "tusk.yarn.session";
+    /**
+     * MapReduce: the name of a session shared by processes. The jobs of every process of the user
+     * that names it run in one YARN application with a master of its own, started by the first job
+     * (named {@code Tusk session <name>}, tagged {@code tusk-session:<name>}), on executors that stay
+     * between jobs and keep each job's output in memory for the jobs that read it next, whichever
+     * process submits them: the steps of a workflow, each a {@code hadoop jar} of its own, share them.
+     * Takes the place of {@link #SESSION}.
+     */
+    public static final String SESSION_NAME = "tusk.yarn.session.name";
+    /** How long a named session's application waits for another job once none runs before it ends SUCCEEDED, in ms (default 600000). */
+    public static final String SESSION_IDLE_TIMEOUT = "tusk.yarn.session.idle.timeout";
     /** Set by a session on its application's configuration: the driver's exit ends the application SUCCEEDED. */
     public static final String EXIT_SUCCEEDS = "tusk.yarn.session.exit.succeeds";
 
@@ -68,7 +79,9 @@ public final class YarnSettings
     public static final String ENV_JOB_ID = "TUSK_JOB_ID";
     /** Environment of containers: the master's control address, host:port. */
     public static final String ENV_MASTER_ADDRESS = "TUSK_MASTER_ADDRESS";
-    /** Environment of the master: the job's submit directory. */
+    /** Environment of a named session's master: the session's name. */
+    public static final String ENV_SESSION = "TUSK_SESSION";
+    /** Environment of the master: the job's submit directory (a named session's: the session's staging directory). */
     public static final String ENV_SUBMIT_DIR = "TUSK_SUBMIT_DIR";
     /** Environment of containers: the class path entries in the container's directory, in order. */
     public static final String ENV_JOB_CLASSPATH = "TUSK_JOB_CLASSPATH";

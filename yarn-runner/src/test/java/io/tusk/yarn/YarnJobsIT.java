@@ -426,6 +426,70 @@ class YarnJobsIT
         MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every executor of the ended session ends");
     }
 
+    /**
+     * Clients that name a session (each with its own client protocol, as separate {@code hadoop jar}
+     * processes have) run their jobs in one application with a master of its own, which the first
+     * starts; the second job reads the first's output from the executors' memory; once no job has
+     * run for the idle time, the session ends SUCCEEDED, leaving no container nor staging directory.
+     */
+    @Test
+    void namedSessionRunsTheJobsOfSeparateClientsInOneApplicationThatEndsWhenIdle()
+            throws Exception
+    {
+        try (OutputStream out = cluster.fileSystem().create(new Path("/cache/named-stop.txt"))) {
+            out.write("w1\nw2\n".getBytes(StandardCharsets.UTF_8));
+        }
+        // on the LocalJobRunner first: the session's two jobs then follow each other within its idle time
+        Job localCount = testJob(localConf(), "/named-local/counts", TestJobs.SlowTokenizer.class);
+        assertThat(localCount.waitForCompletion(false)).isTrue();
+        assertThat(stopWords(localConf(), "local", "/cache/named-stop.txt", "/named-local/counts", "/named-local/next").isSuccessful()).isTrue();
+
+        List<String> applicationsBefore = applicationNames();
+        Configuration first = tuskConf();
+        first.set(YarnSettings.SESSION_NAME, "Nightly");
+        first.setInt(YarnSettings.EXECUTOR_CORES, MultiHostCluster.NODE_VCORES);
+        first.setInt(YarnSettings.MAX_EXECUTORS, 3);
+        first.setLong(YarnSettings.LOCALITY_WAIT, 30_000);
+        first.setLong(YarnSettings.SESSION_IDLE_TIMEOUT, 8_000);
+        Job count = testJob(first, "/named-tusk/counts", TestJobs.SlowTokenizer.class);
+        assertThat(count.waitForCompletion(false)).isTrue();
+        assertThat(count.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue()).isPositive();
+
+        // another client of the session (its own configuration, its own client protocol)
+        Configuration second = tuskConf();
+        second.set(YarnSettings.SESSION_NAME, "nightly");
+        org.apache.hadoop.mapred.RunningJob next = stopWords(second, "tusk", "/cache/named-stop.txt", "/named-tusk/counts", "/named-tusk/next");
+        assertThat(next.isSuccessful()).isTrue();
+        assertThat(next.getCounters().findCounter(io.tusk.mr.counters.OutputCacheCounter.SPLITS_FROM_MEMORY).getValue())
+                .as("splits of the first job's three part files read from the session's executors' memory").isEqualTo(3);
+        assertSameOutput(new Path("/named-local/counts"), new Path("/named-tusk/counts"));
+        assertSameOutput(new Path("/named-local/next"), new Path("/named-tusk/next"));
+        List<String> applications = applicationNames();
+        assertThat(applications.subList(applicationsBefore.size(), applications.size())).as("one application for both clients' jobs")
+                .containsExactly("Tusk session Nightly");
+
+        // idle: the session ends on its own
+        MultiHostCluster.waitFor(() -> namedSession().getYarnApplicationState() == org.apache.hadoop.yarn.api.records.YarnApplicationState.FINISHED,
+                90_000, "the idle session ends");
+        assertThat(namedSession().getFinalApplicationStatus()).isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        assertThat(next.getCounters().findCounter(io.tusk.mr.counters.OutputCacheCounter.SPLITS_FROM_MEMORY).getValue())
+                .as("counters from the final state the master left, once it is gone").isEqualTo(3);
+        MultiHostCluster.waitFor(() -> cluster.runningContainers() == 0, 60_000, "every container of the ended session ends");
+        assertThat(cluster.fileSystem().globStatus(new Path("/staging/*/.staging/tusk-session-*"))).as("the session's staging directory").isNullOrEmpty();
+    }
+
+    private static ApplicationReport namedSession()
+    {
+        try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(cluster.conf());
+            yarn.start();
+            return yarn.getApplications().stream().filter(report -> report.getName().equals("Tusk session Nightly")).findFirst().orElseThrow();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void sessionWhoseDriverExitsWhileAJobRunsKillsItLeavingNoOutputAndEndsFailed()
             throws Exception

@@ -42,21 +42,30 @@ public final class MapReduceSession
             return program.get();
         }
         if (session == null || session.isClosed()) {
-            Configuration conf = new Configuration(job);
+            Configuration conf = applicationConf(job);
             if (conf.get(YarnSettings.APP_NAME) == null) {
                 conf.set(YarnSettings.APP_NAME, "Tusk MapReduce session: " + job.get(MRJobConfig.JOB_NAME, "jobs of " + System.getProperty("user.name")));
-            }
-            // the application's settings, not the first job's own: executors start every Configuration from them
-            for (Map.Entry<String, String> entry : job) {
-                if (ownedByTheJob(entry.getKey())) {
-                    conf.unset(entry.getKey());
-                }
             }
             conf.setBoolean(YarnSettings.EXIT_SUCCEEDS, true);
             session = Tusk.yarn(conf);
             LOG.info("This process's MapReduce jobs run in one YARN application, on executors that stay between jobs ({}=true)", YarnSettings.SESSION);
         }
         return session;
+    }
+
+    /**
+     * A session's settings from its first job's: a copy without the job's own, since executors start
+     * every Configuration from them.
+     */
+    static Configuration applicationConf(Configuration job)
+    {
+        Configuration conf = new Configuration(job);
+        for (Map.Entry<String, String> entry : job) {
+            if (ownedByTheJob(entry.getKey())) {
+                conf.unset(entry.getKey());
+            }
+        }
+        return conf;
     }
 
     /** Settings of a job's own (its input, output, classes, files, size), which the session does not take from its first job. */

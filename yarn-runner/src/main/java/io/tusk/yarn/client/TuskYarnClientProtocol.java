@@ -87,16 +87,19 @@ final class TuskYarnClientProtocol
         final Path submitDir;
         final String jobName;
         final String user;
+        /** The application is a named session's, which runs other jobs too. */
+        final boolean session;
         volatile MasterProtocol master;
         volatile FinalState finalState;
         volatile JobStatus lastStatus;
 
-        Submitted(ApplicationId application, Path submitDir, String jobName, String user)
+        Submitted(ApplicationId application, Path submitDir, String jobName, String user, boolean session)
         {
             this.application = application;
             this.submitDir = submitDir;
             this.jobName = jobName;
             this.user = user;
+            this.session = session;
         }
     }
 
@@ -152,6 +155,10 @@ final class TuskYarnClientProtocol
             job.addResource(in, "job.xml");
             job.size();
         }
+        String session = conf.getTrimmed(YarnSettings.SESSION_NAME, "");
+        if (!session.isEmpty()) {
+            return submitToSession(session, jobId, submitDir, job, credentials);
+        }
         Map<String, Path> jars = JarCache.upload(conf, JarCache.classpath(conf));
         ContainerResources.writeJarList(fs, submitDir, jars);
         ContainerResources resources = new ContainerResources().addTuskJars(job, submitDir).addJobConf(job, submitDir).addJobJar(job);
@@ -161,14 +168,7 @@ final class TuskYarnClientProtocol
         environment.put(YarnSettings.ENV_SUBMIT_DIR, submitDir.toString());
         int amMb = job.getInt(MRJobConfig.MR_AM_VMEM_MB, MRJobConfig.DEFAULT_MR_AM_VMEM_MB);
         int amVcores = job.getInt(MRJobConfig.MR_AM_CPU_VCORES, MRJobConfig.DEFAULT_MR_AM_CPU_VCORES);
-        String amOpts = (job.get(MRJobConfig.MR_AM_COMMAND_OPTS, "") + " " + job.get(YarnSettings.AM_JAVA_OPTS, "")).replace("-Xmx1024m", "").trim();
-        Credentials amCredentials = new Credentials(credentials);
-        AppSecret.generate().addTo(amCredentials);
-        DataOutputBuffer tokens = new DataOutputBuffer();
-        amCredentials.writeTokenStorageToStream(tokens);
-        ContainerLaunchContext master = ContainerLaunchContext.newInstance(resources.resources(), environment,
-                JavaCommand.of(JavaCommand.Role.MASTER, amMb, amOpts, resources.classpath(), resources.launcher(), ApplicationMaster.class.getName()), null,
-                ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null);
+        ContainerLaunchContext master = masterContainer(job, amMb, resources, environment, credentials, ApplicationMaster.class);
 
         ApplicationSubmissionContext context = application.getApplicationSubmissionContext();
         ApplicationId id = context.getApplicationId();
@@ -183,10 +183,168 @@ final class TuskYarnClientProtocol
             throw new IOException("YARN refused " + jobId + ": " + e.getMessage(), e);
         }
         String user = UserGroupInformation.getCurrentUser().getShortUserName();
-        Submitted state = new Submitted(id, submitDir, job.getJobName(), user);
+        Submitted state = new Submitted(id, submitDir, job.getJobName(), user, false);
         submitted.put(jobId.toString(), state);
         LOG.info("Submitted {} as YARN application {} (master {} MB, {} vcores, queue {})", jobId, id, amMb, amVcores, context.getQueue());
         return preparing(jobId, state, "");
+    }
+
+    /**
+     * Runs the job in the named session's application: the oldest of the user's that runs, else one
+     * started now with this job's settings (less its own, as {@link MapReduceSession} takes them). A
+     * session that ends as the job reaches it is replaced once.
+     */
+    private JobStatus submitToSession(String session, JobID jobId, Path submitDir, JobConf job, Credentials credentials)
+            throws IOException
+    {
+        String user = UserGroupInformation.getCurrentUser().getShortUserName();
+        ApplicationId application = findSession(session, user);
+        boolean started = false;
+        if (application == null) {
+            application = startSession(session, submitDir, job, credentials);
+            started = true;
+        }
+        Submitted state = new Submitted(application, submitDir, job.getJobName(), user, true);
+        try {
+            sessionMaster(session, state).submitJob(jobId, submitDir.toString());
+        }
+        catch (IOException e) {
+            if (started) {
+                throw e;
+            }
+            LOG.info("Session {} ({}) took no job ({}); starting a new one", session, application, e.toString());
+            stopMaster(state);
+            state = new Submitted(startSession(session, submitDir, job, credentials), submitDir, job.getJobName(), user, true);
+            sessionMaster(session, state).submitJob(jobId, submitDir.toString());
+        }
+        submitted.put(jobId.toString(), state);
+        LOG.info("Submitted {} to session {} (YARN application {}): the session's executors run it", jobId, session, state.application);
+        return preparing(jobId, state, "");
+    }
+
+    private static void stopMaster(Submitted job)
+    {
+        MasterProtocol master = job.master;
+        job.master = null;
+        if (master != null) {
+            RPC.stopProxy(master);
+        }
+    }
+
+    /** The tag of session {@code name}'s application (YARN keeps tags in lower case). */
+    static String sessionTag(String name)
+    {
+        return "tusk-session:" + name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The oldest application of session {@code name} of {@code user} that has not ended, or null. */
+    private ApplicationId findSession(String name, String user)
+            throws IOException
+    {
+        try {
+            return yarn.getApplications(Set.of("TUSK"), java.util.EnumSet.of(YarnApplicationState.NEW, YarnApplicationState.NEW_SAVING,
+                            YarnApplicationState.SUBMITTED, YarnApplicationState.ACCEPTED, YarnApplicationState.RUNNING), Set.of(sessionTag(name))).stream()
+                    .filter(report -> user.equals(report.getUser()))
+                    .map(ApplicationReport::getApplicationId)
+                    .min(java.util.Comparator.naturalOrder())
+                    .orElse(null);
+        }
+        catch (YarnException e) {
+            throw new IOException("Cannot list YARN's applications of session " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts session {@code name}'s application: its master (in a container, with the job's master
+     * size) reads the settings and Tusk's jars from a staging directory of its own beside the job's.
+     */
+    private ApplicationId startSession(String name, Path submitDir, JobConf job, Credentials credentials)
+            throws IOException
+    {
+        YarnClientApplication application;
+        try {
+            application = yarn.createApplication();
+        }
+        catch (YarnException e) {
+            throw new IOException("YARN refused a new application: " + e.getMessage(), e);
+        }
+        ApplicationSubmissionContext context = application.getApplicationSubmissionContext();
+        ApplicationId id = context.getApplicationId();
+        FileSystem fs = submitDir.getFileSystem(conf);
+        Path staging = new Path(submitDir.getParent(), "tusk-session-" + id);
+        fs.mkdirs(staging, new org.apache.hadoop.fs.permission.FsPermission((short) 0700));
+        Configuration settings = MapReduceSession.applicationConf(job);
+        try (java.io.OutputStream out = fs.create(new Path(staging, YarnSettings.JOB_CONF))) {
+            settings.writeXml(out);
+        }
+        ContainerResources.writeJarList(fs, staging, JarCache.upload(conf, JarCache.classpath(conf)));
+        ContainerResources resources = new ContainerResources().addTuskJars(settings, staging).addJobConf(settings, staging);
+        Map<String, String> environment = new HashMap<>();
+        environment.put(YarnSettings.ENV_SESSION, name);
+        environment.put(YarnSettings.ENV_SUBMIT_DIR, staging.toString());
+        int amMb = job.getInt(MRJobConfig.MR_AM_VMEM_MB, MRJobConfig.DEFAULT_MR_AM_VMEM_MB);
+        int amVcores = job.getInt(MRJobConfig.MR_AM_CPU_VCORES, MRJobConfig.DEFAULT_MR_AM_CPU_VCORES);
+        ContainerLaunchContext master = masterContainer(job, amMb, resources, environment, credentials, io.tusk.yarn.master.SessionMaster.class);
+        describe(context, job, "Tusk session " + name);
+        Set<String> tags = new HashSet<>(context.getApplicationTags() == null ? Set.of() : context.getApplicationTags());
+        tags.add(sessionTag(name));
+        context.setApplicationTags(tags);
+        context.setResource(Resource.newInstance(amMb, amVcores));
+        context.setAMContainerSpec(master);
+        // a master that dies ends the session: its jobs' clients hear it, the next job starts another
+        context.setMaxAppAttempts(1);
+        try {
+            yarn.submitApplication(context);
+        }
+        catch (YarnException e) {
+            throw new IOException("YARN refused session " + name + ": " + e.getMessage(), e);
+        }
+        LOG.info("Started session {} as YARN application {} (master {} MB, {} vcores, queue {}); it ends {} s after its last job", name, id, amMb, amVcores,
+                context.getQueue(), settings.getLong(YarnSettings.SESSION_IDLE_TIMEOUT, 600_000) / 1000);
+        return id;
+    }
+
+    /** The session's master, once it runs; waits for it up to {@value YarnSettings#LAUNCH_TIMEOUT}. */
+    private MasterProtocol sessionMaster(String name, Submitted session)
+            throws IOException
+    {
+        long until = System.currentTimeMillis() + conf.getLong(YarnSettings.LAUNCH_TIMEOUT, 120_000);
+        while (true) {
+            MasterProtocol master = master(session);
+            if (master != null) {
+                return master;
+            }
+            YarnApplicationState state = report(session).getYarnApplicationState();
+            if (state == YarnApplicationState.FINISHED || state == YarnApplicationState.FAILED || state == YarnApplicationState.KILLED) {
+                throw new IOException("Session " + name + " (" + session.application + ") ended " + state + ": " + report(session).getDiagnostics());
+            }
+            if (System.currentTimeMillis() > until) {
+                throw new IOException("Session " + name + " (" + session.application + ") did not start within " + YarnSettings.LAUNCH_TIMEOUT + " ms; it is "
+                        + state);
+            }
+            try {
+                Thread.sleep(200);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("Interrupted while waiting for session " + name);
+            }
+        }
+    }
+
+    /** The container of a master ({@code mainClass}) of {@code amMb} MB: its files, environment, command and tokens (the client's and a new application secret). */
+    private static ContainerLaunchContext masterContainer(JobConf job, int amMb, ContainerResources resources, Map<String, String> environment,
+            Credentials credentials, Class<?> mainClass)
+            throws IOException
+    {
+        String amOpts = (job.get(MRJobConfig.MR_AM_COMMAND_OPTS, "") + " " + job.get(YarnSettings.AM_JAVA_OPTS, "")).replace("-Xmx1024m", "").trim();
+        Credentials amCredentials = new Credentials(credentials);
+        AppSecret.generate().addTo(amCredentials);
+        DataOutputBuffer tokens = new DataOutputBuffer();
+        amCredentials.writeTokenStorageToStream(tokens);
+        return ContainerLaunchContext.newInstance(resources.resources(), environment,
+                JavaCommand.of(JavaCommand.Role.MASTER, amMb, amOpts, resources.classpath(), resources.launcher(), mainClass.getName()), null,
+                ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null);
     }
 
     /** Names the application and puts it in the queue, with the tags and priority, that the job's configuration asks for. */
@@ -301,11 +459,13 @@ final class TuskYarnClientProtocol
         }
         ApplicationReport report = report(job);
         YarnApplicationState state = report.getYarnApplicationState();
-        if (state != YarnApplicationState.FINISHED && state != YarnApplicationState.FAILED && state != YarnApplicationState.KILLED) {
-            return null;
-        }
         Path path = FinalState.path(job.submitDir, jobId);
         FileSystem fs = path.getFileSystem(conf);
+        boolean ended = state == YarnApplicationState.FINISHED || state == YarnApplicationState.FAILED || state == YarnApplicationState.KILLED;
+        // a session's master writes each job's final state at its end and goes on
+        if (!ended && !(job.session && fs.exists(path))) {
+            return null;
+        }
         FinalState finalState;
         if (fs.exists(path)) {
             finalState = FinalState.read(conf, path);
@@ -410,7 +570,7 @@ final class TuskYarnClientProtocol
             master.killJob(jobId);
             return true;
         });
-        if (asked == null) {
+        if (asked == null && !job.session) {
             try {
                 yarn.killApplication(job.application);
             }

@@ -15,7 +15,8 @@ import java.net.InetSocketAddress;
  * it on Tusk. Under Tusk's launcher ({@code bin/tusk}, which reads the cluster's site files from
  * {@code HADOOP_CONF_DIR}), it also answers {@code yarn}: what the cluster would run on MapReduce
  * runs on Tusk. With {@value YarnSettings#SESSION}, or while the program has a YARN context of the
- * dataset API open, the jobs run in one application: see {@link MapReduceSession}.
+ * dataset API open, the jobs run in one application: see {@link MapReduceSession}. With
+ * {@value YarnSettings#SESSION_NAME}, in the named session's application, shared with other processes.
  */
 public final class TuskYarnClientProtocolProvider
         extends ClientProtocolProvider
@@ -34,7 +35,8 @@ public final class TuskYarnClientProtocolProvider
         }
         // a configuration that went through a local Tusk client first
         io.tusk.mr.TuskClientProtocolProvider.forgetLocalPollIntervals(conf);
-        if (conf.getBoolean(YarnSettings.SESSION, false) || MapReduceSession.program().isPresent()) {
+        boolean named = !conf.getTrimmed(YarnSettings.SESSION_NAME, "").isEmpty();
+        if ((conf.getBoolean(YarnSettings.SESSION, false) && !named) || MapReduceSession.program().isPresent()) {
             // this process is the master: status questions are answered here; the application starts with the first job
             io.tusk.mr.TuskClientProtocolProvider.pollOften(conf);
             return new io.tusk.mr.TuskClientProtocol(conf, () -> MapReduceSession.get(conf));

@@ -3,29 +3,21 @@ package io.tusk.yarn.master;
 import io.tusk.engine.Tusk;
 import io.tusk.engine.TuskConfig;
 import io.tusk.engine.ui.UiServer;
-import io.tusk.io.history.AvroJobLogProvider;
 import io.tusk.mr.TuskClientProtocol;
 import io.tusk.mr.history.JobHistoryRecorder;
 import io.tusk.yarn.ContainerResources;
 import io.tusk.yarn.FinalState;
 import io.tusk.yarn.MasterProtocol;
 import io.tusk.yarn.SentJobStatus;
-import io.tusk.yarn.SentTaskReport;
 import io.tusk.yarn.YarnSettings;
 import io.tusk.yarn.net.AppSecret;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.ipc.ProtocolSignature;
 import org.apache.hadoop.ipc.RPC;
 import org.apache.hadoop.ipc.WritableRpcEngine;
 import org.apache.hadoop.mapred.JobConf;
-import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.JobStatus;
 import org.apache.hadoop.mapreduce.MRJobConfig;
-import org.apache.hadoop.mapreduce.TaskAttemptID;
-import org.apache.hadoop.mapreduce.TaskCompletionEvent;
-import org.apache.hadoop.mapreduce.TaskReport;
-import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.split.JobSplit;
 import org.apache.hadoop.mapreduce.split.SplitMetaInfoReader;
 import org.apache.hadoop.security.Credentials;
@@ -39,15 +31,11 @@ import org.apache.logging.log4j.Logger;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * directory for clients that ask after it is gone; and tells YARN how the job ended.
  */
 public final class ApplicationMaster
-        implements MasterProtocol
+        extends MasterRpc
 {
     private static final Logger LOG = LogManager.getLogger(ApplicationMaster.class);
     private static final long LINGER_MILLIS = 10_000;
@@ -115,50 +103,15 @@ public final class ApplicationMaster
                 : ApplicationMaster.class.getClassLoader();
         ApplicationMaster master = new ApplicationMaster(conf, jobId, submitDir, requireEnv(ApplicationConstants.Environment.NM_HOST.name()),
                 AppSecret.fromCurrentUser(), jobClassLoader);
-        int exit;
-        try {
-            exit = master.run();
-        }
-        catch (Throwable e) {
-            LOG.error("The application master failed", e);
-            exit = 1;
-        }
-        LogManager.shutdown();
-        System.exit(exit);
-    }
-
-    private static String requireEnv(String name)
-    {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("The environment lacks " + name + "; Tusk's application master is started by Tusk's YARN client");
-        }
-        return value;
+        runAndExit(master::run);
     }
 
     private int run()
             throws Exception
     {
         RackResolver.init(conf);
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (Map.Entry<String, String> entry : conf) {
-            if (entry.getKey().startsWith("tusk.")) {
-                properties.put(entry.getKey(), entry.getValue());
-            }
-        }
-        String localDirs = System.getenv(ApplicationConstants.Environment.LOCAL_DIRS.name());
-        if (localDirs != null && !localDirs.isBlank()) {
-            properties.put(TuskConfig.LOCAL_DIR, localDirs.split(",")[0]);
-        }
-        properties.remove(TuskConfig.MEMORY_BUDGET);
+        Map<String, String> properties = engineSettings(conf);
         properties.remove(TuskConfig.MASTER);
-        // the master serves the UI itself, on its host, at the address it gives YARN as the tracking URL
-        properties.put(Tusk.UI_ENABLED, "false");
-        if (!properties.containsKey(AvroJobLogProvider.DIRECTORY)) {
-            // Tusk's event log beside the job's .jhist file
-            Path events = AvroJobLogProvider.directory(conf, null);
-            properties.put(AvroJobLogProvider.DIRECTORY, events.getFileSystem(conf).makeQualified(events).toString());
-        }
         YarnBackend backend = new YarnBackend(secret, InetAddress.getByName(host), YarnBackend.rackResolver(), conf.getLong(YarnSettings.LOCALITY_WAIT, 3000),
                 conf.getLong(YarnSettings.EXECUTOR_IDLE_TIMEOUT, 60_000), conf.getLong(TuskConfig.CANCEL_GRACE, 10_000), () -> jobClassLoader);
         Tusk tusk = Tusk.create(TuskConfig.fromProperties(properties), env -> backend);
@@ -229,6 +182,7 @@ public final class ApplicationMaster
         Runtime.getRuntime().addShutdownHook(killOnExit);
         local.submitJob(jobId, submitDir.toString(), UserGroupInformation.getCurrentUser().getCredentials());
         jobs = local;
+        serve(local);
         while (!complete(local)) {
             JobStatus status = local.getJobStatus(jobId);
             executors.setProgress((status.getMapProgress() + status.getReduceProgress()) / 2);
@@ -255,7 +209,7 @@ public final class ApplicationMaster
             ended.setFailureInfo("The master ends the job: " + (fatal != null ? fatal : "it did not end when it was killed"));
             status = ended;
         }
-        FinalState state = finalState(local, status);
+        FinalState state = finalState(local, jobId, status);
         try {
             state.write(conf, FinalState.path(submitDir, jobId));
         }
@@ -335,104 +289,29 @@ public final class ApplicationMaster
         }
     }
 
-    private FinalState finalState(TuskClientProtocol local, JobStatus status)
-    {
-        List<TaskCompletionEvent> events = new ArrayList<>();
-        while (true) {
-            TaskCompletionEvent[] batch = local.getTaskCompletionEvents(jobId, events.size(), 1000);
-            if (batch.length == 0) {
-                break;
-            }
-            events.addAll(List.of(batch));
-        }
-        Map<String, String> diagnostics = new LinkedHashMap<>();
-        for (TaskCompletionEvent event : events) {
-            if (event.getStatus() != TaskCompletionEvent.Status.SUCCEEDED) {
-                String[] text = local.getTaskDiagnostics(event.getTaskAttemptId());
-                if (text.length > 0) {
-                    diagnostics.put(event.getTaskAttemptId().toString(), text[0]);
-                }
-            }
-        }
-        return new FinalState(status, local.getJobCounters(jobId), events.toArray(new TaskCompletionEvent[0]), diagnostics);
-    }
-
     // MasterProtocol, for the client
 
-    private TuskClientProtocol jobs()
+    @Override
+    String describe()
+    {
+        return "The master of " + jobId;
+    }
+
+    @Override
+    public void submitJob(JobID id, String submitDir)
             throws IOException
     {
-        TuskClientProtocol local = jobs;
-        if (local == null) {
-            throw new IOException("The master of " + jobId + " is still starting the job");
-        }
-        return local;
+        throw new IOException("The master of " + jobId + " runs that job alone; only a named session's master takes more (" + YarnSettings.SESSION_NAME + ")");
     }
 
     @Override
     public JobStatus getJobStatus(JobID id)
             throws IOException
     {
-        JobStatus status = jobs().getJobStatus(id);
-        if (status == null) {
-            return null;
-        }
-        if (status.isJobComplete()) {
+        JobStatus status = super.getJobStatus(id);
+        if (status != null && status.isJobComplete()) {
             finalStatusSeen = true;
         }
-        return SentJobStatus.copyOf(status);
-    }
-
-    @Override
-    public Counters getJobCounters(JobID id)
-            throws IOException
-    {
-        return jobs().getJobCounters(id);
-    }
-
-    @Override
-    public TaskReport[] getTaskReports(JobID id, TaskType type)
-            throws IOException
-    {
-        TaskReport[] reports = jobs().getTaskReports(id, type);
-        TaskReport[] plain = new TaskReport[reports.length];
-        for (int i = 0; i < reports.length; i++) {
-            plain[i] = SentTaskReport.copyOf(reports[i]);
-        }
-        return plain;
-    }
-
-    @Override
-    public TaskCompletionEvent[] getTaskCompletionEvents(JobID id, int fromEventId, int maxEvents)
-            throws IOException
-    {
-        return jobs().getTaskCompletionEvents(id, fromEventId, maxEvents);
-    }
-
-    @Override
-    public String[] getTaskDiagnostics(TaskAttemptID attemptId)
-            throws IOException
-    {
-        return jobs().getTaskDiagnostics(attemptId);
-    }
-
-    @Override
-    public void killJob(JobID id)
-            throws IOException
-    {
-        jobs().killJob(id);
-    }
-
-    @Override
-    public long getProtocolVersion(String protocol, long clientVersion)
-    {
-        return versionID;
-    }
-
-    @Override
-    public ProtocolSignature getProtocolSignature(String protocol, long clientVersion, int clientMethodsHash)
-            throws IOException
-    {
-        return ProtocolSignature.getProtocolSignature(this, protocol, clientVersion, clientMethodsHash);
+        return status;
     }
 }
