@@ -70,6 +70,17 @@ public final class YarnSettings
      * Takes the place of {@link #SESSION}.
      */
     public static final String SESSION_NAME = "tusk.yarn.session.name";
+    /**
+     * The session a client's jobs go to: {@link #SESSION_NAME} of its configuration, else of the
+     * process's system properties (under the launcher, {@code TUSK_OPTS=-Dtusk.yarn.session.name=…}
+     * names it for every step of a workflow); empty for none.
+     */
+    public static String sessionName(org.apache.hadoop.conf.Configuration conf)
+    {
+        String named = conf.getTrimmed(SESSION_NAME, "");
+        return named.isEmpty() ? System.getProperty(SESSION_NAME, "").trim() : named;
+    }
+
     /** How long a named session's application waits for another job once none runs before it ends SUCCEEDED, in ms (default 600000). */
     public static final String SESSION_IDLE_TIMEOUT = "tusk.yarn.session.idle.timeout";
     /** Set by a session on its application's configuration: the driver's exit ends the application SUCCEEDED. */

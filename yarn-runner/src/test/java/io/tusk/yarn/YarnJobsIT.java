@@ -455,10 +455,16 @@ class YarnJobsIT
         assertThat(count.waitForCompletion(false)).isTrue();
         assertThat(count.getCounters().findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS).getValue()).isPositive();
 
-        // another client of the session (its own configuration, its own client protocol)
-        Configuration second = tuskConf();
-        second.set(YarnSettings.SESSION_NAME, "nightly");
-        org.apache.hadoop.mapred.RunningJob next = stopWords(second, "tusk", "/cache/named-stop.txt", "/named-tusk/counts", "/named-tusk/next");
+        // another client of the session (its own configuration, its own client protocol), naming it as
+        // TUSK_OPTS=-Dtusk.yarn.session.name=… does under the launcher
+        org.apache.hadoop.mapred.RunningJob next;
+        System.setProperty(YarnSettings.SESSION_NAME, "nightly");
+        try {
+            next = stopWords(tuskConf(), "tusk", "/cache/named-stop.txt", "/named-tusk/counts", "/named-tusk/next");
+        }
+        finally {
+            System.clearProperty(YarnSettings.SESSION_NAME);
+        }
         assertThat(next.isSuccessful()).isTrue();
         assertThat(next.getCounters().findCounter(io.tusk.mr.counters.OutputCacheCounter.SPLITS_FROM_MEMORY).getValue())
                 .as("splits of the first job's three part files read from the session's executors' memory").isEqualTo(3);

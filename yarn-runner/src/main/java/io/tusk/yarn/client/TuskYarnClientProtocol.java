@@ -155,7 +155,7 @@ final class TuskYarnClientProtocol
             job.addResource(in, "job.xml");
             job.size();
         }
-        String session = conf.getTrimmed(YarnSettings.SESSION_NAME, "");
+        String session = YarnSettings.sessionName(conf);
         if (!session.isEmpty()) {
             return submitToSession(session, jobId, submitDir, job, credentials);
         }

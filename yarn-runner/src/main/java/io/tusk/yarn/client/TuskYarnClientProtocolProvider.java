@@ -35,7 +35,7 @@ public final class TuskYarnClientProtocolProvider
         }
         // a configuration that went through a local Tusk client first
         io.tusk.mr.TuskClientProtocolProvider.forgetLocalPollIntervals(conf);
-        boolean named = !conf.getTrimmed(YarnSettings.SESSION_NAME, "").isEmpty();
+        boolean named = !YarnSettings.sessionName(conf).isEmpty();
         if ((conf.getBoolean(YarnSettings.SESSION, false) && !named) || MapReduceSession.program().isPresent()) {
             // this process is the master: status questions are answered here; the application starts with the first job
             io.tusk.mr.TuskClientProtocolProvider.pollOften(conf);
