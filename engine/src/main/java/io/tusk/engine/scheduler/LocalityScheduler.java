@@ -47,6 +47,8 @@ public final class LocalityScheduler<T>
     private final Map<Object, Pending<T>> pending = new LinkedHashMap<>();
     private int level;
     private long levelSince;
+    /** The latest time a caller gave. */
+    private long lastNow;
 
     /**
      * @param rackOf the rack of a host, or null when the topology does not know it
@@ -77,6 +79,7 @@ public final class LocalityScheduler<T>
                 racks.add(rack);
             }
         }
+        lastNow = Math.max(lastNow, now);
         if (pending.isEmpty()) {
             level = 0;
             levelSince = now;
@@ -133,7 +136,8 @@ public final class LocalityScheduler<T>
         for (Pending<T> task : pending.values()) {
             if (!task.launch().preferredExecutors().isEmpty()) {
                 long ends = task.added() + waitMillis;
-                if (next.isEmpty() || ends < next.get()) {
+                // a wait over already was offered every slot since: nothing to wake up for
+                if (ends > lastNow && (next.isEmpty() || ends < next.get())) {
                     next = Optional.of(ends);
                 }
             }
@@ -157,6 +161,7 @@ public final class LocalityScheduler<T>
     public List<Assignment<T>> offer(List<Slot> slots, long now, Predicate<String> executorStarting)
     {
         List<Assignment<T>> assignments = new ArrayList<>();
+        lastNow = Math.max(lastNow, now);
         if (pending.isEmpty() || slots.isEmpty()) {
             return assignments;
         }

@@ -148,4 +148,12 @@ class LocalitySchedulerTest
         assertThat(scheduler.offer(List.of(slot("host-b"), other), WAIT)).extracting(LocalitySchedulerTest::placed)
                 .as("after the wait: its host, another executor").containsExactly("kept@exec-a1:NODE_LOCAL");
     }
+
+    @Test
+    void anExecutorWaitThatIsOverWakesNoTimer()
+    {
+        scheduler.add(keptBy(0, "host-a", "exec-a2"), "kept", 0);
+        assertThat(scheduler.offer(List.of(slot("host-c")), WAIT + 5)).as("another rack, before off-rack is allowed").isEmpty();
+        assertThat(scheduler.nextLevelChange()).as("the next level, not the executor wait already over").contains(2 * WAIT);
+    }
 }

@@ -44,6 +44,14 @@ public final class KeptLocations
         }
     }
 
+    /** Executor {@code executor} is gone, with what it kept. */
+    public static void forgetExecutor(String executor)
+    {
+        synchronized (LOCATIONS) {
+            LOCATIONS.values().removeIf(location -> location.keeper().executor().equals(executor));
+        }
+    }
+
     /** Whether no executor has said it keeps a file. */
     public static boolean isEmpty()
     {

@@ -190,32 +190,38 @@ final class TuskYarnClientProtocol
     }
 
     /**
-     * Runs the job in the named session's application: the oldest of the user's that runs, else one
-     * started now with this job's settings (less its own, as {@link MapReduceSession} takes them). A
-     * session that ends as the job reaches it is replaced once.
+     * Runs the job in the named session's application: the oldest of the user's that has not ended,
+     * else one started now with this job's settings (less its own, as {@link MapReduceSession} takes
+     * them). A session that is ending when the job reaches it passes the job on to the next, or to a
+     * new one; any other refusal is the job's.
      */
     private JobStatus submitToSession(String session, JobID jobId, Path submitDir, JobConf job, Credentials credentials)
             throws IOException
     {
         String user = UserGroupInformation.getCurrentUser().getShortUserName();
-        ApplicationId application = findSession(session, user);
-        boolean started = false;
-        if (application == null) {
-            application = startSession(session, submitDir, job, credentials);
-            started = true;
-        }
-        Submitted state = new Submitted(application, submitDir, job.getJobName(), user, true);
-        try {
-            sessionMaster(session, state).submitJob(jobId, submitDir.toString());
-        }
-        catch (IOException e) {
-            if (started) {
-                throw e;
+        Set<ApplicationId> ending = new HashSet<>();
+        Submitted state;
+        while (true) {
+            ApplicationId application = findSession(session, user, ending);
+            if (application == null) {
+                application = startSession(session, submitDir, job, credentials);
             }
-            LOG.info("Session {} ({}) took no job ({}); starting a new one", session, application, e.toString());
-            stopMaster(state);
-            state = new Submitted(startSession(session, submitDir, job, credentials), submitDir, job.getJobName(), user, true);
-            sessionMaster(session, state).submitJob(jobId, submitDir.toString());
+            state = new Submitted(application, submitDir, job.getJobName(), user, true);
+            try {
+                sessionMaster(session, state).submitJob(jobId, submitDir.toString());
+                break;
+            }
+            catch (IOException e) {
+                stopMaster(state);
+                IOException cause = e instanceof org.apache.hadoop.ipc.RemoteException remote
+                        ? remote.unwrapRemoteException(io.tusk.yarn.SessionEndingException.class)
+                        : e;
+                if (!(cause instanceof io.tusk.yarn.SessionEndingException) || ending.size() >= 3) {
+                    throw cause;
+                }
+                LOG.info("Session {} ({}) is ending: {} goes to another", session, application, jobId);
+                ending.add(application);
+            }
         }
         submitted.put(jobId.toString(), state);
         LOG.info("Submitted {} to session {} (YARN application {}): the session's executors run it", jobId, session, state.application);
@@ -237,8 +243,8 @@ final class TuskYarnClientProtocol
         return "tusk-session:" + name.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The oldest application of session {@code name} of {@code user} that has not ended, or null. */
-    private ApplicationId findSession(String name, String user)
+    /** The oldest application of session {@code name} of {@code user} that has not ended, but those {@code ending}; or null. */
+    private ApplicationId findSession(String name, String user, Set<ApplicationId> ending)
             throws IOException
     {
         try {
@@ -246,6 +252,7 @@ final class TuskYarnClientProtocol
                             YarnApplicationState.SUBMITTED, YarnApplicationState.ACCEPTED, YarnApplicationState.RUNNING), Set.of(sessionTag(name))).stream()
                     .filter(report -> user.equals(report.getUser()))
                     .map(ApplicationReport::getApplicationId)
+                    .filter(id -> !ending.contains(id))
                     .min(java.util.Comparator.naturalOrder())
                     .orElse(null);
         }
@@ -570,7 +577,13 @@ final class TuskYarnClientProtocol
             master.killJob(jobId);
             return true;
         });
-        if (asked == null && !job.session) {
+        if (asked == null && job.session) {
+            if (finalState(jobId, job) != null) {
+                return;
+            }
+            throw new IOException("The master of session application " + job.application + " does not answer; " + jobId + " cannot be killed now");
+        }
+        if (asked == null) {
             try {
                 yarn.killApplication(job.application);
             }
@@ -587,6 +600,9 @@ final class TuskYarnClientProtocol
         Submitted job = submitted.get(jobId.toString());
         if (job == null) {
             throw new IOException("Unknown job " + jobId);
+        }
+        if (job.session) {
+            throw new IOException(jobId + " runs in session application " + job.application + ", whose priority is its other jobs' too");
         }
         try {
             JobConf holder = new JobConf(false);

@@ -69,9 +69,17 @@ public final class SessionMaster
     private long lastActive = System.currentTimeMillis();
     /** The master has decided to end: it takes no more jobs. Guarded by this. */
     private boolean ending;
+    /** The JVM is shutting down (YARN killed the application): the kill hook ends the jobs, the main thread does nothing more. */
+    private volatile boolean killed;
+    /** The user the session runs as: the only one whose clients may submit or kill. */
+    private final UserGroupInformation owner;
+    /** Every job submitted here: a job id is taken once. */
+    private final java.util.Set<String> submitted = ConcurrentHashMap.newKeySet();
 
     private SessionMaster(JobConf conf, String session, Path staging, String host, AppSecret secret)
+            throws IOException
     {
+        this.owner = UserGroupInformation.getLoginUser();
         this.conf = conf;
         this.session = session;
         this.staging = staging;
@@ -96,9 +104,9 @@ public final class SessionMaster
         // tasks run on executors of other processes, which keep the jobs' outputs
         properties.put(TuskConfig.MASTER, "yarn");
         jobsDirectory = new File(properties.getOrDefault(TuskConfig.LOCAL_DIR, System.getProperty("user.dir")), "tusk-session-jobs").toPath();
+        // failures of tasks are read with Tusk's classes: the session has no one job's (an exception class of a job's own arrives as its description)
         YarnBackend backend = new YarnBackend(secret, InetAddress.getByName(host), YarnBackend.rackResolver(), conf.getLong(YarnSettings.LOCALITY_WAIT, 3000),
-                conf.getLong(YarnSettings.EXECUTOR_IDLE_TIMEOUT, 600_000), conf.getLong(TuskConfig.CANCEL_GRACE, 10_000),
-                () -> Thread.currentThread().getContextClassLoader());
+                conf.getLong(YarnSettings.EXECUTOR_IDLE_TIMEOUT, 600_000), conf.getLong(TuskConfig.CANCEL_GRACE, 10_000), SessionMaster.class::getClassLoader);
         Tusk tusk = Tusk.create(TuskConfig.fromProperties(properties), env -> backend);
 
         RPC.setProtocolEngine(conf, MasterProtocol.class, WritableRpcEngine.class);
@@ -123,6 +131,7 @@ public final class SessionMaster
                 server.getListenerAddress(), executors.cores(), executors.executorMb(), idleMillis / 1000);
 
         Thread killOnExit = new Thread(() -> {
+            killed = true;
             synchronized (this) {
                 ending = true;
             }
@@ -141,6 +150,12 @@ public final class SessionMaster
         while (fatal == null && !endIfIdle(idleMillis)) {
             endJobs();
             sleep(100);
+        }
+        if (killed) {
+            // the kill hook ends the jobs and the JVM; reporting an end here would say SUCCEEDED
+            while (true) {
+                sleep(1000);
+            }
         }
         if (fatal != null) {
             LOG.error("The session cannot go on: {}", fatal);
@@ -229,19 +244,52 @@ public final class SessionMaster
         return "The master of session " + session;
     }
 
+    /** The caller of an RPC is the session's user; else an exception. */
+    private void checkCaller()
+            throws IOException
+    {
+        UserGroupInformation caller = org.apache.hadoop.ipc.Server.getRemoteUser();
+        if (caller != null && !caller.getShortUserName().equals(owner.getShortUserName())) {
+            throw new org.apache.hadoop.security.AccessControlException(
+                    "Session " + session + " runs the jobs of " + owner.getShortUserName() + ", not of " + caller.getShortUserName());
+        }
+    }
+
     @Override
     public void submitJob(JobID jobId, String submitDir)
             throws IOException
     {
+        checkCaller();
         TuskClientProtocol local = jobs();
         Path dir = new Path(submitDir);
         synchronized (this) {
             if (fatal != null || ending) {
-                throw new IOException("Session " + session + " takes no more jobs: " + (fatal != null ? fatal : "it is ending"));
+                throw new io.tusk.yarn.SessionEndingException("Session " + session + " takes no more jobs: " + (fatal != null ? fatal : "it is ending"));
+            }
+            if (!submitted.add(jobId.toString())) {
+                throw new IOException("Session " + session + " was given " + jobId + " already");
             }
             running.put(jobId.toString(), dir);
             lastActive = System.currentTimeMillis();
         }
+        try {
+            // as the session's user with its tokens, not as the RPC's caller (who has none)
+            owner.doAs((java.security.PrivilegedExceptionAction<Void>) () -> {
+                submit(local, jobId, dir);
+                return null;
+            });
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.remove(jobId.toString());
+            throw new java.io.InterruptedIOException("Interrupted while submitting " + jobId);
+        }
+    }
+
+    private void submit(TuskClientProtocol local, JobID jobId, Path dir)
+            throws IOException
+    {
+        String submitDir = dir.toString();
         // the job's own settings (a Path resource would be read from the local disk: read job.xml from its file system)
         JobConf job = new JobConf();
         try (java.io.InputStream in = dir.getFileSystem(conf).open(new Path(dir, "job.xml"))) {
@@ -258,7 +306,7 @@ public final class SessionMaster
             // the job's jar and libraries, for its classes here (its committer, formats, splits)
             thread.setContextClassLoader(MasterJobs.localize(jobId.toString(), job, jobsDirectory));
             // submitted with the job's settings, the status answered with the others'
-            new TuskClientProtocol(job, local.engine()).submitJob(jobId, submitDir, UserGroupInformation.getCurrentUser().getCredentials());
+            new TuskClientProtocol(job, local.engine()).submitJob(jobId, submitDir, owner.getCredentials());
         }
         catch (IOException | RuntimeException e) {
             running.remove(jobId.toString());
@@ -269,5 +317,13 @@ public final class SessionMaster
             thread.setContextClassLoader(before);
         }
         LOG.info("Session {} runs {} ({})", session, jobId, job.getJobName());
+    }
+
+    @Override
+    public void killJob(JobID id)
+            throws IOException
+    {
+        checkCaller();
+        super.killJob(id);
     }
 }

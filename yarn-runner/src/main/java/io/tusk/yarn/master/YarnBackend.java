@@ -519,6 +519,8 @@ public final class YarnBackend
         }
         executor.close();
         endingWrites.values().forEach(ending -> ending.gone(executor.location));
+        // what it kept is gone with it: the next jobs' maps of those files wait for no one
+        io.tusk.io.cache.KeptLocations.forgetExecutor(executor.location);
         if (!closed) {
             LOG.warn("Executor {} on {} is lost ({}); {} running attempts run again elsewhere", executor.location, executor.host, reason, orphans.size());
         }
