@@ -71,6 +71,8 @@ final class CombineBuffer
     private int[] valueBytesOf = new int[0];
     /** The bytes all values take in {@link #grouped}. */
     private long groupedBytes;
+    /** The memory granted for {@link #grouped}, which is allocated (to this size) when a drain needs it. */
+    private long groupedGranted;
     /** Where each key's bytes are in {@link #keyArea}. */
     private int[] keyAt = new int[0];
     /** The keys' bytes, each distinct key's once, in the order they came. */
@@ -148,7 +150,7 @@ final class CombineBuffer
     /** Adds a record that {@link #fits}; false, with nothing added, when the memory it needs is not granted. */
     boolean add(int partition, int prefix, byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset, int valueLength)
     {
-        if (groupedBytes + GROUPED_OVERHEAD + valueLength > grouped.length && !growGrouped(GROUPED_OVERHEAD + valueLength)) {
+        if (groupedBytes + GROUPED_OVERHEAD + valueLength > groupedGranted && !growGrouped(GROUPED_OVERHEAD + valueLength)) {
             return false;
         }
         int hash = ByteArrays.hash(partition, key, keyOffset, keyLength);
@@ -185,14 +187,17 @@ final class CombineBuffer
         return true;
     }
 
-    /** Room in {@link #grouped} for {@code bytes} more (at least twice what it has); false when not granted. */
+    /**
+     * Memory for {@link #grouped} to take {@code bytes} more (half as much again as granted, at
+     * least); false when not granted. Only granted here: the array is made once, by the drain.
+     */
     private boolean growGrouped(int bytes)
     {
-        long capacity = Math.max(groupedBytes + bytes, Math.max(MIN_GROUPED_BYTES, 2L * grouped.length));
-        if (capacity > Integer.MAX_VALUE - 8 || !acquire(capacity - grouped.length)) {
+        long capacity = Math.max(groupedBytes + bytes, Math.max(MIN_GROUPED_BYTES, groupedGranted + groupedGranted / 2));
+        if (capacity > Integer.MAX_VALUE - 8 || !acquire(capacity - groupedGranted)) {
             return false;
         }
-        grouped = new byte[(int) capacity];
+        groupedGranted = capacity;
         return true;
     }
 
@@ -207,6 +212,9 @@ final class CombineBuffer
         for (int number : order) {
             slotOf[number] = next;
             next += valueBytesOf[number];
+        }
+        if (this.grouped.length < groupedBytes) {
+            this.grouped = new byte[(int) groupedGranted];
         }
         byte[] grouped = this.grouped;
         int[] slotOf = this.slotOf;
@@ -316,6 +324,7 @@ final class CombineBuffer
         keyAreaUsed = 0;
         slotOf = new int[0];
         grouped = new byte[0];
+        groupedGranted = 0;
         pageEnds = new int[0];
         table = new long[0];
         memoryManager.release(owner, heldBytes);
