@@ -112,7 +112,9 @@ public final class ContainerResources
                 }
                 Map<String, FileStatus> listing = listings.computeIfAbsent(jarFs.makeQualified(path.getParent()), directory -> list(jarFs, directory));
                 FileStatus status = listing.get(path.getName());
-                add(link, status != null ? status : jarFs.getFileStatus(path), jarFs, LocalResourceType.FILE, publicDirectory);
+                // content-addressed, never changed: kept for the user's later applications when not for everyone's
+                add(link, status != null ? status : jarFs.getFileStatus(path), jarFs, LocalResourceType.FILE,
+                        publicDirectory ? LocalResourceVisibility.PUBLIC : LocalResourceVisibility.PRIVATE);
                 if (jar) {
                     classpath.add(link);
                 }
@@ -181,29 +183,26 @@ public final class ContainerResources
         }
     }
 
+    /** Adds a file of the application's own (localized for its containers only). */
     private void add(Configuration conf, String link, Path path, LocalResourceType type)
             throws IOException
     {
-        add(conf, link, path, type, false);
+        FileSystem fs = path.getFileSystem(conf);
+        add(link, fs.getFileStatus(path), fs, type, LocalResourceVisibility.APPLICATION);
     }
 
     /**
-     * @param publicDirectory everyone may traverse the file's directory and its ancestors: a file
-     * everyone may read is then localized once per node for every application (YARN's public cache)
+     * @param visibility {@code PUBLIC} when everyone may traverse the file's directory and its
+     * ancestors: a file everyone may read is then localized once per node for every application
+     * (YARN's public cache); else {@code PRIVATE} (once per node for the user's applications) or
+     * {@code APPLICATION}. A file not everyone reads is never public.
      */
-    private void add(Configuration conf, String link, Path path, LocalResourceType type, boolean publicDirectory)
-            throws IOException
-    {
-        FileSystem fs = path.getFileSystem(conf);
-        add(link, fs.getFileStatus(path), fs, type, publicDirectory);
-    }
-
-    private void add(String link, FileStatus status, FileSystem fs, LocalResourceType type, boolean publicDirectory)
+    private void add(String link, FileStatus status, FileSystem fs, LocalResourceType type, LocalResourceVisibility visibility)
     {
         Path qualified = fs.makeQualified(status.getPath());
         boolean everyoneReads = status.getPermission().getOtherAction().implies(FsAction.READ);
-        LocalResourceVisibility visibility = publicDirectory && everyoneReads ? LocalResourceVisibility.PUBLIC : LocalResourceVisibility.APPLICATION;
-        resources.put(link, LocalResource.newInstance(URL.fromPath(qualified), type, visibility, status.getLen(), status.getModificationTime()));
+        LocalResourceVisibility granted = visibility == LocalResourceVisibility.PUBLIC && !everyoneReads ? LocalResourceVisibility.PRIVATE : visibility;
+        resources.put(link, LocalResource.newInstance(URL.fromPath(qualified), type, granted, status.getLen(), status.getModificationTime()));
     }
 
     /** The files of {@code directory} by name; none if it cannot be listed (each is then looked up on its own). */
