@@ -130,7 +130,7 @@ public final class TuskClientProtocol
         if (context != null && loader == Configuration.class.getClassLoader()) {
             loader = context;
         }
-        MrJob job = new MrJob(jobId, new Path(jobSubmitDir), conf, tusk(), loader);
+        MrJob job = new MrJob(jobId, new Path(jobSubmitDir), conf, credentials, tusk(), loader);
         forgetOldJobs();
         JOBS.put(jobId.toString(), job);
         job.start();

@@ -669,6 +669,33 @@ class CompatDifferentialIT
     }
 
     @Test
+    void tasksSeeTheSecretKeysAndTokensTheDriverAddedToTheJobsCredentials()
+            throws Exception
+    {
+        // a credentials file named by mapreduce.job.credentials.binary is read into the job's credentials at submission
+        org.apache.hadoop.security.Credentials binary = new org.apache.hadoop.security.Credentials();
+        binary.addSecretKey(new Text("test.from.file"), "file secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.file.Path tokens = work.resolve("job.tokens");
+        binary.writeTokenStorageFile(new Path(tokens.toUri()), new Configuration());
+        Differential.runBoth(work, text, (conf, in, out) -> {
+            conf.set("mapreduce.job.credentials.binary", tokens.toString());
+            Job job = Job.getInstance(conf, "credentials");
+            job.getCredentials().addSecretKey(new Text("test.password"), "s3cr3t".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            job.getCredentials().addToken(new Text("test-service"), new org.apache.hadoop.security.token.Token<>(
+                    "id".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[0], new Text("TEST_KIND"), new Text("test-service")));
+            job.setMapperClass(TestJobs.CredentialsMapper.class);
+            job.setNumReduceTasks(1);
+            job.setOutputKeyClass(Text.class);
+            job.setOutputValueClass(Text.class);
+            FileInputFormat.addInputPath(job, new Path(in.toString()));
+            FileOutputFormat.setOutputPath(job, new Path(out.toString()));
+            return job;
+        });
+        assertThat(Files.readString(work.resolve("out-tusk").resolve("part-r-00000")))
+                .contains("secret test.password\ts3cr3t", "secret test.from.file\tfile secret", "token test-service\tTEST_KIND id");
+    }
+
+    @Test
     void cacheFileIsLinkedIntoTheWorkingDirectory()
             throws Exception
     {

@@ -304,6 +304,31 @@ final class TestJobs
         }
     }
 
+    /** Writes, once per map, the job's secret keys and tokens its task sees ({@code context.getCredentials()}), as the driver put them there. */
+    public static class CredentialsMapper
+            extends Mapper<LongWritable, Text, Text, Text>
+    {
+        @Override
+        protected void map(LongWritable offset, Text line, Context context)
+                throws IOException, InterruptedException
+        {
+            if (offset.get() != 0) {
+                return;
+            }
+            var credentials = context.getCredentials();
+            for (Text alias : new java.util.TreeSet<>(credentials.getAllSecretKeys())) {
+                if (alias.toString().startsWith("test.")) {
+                    context.write(new Text("secret " + alias), new Text(new String(credentials.getSecretKey(alias), java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+            for (var token : credentials.getAllTokens()) {
+                if (token.getKind().toString().startsWith("TEST_")) {
+                    context.write(new Text("token " + token.getService()), new Text(token.getKind() + " " + new String(token.getIdentifier(), java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
     /** Fails every attempt on the line "boom". */
     public static class FailingMapper
             extends Mapper<LongWritable, Text, Text, IntWritable>

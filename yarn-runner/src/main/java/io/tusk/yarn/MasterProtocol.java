@@ -8,6 +8,7 @@ import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskCompletionEvent;
 import org.apache.hadoop.mapreduce.TaskReport;
 import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.security.Credentials;
 
 import java.io.IOException;
 
@@ -18,10 +19,13 @@ import java.io.IOException;
 public interface MasterProtocol
         extends VersionedProtocol
 {
-    long versionID = 2L;
+    long versionID = 3L;
 
-    /** Runs the job staged in {@code submitDir}: a named session's master only. */
-    void submitJob(JobID jobId, String submitDir)
+    /**
+     * Runs the job staged in {@code submitDir} with the tokens and secret keys it was submitted with:
+     * a named session's master only.
+     */
+    void submitJob(JobID jobId, String submitDir, Credentials credentials)
             throws IOException;
 
     JobStatus getJobStatus(JobID jobId)

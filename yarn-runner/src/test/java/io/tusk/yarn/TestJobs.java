@@ -111,7 +111,8 @@ final class TestJobs
 
     /**
      * An old-API word count that leaves out the words listed in the distributed cache file linked
-     * as {@code stopwords}, read in {@code configure} as Hadoop's tasks read it: from the working directory.
+     * as {@code stopwords}, read in {@code configure} as Hadoop's tasks read it: from the working
+     * directory; and those of the secret key {@code test.stopwords} of the job's credentials, if any.
      */
     public static final class StopWordMapper
             extends org.apache.hadoop.mapred.MapReduceBase
@@ -131,6 +132,10 @@ final class TestJobs
                         throw new IllegalStateException("local directory " + dir + " is not one of the container's");
                     }
                 }
+            }
+            byte[] secret = job.getCredentials().getSecretKey(new Text("test.stopwords"));
+            if (secret != null) {
+                stopWords.addAll(java.util.List.of(new String(secret, java.nio.charset.StandardCharsets.UTF_8).split("\n")));
             }
             try {
                 stopWords.addAll(Files.readAllLines(new File("stopwords").toPath()));

@@ -81,9 +81,26 @@ final class CacheLocalizer
     static CacheLocalizer localize(JobConf conf, String jobId, java.nio.file.Path localRoot)
             throws IOException
     {
+        return localize(conf, jobId, localRoot, false);
+    }
+
+    /**
+     * Localizes only the job's classes (its jar and the cache files and archives on its classpath:
+     * {@code -libjars}) into a new directory under {@code localRoot}, for a process that runs the
+     * job's driver side but none of its tasks; {@code conf} is left as it is.
+     */
+    static CacheLocalizer localizeClasses(JobConf conf, String jobId, java.nio.file.Path localRoot)
+            throws IOException
+    {
+        return localize(conf, jobId, localRoot, true);
+    }
+
+    private static CacheLocalizer localize(JobConf conf, String jobId, java.nio.file.Path localRoot, boolean classesOnly)
+            throws IOException
+    {
         CacheLocalizer localizer = new CacheLocalizer(localRoot.resolve("tusk-jobs").resolve(jobId));
         try {
-            localizer.localizeAll(conf);
+            localizer.localizeAll(conf, classesOnly);
         }
         catch (IOException | RuntimeException e) {
             localizer.close();
@@ -119,7 +136,7 @@ final class CacheLocalizer
         return Optional.ofNullable(jobJar);
     }
 
-    private void localizeAll(JobConf conf)
+    private void localizeAll(JobConf conf, boolean classesOnly)
             throws IOException
     {
         List<String> classpathEntries = new ArrayList<>();
@@ -133,22 +150,30 @@ final class CacheLocalizer
         List<String> localArchives = new ArrayList<>();
         int index = 0;
         for (String uri : conf.getTrimmedStrings("mapreduce.job.cache.files")) {
+            if (classesOnly && !classpathEntries.contains(URI.create(uri).getPath())) {
+                continue;
+            }
             java.nio.file.Path local = localize(conf, URI.create(uri), index++, false);
             localFiles.add(local.toUri().toString());
             addToClasspathIfListed(uri, local, classpathEntries);
         }
         for (String uri : conf.getTrimmedStrings("mapreduce.job.cache.archives")) {
+            if (classesOnly && !classpathEntries.contains(URI.create(uri).getPath())) {
+                continue;
+            }
             java.nio.file.Path local = localize(conf, URI.create(uri), index++, true);
             localArchives.add(local.toUri().toString());
             addToClasspathIfListed(uri, local, classpathEntries);
         }
-        if (!localFiles.isEmpty()) {
-            localSettings.put("mapreduce.job.cache.local.files", String.join(",", localFiles));
+        if (!classesOnly) {
+            if (!localFiles.isEmpty()) {
+                localSettings.put("mapreduce.job.cache.local.files", String.join(",", localFiles));
+            }
+            if (!localArchives.isEmpty()) {
+                localSettings.put("mapreduce.job.cache.local.archives", String.join(",", localArchives));
+            }
+            localSettings.forEach(conf::set);
         }
-        if (!localArchives.isEmpty()) {
-            localSettings.put("mapreduce.job.cache.local.archives", String.join(",", localArchives));
-        }
-        localSettings.forEach(conf::set);
         String jobJar = conf.get(MRJobConfig.JAR);
         if (jobJar != null) {
             // tasks on a cluster find the job jar as job.jar in their working directory

@@ -18,6 +18,7 @@ import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.JobID;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.security.Credentials;
 
 import java.io.File;
 import java.io.IOException;
@@ -48,6 +49,8 @@ public final class JobSpec
     private int reduces;
     /** The configuration in Hadoop's serialized form: written on the first trip through the serde, kept by the copies. */
     private transient volatile byte[] configuration;
+    /** The job's credentials (tokens and secret keys) in Hadoop's serialized form, empty when it has none; written with {@link #configuration}. */
+    private transient volatile byte[] credentials;
     private transient volatile JobConf jobConf;
 
     /** Parsed configurations of the jobs that ran last in this process, by job id (ids are unique in a process). */
@@ -128,12 +131,17 @@ public final class JobSpec
     {
         output.writeString(jobId);
         byte[] bytes = configuration;
-        if (bytes == null) {
+        byte[] tokens = credentials;
+        if (bytes == null || tokens == null) {
+            tokens = write(jobConf().getCredentials());
+            credentials = tokens;
             bytes = write(jobConf());
             configuration = bytes;
         }
         output.writeVarInt(bytes.length, true);
         output.writeBytes(bytes);
+        output.writeVarInt(tokens.length, true);
+        output.writeBytes(tokens);
         output.writeVarInt(splits.size(), true);
         for (SplitRef split : splits) {
             output.writeString(split.file());
@@ -151,6 +159,7 @@ public final class JobSpec
     {
         jobId = input.readString();
         configuration = input.readBytes(KryoInputs.readCount(input, "bytes of configuration"));
+        credentials = input.readBytes(KryoInputs.readCount(input, "bytes of credentials"));
         int count = KryoInputs.readCount(input, "splits");
         List<SplitRef> refs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -220,6 +229,19 @@ public final class JobSpec
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read the configuration of " + jobId, e);
+        }
+        if (credentials.length > 0) {
+            Credentials tokens = new Credentials();
+            in.reset(credentials, credentials.length);
+            try {
+                tokens.readFields(in);
+                // as a task of Hadoop's: the job's credentials are its context's, and its tokens the process user's for the job's file systems
+                conf.setCredentials(tokens);
+                org.apache.hadoop.security.UserGroupInformation.getCurrentUser().addCredentials(tokens);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the credentials of " + jobId, e);
+            }
         }
         try {
             // an executor that runs job after job: the first task of the job here localizes it
@@ -365,6 +387,21 @@ public final class JobSpec
     private static byte[] write(JobConf conf)
     {
         return ConfigurationBytes.of(conf);
+    }
+
+    private static byte[] write(Credentials credentials)
+    {
+        if (credentials.numberOfTokens() == 0 && credentials.numberOfSecretKeys() == 0) {
+            return new byte[0];
+        }
+        org.apache.hadoop.io.DataOutputBuffer out = new org.apache.hadoop.io.DataOutputBuffer();
+        try {
+            credentials.write(out);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Arrays.copyOf(out.getData(), out.getLength());
     }
 
     @Override

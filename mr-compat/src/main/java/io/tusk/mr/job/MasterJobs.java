@@ -38,28 +38,7 @@ public final class MasterJobs
     public static ClassLoader localize(String jobId, JobConf conf, Path directory)
             throws IOException
     {
-        JobConf classes = new JobConf(conf);
-        java.util.Set<String> classpath = new java.util.HashSet<>();
-        for (String key : new String[] {"mapreduce.job.classpath.files", "mapreduce.job.classpath.archives"}) {
-            for (String entry : conf.getTrimmedStrings(key)) {
-                classpath.add(new org.apache.hadoop.fs.Path(entry).toUri().getPath());
-            }
-        }
-        for (String key : new String[] {"mapreduce.job.cache.files", "mapreduce.job.cache.archives"}) {
-            List<String> libraries = new ArrayList<>();
-            for (String uri : conf.getTrimmedStrings(key)) {
-                if (classpath.contains(java.net.URI.create(uri).getPath())) {
-                    libraries.add(uri);
-                }
-            }
-            if (libraries.isEmpty()) {
-                classes.unset(key);
-            }
-            else {
-                classes.set(key, String.join(",", libraries));
-            }
-        }
-        CacheLocalizer cache = CacheLocalizer.localize(classes, jobId, directory);
+        CacheLocalizer cache = CacheLocalizer.localizeClasses(conf, jobId, directory);
         List<URL> urls = new ArrayList<>();
         if (cache.jobJar().isPresent()) {
             urls.add(cache.jobJar().get().toUri().toURL());

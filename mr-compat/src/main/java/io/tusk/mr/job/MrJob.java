@@ -112,14 +112,21 @@ public final class MrJob
 
     private record TrackingUrl(Optional<java.net.URI> ui, String url) {}
 
-    /** {@code client}: the configuration of the client that submits the job, which may be the job's own. */
-    public MrJob(JobID jobId, Path submitDir, Configuration client, Tusk tusk, ClassLoader classLoader)
+    /**
+     * {@code client}: the configuration of the client that submits the job, which may be the job's
+     * own; {@code credentials}: the tokens and secret keys it was submitted with, or null.
+     */
+    public MrJob(JobID jobId, Path submitDir, Configuration client, org.apache.hadoop.security.Credentials credentials, Tusk tusk, ClassLoader classLoader)
             throws IOException
     {
         this.jobId = requireNonNull(jobId, "jobId is null");
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
         this.conf = submittedConf(client, submitDir);
+        if (credentials != null && credentials != conf.getCredentials()) {
+            // as in Hadoop's tasks: the tokens and secret keys the job was submitted with are its tasks' (context.getCredentials())
+            conf.getCredentials().addAll(credentials);
+        }
         this.jobFile = new Path(submitDir, "job.xml").toString();
         // in the engine's own directory: a process killed with kill -9 leaves it to the next one to remove
         // executors of a session localize the job where its tasks run; the client is not where they run

@@ -208,7 +208,7 @@ final class TuskYarnClientProtocol
             }
             state = new Submitted(application, submitDir, job.getJobName(), user, true);
             try {
-                sessionMaster(session, state).submitJob(jobId, submitDir.toString());
+                sessionMaster(session, state).submitJob(jobId, submitDir.toString(), credentials);
                 break;
             }
             catch (IOException e) {

@@ -63,7 +63,6 @@ public final class ApplicationMaster
     private final String host;
     private final AppSecret secret;
     private final ClassLoader jobClassLoader;
-    private volatile TuskClientProtocol jobs;
     private volatile String fatal;
     private volatile boolean finalStatusSeen;
     /**
@@ -148,7 +147,7 @@ public final class ApplicationMaster
         TuskClientProtocol local = new TuskClientProtocol(conf, tusk);
         Thread.currentThread().setContextClassLoader(jobClassLoader);
         Thread killOnExit = new Thread(() -> {
-            TuskClientProtocol running = jobs;
+            TuskClientProtocol running = served();
             if (running == null) {
                 return;
             }
@@ -180,8 +179,7 @@ public final class ApplicationMaster
             }
         }, "tusk-master-kill");
         Runtime.getRuntime().addShutdownHook(killOnExit);
-        local.submitJob(jobId, submitDir.toString(), UserGroupInformation.getCurrentUser().getCredentials());
-        jobs = local;
+        local.submitJob(jobId, submitDir.toString(), AppSecret.jobCredentials(UserGroupInformation.getCurrentUser().getCredentials()));
         serve(local);
         while (!complete(local)) {
             JobStatus status = local.getJobStatus(jobId);
@@ -298,7 +296,7 @@ public final class ApplicationMaster
     }
 
     @Override
-    public void submitJob(JobID id, String submitDir)
+    public void submitJob(JobID id, String submitDir, Credentials credentials)
             throws IOException
     {
         throw new IOException("The master of " + jobId + " runs that job alone; only a named session's master takes more (" + YarnSettings.SESSION_NAME + ")");

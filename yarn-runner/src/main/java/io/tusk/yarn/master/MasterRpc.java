@@ -66,6 +66,12 @@ abstract class MasterRpc
         this.jobs = jobs;
     }
 
+    /** The jobs this master answers for; null before {@link #serve}. */
+    final TuskClientProtocol served()
+    {
+        return jobs;
+    }
+
     /** Who this master is, for messages: {@code the master of job_…}. */
     abstract String describe();
 

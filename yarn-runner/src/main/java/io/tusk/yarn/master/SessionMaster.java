@@ -59,7 +59,6 @@ public final class SessionMaster
     private final Path staging;
     private final String host;
     private final AppSecret secret;
-    private volatile TuskClientProtocol jobs;
     private volatile String fatal;
     /** Where each job's jar and libraries are copied. */
     private volatile java.nio.file.Path jobsDirectory;
@@ -122,8 +121,7 @@ public final class SessionMaster
         Map<String, String> environment = new HashMap<>();
         environment.put(YarnSettings.ENV_MASTER_ADDRESS, host + ":" + backend.address().getPort());
         // before clients can find the master
-        jobs = new TuskClientProtocol(conf, tusk);
-        serve(jobs);
+        serve(new TuskClientProtocol(conf, tusk));
         ExecutorLauncher executors = new ExecutorLauncher(conf, backend, executorResources, environment, executorCredentials, reason -> fatal = reason);
         executors.register(host, server.getListenerAddress().getPort(), trackingUrl);
         long idleMillis = conf.getLong(YarnSettings.SESSION_IDLE_TIMEOUT, 600_000);
@@ -137,7 +135,7 @@ public final class SessionMaster
             }
             for (String id : List.copyOf(running.keySet())) {
                 LOG.warn("The session's master is stopped while {} runs; killing it so that it leaves no output", id);
-                jobs.killJob(JobID.forName(id));
+                served().killJob(JobID.forName(id));
             }
             long until = System.currentTimeMillis() + 8_000;
             while (!running.isEmpty() && System.currentTimeMillis() < until) {
@@ -160,7 +158,7 @@ public final class SessionMaster
         if (fatal != null) {
             LOG.error("The session cannot go on: {}", fatal);
             for (String id : List.copyOf(running.keySet())) {
-                jobs.killJob(JobID.forName(id));
+                served().killJob(JobID.forName(id));
             }
             long until = System.currentTimeMillis() + 30_000;
             while (!running.isEmpty() && System.currentTimeMillis() < until) {
@@ -220,12 +218,12 @@ public final class SessionMaster
     {
         for (Map.Entry<String, Path> job : List.copyOf(running.entrySet())) {
             JobID id = JobID.forName(job.getKey());
-            JobStatus status = jobs.getJobStatus(id);
+            JobStatus status = served().getJobStatus(id);
             if (status == null || !status.isJobComplete()) {
                 continue;
             }
             try {
-                finalState(jobs, id, SentJobStatus.copyOf(status)).write(conf, FinalState.path(job.getValue(), id));
+                finalState(served(), id, SentJobStatus.copyOf(status)).write(conf, FinalState.path(job.getValue(), id));
             }
             catch (IOException e) {
                 LOG.warn("Cannot write the final state of {}", id, e);
@@ -256,7 +254,7 @@ public final class SessionMaster
     }
 
     @Override
-    public void submitJob(JobID jobId, String submitDir)
+    public void submitJob(JobID jobId, String submitDir, Credentials credentials)
             throws IOException
     {
         checkCaller();
@@ -273,9 +271,11 @@ public final class SessionMaster
             lastActive = System.currentTimeMillis();
         }
         try {
-            // as the session's user with its tokens, not as the RPC's caller (who has none)
+            // as the session's user with its tokens and the job's, not as the RPC's caller (who has none)
+            Credentials jobCredentials = credentials != null ? credentials : new Credentials();
+            owner.addCredentials(jobCredentials);
             owner.doAs((java.security.PrivilegedExceptionAction<Void>) () -> {
-                submit(local, jobId, dir);
+                submit(local, jobId, dir, jobCredentials);
                 return null;
             });
         }
@@ -286,7 +286,7 @@ public final class SessionMaster
         }
     }
 
-    private void submit(TuskClientProtocol local, JobID jobId, Path dir)
+    private void submit(TuskClientProtocol local, JobID jobId, Path dir, Credentials credentials)
             throws IOException
     {
         String submitDir = dir.toString();
@@ -306,7 +306,7 @@ public final class SessionMaster
             // the job's jar and libraries, for its classes here (its committer, formats, splits)
             thread.setContextClassLoader(MasterJobs.localize(jobId.toString(), job, jobsDirectory));
             // submitted with the job's settings, the status answered with the others'
-            new TuskClientProtocol(job, local.engine()).submitJob(jobId, submitDir, owner.getCredentials());
+            new TuskClientProtocol(job, local.engine()).submitJob(jobId, submitDir, credentials);
         }
         catch (IOException | RuntimeException e) {
             running.remove(jobId.toString());

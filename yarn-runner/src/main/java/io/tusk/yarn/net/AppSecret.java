@@ -62,6 +62,17 @@ public final class AppSecret
      */
     public Credentials executorCredentials(Credentials master)
     {
+        Credentials credentials = jobCredentials(master);
+        addTo(credentials);
+        return credentials;
+    }
+
+    /**
+     * The job's own credentials in a master's: the tokens and secret keys the client submitted with
+     * the job, not the master's YARN token, nor Tusk's secret.
+     */
+    public static Credentials jobCredentials(Credentials master)
+    {
         Credentials credentials = new Credentials();
         for (Token<?> token : master.getAllTokens()) {
             if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
@@ -73,7 +84,6 @@ public final class AppSecret
                 credentials.addSecretKey(alias, master.getSecretKey(alias));
             }
         }
-        addTo(credentials);
         return credentials;
     }
 
