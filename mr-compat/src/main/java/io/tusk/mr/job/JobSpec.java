@@ -237,7 +237,7 @@ public final class JobSpec
                 tokens.readFields(in);
                 // as a task of Hadoop's: the job's credentials are its context's, and its tokens the process user's for the job's file systems
                 conf.setCredentials(tokens);
-                org.apache.hadoop.security.UserGroupInformation.getCurrentUser().addCredentials(tokens);
+                JobCredentials.addNewTokens(org.apache.hadoop.security.UserGroupInformation.getCurrentUser(), tokens);
             }
             catch (IOException e) {
                 throw new UncheckedIOException("Cannot read the credentials of " + jobId, e);
@@ -266,6 +266,8 @@ public final class JobSpec
     {
         JobConf conf = new JobConf(jobConf());
         conf.setClassLoader(jobConf().getClassLoader());
+        // each attempt's own, as each of Hadoop's task JVMs has: tasks that change theirs (Job.getInstance merges into it) do it apart
+        conf.setCredentials(new Credentials(jobConf().getCredentials()));
         conf.set("mapreduce.task.id", attempt.getTaskID().toString());
         conf.set("mapreduce.task.attempt.id", attempt.toString());
         conf.setBoolean("mapreduce.task.ismap", attempt.getTaskType() == TaskType.MAP);

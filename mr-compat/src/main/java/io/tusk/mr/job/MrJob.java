@@ -123,10 +123,9 @@ public final class MrJob
         this.submitDir = requireNonNull(submitDir, "submitDir is null");
         this.tusk = requireNonNull(tusk, "tusk is null");
         this.conf = submittedConf(client, submitDir);
-        if (credentials != null && credentials != conf.getCredentials()) {
-            // as in Hadoop's tasks: the tokens and secret keys the job was submitted with are its tasks' (context.getCredentials())
-            conf.getCredentials().addAll(credentials);
-        }
+        // as in Hadoop's tasks: the tokens and secret keys the job was submitted with are its tasks' (context.getCredentials());
+        // a copy of its own, which the client's later changes do not reach
+        conf.setCredentials(JobCredentials.of(conf.getCredentials(), credentials));
         this.jobFile = new Path(submitDir, "job.xml").toString();
         // in the engine's own directory: a process killed with kill -9 leaves it to the next one to remove
         // executors of a session localize the job where its tasks run; the client is not where they run

@@ -216,10 +216,13 @@ final class TuskYarnClientProtocol
                 IOException cause = e instanceof org.apache.hadoop.ipc.RemoteException remote
                         ? remote.unwrapRemoteException(io.tusk.yarn.SessionEndingException.class)
                         : e;
-                if (!(cause instanceof io.tusk.yarn.SessionEndingException) || ending.size() >= 3) {
+                // a session of an older Tusk speaks another version of the protocol: as one that ends, the job goes to another
+                boolean older = e instanceof org.apache.hadoop.ipc.RemoteException remote
+                        && remote.getClassName().equals(org.apache.hadoop.ipc.RPC.VersionMismatch.class.getName());
+                if (!(cause instanceof io.tusk.yarn.SessionEndingException || older) || ending.size() >= 3) {
                     throw cause;
                 }
-                LOG.info("Session {} ({}) is ending: {} goes to another", session, application, jobId);
+                LOG.info("Session {} ({}) is {}: {} goes to another", session, application, older ? "of another Tusk version" : "ending", jobId);
                 ending.add(application);
             }
         }

@@ -272,8 +272,9 @@ public final class SessionMaster
         }
         try {
             // as the session's user with its tokens and the job's, not as the RPC's caller (who has none)
-            Credentials jobCredentials = credentials != null ? credentials : new Credentials();
-            owner.addCredentials(jobCredentials);
+            // the job's own (a client in a YARN container has its master's token in them), its tokens for services the session lacks
+            Credentials jobCredentials = io.tusk.mr.job.JobCredentials.of(credentials);
+            io.tusk.mr.job.JobCredentials.addNewTokens(owner, jobCredentials);
             owner.doAs((java.security.PrivilegedExceptionAction<Void>) () -> {
                 submit(local, jobId, dir, jobCredentials);
                 return null;

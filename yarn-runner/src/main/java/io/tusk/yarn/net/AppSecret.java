@@ -3,8 +3,6 @@ package io.tusk.yarn.net;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
-import org.apache.hadoop.security.token.Token;
-import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 public final class AppSecret
 {
     /** The alias of the secret among a container's credentials. */
-    public static final Text ALIAS = new Text("tusk.application.secret");
+    public static final Text ALIAS = new Text(io.tusk.mr.job.JobCredentials.TUSK_SECRET_ALIAS);
     private static final int BYTES = 32;
 
     private final byte[] key;
@@ -73,18 +71,7 @@ public final class AppSecret
      */
     public static Credentials jobCredentials(Credentials master)
     {
-        Credentials credentials = new Credentials();
-        for (Token<?> token : master.getAllTokens()) {
-            if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
-                credentials.addToken(token.getService(), token);
-            }
-        }
-        for (Text alias : master.getAllSecretKeys()) {
-            if (!alias.equals(ALIAS)) {
-                credentials.addSecretKey(alias, master.getSecretKey(alias));
-            }
-        }
-        return credentials;
+        return io.tusk.mr.job.JobCredentials.of(master);
     }
 
     /** The HMAC-SHA256 of {@code challenge} under this secret. */
