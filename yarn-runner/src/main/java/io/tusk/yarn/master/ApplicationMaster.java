@@ -179,7 +179,8 @@ public final class ApplicationMaster
             }
         }, "tusk-master-kill");
         Runtime.getRuntime().addShutdownHook(killOnExit);
-        local.submitJob(jobId, submitDir.toString(), AppSecret.jobCredentials(UserGroupInformation.getCurrentUser().getCredentials()));
+        // the job keeps its own of them (MrJob leaves out this master's YARN token and Tusk's secret)
+        local.submitJob(jobId, submitDir.toString(), UserGroupInformation.getCurrentUser().getCredentials());
         serve(local);
         while (!complete(local)) {
             JobStatus status = local.getJobStatus(jobId);

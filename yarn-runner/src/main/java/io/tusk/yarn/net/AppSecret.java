@@ -60,18 +60,9 @@ public final class AppSecret
      */
     public Credentials executorCredentials(Credentials master)
     {
-        Credentials credentials = jobCredentials(master);
+        Credentials credentials = io.tusk.mr.job.JobCredentials.of(master);
         addTo(credentials);
         return credentials;
-    }
-
-    /**
-     * The job's own credentials in a master's: the tokens and secret keys the client submitted with
-     * the job, not the master's YARN token, nor Tusk's secret.
-     */
-    public static Credentials jobCredentials(Credentials master)
-    {
-        return io.tusk.mr.job.JobCredentials.of(master);
     }
 
     /** The HMAC-SHA256 of {@code challenge} under this secret. */
